@@ -1,0 +1,102 @@
+// buildApp(deps) assembles the service: infrastructure first, then each module, explicitly, so
+// reading this file shows the whole API. Process concerns (config, listen, signals) are in server.ts.
+import formbody from '@fastify/formbody'
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import type { Config } from './config.js'
+import graphql from './graphql/index.js'
+import { Authenticator } from './infra/auth/authenticator.js'
+import auth from './infra/auth/plugin.js'
+import type { SigningKeys } from './infra/auth/signing-keys.js'
+import type { Database } from './infra/db/database.js'
+import errors from './infra/http/errors.js'
+import openapi from './infra/http/openapi.js'
+import { ProblemSchema } from './infra/http/schemas.js'
+import healthRoutes from './modules/health/routes.js'
+import identityProviderRoutes from './modules/identity-providers/routes.js'
+import integrationClientRoutes from './modules/integration-clients/routes.js'
+import meRoutes from './modules/me/routes.js'
+import memberRoutes from './modules/members/routes.js'
+import oauthRoutes from './modules/oauth/routes.js'
+import schoolRoutes from './modules/schools/routes.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config
+    database: Database
+    keys: SigningKeys
+    lifecycle: { shuttingDown: boolean }
+  }
+}
+
+export interface AppDependencies {
+  config: Config
+  database: Database
+  keys: SigningKeys
+  /** Minimum time between JWKS fetches per identity provider. */
+  jwksCooldownMs?: number
+  logger?: FastifyServerOptions['logger']
+}
+
+export function loggerOptions(config: Config): FastifyServerOptions['logger'] {
+  return {
+    level: config.logLevel,
+    redact: {
+      paths: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        'req.headers["x-api-key"]',
+        '*.client_secret',
+        '*.clientSecret',
+        '*.secret',
+        '*.password',
+        '*.access_token',
+      ],
+      censor: '[redacted]',
+    },
+  }
+}
+
+export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
+  const { config, database, keys } = deps
+  const app = Fastify({
+    logger: deps.logger ?? loggerOptions(config),
+    bodyLimit: config.bodyLimitBytes,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => crypto.randomUUID(),
+    trustProxy: config.production,
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true } },
+  })
+
+  app.decorate('config', config)
+  app.decorate('database', database)
+  app.decorate('keys', keys)
+  app.decorate('lifecycle', { shuttingDown: false })
+  app.addSchema(ProblemSchema)
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+  })
+
+  await app.register(errors)
+  await app.register(openapi, { config })
+  await app.register(formbody, { bodyLimit: 16384 })
+  const authenticator = new Authenticator(database, keys, {
+    issuer: config.auth.issuer,
+    audience: config.auth.audience,
+    platform: config.auth.platform,
+    allowHttpJwks: config.auth.allowHttpJwks,
+    jwksCooldownMs: deps.jwksCooldownMs ?? 30_000,
+  })
+  await app.register(auth, { authenticator, database })
+
+  await app.register(healthRoutes)
+  await app.register(oauthRoutes)
+  await app.register(meRoutes)
+  await app.register(schoolRoutes)
+  await app.register(identityProviderRoutes)
+  await app.register(integrationClientRoutes)
+  await app.register(memberRoutes)
+  await app.register(graphql, { config })
+  return app
+}

@@ -1,0 +1,140 @@
+// The one place that reads the environment. Every setting is validated once at start-up and passed
+// down as a typed object; nothing else reads process.env.
+import Type, { type Static } from 'typebox'
+import { Value } from 'typebox/value'
+
+const Environment = Type.Object({
+  NODE_ENV: Type.Enum(['development', 'production', 'test'], { default: 'development' }),
+  HOST: Type.String({ default: '127.0.0.1' }),
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+  PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  APP_DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  APP_DB_ROLE: Type.String({ pattern: '^[a-z_][a-z0-9_]*$', default: 'vantage_app' }),
+  APP_DB_PASSWORD: Type.Optional(Type.String({ minLength: 1 })),
+  MIGRATE_ON_START: Type.Boolean({ default: true }),
+  SEED_DEMO: Type.Optional(Type.Boolean()),
+  DATA_DIR: Type.String({ default: '.data' }),
+  DB_POOL_MAX: Type.Integer({ minimum: 1, maximum: 500, default: 10 }),
+  DB_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 3000 }),
+  DB_QUERY_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 10000 }),
+  TENANT_CLIENT_CACHE_SIZE: Type.Integer({ minimum: 1, default: 1000 }),
+  TOKEN_ISSUER: Type.Optional(Type.String({ minLength: 1 })),
+  TOKEN_AUDIENCE: Type.String({ minLength: 1, default: 'vantage-api' }),
+  ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 86400, default: 3600 }),
+  SIGNING_KEYS: Type.Optional(Type.String({ minLength: 2 })),
+  PLATFORM_ISSUER: Type.Optional(Type.String({ minLength: 1 })),
+  PLATFORM_AUDIENCE: Type.Optional(Type.String({ minLength: 1 })),
+  PLATFORM_JWKS_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  JWKS_ALLOW_HTTP: Type.Optional(Type.Boolean()),
+  BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 1048576 }),
+  SHUTDOWN_GRACE_MS: Type.Integer({ minimum: 0, default: 10000 }),
+  GRAPHQL_MAX_DEPTH: Type.Integer({ minimum: 2, maximum: 32, default: 8 }),
+})
+
+export type Environment = Static<typeof Environment>
+
+export interface Config {
+  env: Environment['NODE_ENV']
+  production: boolean
+  host: string
+  port: number
+  publicUrl: string
+  logLevel: string
+  database: {
+    /** Owner role: runs migrations and creates the service role. Absent when only the service role is given. */
+    ownerUrl?: string
+    /** The unprivileged role the service connects as; derived from ownerUrl when not given. */
+    appUrl?: string
+    appRole: string
+    appPassword?: string
+    /** Neither URL given: run an embedded PostgreSQL under dataDir (never in production). */
+    embedded: boolean
+    migrateOnStart: boolean
+    poolMax: number
+    connectTimeoutMs: number
+    queryTimeoutMs: number
+    tenantClientCacheSize: number
+  }
+  seedDemo: boolean
+  dataDir: string
+  auth: {
+    issuer: string
+    audience: string
+    accessTokenTtlSeconds: number
+    /** A JSON array of private JWKs (ES256 or EdDSA); the first signs, all verify. */
+    signingKeys?: string
+    platform?: { issuer: string; audience: string; jwksUrl: string }
+    allowHttpJwks: boolean
+  }
+  bodyLimitBytes: number
+  shutdownGraceMs: number
+  graphqlMaxDepth: number
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const known = Object.fromEntries(
+    Object.keys(Environment.properties)
+      .filter((key) => source[key] !== undefined && source[key] !== '')
+      .map((key) => [key, source[key]]),
+  )
+  const converted = Value.Convert(Environment, Value.Default(Environment, known))
+  if (!Value.Check(Environment, converted)) {
+    const problems = [...Value.Errors(Environment, converted)].map(
+      (error) => `${error.instancePath.replace(/^\//, '') || 'environment'} ${error.message}`,
+    )
+    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`)
+  }
+  const env = converted as Environment
+  const production = env.NODE_ENV === 'production'
+  const embedded = !env.DATABASE_URL && !env.APP_DATABASE_URL
+  if (production && embedded) throw new ConfigError('DATABASE_URL or APP_DATABASE_URL is required in production')
+  if (production && !env.SIGNING_KEYS) throw new ConfigError('SIGNING_KEYS is required in production')
+  if (production && env.DATABASE_URL && !env.APP_DATABASE_URL && !env.APP_DB_PASSWORD) {
+    throw new ConfigError('APP_DATABASE_URL or APP_DB_PASSWORD is required in production')
+  }
+  const platformParts = [env.PLATFORM_ISSUER, env.PLATFORM_AUDIENCE, env.PLATFORM_JWKS_URL]
+  if (platformParts.some(Boolean) && !platformParts.every(Boolean)) {
+    throw new ConfigError('PLATFORM_ISSUER, PLATFORM_AUDIENCE and PLATFORM_JWKS_URL go together')
+  }
+  const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, '')
+  return {
+    env: env.NODE_ENV,
+    production,
+    host: env.HOST,
+    port: env.PORT,
+    publicUrl,
+    logLevel: env.LOG_LEVEL,
+    database: {
+      ownerUrl: env.DATABASE_URL,
+      appUrl: env.APP_DATABASE_URL,
+      appRole: env.APP_DB_ROLE,
+      appPassword: env.APP_DB_PASSWORD,
+      embedded,
+      migrateOnStart: env.MIGRATE_ON_START,
+      poolMax: env.DB_POOL_MAX,
+      connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,
+      queryTimeoutMs: env.DB_QUERY_TIMEOUT_MS,
+      tenantClientCacheSize: env.TENANT_CLIENT_CACHE_SIZE,
+    },
+    seedDemo: env.SEED_DEMO ?? !production,
+    dataDir: env.DATA_DIR,
+    auth: {
+      // Fixed unless configured, so that tokens survive a change of port or host name.
+      issuer: env.TOKEN_ISSUER ?? env.PUBLIC_URL ?? 'urn:vantage:development',
+      audience: env.TOKEN_AUDIENCE,
+      accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
+      signingKeys: env.SIGNING_KEYS,
+      platform: env.PLATFORM_ISSUER
+        ? { issuer: env.PLATFORM_ISSUER, audience: env.PLATFORM_AUDIENCE!, jwksUrl: env.PLATFORM_JWKS_URL! }
+        : undefined,
+      allowHttpJwks: env.JWKS_ALLOW_HTTP ?? !production,
+    },
+    bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    graphqlMaxDepth: env.GRAPHQL_MAX_DEPTH,
+  }
+}

@@ -1,0 +1,244 @@
+// Verifies bearer tokens with jose and resolves them to a Principal. Three kinds of token are accepted:
+// - tokens from a school's own identity provider, trusted by issuer + audience and verified against
+//   that provider's JWKS (fetched, cached, refetched on an unknown key id) or its inline JWKS;
+// - tokens this service signed (client credentials, development tokens), verified against its keys;
+// - platform operators' tokens from the configured platform issuer.
+// Every rejection is a Problem with a specific type, so a portal developer can tell what is wrong.
+import {
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  decodeJwt,
+  decodeProtectedHeader,
+  errors,
+  jwtVerify,
+  type JSONWebKeySet,
+} from 'jose'
+import type { Database } from '../db/database.js'
+import { Problem } from '../http/problem.js'
+import { type Principal, type SchoolRole, isSchoolRole, SCOPES, type Scope } from './principal.js'
+import { SERVICE_ALGORITHMS, type SigningKeys } from './signing-keys.js'
+
+/** Asymmetric algorithms an identity provider may be configured with; HMAC and `none` never verify. */
+export const IDP_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const
+
+export interface AuthenticatorOptions {
+  issuer: string
+  audience: string
+  platform?: { issuer: string; audience: string; jwksUrl: string }
+  allowHttpJwks: boolean
+  /** Minimum time between two JWKS fetches for one provider (an unknown key id triggers a fetch). */
+  jwksCooldownMs: number
+}
+
+const CLOCK_TOLERANCE_SECONDS = 5
+
+function rejectionFor(error: unknown): Problem {
+  if (error instanceof Problem) return error
+  if (error instanceof errors.JWTExpired) return new Problem('token-expired', 'The token has expired', { cause: error })
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.claim === 'nbf' || error.claim === 'iat') return new Problem('token-not-yet-valid', undefined, { cause: error })
+    if (error.claim === 'aud') return new Problem('token-audience-invalid', undefined, { cause: error })
+    if (error.claim === 'iss') return new Problem('token-issuer-untrusted', undefined, { cause: error })
+    return new Problem('token-claims-invalid', `The "${error.claim}" claim is not valid`, { cause: error })
+  }
+  if (error instanceof errors.JOSEAlgNotAllowed) return new Problem('token-algorithm-rejected', undefined, { cause: error })
+  if (error instanceof errors.JWSSignatureVerificationFailed) return new Problem('token-signature-invalid', undefined, { cause: error })
+  if (error instanceof errors.JWKSNoMatchingKey) {
+    return new Problem('token-key-unknown', 'No key of the issuer matches the token\'s key id', { cause: error })
+  }
+  if (error instanceof errors.JWKSTimeout || (error instanceof Error && /fetch|ECONNREFUSED|JWKS/i.test(error.message) && !(error instanceof errors.JWSInvalid))) {
+    return new Problem('service-unavailable', 'The identity provider\'s keys could not be fetched', { cause: error })
+  }
+  return new Problem('token-malformed', undefined, { cause: error })
+}
+
+function audiences(payload: JWTPayload): string[] {
+  if (typeof payload.aud === 'string') return [payload.aud]
+  return Array.isArray(payload.aud) ? payload.aud.filter((aud): aud is string => typeof aud === 'string') : []
+}
+
+function claimAt(payload: JWTPayload, name: string): unknown {
+  // Claim names may be paths such as "realm_access.roles".
+  return name.split('.').reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), payload)
+}
+
+function stringClaim(payload: JWTPayload, name: string): string {
+  const value = claimAt(payload, name)
+  if (typeof value !== 'string' || value.length === 0) throw new Problem('token-claims-invalid', `The "${name}" claim is missing`)
+  return value
+}
+
+export class Authenticator {
+  readonly #db: Database
+  readonly #keys: SigningKeys
+  readonly #options: AuthenticatorOptions
+  readonly #remoteKeySets = new Map<string, { source: string; getKey: JWTVerifyGetKey }>()
+  readonly #platformKeys?: JWTVerifyGetKey
+
+  constructor(db: Database, keys: SigningKeys, options: AuthenticatorOptions) {
+    this.#db = db
+    this.#keys = keys
+    this.#options = options
+    if (options.platform) this.#platformKeys = this.#remote(options.platform.jwksUrl)
+  }
+
+  #remote(url: string): JWTVerifyGetKey {
+    return createRemoteJWKSet(new URL(url), { cooldownDuration: this.#options.jwksCooldownMs, timeoutDuration: 3000 })
+  }
+
+  async authenticate(token: string): Promise<Principal> {
+    try {
+      return await this.#authenticate(token)
+    } catch (error) {
+      throw rejectionFor(error)
+    }
+  }
+
+  async #authenticate(token: string): Promise<Principal> {
+    let algorithm: string | undefined
+    let payload: JWTPayload
+    try {
+      algorithm = decodeProtectedHeader(token).alg
+      payload = decodeJwt(token)
+    } catch (error) {
+      throw new Problem('token-malformed', 'The bearer token is not a JWT', { cause: error })
+    }
+    if (!algorithm || algorithm === 'none') throw new Problem('token-algorithm-rejected', 'Unsigned tokens (alg "none") are never accepted')
+    if (/^HS/.test(algorithm)) {
+      throw new Problem('token-algorithm-rejected', `HMAC-signed tokens (${algorithm}) are not accepted; tokens must be signed with an asymmetric key`)
+    }
+    if (typeof payload.iss !== 'string') throw new Problem('token-claims-invalid', 'The "iss" claim is missing')
+    if (payload.iss === this.#options.issuer) return this.#serviceToken(token)
+    if (this.#options.platform && payload.iss === this.#options.platform.issuer) return this.#platformToken(token)
+    return this.#identityProviderToken(token, payload.iss, payload)
+  }
+
+  async #serviceToken(token: string): Promise<Principal> {
+    const { payload } = await jwtVerify(token, this.#keys.keySet, {
+      issuer: this.#options.issuer,
+      audience: this.#options.audience,
+      algorithms: [...SERVICE_ALGORITHMS],
+      clockTolerance: CLOCK_TOLERANCE_SECONDS,
+      requiredClaims: ['sub', 'exp'],
+    })
+    const subject = payload.sub!
+    switch (payload.token_use) {
+      case 'platform':
+        return { kind: 'platform', schoolId: null, memberId: null, subject, roles: ['platform_admin'], scopes: [], via: 'service' }
+      case 'client': {
+        const schoolId = await this.#activeSchool(payload.school)
+        const client = await this.#db.forSchool(schoolId).db.integrationClient.findUnique({
+          where: { schoolId_clientId: { schoolId, clientId: subject } },
+          select: { enabled: true },
+        })
+        if (!client?.enabled) throw new Problem('client-invalid', 'The integration client no longer exists or is disabled')
+        const granted = typeof payload.scope === 'string' ? payload.scope.split(' ') : []
+        const scopes = granted.filter((scope): scope is Scope => (SCOPES as readonly string[]).includes(scope))
+        return { kind: 'client', schoolId, memberId: null, subject, roles: [], scopes, via: 'service' }
+      }
+      case 'member': {
+        const schoolId = await this.#activeSchool(payload.school)
+        const asked = Array.isArray(payload.roles) ? payload.roles.filter(isSchoolRole) : undefined
+        return this.#member(schoolId, subject, asked, { jit: false, via: 'service' })
+      }
+      default:
+        throw new Problem('token-claims-invalid', 'The "token_use" claim is missing or unknown')
+    }
+  }
+
+  async #platformToken(token: string): Promise<Principal> {
+    const platform = this.#options.platform!
+    const { payload } = await jwtVerify(token, this.#platformKeys!, {
+      issuer: platform.issuer,
+      audience: platform.audience,
+      algorithms: [...IDP_ALGORITHMS],
+      clockTolerance: CLOCK_TOLERANCE_SECONDS,
+      requiredClaims: ['sub', 'exp'],
+    })
+    return { kind: 'platform', schoolId: null, memberId: null, subject: payload.sub!, roles: ['platform_admin'], scopes: [], via: 'platform' }
+  }
+
+  async #identityProviderToken(token: string, issuer: string, unverified: JWTPayload): Promise<Principal> {
+    const candidates = await this.#db.platform.$queryRaw<Array<{ school_id: string; id: string }>>`
+      SELECT school_id::text, id::text FROM identity_providers_for_issuer(${issuer})`
+    if (candidates.length === 0) throw new Problem('token-issuer-untrusted', `No school trusts the issuer "${issuer}"`)
+    const wanted = audiences(unverified)
+    const providers = await Promise.all(
+      candidates.map(({ school_id, id }) =>
+        this.#db.forSchool(school_id).db.identityProvider.findUnique({ where: { schoolId_id: { schoolId: school_id, id } } }),
+      ),
+    )
+    const provider = providers.find((candidate) => candidate && candidate.enabled && wanted.includes(candidate.audience))
+    if (!provider) throw new Problem('token-audience-invalid', 'No identity provider with this issuer expects this audience')
+    const algorithms = provider.algorithms.filter((alg) => (IDP_ALGORITHMS as readonly string[]).includes(alg))
+    const { payload } = await jwtVerify(token, this.#providerKeys(provider), {
+      issuer,
+      audience: provider.audience,
+      algorithms,
+      clockTolerance: CLOCK_TOLERANCE_SECONDS,
+      requiredClaims: ['exp'],
+    })
+    const schoolId = await this.#activeSchool(provider.schoolId)
+    const externalId = stringClaim(payload, provider.memberIdClaim)
+    let roles: SchoolRole[] | undefined
+    if (provider.rolesClaim) {
+      const claimed = claimAt(payload, provider.rolesClaim)
+      const list = Array.isArray(claimed) ? claimed : typeof claimed === 'string' ? claimed.split(/[\s,]+/) : []
+      roles = list.filter(isSchoolRole)
+    }
+    return this.#member(schoolId, externalId, roles, { jit: provider.jitProvisioning, via: 'identity-provider' })
+  }
+
+  #providerKeys(provider: { id: string; jwksUri: string | null; jwks: unknown; updatedAt: Date }): JWTVerifyGetKey {
+    if (provider.jwks) {
+      const source = `inline:${provider.updatedAt.getTime()}`
+      const cached = this.#remoteKeySets.get(provider.id)
+      if (cached?.source === source) return cached.getKey
+      const getKey = createLocalJWKSet(provider.jwks as JSONWebKeySet)
+      this.#remoteKeySets.set(provider.id, { source, getKey })
+      return getKey
+    }
+    if (!provider.jwksUri) throw new Problem('token-key-unknown', 'The identity provider has no keys configured')
+    const cached = this.#remoteKeySets.get(provider.id)
+    if (cached?.source === provider.jwksUri) return cached.getKey
+    const getKey = this.#remote(provider.jwksUri)
+    this.#remoteKeySets.set(provider.id, { source: provider.jwksUri, getKey })
+    return getKey
+  }
+
+  async #activeSchool(claim: unknown): Promise<string> {
+    if (typeof claim !== 'string' || !/^[0-9a-f-]{36}$/i.test(claim)) throw new Problem('school-unknown')
+    const school = await this.#db.platform.school.findUnique({ where: { id: claim }, select: { status: true } })
+    if (!school) throw new Problem('school-unknown')
+    if (school.status !== 'active') throw new Problem('school-disabled')
+    return claim
+  }
+
+  async #member(
+    schoolId: string,
+    externalId: string,
+    claimedRoles: SchoolRole[] | undefined,
+    options: { jit: boolean; via: 'identity-provider' | 'service' },
+  ): Promise<Principal> {
+    const { db } = this.#db.forSchool(schoolId)
+    let member = await db.member.findUnique({
+      where: { schoolId_externalId: { schoolId, externalId } },
+      select: { id: true, roles: true, status: true },
+    })
+    if (!member && options.jit && claimedRoles?.length) {
+      member = await db.member.upsert({
+        where: { schoolId_externalId: { schoolId, externalId } },
+        create: { schoolId, externalId, roles: claimedRoles },
+        update: {},
+        select: { id: true, roles: true, status: true },
+      })
+    }
+    if (!member) throw new Problem('member-unknown', 'No member with this identity is provisioned in the school')
+    if (member.status !== 'active') throw new Problem('member-disabled')
+    // A token narrows the member's roles (an SSO group, a development token for one role); it never adds one.
+    const roles = claimedRoles && options.via === 'service' ? member.roles.filter((role) => claimedRoles.includes(role)) : claimedRoles ?? member.roles
+    return { kind: 'member', schoolId, memberId: member.id, subject: externalId, roles, scopes: [], via: options.via }
+  }
+}

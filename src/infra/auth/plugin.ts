@@ -1,0 +1,72 @@
+// Authentication and authorization for every route. A route is either `config: { public: true }`
+// or declares `config: { access }`; a route that declares neither cannot be registered (deny by
+// default). The verified token alone decides the school: `request.tenant` is the data handle for
+// that school and nothing else.
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import type { Database, Tenant } from '../db/database.js'
+import { Problem, forbidden } from '../http/problem.js'
+import type { Authenticator } from './authenticator.js'
+import { type Access, type Principal, type Role, isAllowed, SCHOOL_ROLES, SCOPES } from './principal.js'
+
+const ALL_ROLES: readonly Role[] = [...SCHOOL_ROLES, 'platform_admin']
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Served without authentication (health, docs, token endpoint, JWKS). */
+    public?: boolean
+    /** Roles and scopes that may call the route. */
+    access?: Access
+  }
+  interface FastifyRequest {
+    principal: Principal | null
+    /** The caller's school's data handle; a platform caller has none. */
+    readonly tenant: Tenant
+  }
+}
+
+export function bearerToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization
+  if (!header) return undefined
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header)
+  if (!match) throw new Problem('credentials-missing', 'The Authorization header must be "Bearer <token>"')
+  return match[1]
+}
+
+export default fp(
+  async function authPlugin(app: FastifyInstance, options: { authenticator: Authenticator; database: Database }) {
+    const { authenticator, database } = options
+
+    app.decorateRequest('principal', null)
+    app.decorateRequest('tenant', {
+      getter(this: FastifyRequest) {
+        const schoolId = this.principal?.schoolId
+        if (!schoolId) throw forbidden('This operation belongs to a school; platform tokens carry none')
+        return database.forSchool(schoolId)
+      },
+    })
+
+    app.addHook('onRoute', (route) => {
+      const config = (route.config ?? {}) as { public?: boolean; access?: Access }
+      // Routes registered by plugins: the documentation and GraphiQL are static pages; /graphql
+      // takes any authenticated caller and each field checks roles itself.
+      if (route.url.startsWith('/docs') || route.url.startsWith('/graphiql')) route.config = { ...config, public: true }
+      else if (route.url === '/graphql') route.config = { ...config, access: { roles: ALL_ROLES, scopes: SCOPES } }
+      else if (!config.public && !config.access) {
+        throw new Error(`route ${route.method} ${route.url} declares neither config.public nor config.access`)
+      }
+    })
+
+    app.addHook('onRequest', async (request) => {
+      const config = request.routeOptions.config
+      if (config.public || request.is404) return
+      const token = bearerToken(request)
+      if (!token) throw new Problem('credentials-missing', 'Send a bearer token in the Authorization header')
+      const principal = await authenticator.authenticate(token)
+      request.principal = principal
+      request.log = request.log.child({ schoolId: principal.schoolId, memberId: principal.memberId, principal: principal.kind })
+      if (config.access && !isAllowed(principal, config.access)) throw forbidden()
+    })
+  },
+  { name: 'auth' },
+)

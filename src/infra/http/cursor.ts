@@ -1,0 +1,28 @@
+// Opaque cursors for keyset pagination. A cursor is the last row's sort key, base64url-encoded JSON;
+// Prisma does the keyset query itself (where id > key). The encoding is ours because it is a few
+// lines and must reject tampered input with a 400 rather than a 500.
+import { Problem } from './problem.js'
+
+export function encodeCursor(key: Record<string, string | number>): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url')
+}
+
+export function decodeCursor<K extends string>(cursor: string | undefined, fields: readonly K[]): Record<K, string> | undefined {
+  if (cursor === undefined) return undefined
+  try {
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>
+    if (key && typeof key === 'object' && fields.every((field) => typeof key[field] === 'string')) return key as Record<K, string>
+  } catch {
+    // fall through to the problem below
+  }
+  throw new Problem('validation-failed', 'The cursor is not one this service issued', {
+    extensions: { errors: [{ field: 'querystring.cursor', message: 'is not a valid cursor' }] },
+  })
+}
+
+/** Slices one extra row off a page query's result to know whether a next page exists. */
+export function pageOf<T extends { id: string }>(rows: T[], limit: number) {
+  const items = rows.slice(0, limit)
+  const last = items.at(-1)
+  return { items, nextCursor: rows.length > limit && last ? encodeCursor({ id: last.id }) : null }
+}

@@ -1,0 +1,90 @@
+// One place renders every error as application/problem+json. Validation and other client errors pass
+// through with their details; server errors are logged in full and answered without internals
+// (no stack, no SQL). A database that cannot be reached answers 503 with Retry-After.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { Problem, type ProblemCode, problemTypes } from './problem.js'
+
+const statusCodes: Partial<Record<number, ProblemCode>> = Object.fromEntries(
+  Object.entries(problemTypes).map(([code, { status }]) => [status, code as ProblemCode]),
+)
+statusCodes[400] = 'validation-failed'
+statusCodes[401] = 'credentials-missing'
+
+/** Signals that the database is down or unreachable, as raised by pg, the pool and Prisma's adapter. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const seen = new Set<unknown>()
+  let current: unknown = error
+  while (current && typeof current === 'object' && !seen.has(current)) {
+    seen.add(current)
+    const { code, message, kind, name } = current as { code?: unknown; message?: unknown; kind?: unknown; name?: unknown }
+    if (typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03', '08006', '08001', '08003', 'P1001', 'P1017', 'P2024'].includes(code)) return true
+    if (typeof kind === 'string' && ['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections'].includes(kind)) return true
+    if (typeof message === 'string' && /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|Client has encountered a connection error|terminating connection|the database system is (starting up|shutting down)|Query read timeout/i.test(message)) return true
+    if (name === 'DriverAdapterError' && typeof (current as { cause?: { originalCode?: unknown } }).cause?.originalCode === 'string') {
+      if (/^(08|57P)/.test((current as { cause: { originalCode: string } }).cause.originalCode)) return true
+    }
+    current = (current as { cause?: unknown }).cause
+  }
+  return false
+}
+
+function prismaProblem(error: unknown): Problem | undefined {
+  const code = (error as { code?: unknown })?.code
+  if (code === 'P2025') return new Problem('not-found', 'No such resource')
+  if (code === 'P2002') return new Problem('conflict', 'A resource with the same unique key already exists')
+  return undefined
+}
+
+export function toProblem(error: FastifyError | Error, request?: FastifyRequest): Problem {
+  if (error instanceof Problem) return error
+  const fastifyError = error as FastifyError
+  if (fastifyError.validation) {
+    const errors = fastifyError.validation.map((issue) => {
+      const path = issue.instancePath.replace(/^\//, '').replaceAll('/', '.')
+      const missing = (issue.params as { missingProperty?: string }).missingProperty
+      const extra = (issue.params as { additionalProperty?: string }).additionalProperty
+      const field = [fastifyError.validationContext, path, missing ?? extra].filter(Boolean).join('.')
+      return { field, message: extra ? 'is not a known property' : issue.message ?? 'is not valid' }
+    })
+    return new Problem('validation-failed', `${errors.length} field${errors.length === 1 ? ' is' : 's are'} not valid`, {
+      extensions: { errors },
+    })
+  }
+  const mapped = prismaProblem(error)
+  if (mapped) return mapped
+  if (isDatabaseUnavailable(error)) {
+    return new Problem('service-unavailable', 'The database is unavailable; try again shortly', { headers: { 'retry-after': '5' }, cause: error })
+  }
+  const status = fastifyError.statusCode
+  if (status && status >= 400 && status < 500) {
+    if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new Problem('payload-too-large')
+    if (fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      return new Problem('unsupported-media-type', `Content-Type ${request?.headers['content-type'] ?? '(none)'} is not accepted here; send application/json`)
+    }
+    const code = statusCodes[status] ?? 'validation-failed'
+    return new Problem(code, fastifyError.message)
+  }
+  if (status === 503) return new Problem('service-unavailable', fastifyError.message, { headers: { 'retry-after': '5' } })
+  return new Problem('internal', 'An unexpected error occurred; it has been logged', { cause: error })
+}
+
+export function sendProblem(reply: FastifyReply, problem: Problem) {
+  reply.code(problem.status).headers(problem.headers).type('application/problem+json')
+  return reply.send(problem.toBody(reply.request.url.split('?')[0]))
+}
+
+export default fp(
+  async function errorsPlugin(app: FastifyInstance) {
+    app.setErrorHandler((error: FastifyError, request, reply) => {
+      const problem = toProblem(error, request)
+      if (problem.status >= 500) request.log.error({ err: error }, 'request failed')
+      else request.log.info({ problem: problem.code, detail: problem.message }, 'request rejected')
+      return sendProblem(reply, problem)
+    })
+    app.setNotFoundHandler((request, reply) =>
+      sendProblem(reply, new Problem('not-found', `No route ${request.method} ${request.url.split('?')[0]}`)),
+    )
+  },
+  { name: 'errors' },
+)

@@ -1,0 +1,49 @@
+import { Type, type Static } from 'typebox'
+import { IDP_ALGORITHMS } from '../../infra/auth/authenticator.js'
+import { Uuid } from '../../infra/http/schemas.js'
+
+const Jwks = Type.Object(
+  { keys: Type.Array(Type.Object({ kty: Type.String() }, { additionalProperties: true }), { minItems: 1, maxItems: 20 }) },
+  { description: 'Inline public keys, for providers without a JWKS URL' },
+)
+const ClaimName = Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_:/.-]+$', description: 'A claim name; dots reach nested claims (realm_access.roles)' })
+
+const providerFields = {
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  issuer: Type.String({ minLength: 1, maxLength: 500, description: 'The exact "iss" of the provider\'s tokens' }),
+  audience: Type.String({ minLength: 1, maxLength: 500, description: 'The "aud" the provider puts in tokens for this school\'s portal' }),
+  jwksUri: Type.Optional(Type.Union([Type.String({ format: 'uri', maxLength: 2000 }), Type.Null()])),
+  jwks: Type.Optional(Type.Union([Jwks, Type.Null()])),
+  algorithms: Type.Array(Type.Enum([...IDP_ALGORITHMS]), { minItems: 1, maxItems: 10, uniqueItems: true }),
+  memberIdClaim: Type.Optional(ClaimName),
+  rolesClaim: Type.Optional(Type.Union([ClaimName, Type.Null()])),
+  jitProvisioning: Type.Optional(Type.Boolean({ description: 'Create a member on first sign-in (needs roles in the token)' })),
+  enabled: Type.Optional(Type.Boolean()),
+}
+
+export const CreateIdentityProvider = Type.Object(providerFields, { additionalProperties: false })
+export const UpdateIdentityProvider = Type.Partial(Type.Object(providerFields, { additionalProperties: false }), { minProperties: 1 })
+
+export const IdentityProvider = Type.Object(
+  {
+    id: Uuid,
+    schoolId: Uuid,
+    name: Type.String(),
+    issuer: Type.String(),
+    audience: Type.String(),
+    jwksUri: Type.Union([Type.String(), Type.Null()]),
+    jwks: Type.Union([Jwks, Type.Null()]),
+    algorithms: Type.Array(Type.String(), { maxItems: 10 }),
+    memberIdClaim: Type.String(),
+    rolesClaim: Type.Union([Type.String(), Type.Null()]),
+    jitProvisioning: Type.Boolean(),
+    enabled: Type.Boolean(),
+    createdAt: Type.String({ format: 'date-time' }),
+    updatedAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'IdentityProvider', title: 'IdentityProvider' },
+)
+
+export type CreateIdentityProviderBody = Static<typeof CreateIdentityProvider>
+export type UpdateIdentityProviderBody = Static<typeof UpdateIdentityProvider>
+export type IdentityProviderBody = Static<typeof IdentityProvider>

@@ -1,0 +1,105 @@
+// A school's trusted identity providers: which issuer, audience and keys make a token one of the
+// school's members. Managed by the school's admins (and platform operators setting a school up).
+import type { Tenant } from '../../infra/db/database.js'
+import { decodeCursor, pageOf } from '../../infra/http/cursor.js'
+import { Problem, notFound } from '../../infra/http/problem.js'
+import type { IdentityProvider as IdentityProviderRow, Prisma } from '../../generated/prisma/client.js'
+import type { CreateIdentityProviderBody, IdentityProviderBody, UpdateIdentityProviderBody } from './schemas.js'
+
+export function toIdentityProvider(row: IdentityProviderRow): IdentityProviderBody {
+  return {
+    id: row.id,
+    schoolId: row.schoolId,
+    name: row.name,
+    issuer: row.issuer,
+    audience: row.audience,
+    jwksUri: row.jwksUri,
+    jwks: row.jwks as IdentityProviderBody['jwks'],
+    algorithms: row.algorithms,
+    memberIdClaim: row.memberIdClaim,
+    rolesClaim: row.rolesClaim,
+    jitProvisioning: row.jitProvisioning,
+    enabled: row.enabled,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  }
+}
+
+function checkKeys(provider: { jwksUri?: string | null; jwks?: unknown }, allowHttp: boolean) {
+  const errors: Array<{ field: string; message: string }> = []
+  if (!provider.jwksUri === !provider.jwks) errors.push({ field: 'body.jwksUri', message: 'give exactly one of jwksUri and jwks' })
+  if (provider.jwksUri && !allowHttp && !provider.jwksUri.startsWith('https://')) {
+    errors.push({ field: 'body.jwksUri', message: 'must be an https URL' })
+  }
+  if (errors.length) throw new Problem('validation-failed', 'The provider\'s keys are not valid', { extensions: { errors } })
+}
+
+async function assertUniqueIssuer({ db, schoolId }: Tenant, issuer: string, audience: string, except?: string) {
+  const clash = await db.identityProvider.findFirst({ where: { schoolId, issuer, audience, ...(except ? { NOT: { id: except } } : {}) }, select: { id: true } })
+  if (clash) throw new Problem('conflict', 'The school already trusts a provider with this issuer and audience')
+}
+
+export async function createIdentityProvider(tenant: Tenant, input: CreateIdentityProviderBody, allowHttp: boolean) {
+  checkKeys(input, allowHttp)
+  await assertUniqueIssuer(tenant, input.issuer, input.audience)
+  const row = await tenant.db.identityProvider.create({
+    data: {
+      schoolId: tenant.schoolId,
+      name: input.name,
+      issuer: input.issuer,
+      audience: input.audience,
+      jwksUri: input.jwksUri ?? null,
+      jwks: (input.jwks ?? undefined) as Prisma.InputJsonValue | undefined,
+      algorithms: input.algorithms,
+      memberIdClaim: input.memberIdClaim ?? 'sub',
+      rolesClaim: input.rolesClaim ?? null,
+      jitProvisioning: input.jitProvisioning ?? false,
+      enabled: input.enabled ?? true,
+    },
+  })
+  return toIdentityProvider(row)
+}
+
+export async function listIdentityProviders({ db, schoolId }: Tenant, query: { limit: number; cursor?: string }) {
+  const after = decodeCursor(query.cursor, ['id'])
+  const rows = await db.identityProvider.findMany({
+    where: { schoolId, ...(after ? { id: { gt: after.id } } : {}) },
+    orderBy: { id: 'asc' },
+    take: query.limit + 1,
+  })
+  const page = pageOf(rows, query.limit)
+  return { items: page.items.map(toIdentityProvider), nextCursor: page.nextCursor }
+}
+
+async function find({ db, schoolId }: Tenant, id: string) {
+  const row = await db.identityProvider.findUnique({ where: { schoolId_id: { schoolId, id } } })
+  if (!row) throw notFound('identity provider')
+  return row
+}
+
+export async function getIdentityProvider(tenant: Tenant, id: string) {
+  return toIdentityProvider(await find(tenant, id))
+}
+
+export async function updateIdentityProvider(tenant: Tenant, id: string, input: UpdateIdentityProviderBody, allowHttp: boolean) {
+  const current = await find(tenant, id)
+  const next = {
+    jwksUri: input.jwksUri !== undefined ? input.jwksUri : current.jwksUri,
+    jwks: input.jwks !== undefined ? input.jwks : current.jwks,
+  }
+  checkKeys(next, allowHttp)
+  if (input.issuer !== undefined || input.audience !== undefined) {
+    await assertUniqueIssuer(tenant, input.issuer ?? current.issuer, input.audience ?? current.audience, id)
+  }
+  const { jwks, ...rest } = input
+  const row = await tenant.db.identityProvider.update({
+    where: { schoolId_id: { schoolId: tenant.schoolId, id } },
+    data: { ...rest, ...(jwks !== undefined ? { jwks: (jwks ?? undefined) as Prisma.InputJsonValue | undefined } : {}) },
+  })
+  return toIdentityProvider(row)
+}
+
+export async function deleteIdentityProvider(tenant: Tenant, id: string) {
+  await find(tenant, id)
+  await tenant.db.identityProvider.delete({ where: { schoolId_id: { schoolId: tenant.schoolId, id } } })
+}

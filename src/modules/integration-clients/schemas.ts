@@ -1,0 +1,42 @@
+import { Type, type Static } from 'typebox'
+import { SCOPES } from '../../infra/auth/principal.js'
+import { Uuid } from '../../infra/http/schemas.js'
+
+const Scopes = Type.Array(Type.Enum([...SCOPES]), { minItems: 1, maxItems: SCOPES.length, uniqueItems: true })
+
+export const CreateIntegrationClient = Type.Object(
+  { name: Type.String({ minLength: 1, maxLength: 200 }), scopes: Scopes },
+  { additionalProperties: false },
+)
+
+export const UpdateIntegrationClient = Type.Object(
+  { name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), scopes: Type.Optional(Scopes), enabled: Type.Optional(Type.Boolean()) },
+  { additionalProperties: false, minProperties: 1 },
+)
+
+export const IntegrationClient = Type.Object(
+  {
+    id: Uuid,
+    schoolId: Uuid,
+    clientId: Type.String({ description: 'The OAuth client_id: the school\'s slug, a dot, and a random part' }),
+    name: Type.String(),
+    scopes: Type.Array(Type.String(), { maxItems: SCOPES.length }),
+    enabled: Type.Boolean(),
+    lastUsedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    createdAt: Type.String({ format: 'date-time' }),
+    updatedAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'IntegrationClient', title: 'IntegrationClient' },
+)
+
+export const IntegrationClientWithSecret = Type.Object(
+  {
+    client: Type.Ref('IntegrationClient'),
+    clientSecret: Type.String({ description: 'Shown only in this response; store it in the portal\'s secret store' }),
+  },
+  { title: 'IntegrationClientWithSecret' },
+)
+
+export type IntegrationClientBody = Static<typeof IntegrationClient>
+export type CreateIntegrationClientBody = Static<typeof CreateIntegrationClient>
+export type UpdateIntegrationClientBody = Static<typeof UpdateIntegrationClient>

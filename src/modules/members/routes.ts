@@ -1,0 +1,64 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import type { FastifyInstance } from 'fastify'
+import { SCHOOL_ROLES } from '../../infra/auth/principal.js'
+import { Page, responses, Uuid } from '../../infra/http/schemas.js'
+import { BulkMembers, BulkResult, ExternalId, Member, MemberInput, MemberListQuery } from './schemas.js'
+import { bulkUpsertMembers, getMember, listMembers, upsertMember } from './service.js'
+
+const provisioners = { access: { roles: ['school_admin'] as const, scopes: ['members:write'] as const } }
+const readers = { access: { roles: ['advisor', 'school_admin'] as const, scopes: ['members:read'] as const } }
+
+export default async function memberRoutes(instance: FastifyInstance) {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>()
+  app.addSchema(Member)
+  const MemberRef = Type.Ref('Member')
+
+  app.put('/v1/members/:externalId', {
+    config: provisioners,
+    schema: {
+      tags: ['members'],
+      summary: 'Provision a member by the portal\'s external id (idempotent upsert)',
+      params: Type.Object({ externalId: ExternalId }),
+      body: MemberInput,
+      response: responses({ 200: MemberRef, 201: MemberRef }),
+    },
+    handler: async (request, reply) => {
+      const { member, created } = await upsertMember(request.tenant, request.params.externalId, request.body)
+      return reply.code(created ? 201 : 200).send(member)
+    },
+  })
+
+  app.post('/v1/members::bulk', {
+    config: provisioners,
+    schema: {
+      tags: ['members'],
+      summary: 'Provision up to 1,000 members at once: all are written, or none (the errors list each failing item)',
+      body: BulkMembers,
+      response: responses({ 200: BulkResult }, [413]),
+    },
+    handler: async (request) => bulkUpsertMembers(request.tenant, request.body.members),
+  })
+
+  app.get('/v1/members', {
+    config: readers,
+    schema: {
+      tags: ['members'],
+      summary: 'List members, filtered by role, graduation year and major',
+      querystring: MemberListQuery,
+      response: responses({ 200: Page(MemberRef, 'A page of members, oldest first') }),
+    },
+    handler: async (request) => listMembers(request.tenant, request.query),
+  })
+
+  app.get('/v1/members/:memberId', {
+    config: { access: { roles: [...SCHOOL_ROLES], scopes: ['members:read'] } },
+    schema: {
+      tags: ['members'],
+      summary: 'Read a member (students and alumni: only themselves)',
+      params: Type.Object({ memberId: Uuid }),
+      response: responses({ 200: MemberRef }, [404]),
+    },
+    handler: async (request) => getMember(request.tenant, request.principal!, request.params.memberId),
+  })
+}

@@ -1,0 +1,82 @@
+import { Type, type Static } from 'typebox'
+import { SCHOOL_ROLES } from '../../infra/auth/principal.js'
+import { Uuid } from '../../infra/http/schemas.js'
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()])
+
+export const ExternalId = Type.String({
+  minLength: 1,
+  maxLength: 200,
+  pattern: '^[A-Za-z0-9._:@|-]+$',
+  description: 'The portal\'s own identifier for the person (stable; letters, digits and . _ : @ | -)',
+})
+const Role = Type.Enum([...SCHOOL_ROLES])
+const Tag = Type.String({ minLength: 1, maxLength: 60, pattern: '^[a-z0-9]+(?:[-_][a-z0-9]+)*$' })
+const Label = Type.String({ minLength: 1, maxLength: 120 })
+
+const memberFields = {
+  roles: Type.Array(Role, { minItems: 1, maxItems: 4, uniqueItems: true }),
+  status: Type.Optional(Type.Enum(['active', 'disabled'], { default: 'active' })),
+  givenName: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 100 }))),
+  familyName: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 100 }))),
+  email: Type.Optional(Nullable(Type.String({ format: 'email', maxLength: 254 }))),
+  major: Type.Optional(Nullable(Label)),
+  graduationYear: Type.Optional(Nullable(Type.Integer({ minimum: 1900, maximum: 2200 }))),
+  fieldsOfInterest: Type.Optional(Type.Array(Label, { maxItems: 20, uniqueItems: true })),
+  backgroundTags: Type.Optional(
+    Type.Array(Tag, { maxItems: 20, uniqueItems: true, description: 'Background the member chooses to share, e.g. first-generation, transfer, veteran' }),
+  ),
+}
+
+export const MemberInput = Type.Object(memberFields, {
+  additionalProperties: false,
+  description: 'A member as the portal knows them. PUT replaces: fields left out are cleared.',
+})
+
+export const BulkMemberInput = Type.Object({ externalId: ExternalId, ...memberFields }, { additionalProperties: false })
+
+export const BulkMembers = Type.Object(
+  { members: Type.Array(BulkMemberInput, { minItems: 1, maxItems: 1000 }) },
+  { additionalProperties: false },
+)
+
+export const Member = Type.Object(
+  {
+    id: Uuid,
+    externalId: Type.String(),
+    roles: Type.Array(Role, { maxItems: 4 }),
+    status: Type.Enum(['active', 'disabled']),
+    givenName: Nullable(Type.String()),
+    familyName: Nullable(Type.String()),
+    email: Nullable(Type.String()),
+    major: Nullable(Type.String()),
+    graduationYear: Nullable(Type.Integer()),
+    fieldsOfInterest: Type.Array(Type.String(), { maxItems: 20 }),
+    backgroundTags: Type.Array(Type.String(), { maxItems: 20 }),
+    createdAt: Type.String({ format: 'date-time' }),
+    updatedAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'Member', title: 'Member' },
+)
+
+export const BulkResult = Type.Object({
+  created: Type.Integer(),
+  updated: Type.Integer(),
+  members: Type.Array(Type.Object({ externalId: Type.String(), id: Uuid, outcome: Type.Enum(['created', 'updated']) }), { maxItems: 1000 }),
+})
+
+export const MemberListQuery = Type.Object(
+  {
+    role: Type.Optional(Role),
+    graduationYear: Type.Optional(Type.Integer({ minimum: 1900, maximum: 2200 })),
+    major: Type.Optional(Label),
+    limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+    cursor: Type.Optional(Type.String({ maxLength: 200, pattern: '^[A-Za-z0-9_-]+$' })),
+  },
+  { additionalProperties: false },
+)
+
+export type MemberInputBody = Static<typeof MemberInput>
+export type BulkMemberInputBody = Static<typeof BulkMemberInput>
+export type MemberBody = Static<typeof Member>
+export type MemberListQueryBody = Static<typeof MemberListQuery>

@@ -1,0 +1,126 @@
+// Members are provisioned by the school's portal, idempotently by its external id, one at a time or
+// in bulk (all or nothing). Reading members is for advisors, school admins and clients with
+// members:read; any member may read themselves.
+import type { Principal } from '../../infra/auth/principal.js'
+import type { Tenant } from '../../infra/db/database.js'
+import { decodeCursor, pageOf } from '../../infra/http/cursor.js'
+import { Problem, notFound } from '../../infra/http/problem.js'
+import type { Member as MemberRow } from '../../generated/prisma/client.js'
+import type { BulkMemberInputBody, MemberBody, MemberInputBody, MemberListQueryBody } from './schemas.js'
+
+export function toMember(row: MemberRow): MemberBody {
+  return {
+    id: row.id,
+    externalId: row.externalId,
+    roles: row.roles,
+    status: row.status,
+    givenName: row.givenName,
+    familyName: row.familyName,
+    email: row.email,
+    major: row.major,
+    graduationYear: row.graduationYear,
+    fieldsOfInterest: row.fieldsOfInterest,
+    backgroundTags: row.backgroundTags,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  }
+}
+
+function memberData(input: MemberInputBody) {
+  return {
+    roles: input.roles,
+    status: input.status ?? 'active',
+    givenName: input.givenName ?? null,
+    familyName: input.familyName ?? null,
+    email: input.email ?? null,
+    major: input.major ?? null,
+    graduationYear: input.graduationYear ?? null,
+    fieldsOfInterest: input.fieldsOfInterest ?? [],
+    backgroundTags: input.backgroundTags ?? [],
+  }
+}
+
+export async function upsertMember({ db, schoolId }: Tenant, externalId: string, input: MemberInputBody) {
+  // INSERT ... ON CONFLICT answers both "created" and the row in one atomic statement.
+  const data = memberData(input)
+  const [row] = await db.$queryRaw<Array<{ id: string; inserted: boolean }>>`
+    INSERT INTO members (school_id, id, external_id, roles, status, given_name, family_name, email, major,
+                         graduation_year, fields_of_interest, background_tags, updated_at)
+    VALUES (${schoolId}::uuid, uuid_generate_v7(), ${externalId}, ${data.roles}::member_role[], ${data.status}::member_status,
+            ${data.givenName}, ${data.familyName}, ${data.email}, ${data.major}, ${data.graduationYear}::int,
+            ${data.fieldsOfInterest}::text[], ${data.backgroundTags}::text[], now())
+    ON CONFLICT (school_id, external_id) DO UPDATE SET
+      roles = EXCLUDED.roles, status = EXCLUDED.status, given_name = EXCLUDED.given_name,
+      family_name = EXCLUDED.family_name, email = EXCLUDED.email, major = EXCLUDED.major,
+      graduation_year = EXCLUDED.graduation_year, fields_of_interest = EXCLUDED.fields_of_interest,
+      background_tags = EXCLUDED.background_tags, updated_at = now()
+    RETURNING id::text, (xmax = 0) AS inserted`
+  const member = await db.member.findUniqueOrThrow({ where: { schoolId_id: { schoolId, id: row!.id } } })
+  return { member: toMember(member), created: row!.inserted }
+}
+
+export async function bulkUpsertMembers({ db, schoolId }: Tenant, members: BulkMemberInputBody[]) {
+  const seen = new Map<string, number>()
+  const errors: Array<{ field: string; message: string }> = []
+  members.forEach((member, index) => {
+    const first = seen.get(member.externalId)
+    if (first !== undefined) errors.push({ field: `body.members.${index}.externalId`, message: `repeats members.${first}.externalId` })
+    else seen.set(member.externalId, index)
+  })
+  if (errors.length) {
+    throw new Problem('validation-failed', `${errors.length} member${errors.length === 1 ? '' : 's'} not valid; nothing was changed`, {
+      extensions: { errors },
+    })
+  }
+  const records = members.map((member) => ({ external_id: member.externalId, ...memberData(member) }))
+  // One statement: every member is written or none is.
+  const rows = await db.$queryRaw<Array<{ id: string; external_id: string; inserted: boolean }>>`
+    INSERT INTO members (school_id, id, external_id, roles, status, given_name, family_name, email, major,
+                         graduation_year, fields_of_interest, background_tags, updated_at)
+    SELECT ${schoolId}::uuid, uuid_generate_v7(), r.external_id, r.roles, r.status, r."givenName", r."familyName", r.email,
+           r.major, r."graduationYear", r."fieldsOfInterest", r."backgroundTags", now()
+      FROM jsonb_to_recordset(${JSON.stringify(records)}::jsonb) AS r(
+             external_id text, roles member_role[], status member_status, "givenName" text, "familyName" text,
+             email text, major text, "graduationYear" int, "fieldsOfInterest" text[], "backgroundTags" text[])
+    ON CONFLICT (school_id, external_id) DO UPDATE SET
+      roles = EXCLUDED.roles, status = EXCLUDED.status, given_name = EXCLUDED.given_name,
+      family_name = EXCLUDED.family_name, email = EXCLUDED.email, major = EXCLUDED.major,
+      graduation_year = EXCLUDED.graduation_year, fields_of_interest = EXCLUDED.fields_of_interest,
+      background_tags = EXCLUDED.background_tags, updated_at = now()
+    RETURNING id::text, external_id, (xmax = 0) AS inserted`
+  const byExternalId = new Map(rows.map((row) => [row.external_id, row]))
+  const results = members.map((member) => {
+    const row = byExternalId.get(member.externalId)!
+    return { externalId: member.externalId, id: row.id, outcome: row.inserted ? ('created' as const) : ('updated' as const) }
+  })
+  const created = results.filter((result) => result.outcome === 'created').length
+  return { created, updated: results.length - created, members: results }
+}
+
+export async function listMembers({ db, schoolId }: Tenant, query: MemberListQueryBody) {
+  const after = decodeCursor(query.cursor, ['id'])
+  const rows = await db.member.findMany({
+    where: {
+      schoolId,
+      ...(query.role ? { roles: { has: query.role } } : {}),
+      ...(query.graduationYear !== undefined ? { graduationYear: query.graduationYear } : {}),
+      ...(query.major ? { major: query.major } : {}),
+      ...(after ? { id: { gt: after.id } } : {}),
+    },
+    orderBy: { id: 'asc' },
+    take: query.limit + 1,
+  })
+  const page = pageOf(rows, query.limit)
+  return { items: page.items.map(toMember), nextCursor: page.nextCursor }
+}
+
+const READERS = new Set(['advisor', 'school_admin'])
+
+export async function getMember({ db, schoolId }: Tenant, principal: Principal, id: string): Promise<MemberBody> {
+  const mayReadOthers = principal.scopes.some((scope) => scope === 'members:read') || principal.roles.some((role) => READERS.has(role))
+  // Another member's record is as invisible to a student as a missing one.
+  if (!mayReadOthers && principal.memberId !== id) throw notFound('member')
+  const row = await db.member.findUnique({ where: { schoolId_id: { schoolId, id } } })
+  if (!row) throw notFound('member')
+  return toMember(row)
+}

@@ -1,0 +1,53 @@
+import { Type, type Static } from 'typebox'
+import { Uuid } from '../../infra/http/schemas.js'
+
+export const SchoolSettings = Type.Object(
+  {
+    thankYouWindowHours: Type.Integer({ minimum: 1, maximum: 168, default: 24, description: 'Hours after a meeting ends by which the thank-you note is due' }),
+  },
+  { additionalProperties: false, description: 'School-wide settings' },
+)
+
+const Slug = Type.String({ pattern: '^[a-z0-9](?:-?[a-z0-9])*$', minLength: 2, maxLength: 63, description: 'URL-safe identifier, fixed once created' })
+const TimeZone = Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone, e.g. America/New_York' })
+const SchoolStatus = Type.Enum(['active', 'disabled'], { description: 'A disabled school\'s tokens are rejected' })
+
+export const School = Type.Object(
+  {
+    id: Uuid,
+    slug: Slug,
+    name: Type.String(),
+    timeZone: TimeZone,
+    status: SchoolStatus,
+    settings: SchoolSettings,
+    createdAt: Type.String({ format: 'date-time' }),
+    updatedAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'School', title: 'School' },
+)
+
+export const CreateSchool = Type.Object(
+  {
+    slug: Slug,
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    timeZone: TimeZone,
+    settings: Type.Optional(SchoolSettings),
+  },
+  { additionalProperties: false },
+)
+
+export const UpdateSchool = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    timeZone: Type.Optional(TimeZone),
+    status: Type.Optional(SchoolStatus),
+    settings: Type.Optional(SchoolSettings),
+  },
+  { additionalProperties: false, minProperties: 1 },
+)
+
+export const SchoolParams = Type.Object({ schoolId: Uuid })
+
+export type SchoolBody = Static<typeof School>
+export type CreateSchoolBody = Static<typeof CreateSchool>
+export type UpdateSchoolBody = Static<typeof UpdateSchool>

@@ -1,0 +1,91 @@
+// Schools are managed by the platform operator. The schools table is not a tenant table: it is
+// reached only through the platform handle.
+import type { FastifyRequest } from 'fastify'
+import type { Database, Tenant } from '../../infra/db/database.js'
+import { decodeCursor, pageOf } from '../../infra/http/cursor.js'
+import { Problem, notFound } from '../../infra/http/problem.js'
+import type { School as SchoolRow } from '../../generated/prisma/client.js'
+import type { CreateSchoolBody, SchoolBody, UpdateSchoolBody } from './schemas.js'
+
+const DEFAULT_SETTINGS = { thankYouWindowHours: 24 }
+
+function assertTimeZone(timeZone: string) {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone })
+  } catch {
+    throw new Problem('validation-failed', `"${timeZone}" is not an IANA time zone`, {
+      extensions: { errors: [{ field: 'body.timeZone', message: 'is not an IANA time zone' }] },
+    })
+  }
+}
+
+export function toSchool(row: SchoolRow): SchoolBody {
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    timeZone: row.timeZone,
+    status: row.status,
+    settings: { ...DEFAULT_SETTINGS, ...(row.settings as object) },
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  }
+}
+
+export async function createSchool(database: Database, input: CreateSchoolBody): Promise<SchoolBody> {
+  assertTimeZone(input.timeZone)
+  const existing = await database.platform.school.findUnique({ where: { slug: input.slug }, select: { id: true } })
+  if (existing) throw new Problem('conflict', `A school with the slug "${input.slug}" already exists`)
+  const row = await database.platform.school.create({
+    data: { slug: input.slug, name: input.name, timeZone: input.timeZone, settings: { ...DEFAULT_SETTINGS, ...input.settings } },
+  })
+  return toSchool(row)
+}
+
+export async function listSchools(database: Database, query: { limit: number; cursor?: string }) {
+  const after = decodeCursor(query.cursor, ['id'])
+  const rows = await database.platform.school.findMany({
+    where: after ? { id: { gt: after.id } } : {},
+    orderBy: { id: 'asc' },
+    take: query.limit + 1,
+  })
+  const page = pageOf(rows, query.limit)
+  return { items: page.items.map(toSchool), nextCursor: page.nextCursor }
+}
+
+export async function getSchool(database: Database, id: string): Promise<SchoolBody> {
+  const row = await database.platform.school.findUnique({ where: { id } })
+  if (!row) throw notFound('school')
+  return toSchool(row)
+}
+
+export async function updateSchool(database: Database, id: string, input: UpdateSchoolBody): Promise<SchoolBody> {
+  if (input.timeZone) assertTimeZone(input.timeZone)
+  const current = await database.platform.school.findUnique({ where: { id } })
+  if (!current) throw notFound('school')
+  const row = await database.platform.school.update({
+    where: { id },
+    data: {
+      name: input.name,
+      timeZone: input.timeZone,
+      status: input.status,
+      settings: input.settings ? { ...(current.settings as object), ...input.settings } : undefined,
+    },
+  })
+  return toSchool(row)
+}
+
+/**
+ * The data handle for a school named in a path. A school's own callers reach only their school
+ * (another school's id answers 404, as a missing one does); a platform operator reaches any school.
+ */
+export async function tenantOfPath(request: FastifyRequest, schoolId: string): Promise<Tenant> {
+  const principal = request.principal!
+  if (principal.kind === 'platform') {
+    const school = await request.server.database.platform.school.findUnique({ where: { id: schoolId }, select: { id: true } })
+    if (!school) throw notFound('school')
+    return request.server.database.forSchool(schoolId)
+  }
+  if (principal.schoolId !== schoolId) throw notFound('school')
+  return request.tenant
+}
