@@ -1,0 +1,87 @@
+// build(): the real app on a real database of its own, with helpers to mint tokens and create data.
+// Tests call it through inject (no socket) unless the behaviour is about the HTTP server itself.
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
+import { buildApp } from '../../src/app.js'
+import { type Config, loadConfig } from '../../src/config.js'
+import type { SchoolRole, Scope } from '../../src/infra/auth/principal.js'
+import { SigningKeys } from '../../src/infra/auth/signing-keys.js'
+import { Database } from '../../src/infra/db/database.js'
+import { createTestDatabase, type TestDatabase } from './database.js'
+
+export interface TestApp {
+  app: FastifyInstance
+  config: Config
+  database: Database
+  keys: SigningKeys
+  db: TestDatabase
+  /** A token this service signs for a member (the member must exist). */
+  memberToken(schoolId: string, externalId: string, roles?: SchoolRole[], options?: { ttlSeconds?: number }): Promise<string>
+  clientToken(schoolId: string, clientId: string, scopes: Scope[]): Promise<string>
+  platformToken(): Promise<string>
+  /** A school with one member per role given; returns ids and tokens. */
+  school(slug: string, roles?: SchoolRole[]): Promise<TestSchool>
+  request(options: InjectOptions & { token?: string }): Promise<LightMyRequestResponse>
+  close(): Promise<void>
+}
+
+export interface TestSchool {
+  id: string
+  slug: string
+  members: Record<string, { id: string; externalId: string; token: string }>
+}
+
+export async function build(overrides: Record<string, string> = {}, options: { jwksCooldownMs?: number; databaseUrl?: string } = {}): Promise<TestApp> {
+  const db = await createTestDatabase()
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    APP_DATABASE_URL: db.appUrl,
+    MIGRATE_ON_START: 'false',
+    DB_POOL_MAX: '4',
+    DB_CONNECT_TIMEOUT_MS: '1000',
+    DB_QUERY_TIMEOUT_MS: '3000',
+    TOKEN_ISSUER: 'urn:vantage:test',
+    ...overrides,
+  })
+  const database = new Database({ ...config.database, url: options.databaseUrl ?? db.appUrl })
+  const keys = await SigningKeys.fromJwks([await SigningKeys.generate()])
+  const app = await buildApp({ config, database, keys, jwksCooldownMs: options.jwksCooldownMs ?? 0, logger: false })
+  await app.ready()
+
+  const sign = (claims: Record<string, unknown>, subject: string, ttlSeconds = 600) =>
+    keys.sign(claims, { issuer: config.auth.issuer, audience: config.auth.audience, subject, ttlSeconds })
+
+  const testApp: TestApp = {
+    app,
+    config,
+    database,
+    keys,
+    db,
+    memberToken: (schoolId, externalId, roles, opts) =>
+      sign({ token_use: 'member', school: schoolId, ...(roles ? { roles } : {}) }, externalId, opts?.ttlSeconds),
+    clientToken: (schoolId, clientId, scopes) => sign({ token_use: 'client', school: schoolId, scope: scopes.join(' ') }, clientId),
+    platformToken: () => sign({ token_use: 'platform' }, 'operator@test'),
+    async school(slug, roles = ['student', 'advisor', 'school_admin', 'alumni']) {
+      const school = await database.platform.school.create({ data: { slug, name: `${slug} University`, timeZone: 'America/New_York' } })
+      const members: TestSchool['members'] = {}
+      const { db: tenantDb } = database.forSchool(school.id)
+      for (const [index, role] of roles.entries()) {
+        const externalId = `${slug}-${role}-${index}`
+        const member = await tenantDb.member.create({
+          data: { schoolId: school.id, externalId, roles: [role], givenName: role, familyName: slug, email: `${externalId}@${slug}.edu` },
+        })
+        members[role] = { id: member.id, externalId, token: await testApp.memberToken(school.id, externalId) }
+      }
+      return { id: school.id, slug, members }
+    },
+    request({ token, headers, ...rest }) {
+      return app.inject({ ...rest, headers: { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) } })
+    },
+    async close() {
+      await app.close()
+      await database.close()
+      await db.drop()
+    },
+  }
+  return testApp
+}
