@@ -1,5 +1,6 @@
 // buildApp(deps) assembles the service: infrastructure first, then each module, explicitly, so
 // reading this file shows the whole API. Process concerns (config, listen, signals) are in server.ts.
+import cors from '@fastify/cors'
 import formbody from '@fastify/formbody'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { Config } from './config.js'
@@ -10,6 +11,7 @@ import type { SigningKeys } from './infra/auth/signing-keys.js'
 import type { Database } from './infra/db/database.js'
 import errors from './infra/http/errors.js'
 import openapi from './infra/http/openapi.js'
+import rateLimit from './infra/http/rate-limit.js'
 import { ProblemSchema } from './infra/http/schemas.js'
 import healthRoutes from './modules/health/routes.js'
 import identityProviderRoutes from './modules/identity-providers/routes.js'
@@ -81,6 +83,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(errors)
   await app.register(openapi, { config })
   await app.register(formbody, { bodyLimit: 16384 })
+  await app.register(cors, { origin: config.corsOrigins.length ? config.corsOrigins : false, exposedHeaders: ['x-request-id', 'retry-after'] })
   const authenticator = new Authenticator(database, keys, {
     issuer: config.auth.issuer,
     audience: config.auth.audience,
@@ -89,6 +92,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     jwksCooldownMs: deps.jwksCooldownMs ?? 30_000,
   })
   await app.register(auth, { authenticator, database })
+  await app.register(rateLimit, { perMinute: config.rateLimitPerMinute })
 
   await app.register(healthRoutes)
   await app.register(oauthRoutes)

@@ -30,6 +30,8 @@ const Environment = Type.Object({
   JWKS_ALLOW_HTTP: Type.Optional(Type.Boolean()),
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 1048576 }),
   SHUTDOWN_GRACE_MS: Type.Integer({ minimum: 0, default: 10000 }),
+  CORS_ORIGINS: Type.String({ default: '', description: 'Comma-separated origins allowed to call from a browser' }),
+  RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 1200 }),
   GRAPHQL_MAX_DEPTH: Type.Integer({ minimum: 2, maximum: 32, default: 8 }),
 })
 
@@ -71,6 +73,10 @@ export interface Config {
   bodyLimitBytes: number
   shutdownGraceMs: number
   graphqlMaxDepth: number
+  /** Requests a minute per integration client, per school (members), or per address (unauthenticated). */
+  rateLimitPerMinute: number
+  /** Browser origins allowed by CORS (none by default: portals usually call from their backend). */
+  corsOrigins: string[]
 }
 
 export class ConfigError extends Error {}
@@ -136,5 +142,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     graphqlMaxDepth: env.GRAPHQL_MAX_DEPTH,
+    rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+    corsOrigins: env.CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean),
   }
 }

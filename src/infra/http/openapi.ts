@@ -6,6 +6,49 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from '../../config.js'
 
+type OpenApiDocument = {
+  components?: { headers?: Record<string, unknown> }
+  paths?: Record<string, Record<string, { responses?: Record<string, { headers?: Record<string, unknown> }> }>>
+}
+
+const ref = (name: string) => ({ $ref: `#/components/headers/${name}` })
+
+/**
+ * Headers that plugins add to responses across the whole API (rate-limit.ts, @fastify/cors, the
+ * error handler), declared once here rather than in every route schema.
+ */
+function withCommonHeaders(document: OpenApiDocument) {
+  const integer = (description: string) => ({ description, schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 1_000_000 } })
+  document.components = {
+    ...document.components,
+    headers: {
+      'X-RateLimit-Limit': integer('Requests allowed in the current window'),
+      'X-RateLimit-Remaining': integer('Requests left in the current window'),
+      'X-RateLimit-Reset': integer('Seconds until the window resets'),
+      'Retry-After': integer('Seconds to wait before retrying'),
+      'Access-Control-Allow-Origin': {
+        description: 'Present when the request\'s Origin is one of the configured CORS_ORIGINS',
+        schema: { type: 'string', maxLength: 2000, format: 'uri' },
+      },
+    },
+  }
+  for (const operations of Object.values(document.paths ?? {})) {
+    for (const operation of Object.values(operations)) {
+      for (const [status, response] of Object.entries(operation.responses ?? {})) {
+        response.headers = {
+          ...response.headers,
+          ...(/^[24]/.test(status)
+            ? { 'X-RateLimit-Limit': ref('X-RateLimit-Limit'), 'X-RateLimit-Remaining': ref('X-RateLimit-Remaining'), 'X-RateLimit-Reset': ref('X-RateLimit-Reset') }
+            : {}),
+          ...(status === '429' || status === '503' ? { 'Retry-After': ref('Retry-After') } : {}),
+          'Access-Control-Allow-Origin': ref('Access-Control-Allow-Origin'),
+        }
+      }
+    }
+  }
+  return document
+}
+
 export default fp(
   async function openapiPlugin(app: FastifyInstance, options: { config: Config }) {
     await app.register(swagger, {
@@ -20,7 +63,7 @@ export default fp(
           license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
           contact: { name: 'Vantage' },
         },
-        servers: [{ url: '/', description: 'This deployment' }],
+        servers: [{ url: '/', description: 'This deployment (production, staging or local)', 'x-internal': false } as never],
         tags: [
           { name: 'operations', description: 'Health and discovery' },
           { name: 'auth', description: 'Tokens and the caller' },
@@ -35,16 +78,24 @@ export default fp(
               type: 'http',
               scheme: 'bearer',
               bearerFormat: 'JWT',
-              description: 'A token from the school\'s identity provider, or one this service issued',
+              description:
+                'A JWT from the school\'s identity provider, or one this service issued. Tokens are verified as RFC8725 ' +
+                '(JWT best current practices) asks: asymmetric algorithms only, never "none" or HMAC, issuer and audience checked.',
             },
+
             clientCredentials: {
               type: 'oauth2',
-              flows: { clientCredentials: { tokenUrl: '/v1/oauth/token', scopes: { 'members:read': 'Read members', 'members:write': 'Provision members', 'reports:read': 'Read reports' } } },
+              description: 'Short-lived JWTs (RFC8725) from the client credentials grant; a client asks the token URL again for a new one.',
+              flows: { clientCredentials: { tokenUrl: '/v1/oauth/token', refreshUrl: '/v1/oauth/token', scopes: { 'members:read': 'Read members', 'members:write': 'Provision members', 'reports:read': 'Read reports' } } },
             },
           },
         },
         security: [{ bearer: [] }, { clientCredentials: [] }],
       },
+      // GraphQL is described by its own schema (introspection, schema.graphql), not by OpenAPI.
+      transform: ({ schema, url, ...rest }) => ({ schema: url.startsWith('/graphql') ? { ...schema, hide: true } : schema, url, ...rest }),
+      transformObject: (documentObject) =>
+        withCommonHeaders(('openapiObject' in documentObject ? documentObject.openapiObject : documentObject.swaggerObject) as OpenApiDocument),
       refResolver: { buildLocalReference: (json, _baseUri, _fragment, index) => String(json.$id ?? `def-${index}`) },
     })
     await app.register(swaggerUi, { routePrefix: '/docs' })

@@ -1,0 +1,31 @@
+// Request rate limits (@fastify/rate-limit), counted after authentication: per integration client,
+// else per school, so that one school at its limit does not hold back another; unauthenticated
+// requests count per client address. Every response carries the x-ratelimit-* headers, and a caller
+// over the limit gets 429 problem+json with Retry-After.
+import rateLimit from '@fastify/rate-limit'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { Problem } from './problem.js'
+
+export function rateLimitKey(request: FastifyRequest): string {
+  const principal = request.principal
+  if (principal?.kind === 'client') return `client:${principal.schoolId}:${principal.subject}`
+  if (principal?.schoolId) return `school:${principal.schoolId}`
+  if (principal) return `platform:${principal.subject}`
+  return `ip:${request.ip}`
+}
+
+export default fp(
+  async function rateLimitPlugin(app: FastifyInstance, options: { perMinute: number }) {
+    await app.register(rateLimit, {
+      global: true,
+      hook: 'preHandler',
+      max: options.perMinute,
+      timeWindow: 60_000,
+      keyGenerator: rateLimitKey,
+      errorResponseBuilder: (_request, context) =>
+        new Problem('rate-limited', `At most ${context.max} requests a minute; retry in ${context.after}`),
+    })
+  },
+  { name: 'rate-limit', dependencies: ['auth'] },
+)
