@@ -78,6 +78,11 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   app.addSchema(ProblemSchema)
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id)
+    // While shutting down, a kept-alive connection would hold close() open until its idle timeout.
+    if (app.lifecycle.shuttingDown) reply.header('connection', 'close')
+  })
+  app.addHook('preClose', async () => {
+    app.lifecycle.shuttingDown = true
   })
 
   await app.register(errors)

@@ -30,7 +30,7 @@ export interface TestSchool {
   members: Record<string, { id: string; externalId: string; token: string }>
 }
 
-export async function build(overrides: Record<string, string> = {}, options: { jwksCooldownMs?: number; databaseUrl?: string } = {}): Promise<TestApp> {
+export async function build(overrides: Record<string, string> = {}, options: { jwksCooldownMs?: number; databaseUrl?: string; beforeReady?: (app: FastifyInstance) => void } = {}): Promise<TestApp> {
   const db = await createTestDatabase()
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -46,6 +46,7 @@ export async function build(overrides: Record<string, string> = {}, options: { j
   const database = new Database({ ...config.database, url: options.databaseUrl ?? db.appUrl })
   const keys = await SigningKeys.fromJwks([await SigningKeys.generate()])
   const app = await buildApp({ config, database, keys, jwksCooldownMs: options.jwksCooldownMs ?? 0, logger: false })
+  options.beforeReady?.(app)
   await app.ready()
 
   const sign = (claims: Record<string, unknown>, subject: string, ttlSeconds = 600) =>

@@ -1,0 +1,99 @@
+// When PostgreSQL goes away, requests answer 503 problem+json within a bounded time and the process
+// keeps running; when it comes back, the service recovers without a restart. The database sits
+// behind a TCP proxy in this test, which can refuse connections, swallow them, or pass them on.
+import net from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { build, type TestApp, type TestSchool } from './helpers/app.js'
+import { createTestDatabase, type TestDatabase } from './helpers/database.js'
+
+type Mode = 'forward' | 'refuse' | 'blackhole'
+
+class Proxy {
+  readonly server: net.Server
+  mode: Mode = 'forward'
+  readonly sockets = new Set<net.Socket>()
+  constructor(target: { host: string; port: number }) {
+    this.server = net.createServer((client) => {
+      this.sockets.add(client)
+      client.on('close', () => this.sockets.delete(client))
+      client.on('error', () => {})
+      if (this.mode === 'refuse') return client.destroy()
+      if (this.mode === 'blackhole') return // accept and never answer
+      const upstream = net.connect(target.port, target.host)
+      this.sockets.add(upstream)
+      upstream.on('close', () => this.sockets.delete(upstream))
+      upstream.on('error', () => client.destroy())
+      client.on('close', () => upstream.destroy())
+      upstream.on('close', () => client.destroy())
+      client.pipe(upstream).pipe(client)
+    })
+  }
+  async listen(): Promise<number> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve))
+    return (this.server.address() as net.AddressInfo).port
+  }
+  cut(mode: Mode) {
+    this.mode = mode
+    for (const socket of this.sockets) socket.destroy()
+  }
+}
+
+describe('database outage', () => {
+  let t: TestApp
+  let db: TestDatabase
+  let proxy: Proxy
+  let school: TestSchool
+
+  beforeAll(async () => {
+    db = await createTestDatabase()
+    const target = new URL(db.appUrl)
+    proxy = new Proxy({ host: target.hostname, port: Number(target.port || 5432) })
+    const proxied = new URL(db.appUrl)
+    proxied.hostname = '127.0.0.1'
+    proxied.port = String(await proxy.listen())
+    t = await build({}, { databaseUrl: proxied.toString() })
+    school = await t.school('outage', ['advisor'])
+  })
+  afterAll(async () => {
+    proxy.cut('forward')
+    proxy.server.close()
+    await t.close()
+    await db.drop()
+  })
+
+  const me = () => t.request({ method: 'GET', url: '/v1/me', token: school.members.advisor!.token })
+
+  it('answers 503 problem+json with Retry-After while the database refuses connections, then recovers', async () => {
+    expect((await me()).statusCode).toBe(200)
+
+    proxy.cut('refuse')
+    const started = Date.now()
+    const down = await me()
+    expect(Date.now() - started).toBeLessThan(5000)
+    expect(down.statusCode).toBe(503)
+    expect(down.headers['content-type']).toBe('application/problem+json; charset=utf-8')
+    expect(down.headers['retry-after']).toBe('5')
+    expect(down.json()).toMatchObject({ type: 'urn:vantage:problem:service-unavailable', status: 503 })
+    expect(down.body).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|postgres/i)
+    expect((await t.request({ method: 'GET', url: '/health/ready' })).statusCode).toBe(503)
+
+    proxy.cut('forward')
+    let recovered = 0
+    for (let attempt = 0; attempt < 20 && recovered !== 200; attempt++) recovered = (await me()).statusCode
+    expect(recovered).toBe(200)
+    expect((await t.request({ method: 'GET', url: '/health/ready' })).statusCode).toBe(200)
+  })
+
+  it('answers 503 within the connect timeout when the database hangs', async () => {
+    proxy.cut('blackhole')
+    const started = Date.now()
+    const down = await me()
+    const elapsed = Date.now() - started
+    expect(down.statusCode).toBe(503)
+    expect(elapsed).toBeLessThan(5000)
+    proxy.cut('forward')
+    let recovered = 0
+    for (let attempt = 0; attempt < 20 && recovered !== 200; attempt++) recovered = (await me()).statusCode
+    expect(recovered).toBe(200)
+  })
+})
