@@ -34,7 +34,7 @@ export interface AuthenticatorOptions {
 
 const CLOCK_TOLERANCE_SECONDS = 5
 
-function rejectionFor(error: unknown): Problem {
+function rejectionFor(error: unknown): unknown {
   if (error instanceof Problem) return error
   if (error instanceof errors.JWTExpired) return new Problem('token-expired', 'The token has expired', { cause: error })
   if (error instanceof errors.JWTClaimValidationFailed) {
@@ -48,10 +48,18 @@ function rejectionFor(error: unknown): Problem {
   if (error instanceof errors.JWKSNoMatchingKey) {
     return new Problem('token-key-unknown', 'No key of the issuer matches the token\'s key id', { cause: error })
   }
-  if (error instanceof errors.JWKSTimeout || (error instanceof Error && /fetch|ECONNREFUSED|JWKS/i.test(error.message) && !(error instanceof errors.JWSInvalid))) {
-    return new Problem('service-unavailable', 'The identity provider\'s keys could not be fetched', { cause: error })
-  }
-  return new Problem('token-malformed', undefined, { cause: error })
+  // The provider's JWKS endpoint is unreachable, too slow, answers other than 200, or not with a key
+  // set (jose's own messages name it "JSON Web Key Set"): not the caller's fault.
+  const jwksUnavailable =
+    error instanceof errors.JWKSTimeout ||
+    error instanceof errors.JWKSInvalid ||
+    (error instanceof errors.JOSEError && error.code === 'ERR_JOSE_GENERIC' && error.message.includes('JSON Web Key Set')) ||
+    (error instanceof TypeError && error.message === 'fetch failed')
+  if (jwksUnavailable) return new Problem('service-unavailable', 'The identity provider\'s keys could not be fetched', { cause: error })
+  if (error instanceof errors.JOSEError) return new Problem('token-malformed', undefined, { cause: error })
+  // Not about the token (the database is down, a bug): errors.ts answers 503 or 500, never a 401
+  // that would send the caller after a new token.
+  return error
 }
 
 function audiences(payload: JWTPayload): string[] {
@@ -131,11 +139,13 @@ export class Authenticator {
         const schoolId = await this.#activeSchool(payload.school)
         const client = await this.#db.forSchool(schoolId).db.integrationClient.findUnique({
           where: { schoolId_clientId: { schoolId, clientId: subject } },
-          select: { enabled: true },
+          select: { enabled: true, scopes: true },
         })
         if (!client?.enabled) throw new Problem('client-invalid', 'The integration client no longer exists or is disabled')
+        // The token holds the scopes the client had when it was issued; one taken away since then no
+        // longer counts, just as disabling the client takes effect at once.
         const granted = typeof payload.scope === 'string' ? payload.scope.split(' ') : []
-        const scopes = granted.filter((scope): scope is Scope => (SCOPES as readonly string[]).includes(scope))
+        const scopes = granted.filter((scope): scope is Scope => (SCOPES as readonly string[]).includes(scope) && client.scopes.includes(scope))
         return { kind: 'client', schoolId, memberId: null, subject, roles: [], scopes, via: 'service' }
       }
       case 'member': {
@@ -237,8 +247,9 @@ export class Authenticator {
     }
     if (!member) throw new Problem('member-unknown', 'No member with this identity is provisioned in the school')
     if (member.status !== 'active') throw new Problem('member-disabled')
-    // A token narrows the member's roles (an SSO group, a development token for one role); it never adds one.
-    const roles = claimedRoles && options.via === 'service' ? member.roles.filter((role) => claimedRoles.includes(role)) : claimedRoles ?? member.roles
+    // A token narrows the member's roles (an SSO group, a development token for one role); it never adds
+    // one, whoever signed it: the school's provider cannot make a student an admin by claiming it.
+    const roles = claimedRoles ? member.roles.filter((role) => claimedRoles.includes(role)) : member.roles
     return { kind: 'member', schoolId, memberId: member.id, subject: externalId, roles, scopes: [], via: options.via }
   }
 }

@@ -33,6 +33,17 @@ export function bearerToken(request: FastifyRequest): string | undefined {
   return match[1]
 }
 
+/** A 401 must name the scheme to use (RFC 9110 §15.5.2); a rejected token also says so (RFC 6750 §3). */
+function withChallenge(error: unknown): unknown {
+  if (!(error instanceof Problem) || error.status !== 401) return error
+  const challenge = error.code === 'credentials-missing' ? 'Bearer realm="vantage"' : 'Bearer realm="vantage", error="invalid_token"'
+  return new Problem(error.code, error.message, {
+    extensions: error.extensions,
+    headers: { ...error.headers, 'www-authenticate': challenge },
+    cause: error.cause,
+  })
+}
+
 export default fp(
   async function authPlugin(app: FastifyInstance, options: { authenticator: Authenticator; database: Database }) {
     const { authenticator, database } = options
@@ -60,9 +71,14 @@ export default fp(
     app.addHook('onRequest', async (request) => {
       const config = request.routeOptions.config
       if (config.public || request.is404) return
-      const token = bearerToken(request)
-      if (!token) throw new Problem('credentials-missing', 'Send a bearer token in the Authorization header')
-      const principal = await authenticator.authenticate(token)
+      let principal: Principal
+      try {
+        const token = bearerToken(request)
+        if (!token) throw new Problem('credentials-missing', 'Send a bearer token in the Authorization header')
+        principal = await authenticator.authenticate(token)
+      } catch (error) {
+        throw withChallenge(error)
+      }
       request.principal = principal
       request.log = request.log.child({ schoolId: principal.schoolId, memberId: principal.memberId, principal: principal.kind })
       if (config.access && !isAllowed(principal, config.access)) throw forbidden()

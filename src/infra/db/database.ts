@@ -5,7 +5,7 @@
 import { PrismaPg } from '@prisma/adapter-pg'
 import pg from 'pg'
 import { PrismaClient } from '../../generated/prisma/client.js'
-import { NO_SCHOOL, TenantPool } from './tenant-pool.js'
+import { TenantPool } from './tenant-pool.js'
 
 export type Db = PrismaClient
 
@@ -22,33 +22,51 @@ export interface DatabaseOptions {
   queryTimeoutMs: number
   tenantClientCacheSize: number
   applicationName?: string
+  /**
+   * 'rls' (always, in the service): every query runs with its school set for row-level security.
+   * 'none' exists only for the benchmark's RLS-off baseline, on a copy of the database whose
+   * policies are disabled; it is not reachable from configuration.
+   */
+  tenantIsolation?: 'rls' | 'none'
 }
 
 export class Database {
+  /** Connections for school data; each carries the school it last served (tenant-pool.ts). */
   readonly pool: pg.Pool
+  /**
+   * A few connections that never name a school: the platform handle reads the schools table (not a
+   * tenant table) through them, so school connections are not flipped back and forth to "none".
+   */
+  readonly platformPool: pg.Pool
   readonly platform: Db
   readonly #tenants = new Map<string, Tenant>()
   readonly #cacheSize: number
+  readonly #isolation: 'rls' | 'none'
 
   constructor(options: DatabaseOptions) {
-    this.pool = new pg.Pool({
+    const poolOptions = {
       connectionString: options.url,
-      max: options.poolMax,
       connectionTimeoutMillis: options.connectTimeoutMs,
       query_timeout: options.queryTimeoutMs,
       statement_timeout: options.queryTimeoutMs,
       idleTimeoutMillis: 30_000,
       application_name: options.applicationName ?? 'vantage',
-    })
+    }
+    this.pool = new pg.Pool({ ...poolOptions, max: options.poolMax })
+    this.platformPool = new pg.Pool({ ...poolOptions, max: Math.max(2, Math.ceil(options.poolMax / 4)) })
     // An idle connection that dies (the server restarted) is dropped by the pool; nothing to do here,
     // but without a listener the process would crash.
     this.pool.on('error', () => {})
+    this.platformPool.on('error', () => {})
     this.#cacheSize = options.tenantClientCacheSize
-    this.platform = this.#client(NO_SCHOOL)
+    this.#isolation = options.tenantIsolation ?? 'rls'
+    // The platform connections never set app.school_id, so row-level security shows them no school's rows.
+    this.platform = new PrismaClient({ adapter: new PrismaPg(this.platformPool) })
   }
 
   #client(tenant: string): Db {
-    return new PrismaClient({ adapter: new PrismaPg(new TenantPool(this.pool, tenant)) })
+    const pool = this.#isolation === 'rls' ? new TenantPool(this.pool, tenant) : this.pool
+    return new PrismaClient({ adapter: new PrismaPg(pool) })
   }
 
   /** The data handle for one school. Clients are cached per school (least recently used evicted). */
@@ -75,6 +93,6 @@ export class Database {
   }
 
   async close(): Promise<void> {
-    await this.pool.end()
+    await Promise.all([this.pool.end(), this.platformPool.end()])
   }
 }

@@ -68,13 +68,13 @@ export class TenantPool extends pg.Pool {
     }
   }
 
-  override on(event: string, listener: (...args: never[]) => void): this {
-    this.#shared.on(event as 'error', listener as () => void)
+  // The adapter listens for idle-connection errors; the shared pool's owner already handles them
+  // (database.ts), and forwarding one listener per school would pile up on the shared pool.
+  override on(): this {
     return this
   }
 
-  override removeListener(event: string, listener: (...args: never[]) => void): this {
-    this.#shared.removeListener(event as 'error', listener as () => void)
+  override removeListener(): this {
     return this
   }
 

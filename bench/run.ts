@@ -1,0 +1,210 @@
+// npm run bench: seeds its own data (50 schools x 2,000 members), starts the servers, drives them
+// with autocannon over loopback and prints req/s, p50, p99 and the ratio of each scenario to its
+// baseline. Each pair is measured side by side, alternating rounds, so that the machine's noise hits
+// both alike; the ratio is of the medians.
+// Uses DATABASE_URL (an owner role that may create databases) or else an embedded PostgreSQL.
+// Options (environment): BENCH_DURATION seconds per round (default 5), BENCH_ROUNDS (default 3),
+// BENCH_CONNECTIONS (default 10).
+import { fork, type ChildProcess } from 'node:child_process'
+import { mkdir, writeFile } from 'node:fs/promises'
+import net from 'node:net'
+import os from 'node:os'
+import autocannon from 'autocannon'
+import pg from 'pg'
+import { SigningKeys } from '../src/infra/auth/signing-keys.js'
+import { ensureAppRole } from '../src/infra/db/roles.js'
+import { applyMigrations } from '../src/infra/db/schema-engine.js'
+import { withCredentials } from '../src/infra/db/setup.js'
+import { resolveOwnerUrl } from '../scripts/database-url.js'
+
+const SCHOOLS = 50
+const MEMBERS_PER_SCHOOL = 2000
+const DURATION = Number(process.env.BENCH_DURATION ?? 5)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10)
+const ISSUER = 'urn:vantage:bench'
+const AUDIENCE = 'vantage-api'
+const APP_ROLE = 'vantage_app_bench'
+const APP_PASSWORD = 'vantage-bench'
+
+function databaseUrl(base: string, name: string) {
+  const url = new URL(base)
+  url.pathname = `/${name}`
+  return url.toString()
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer()
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+async function seed(ownerUrl: string) {
+  const admin = new pg.Client({ connectionString: ownerUrl })
+  await admin.connect()
+  for (const name of ['vantage_bench', 'vantage_bench_norls']) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+  await admin.query('CREATE DATABASE vantage_bench')
+  const benchUrl = databaseUrl(ownerUrl, 'vantage_bench')
+  await applyMigrations(benchUrl)
+  await ensureAppRole(benchUrl, APP_ROLE, APP_PASSWORD)
+  await admin.query(`ALTER ROLE ${APP_ROLE} PASSWORD '${APP_PASSWORD}'`)
+
+  const started = Date.now()
+  const owner = new pg.Client({ connectionString: benchUrl })
+  await owner.connect()
+  const { rows: schools } = await owner.query<{ id: string }>(
+    `INSERT INTO schools (id, slug, name, time_zone, updated_at)
+     SELECT uuid_generate_v7(), 'bench-' || n, 'Bench University ' || n, 'America/New_York', now() FROM generate_series(1, $1) n
+     RETURNING id::text`,
+    [SCHOOLS],
+  )
+  const majors = ['Biology', 'Computer Science', 'Economics', 'History', 'Mechanical Engineering', 'Psychology', 'Journalism', 'Chemistry']
+  for (const { id } of schools) {
+    // Row-level security applies to a non-superuser owner too (FORCE), so each school's rows are
+    // written with that school set.
+    await owner.query('BEGIN')
+    await owner.query("SELECT set_config('app.school_id', $1, true)", [id])
+    await owner.query(
+      `INSERT INTO members (school_id, id, external_id, roles, given_name, family_name, email, major, graduation_year,
+                            fields_of_interest, background_tags, updated_at)
+       SELECT $1::uuid, uuid_generate_v7(), 'm-' || n,
+              CASE WHEN n = 1 THEN ARRAY['advisor']::member_role[] WHEN n % 10 = 0 THEN ARRAY['alumni']::member_role[] ELSE ARRAY['student']::member_role[] END,
+              'Given' || n, 'Family' || n, 'm' || n || '@bench.edu', ($3::text[])[1 + n % 8], 2020 + n % 10,
+              ARRAY['Field ' || (n % 12)], CASE WHEN n % 3 = 0 THEN ARRAY['first-generation'] ELSE ARRAY[]::text[] END, now()
+         FROM generate_series(1, $2) n`,
+      [id, MEMBERS_PER_SCHOOL, majors],
+    )
+    await owner.query('COMMIT')
+  }
+  await owner.query('ANALYZE')
+  await owner.end()
+  const seededIn = Date.now() - started
+
+  // The RLS-off copy: same rows, policies disabled.
+  await admin.query('CREATE DATABASE vantage_bench_norls TEMPLATE vantage_bench')
+  const norls = new pg.Client({ connectionString: databaseUrl(ownerUrl, 'vantage_bench_norls') })
+  await norls.connect()
+  for (const table of ['members', 'identity_providers', 'integration_clients']) {
+    await norls.query(`ALTER TABLE ${table} NO FORCE ROW LEVEL SECURITY`)
+    await norls.query(`ALTER TABLE ${table} DISABLE ROW LEVEL SECURITY`)
+  }
+  await norls.end()
+  await admin.end()
+  return { schoolIds: schools.map((school) => school.id), benchUrl, seededIn }
+}
+
+function start(args: string[], env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const child = fork('bench/server.ts', args, { execArgv: ['--import', 'tsx'], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+    child.once('message', () => resolve(child))
+    child.once('exit', (code) => reject(new Error(`bench server ${args.join(' ')} exited with ${code}`)))
+  })
+}
+
+interface Measurement {
+  requests: number
+  p50: number
+  p99: number
+  errors: number
+}
+
+async function load(url: string, tokens: string[]): Promise<Measurement> {
+  let next = 0
+  const result = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: DURATION,
+    requests: [
+      {
+        setupRequest: (request: { headers?: Record<string, string> }) => {
+          if (tokens.length) request.headers = { ...request.headers, authorization: `Bearer ${tokens[next++ % tokens.length]}` }
+          return request
+        },
+      },
+    ],
+  } as autocannon.Options)
+  const bad = result.non2xx + result.errors + result.timeouts
+  return { requests: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: bad }
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
+
+async function pair(target: { url: string; tokens: string[] }, baseline: { url: string; tokens: string[] }) {
+  // Warm both, then alternate rounds.
+  await load(target.url, target.tokens)
+  await load(baseline.url, baseline.tokens)
+  const targets: Measurement[] = []
+  const baselines: Measurement[] = []
+  for (let round = 0; round < ROUNDS; round++) {
+    targets.push(await load(target.url, target.tokens))
+    baselines.push(await load(baseline.url, baseline.tokens))
+  }
+  const summary = (runs: Measurement[]) => ({
+    requests: median(runs.map((run) => run.requests)),
+    p50: median(runs.map((run) => run.p50)),
+    p99: median(runs.map((run) => run.p99)),
+    errors: runs.reduce((sum, run) => sum + run.errors, 0),
+  })
+  return { target: summary(targets), baseline: summary(baselines) }
+}
+
+const { url: ownerUrl, stop } = await resolveOwnerUrl()
+const children: ChildProcess[] = []
+try {
+  console.error(`seeding ${SCHOOLS} schools x ${MEMBERS_PER_SCHOOL} members ...`)
+  const { schoolIds, benchUrl, seededIn } = await seed(ownerUrl)
+  console.error(`seeded ${SCHOOLS * MEMBERS_PER_SCHOOL} members in ${seededIn} ms`)
+
+  const jwk = await SigningKeys.generate()
+  const keys = await SigningKeys.fromJwks([jwk])
+  const tokens = await Promise.all(
+    schoolIds.map((school) =>
+      keys.sign({ token_use: 'member', school }, { issuer: ISSUER, audience: AUDIENCE, subject: 'm-1', ttlSeconds: 3600 }),
+    ),
+  )
+  const env = { ...process.env, BENCH_SIGNING_KEYS: JSON.stringify([jwk]) }
+  const appUrl = withCredentials(benchUrl, APP_ROLE, APP_PASSWORD)
+  const norlsUrl = withCredentials(databaseUrl(ownerUrl, 'vantage_bench_norls'), APP_ROLE, APP_PASSWORD)
+  const [helloPort, rlsPort, norlsPort] = [await freePort(), await freePort(), await freePort()]
+  children.push(await start(['hello', String(helloPort)], env))
+  children.push(await start(['app', String(rlsPort), appUrl, 'rls'], env))
+  children.push(await start(['app', String(norlsPort), norlsUrl, 'none'], env))
+  const at = (port: number, path: string, withTokens = true) => ({ url: `http://127.0.0.1:${port}${path}`, tokens: withTokens ? tokens : [] })
+
+  const scenarios = [
+    { name: 'GET /health/live', baselineName: 'bare Fastify hello-world', target: at(rlsPort, '/health/live', false), baseline: at(helloPort, '/health/live', false), goal: undefined },
+    { name: 'GET /v1/me (RLS on)', baselineName: 'same SQL, raw pg', target: at(rlsPort, '/v1/me'), baseline: at(rlsPort, '/bench/raw/me'), goal: 0.6 },
+    { name: 'GET /v1/members?limit=20 (RLS on)', baselineName: 'same SQL, raw pg', target: at(rlsPort, '/v1/members?limit=20'), baseline: at(rlsPort, '/bench/raw/members'), goal: 0.6 },
+    { name: 'GET /v1/me (RLS on)', baselineName: 'same endpoint, RLS off', target: at(rlsPort, '/v1/me'), baseline: at(norlsPort, '/v1/me'), goal: 0.85 },
+    { name: 'GET /v1/members?limit=20 (RLS on)', baselineName: 'same endpoint, RLS off', target: at(rlsPort, '/v1/members?limit=20'), baseline: at(norlsPort, '/v1/members?limit=20'), goal: 0.85 },
+  ]
+
+  const lines = [
+    `| scenario | req/s | p50 ms | p99 ms | baseline | baseline req/s | baseline p50 ms | baseline p99 ms | ratio | target |`,
+    `| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- |`,
+  ]
+  let errors = 0
+  for (const scenario of scenarios) {
+    console.error(`measuring ${scenario.name} vs ${scenario.baselineName} ...`)
+    const { target, baseline } = await pair(scenario.target, scenario.baseline)
+    errors += target.errors + baseline.errors
+    const ratio = target.requests / baseline.requests
+    const verdict = scenario.goal === undefined ? 'reported' : ratio >= scenario.goal ? `≥ ${scenario.goal} met` : `≥ ${scenario.goal} NOT met`
+    lines.push(
+      `| ${scenario.name} | ${target.requests.toFixed(0)} | ${target.p50} | ${target.p99} | ${scenario.baselineName} | ${baseline.requests.toFixed(0)} | ${baseline.p50} | ${baseline.p99} | ${ratio.toFixed(2)} | ${verdict} |`,
+    )
+  }
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU'
+  const header = `${new Date().toISOString()} · ${os.cpus().length} × ${cpu} · node ${process.version} · ${CONNECTIONS} connections · ${ROUNDS} rounds × ${DURATION} s per side (medians)`
+  const table = [header, '', ...lines, '', errors ? `non-2xx responses or errors: ${errors}` : 'every response was 2xx'].join('\n')
+  await mkdir('bench/results', { recursive: true })
+  await writeFile('bench/results/latest.md', `${table}\n`)
+  console.log(table)
+} finally {
+  for (const child of children) child.kill('SIGTERM')
+  await stop()
+}

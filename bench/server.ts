@@ -1,0 +1,33 @@
+// One server of the benchmark, run in its own process: `hello` is a bare Fastify hello-world;
+// `app` is the Vantage app plus baseline routes that run the same SQL through raw pg.
+// Usage: tsx bench/server.ts hello|app <port> [databaseUrl] [rls|none]
+import Fastify from 'fastify'
+import { buildApp } from '../src/app.js'
+import { loadConfig } from '../src/config.js'
+import { SigningKeys } from '../src/infra/auth/signing-keys.js'
+import { Database } from '../src/infra/db/database.js'
+import { registerRawBaselines } from './raw-baselines.js'
+
+const [mode, portText, databaseUrl, isolation] = process.argv.slice(2)
+const port = Number(portText)
+
+if (mode === 'hello') {
+  const app = Fastify({ logger: false })
+  app.get('/health/live', async () => ({ status: 'ok' }))
+  await app.listen({ host: '127.0.0.1', port })
+} else {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    APP_DATABASE_URL: databaseUrl,
+    TOKEN_ISSUER: 'urn:vantage:bench',
+    RATE_LIMIT_PER_MINUTE: '100000000',
+    DB_POOL_MAX: '10',
+  })
+  const database = new Database({ ...config.database, url: databaseUrl!, tenantIsolation: isolation === 'none' ? 'none' : 'rls' })
+  const keys = await SigningKeys.fromJwks(JSON.parse(process.env.BENCH_SIGNING_KEYS!))
+  const app = await buildApp({ config, database, keys, logger: false })
+  registerRawBaselines(app, database)
+  await app.listen({ host: '127.0.0.1', port })
+}
+process.send?.('ready')
