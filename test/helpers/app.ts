@@ -1,6 +1,6 @@
 // build(): the real app on a real database of its own, with helpers to mint tokens and create data.
 // Tests call it through inject (no socket) unless the behaviour is about the HTTP server itself.
-import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
+import type { FastifyInstance, FastifyServerOptions, InjectOptions, LightMyRequestResponse } from 'fastify'
 import { buildApp } from '../../src/app.js'
 import { type Config, loadConfig } from '../../src/config.js'
 import type { SchoolRole, Scope } from '../../src/infra/auth/principal.js'
@@ -30,7 +30,7 @@ export interface TestSchool {
   members: Record<string, { id: string; externalId: string; token: string }>
 }
 
-export async function build(overrides: Record<string, string> = {}, options: { jwksCooldownMs?: number; databaseUrl?: string; beforeReady?: (app: FastifyInstance) => void } = {}): Promise<TestApp> {
+export async function build(overrides: Record<string, string> = {}, options: { jwksCooldownMs?: number; databaseUrl?: string; beforeReady?: (app: FastifyInstance) => void; logger?: FastifyServerOptions['logger'] } = {}): Promise<TestApp> {
   const db = await createTestDatabase()
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -45,7 +45,7 @@ export async function build(overrides: Record<string, string> = {}, options: { j
   })
   const database = new Database({ ...config.database, url: options.databaseUrl ?? db.appUrl })
   const keys = await SigningKeys.fromJwks([await SigningKeys.generate()])
-  const app = await buildApp({ config, database, keys, jwksCooldownMs: options.jwksCooldownMs ?? 0, logger: false })
+  const app = await buildApp({ config, database, keys, jwksCooldownMs: options.jwksCooldownMs ?? 0, logger: options.logger ?? false })
   options.beforeReady?.(app)
   await app.ready()
 

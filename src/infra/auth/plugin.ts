@@ -68,7 +68,7 @@ export default fp(
       }
     })
 
-    app.addHook('onRequest', async (request) => {
+    app.addHook('onRequest', async (request, reply) => {
       const config = request.routeOptions.config
       if (config.public || request.is404) return
       let principal: Principal
@@ -80,7 +80,9 @@ export default fp(
         throw withChallenge(error)
       }
       request.principal = principal
+      // Every later log line of the request, including Fastify's "request completed", names the caller.
       request.log = request.log.child({ schoolId: principal.schoolId, memberId: principal.memberId, principal: principal.kind })
+      reply.log = request.log
       if (config.access && !isAllowed(principal, config.access)) throw forbidden()
     })
   },
