@@ -7,11 +7,19 @@ export function encodeCursor(key: Record<string, string | number>): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url')
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/** Whether a decoded key field could have been issued: an `id` is always a row's UUID (see pageOf). */
+function plausible(field: string, value: unknown): boolean {
+  // Checked here because a malformed uuid would otherwise reach PostgreSQL and fail there as a 500.
+  return typeof value === 'string' && (field !== 'id' || UUID.test(value))
+}
+
 export function decodeCursor<K extends string>(cursor: string | undefined, fields: readonly K[]): Record<K, string> | undefined {
   if (cursor === undefined) return undefined
   try {
     const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>
-    if (key && typeof key === 'object' && fields.every((field) => typeof key[field] === 'string')) return key as Record<K, string>
+    if (key && typeof key === 'object' && fields.every((field) => plausible(field, key[field]))) return key as Record<K, string>
   } catch {
     // fall through to the problem below
   }

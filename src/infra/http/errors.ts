@@ -36,11 +36,30 @@ function prismaProblem(error: unknown): Problem | undefined {
   return undefined
 }
 
+type ValidationIssue = NonNullable<FastifyError['validation']>[number]
+
+const isUnionNoise = (issue: ValidationIssue) =>
+  issue.keyword === 'anyOf' || issue.keyword === 'oneOf' || (issue.keyword === 'type' && (issue.params as { type?: unknown }).type === 'null')
+
+/**
+ * Ajv reports a nullable field's bad value three times: the value's own failure, "must be null" and
+ * "must match a schema in anyOf". The last two say nothing to the caller when the first is there.
+ */
+function withoutUnionNoise(issues: ValidationIssue[]): ValidationIssue[] {
+  return issues.filter(
+    (issue) =>
+      !isUnionNoise(issue) ||
+      !issues.some(
+        (other) => !isUnionNoise(other) && (other.instancePath === issue.instancePath || other.instancePath.startsWith(`${issue.instancePath}/`)),
+      ),
+  )
+}
+
 export function toProblem(error: FastifyError | Error, request?: FastifyRequest): Problem {
   if (error instanceof Problem) return error
   const fastifyError = error as FastifyError
   if (fastifyError.validation) {
-    const errors = fastifyError.validation.map((issue) => {
+    const errors = withoutUnionNoise(fastifyError.validation).map((issue) => {
       const path = issue.instancePath.replace(/^\//, '').replaceAll('/', '.')
       const missing = (issue.params as { missingProperty?: string }).missingProperty
       const extra = (issue.params as { additionalProperty?: string }).additionalProperty
@@ -76,6 +95,9 @@ export function sendProblem(reply: FastifyReply, problem: Problem) {
 
 export default fp(
   async function errorsPlugin(app: FastifyInstance) {
+    // Fastify parses text/plain bodies by default, so text sent to a JSON route would fail validation
+    // as "body must be object" (400). No route takes text: without the parser it is a 415 instead.
+    app.removeContentTypeParser('text/plain')
     app.setErrorHandler((error: FastifyError, request, reply) => {
       const problem = toProblem(error, request)
       if (problem.status >= 500) request.log.error({ err: error }, 'request failed')

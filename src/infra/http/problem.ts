@@ -67,6 +67,11 @@ export class Problem extends Error {
     this.headers = options.headers ?? {}
   }
 
+  /** The name Fastify and plugins with their own error handlers (mercurius at /graphql) read the status by. */
+  get statusCode(): number {
+    return this.status
+  }
+
   toBody(instance?: string): ProblemBody {
     return {
       type: problemType(this.code),

@@ -3,7 +3,7 @@
 import type { Tenant } from '../../infra/db/database.js'
 import { decodeCursor, pageOf } from '../../infra/http/cursor.js'
 import { Problem, notFound } from '../../infra/http/problem.js'
-import type { IdentityProvider as IdentityProviderRow, Prisma } from '../../generated/prisma/client.js'
+import { type IdentityProvider as IdentityProviderRow, Prisma } from '../../generated/prisma/client.js'
 import type { CreateIdentityProviderBody, IdentityProviderBody, UpdateIdentityProviderBody } from './schemas.js'
 
 export function toIdentityProvider(row: IdentityProviderRow): IdentityProviderBody {
@@ -25,11 +25,25 @@ export function toIdentityProvider(row: IdentityProviderRow): IdentityProviderBo
   }
 }
 
+/** Members of a JWK that hold secret material: the private parts of RSA, EC and OKP keys, and an oct key's value. */
+const SECRET_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k']
+
 function checkKeys(provider: { jwksUri?: string | null; jwks?: unknown }, allowHttp: boolean) {
   const errors: Array<{ field: string; message: string }> = []
   if (!provider.jwksUri === !provider.jwks) errors.push({ field: 'body.jwksUri', message: 'give exactly one of jwksUri and jwks' })
-  if (provider.jwksUri && !allowHttp && !provider.jwksUri.startsWith('https://')) {
-    errors.push({ field: 'body.jwksUri', message: 'must be an https URL' })
+  // Format "uri" also admits file:, ftp: or urn: URIs, which no JWKS can be fetched from.
+  if (provider.jwksUri && !provider.jwksUri.startsWith('https://') && !(allowHttp && provider.jwksUri.startsWith('http://'))) {
+    errors.push({ field: 'body.jwksUri', message: allowHttp ? 'must be an http or https URL' : 'must be an https URL' })
+  }
+  // Inline keys are stored and shown to every admin: a private or symmetric key pasted by mistake
+  // would leak there, and could sign tokens for the school.
+  const keys = (provider.jwks as { keys?: unknown } | null | undefined)?.keys
+  if (Array.isArray(keys)) {
+    keys.forEach((key: Record<string, unknown>, index) => {
+      if (key.kty === 'oct' || SECRET_JWK_MEMBERS.some((member) => member in key)) {
+        errors.push({ field: `body.jwks.keys.${index}`, message: 'must be a public key (no private or symmetric key material)' })
+      }
+    })
   }
   if (errors.length) throw new Problem('validation-failed', 'The provider\'s keys are not valid', { extensions: { errors } })
 }
@@ -94,7 +108,9 @@ export async function updateIdentityProvider(tenant: Tenant, id: string, input: 
   const { jwks, ...rest } = input
   const row = await tenant.db.identityProvider.update({
     where: { schoolId_id: { schoolId: tenant.schoolId, id } },
-    data: { ...rest, ...(jwks !== undefined ? { jwks: (jwks ?? undefined) as Prisma.InputJsonValue | undefined } : {}) },
+    // jwks: null must clear the column (Prisma.DbNull); undefined would leave the old keys, which the
+    // authenticator prefers over a new jwksUri.
+    data: { ...rest, ...(jwks !== undefined ? { jwks: jwks === null ? Prisma.DbNull : (jwks as Prisma.InputJsonValue) } : {}) },
   })
   return toIdentityProvider(row)
 }

@@ -31,7 +31,12 @@ function basicCredentials(header: string | undefined): { id: string; secret: str
   const decoded = Buffer.from(match[1]!, 'base64').toString('utf8')
   const colon = decoded.indexOf(':')
   if (colon < 0) return undefined
-  return { id: decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) }
+  try {
+    return { id: decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) }
+  } catch {
+    // Not form-encoded as RFC 6749 §2.3.1 asks (a bare "%"): no usable credentials, so 401 invalid_client, not a 500.
+    return undefined
+  }
 }
 
 export default async function oauthRoutes(instance: FastifyInstance) {

@@ -29,7 +29,10 @@ export async function issueClientToken(
   const asked = request.scope?.split(/\s+/).filter(Boolean)
   const unknown = asked?.filter((scope) => !client.scopes.includes(scope) || !(SCOPES as readonly string[]).includes(scope))
   if (unknown?.length) {
-    throw new Problem('forbidden', `The client does not hold: ${unknown.join(' ')}`, { extensions: { error: 'invalid_scope' } })
+    // RFC 6749 §5.2: invalid_scope is a 400 like every token error other than invalid_client.
+    throw new Problem('validation-failed', `The client does not hold: ${unknown.join(' ')}`, {
+      extensions: { error: 'invalid_scope', errors: [{ field: 'body.scope', message: `holds no ${unknown.join(', ')}` }] },
+    })
   }
   const scope = (asked ?? client.scopes).join(' ')
   const ttlSeconds = app.config.auth.accessTokenTtlSeconds

@@ -9,14 +9,24 @@ import type { CreateSchoolBody, SchoolBody, UpdateSchoolBody } from './schemas.j
 
 const DEFAULT_SETTINGS = { thankYouWindowHours: 24 }
 
-function assertTimeZone(timeZone: string) {
+/**
+ * The canonical IANA name of a time zone (America/New_York for america/new_york). UTC offsets such as
+ * "+05:00" are refused although Intl accepts them: they ignore daylight saving time, and PostgreSQL
+ * reads their sign the other way round (POSIX), so the school's local times would be wrong there.
+ */
+function canonicalTimeZone(timeZone: string): string {
+  let resolved: string | undefined
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone })
+    resolved = new Intl.DateTimeFormat('en-US', { timeZone }).resolvedOptions().timeZone
   } catch {
+    // not a zone Intl knows: the problem below
+  }
+  if (!resolved || /^[+-]/.test(resolved)) {
     throw new Problem('validation-failed', `"${timeZone}" is not an IANA time zone`, {
       extensions: { errors: [{ field: 'body.timeZone', message: 'is not an IANA time zone' }] },
     })
   }
+  return resolved
 }
 
 export function toSchool(row: SchoolRow): SchoolBody {
@@ -33,11 +43,11 @@ export function toSchool(row: SchoolRow): SchoolBody {
 }
 
 export async function createSchool(database: Database, input: CreateSchoolBody): Promise<SchoolBody> {
-  assertTimeZone(input.timeZone)
+  const timeZone = canonicalTimeZone(input.timeZone)
   const existing = await database.platform.school.findUnique({ where: { slug: input.slug }, select: { id: true } })
   if (existing) throw new Problem('conflict', `A school with the slug "${input.slug}" already exists`)
   const row = await database.platform.school.create({
-    data: { slug: input.slug, name: input.name, timeZone: input.timeZone, settings: { ...DEFAULT_SETTINGS, ...input.settings } },
+    data: { slug: input.slug, name: input.name, timeZone, settings: { ...DEFAULT_SETTINGS, ...input.settings } },
   })
   return toSchool(row)
 }
@@ -60,14 +70,14 @@ export async function getSchool(database: Database, id: string): Promise<SchoolB
 }
 
 export async function updateSchool(database: Database, id: string, input: UpdateSchoolBody): Promise<SchoolBody> {
-  if (input.timeZone) assertTimeZone(input.timeZone)
+  const timeZone = input.timeZone === undefined ? undefined : canonicalTimeZone(input.timeZone)
   const current = await database.platform.school.findUnique({ where: { id } })
   if (!current) throw notFound('school')
   const row = await database.platform.school.update({
     where: { id },
     data: {
       name: input.name,
-      timeZone: input.timeZone,
+      timeZone,
       status: input.status,
       settings: input.settings ? { ...(current.settings as object), ...input.settings } : undefined,
     },
