@@ -87,7 +87,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
 
   await app.register(errors)
   await app.register(openapi, { config })
-  await app.register(formbody, { bodyLimit: 16384 })
+  await app.register(formbody, { bodyLimit: Math.min(16384, config.bodyLimitBytes) })
   await app.register(cors, { origin: config.corsOrigins.length ? config.corsOrigins : false, exposedHeaders: ['x-request-id', 'retry-after'] })
   const authenticator = new Authenticator(database, keys, {
     issuer: config.auth.issuer,

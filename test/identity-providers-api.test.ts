@@ -257,7 +257,34 @@ describe('identity providers API', () => {
       expect(second.statusCode).toBe(201)
       const clash = await t.request({ method: 'PATCH', url: `${base()}/${second.json().id}`, token: admin, payload: { audience: 'portal' } })
       expect(clash.statusCode).toBe(409)
-      // Whether another school may trust the same issuer and audience is left to test/cross-tenant.test.ts.
+    })
+
+    it('refuses an issuer and audience that another school trusts, on create and on update, also when both race', async () => {
+      const other = await t.school('sso-other', ['school_admin'])
+      const otherAdmin = other.members.school_admin!.token
+      const taken = provider({ issuer: 'https://shared.idp.example', audience: 'sso-u-portal' })
+      expect((await t.request({ method: 'POST', url: base(), token: admin, payload: taken })).statusCode).toBe(201)
+
+      const copy = await t.request({ method: 'POST', url: base(other.id), token: otherAdmin, payload: taken })
+      expect(copy.statusCode).toBe(409)
+      expect(copy.json()).toMatchObject({ type: 'urn:vantage:problem:conflict', detail: expect.stringContaining('another school') })
+      expect(await rowCount(other.id)).toBe(0)
+
+      // The same issuer with an audience of its own is fine; moving onto the taken audience is not.
+      const own = await t.request({ method: 'POST', url: base(other.id), token: otherAdmin, payload: { ...taken, audience: 'sso-other-portal' } })
+      expect(own.statusCode).toBe(201)
+      const move = await t.request({ method: 'PATCH', url: `${base(other.id)}/${own.json().id}`, token: otherAdmin, payload: { audience: 'sso-u-portal' } })
+      expect(move.statusCode).toBe(409)
+
+      // Two schools claiming one new pair at the same moment: exactly one wins.
+      const race = provider({ issuer: 'https://race.idp.example', audience: 'race' })
+      const answers = await Promise.all([
+        t.request({ method: 'POST', url: base(), token: admin, payload: race }),
+        t.request({ method: 'POST', url: base(other.id), token: otherAdmin, payload: race }),
+      ])
+      expect(answers.map((answer) => answer.statusCode).sort()).toEqual([201, 409])
+      const { rows } = await owner.query("SELECT count(*)::int AS n FROM identity_providers WHERE issuer = 'https://race.idp.example'")
+      expect(rows[0].n).toBe(1)
     })
   })
 

@@ -180,7 +180,11 @@ export class Authenticator {
         this.#db.forSchool(school_id).db.identityProvider.findUnique({ where: { schoolId_id: { schoolId: school_id, id } } }),
       ),
     )
-    const provider = providers.find((candidate) => candidate && candidate.enabled && wanted.includes(candidate.audience))
+    const matching = providers.filter((candidate) => candidate && candidate.enabled && wanted.includes(candidate.audience))
+    // Creating a provider refuses an issuer and audience that another school already trusts; should two
+    // ever match anyway, the token is refused rather than given to either school.
+    if (matching.length > 1) throw new Problem('token-audience-invalid', 'More than one school trusts this issuer for this audience')
+    const provider = matching[0]
     if (!provider) throw new Problem('token-audience-invalid', 'No identity provider with this issuer expects this audience')
     const algorithms = provider.algorithms.filter((alg) => (IDP_ALGORITHMS as readonly string[]).includes(alg))
     const { payload } = await jwtVerify(token, this.#providerKeys(provider), {

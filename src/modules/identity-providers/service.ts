@@ -48,15 +48,34 @@ function checkKeys(provider: { jwksUri?: string | null; jwks?: unknown }, allowH
   if (errors.length) throw new Problem('validation-failed', 'The provider\'s keys are not valid', { extensions: { errors } })
 }
 
-async function assertUniqueIssuer({ db, schoolId }: Tenant, issuer: string, audience: string, except?: string) {
-  const clash = await db.identityProvider.findFirst({ where: { schoolId, issuer, audience, ...(except ? { NOT: { id: except } } : {}) }, select: { id: true } })
-  if (clash) throw new Problem('conflict', 'The school already trusts a provider with this issuer and audience')
+type Transaction = Parameters<Parameters<Tenant['db']['$transaction']>[0]>[0]
+
+/**
+ * Runs `write` once no provider, in this school or any other, holds the issuer and audience (other
+ * than `except`). The pair decides which school a token belongs to, so it must be unique across
+ * schools; a unique index cannot say so on Citus, hence the check under an advisory lock on the pair.
+ */
+async function claimIssuer<T>(tenant: Tenant, issuer: string, audience: string, except: string | undefined, write: (tx: Transaction) => Promise<T>) {
+  return tenant.db.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`identity-provider:${issuer} ${audience}`}, 0))`
+    const owners = await tx.$queryRaw<Array<{ school_id: string; id: string }>>`
+      SELECT school_id::text, id::text FROM identity_provider_owners(${issuer}, ${audience})`
+    const clash = owners.find((owner) => owner.id !== except)
+    if (clash) {
+      throw new Problem(
+        'conflict',
+        clash.school_id === tenant.schoolId
+          ? 'The school already trusts a provider with this issuer and audience'
+          : 'This issuer and audience are registered for another school; ask the identity provider for an audience of your own',
+      )
+    }
+    return write(tx)
+  })
 }
 
 export async function createIdentityProvider(tenant: Tenant, input: CreateIdentityProviderBody, allowHttp: boolean) {
   checkKeys(input, allowHttp)
-  await assertUniqueIssuer(tenant, input.issuer, input.audience)
-  const row = await tenant.db.identityProvider.create({
+  const row = await claimIssuer(tenant, input.issuer, input.audience, undefined, (tx) => tx.identityProvider.create({
     data: {
       schoolId: tenant.schoolId,
       name: input.name,
@@ -70,7 +89,7 @@ export async function createIdentityProvider(tenant: Tenant, input: CreateIdenti
       jitProvisioning: input.jitProvisioning ?? false,
       enabled: input.enabled ?? true,
     },
-  })
+  }))
   return toIdentityProvider(row)
 }
 
@@ -102,16 +121,15 @@ export async function updateIdentityProvider(tenant: Tenant, id: string, input: 
     jwks: input.jwks !== undefined ? input.jwks : current.jwks,
   }
   checkKeys(next, allowHttp)
-  if (input.issuer !== undefined || input.audience !== undefined) {
-    await assertUniqueIssuer(tenant, input.issuer ?? current.issuer, input.audience ?? current.audience, id)
-  }
   const { jwks, ...rest } = input
-  const row = await tenant.db.identityProvider.update({
-    where: { schoolId_id: { schoolId: tenant.schoolId, id } },
-    // jwks: null must clear the column (Prisma.DbNull); undefined would leave the old keys, which the
-    // authenticator prefers over a new jwksUri.
-    data: { ...rest, ...(jwks !== undefined ? { jwks: jwks === null ? Prisma.DbNull : (jwks as Prisma.InputJsonValue) } : {}) },
-  })
+  const row = await claimIssuer(tenant, input.issuer ?? current.issuer, input.audience ?? current.audience, id, (tx) =>
+    tx.identityProvider.update({
+      where: { schoolId_id: { schoolId: tenant.schoolId, id } },
+      // jwks: null must clear the column (Prisma.DbNull); undefined would leave the old keys, which the
+      // authenticator prefers over a new jwksUri.
+      data: { ...rest, ...(jwks !== undefined ? { jwks: jwks === null ? Prisma.DbNull : (jwks as Prisma.InputJsonValue) } : {}) },
+    }),
+  )
   return toIdentityProvider(row)
 }
 
