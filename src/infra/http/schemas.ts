@@ -1,17 +1,23 @@
 // Schema pieces shared by every module: the problem body, ids, pagination, error responses.
 import { Type, type TSchema } from 'typebox'
 
-export const Uuid = Type.String({ format: 'uuid', description: 'A UUID' })
+export const Uuid = Type.String({ format: 'uuid', maxLength: 36, description: 'A UUID' })
+export const Timestamp = Type.String({ format: 'date-time', maxLength: 30, description: 'An RFC 3339 date and time (UTC)' })
+
+/** A bounded string: every string the API takes or gives has a length limit. */
+export const Text = (maxLength: number, options: Record<string, unknown> = {}) => Type.String({ maxLength, ...options })
+/** Integers on the wire are 32-bit. */
+export const Int32 = (options: Record<string, unknown> = {}) => Type.Integer({ format: 'int32', ...options })
 
 export const ProblemSchema = Type.Object(
   {
-    type: Type.String({ description: 'A stable URN naming the kind of error, e.g. urn:vantage:problem:not-found' }),
-    title: Type.String(),
-    status: Type.Integer({ minimum: 400, maximum: 599 }),
-    detail: Type.Optional(Type.String()),
-    instance: Type.Optional(Type.String()),
+    type: Text(200, { description: 'A stable URN naming the kind of error, e.g. urn:vantage:problem:not-found' }),
+    title: Text(200),
+    status: Int32({ minimum: 400, maximum: 599 }),
+    detail: Type.Optional(Text(2000)),
+    instance: Type.Optional(Text(2000)),
     errors: Type.Optional(
-      Type.Array(Type.Object({ field: Type.String(), message: Type.String() }), {
+      Type.Array(Type.Object({ field: Text(500), message: Text(500) }), {
         description: 'For validation errors: each failing field',
         maxItems: 1000,
       }),
@@ -49,7 +55,7 @@ export function responses<T extends Record<number, TSchema>>(success: T, errors:
 }
 
 export const PageQuery = {
-  limit: Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Page size (1-100)' }),
+  limit: Int32({ minimum: 1, maximum: 100, default: 20, description: 'Page size (1-100)' }),
   cursor: Type.Optional(Type.String({ maxLength: 200, pattern: '^[A-Za-z0-9_-]+$', description: 'The nextCursor of the previous page' })),
 }
 
@@ -57,7 +63,7 @@ export function Page<T extends TSchema>(item: T, description: string) {
   return Type.Object(
     {
       items: Type.Array(item, { maxItems: 100 }),
-      nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as `cursor` for the next page; null on the last page' }),
+      nextCursor: Type.Union([Text(200), Type.Null()], { description: 'Pass as `cursor` for the next page; null on the last page' }),
     },
     { description },
   )

@@ -10,13 +10,13 @@ const Health = Type.Object({ status: Type.Literal('ok') })
 export default async function healthRoutes(app: FastifyInstance) {
   app.get('/health/live', {
     config: { public: true },
-    schema: { tags: ['operations'], summary: 'Liveness', security: [], response: responses({ 200: Health }) },
+    schema: { operationId: 'getLiveness', tags: ['operations'], summary: 'Liveness', security: [], response: responses({ 200: Health }) },
     handler: async () => ({ status: 'ok' as const }),
   })
 
   app.get('/health/ready', {
     config: { public: true },
-    schema: { tags: ['operations'], summary: 'Readiness: the database answers and the service is not shutting down', security: [], response: responses({ 200: Health }) },
+    schema: { operationId: 'getReadiness', tags: ['operations'], summary: 'Readiness: the database answers and the service is not shutting down', security: [], response: responses({ 200: Health }) },
     handler: async () => {
       if (app.lifecycle.shuttingDown) throw new Problem('service-unavailable', 'The service is shutting down')
       await app.database.ping()

@@ -26,7 +26,7 @@ export default async function identityProviderRoutes(instance: FastifyInstance) 
 
   app.post(base, {
     config: admins,
-    schema: { tags, summary: 'Trust an identity provider', params: SchoolPath, body: CreateIdentityProvider, response: responses({ 201: ProviderRef }, [404, 409]) },
+    schema: { operationId: 'createIdentityProvider', tags, summary: 'Trust an identity provider', params: SchoolPath, body: CreateIdentityProvider, response: responses({ 201: ProviderRef }, [404, 409]) },
     handler: async (request, reply) =>
       reply.code(201).send(await createIdentityProvider(await tenantOfPath(request, request.params.schoolId), request.body, allowHttp)),
   })
@@ -34,6 +34,7 @@ export default async function identityProviderRoutes(instance: FastifyInstance) 
   app.get(base, {
     config: admins,
     schema: {
+      operationId: 'listIdentityProviders',
       tags,
       summary: 'List the school\'s identity providers',
       params: SchoolPath,
@@ -45,20 +46,20 @@ export default async function identityProviderRoutes(instance: FastifyInstance) 
 
   app.get(`${base}/:providerId`, {
     config: admins,
-    schema: { tags, summary: 'Read an identity provider', params: ProviderPath, response: responses({ 200: ProviderRef }, [404]) },
+    schema: { operationId: 'getIdentityProvider', tags, summary: 'Read an identity provider', params: ProviderPath, response: responses({ 200: ProviderRef }, [404]) },
     handler: async (request) => getIdentityProvider(await tenantOfPath(request, request.params.schoolId), request.params.providerId),
   })
 
   app.patch(`${base}/:providerId`, {
     config: admins,
-    schema: { tags, summary: 'Change an identity provider', params: ProviderPath, body: UpdateIdentityProvider, response: responses({ 200: ProviderRef }, [404, 409]) },
+    schema: { operationId: 'updateIdentityProvider', tags, summary: 'Change an identity provider', params: ProviderPath, body: UpdateIdentityProvider, response: responses({ 200: ProviderRef }, [404, 409]) },
     handler: async (request) =>
       updateIdentityProvider(await tenantOfPath(request, request.params.schoolId), request.params.providerId, request.body, allowHttp),
   })
 
   app.delete(`${base}/:providerId`, {
     config: admins,
-    schema: { tags, summary: 'Stop trusting an identity provider', params: ProviderPath, response: responses({ 204: Type.Null({ description: 'Deleted' }) }, [404]) },
+    schema: { operationId: 'deleteIdentityProvider', tags, summary: 'Stop trusting an identity provider', params: ProviderPath, response: responses({ 204: Type.Null({ description: 'Deleted' }) }, [404]) },
     handler: async (request, reply) => {
       await deleteIdentityProvider(await tenantOfPath(request, request.params.schoolId), request.params.providerId)
       return reply.code(204).send(null)

@@ -1,9 +1,9 @@
 import { Type, type Static } from 'typebox'
 import { IDP_ALGORITHMS } from '../../infra/auth/authenticator.js'
-import { Uuid } from '../../infra/http/schemas.js'
+import { Text, Timestamp, Uuid } from '../../infra/http/schemas.js'
 
 const Jwks = Type.Object(
-  { keys: Type.Array(Type.Object({ kty: Type.String() }, { additionalProperties: true }), { minItems: 1, maxItems: 20 }) },
+  { keys: Type.Array(Type.Object({ kty: Text(10) }, { additionalProperties: true }), { minItems: 1, maxItems: 20 }) },
   { description: 'Inline public keys, for providers without a JWKS URL' },
 )
 const ClaimName = Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_:/.-]+$', description: 'A claim name; dots reach nested claims (realm_access.roles)' })
@@ -28,18 +28,18 @@ export const IdentityProvider = Type.Object(
   {
     id: Uuid,
     schoolId: Uuid,
-    name: Type.String(),
-    issuer: Type.String(),
-    audience: Type.String(),
-    jwksUri: Type.Union([Type.String(), Type.Null()]),
+    name: Text(200),
+    issuer: Text(500),
+    audience: Text(500),
+    jwksUri: Type.Union([Text(2000), Type.Null()]),
     jwks: Type.Union([Jwks, Type.Null()]),
-    algorithms: Type.Array(Type.String(), { maxItems: 10 }),
-    memberIdClaim: Type.String(),
-    rolesClaim: Type.Union([Type.String(), Type.Null()]),
+    algorithms: Type.Array(Text(10), { maxItems: 10 }),
+    memberIdClaim: Text(100),
+    rolesClaim: Type.Union([Text(100), Type.Null()]),
     jitProvisioning: Type.Boolean(),
     enabled: Type.Boolean(),
-    createdAt: Type.String({ format: 'date-time' }),
-    updatedAt: Type.String({ format: 'date-time' }),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
   },
   { $id: 'IdentityProvider', title: 'IdentityProvider' },
 )

@@ -26,7 +26,7 @@ export default async function integrationClientRoutes(instance: FastifyInstance)
 
   app.post(base, {
     config: admins,
-    schema: { tags, summary: 'Create an integration client (the secret is shown once)', params: SchoolPath, body: CreateIntegrationClient, response: responses({ 201: IntegrationClientWithSecret }, [404]) },
+    schema: { operationId: 'createIntegrationClient', tags, summary: 'Create an integration client (the secret is shown once)', params: SchoolPath, body: CreateIntegrationClient, response: responses({ 201: IntegrationClientWithSecret }, [404]) },
     handler: async (request, reply) => {
       const tenant = await tenantOfPath(request, request.params.schoolId)
       const school = await app.database.platform.school.findUniqueOrThrow({ where: { id: tenant.schoolId }, select: { slug: true } })
@@ -37,6 +37,7 @@ export default async function integrationClientRoutes(instance: FastifyInstance)
   app.get(base, {
     config: admins,
     schema: {
+      operationId: 'listIntegrationClients',
       tags,
       summary: 'List the school\'s integration clients',
       params: SchoolPath,
@@ -48,25 +49,25 @@ export default async function integrationClientRoutes(instance: FastifyInstance)
 
   app.get(`${base}/:clientId`, {
     config: admins,
-    schema: { tags, summary: 'Read an integration client', params: ClientPath, response: responses({ 200: ClientRef }, [404]) },
+    schema: { operationId: 'getIntegrationClient', tags, summary: 'Read an integration client', params: ClientPath, response: responses({ 200: ClientRef }, [404]) },
     handler: async (request) => getIntegrationClient(await tenantOfPath(request, request.params.schoolId), request.params.clientId),
   })
 
   app.patch(`${base}/:clientId`, {
     config: admins,
-    schema: { tags, summary: 'Rename, rescope, enable or disable an integration client', params: ClientPath, body: UpdateIntegrationClient, response: responses({ 200: ClientRef }, [404]) },
+    schema: { operationId: 'updateIntegrationClient', tags, summary: 'Rename, rescope, enable or disable an integration client', params: ClientPath, body: UpdateIntegrationClient, response: responses({ 200: ClientRef }, [404]) },
     handler: async (request) => updateIntegrationClient(await tenantOfPath(request, request.params.schoolId), request.params.clientId, request.body),
   })
 
   app.post(`${base}/:clientId/secret`, {
     config: admins,
-    schema: { tags, summary: 'Replace the client\'s secret', params: ClientPath, response: responses({ 200: IntegrationClientWithSecret }, [404]) },
+    schema: { operationId: 'rotateIntegrationClientSecret', tags, summary: 'Replace the client\'s secret', params: ClientPath, response: responses({ 200: IntegrationClientWithSecret }, [404]) },
     handler: async (request) => rotateIntegrationClientSecret(await tenantOfPath(request, request.params.schoolId), request.params.clientId),
   })
 
   app.delete(`${base}/:clientId`, {
     config: admins,
-    schema: { tags, summary: 'Delete an integration client', params: ClientPath, response: responses({ 204: Type.Null({ description: 'Deleted' }) }, [404]) },
+    schema: { operationId: 'deleteIntegrationClient', tags, summary: 'Delete an integration client', params: ClientPath, response: responses({ 204: Type.Null({ description: 'Deleted' }) }, [404]) },
     handler: async (request, reply) => {
       await deleteIntegrationClient(await tenantOfPath(request, request.params.schoolId), request.params.clientId)
       return reply.code(204).send(null)

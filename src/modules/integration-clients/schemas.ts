@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox'
 import { SCOPES } from '../../infra/auth/principal.js'
-import { Uuid } from '../../infra/http/schemas.js'
+import { Text, Timestamp, Uuid } from '../../infra/http/schemas.js'
 
 const Scopes = Type.Array(Type.Enum([...SCOPES]), { minItems: 1, maxItems: SCOPES.length, uniqueItems: true })
 
@@ -18,13 +18,13 @@ export const IntegrationClient = Type.Object(
   {
     id: Uuid,
     schoolId: Uuid,
-    clientId: Type.String({ description: 'The OAuth client_id: the school\'s slug, a dot, and a random part' }),
-    name: Type.String(),
-    scopes: Type.Array(Type.String(), { maxItems: SCOPES.length }),
+    clientId: Text(100, { description: 'The OAuth client_id: the school\'s slug, a dot, and a random part' }),
+    name: Text(200),
+    scopes: Type.Array(Text(50), { maxItems: SCOPES.length }),
     enabled: Type.Boolean(),
-    lastUsedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-    createdAt: Type.String({ format: 'date-time' }),
-    updatedAt: Type.String({ format: 'date-time' }),
+    lastUsedAt: Type.Union([Timestamp, Type.Null()]),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
   },
   { $id: 'IntegrationClient', title: 'IntegrationClient' },
 )
@@ -32,7 +32,7 @@ export const IntegrationClient = Type.Object(
 export const IntegrationClientWithSecret = Type.Object(
   {
     client: Type.Ref('IntegrationClient'),
-    clientSecret: Type.String({ description: 'Shown only in this response; store it in the portal\'s secret store' }),
+    clientSecret: Text(100, { description: 'Shown only in this response; store it in the portal\'s secret store' }),
   },
   { title: 'IntegrationClientWithSecret' },
 )

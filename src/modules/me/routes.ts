@@ -3,22 +3,22 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { FastifyInstance } from 'fastify'
 import { SCHOOL_ROLES, SCOPES } from '../../infra/auth/principal.js'
-import { responses, Uuid } from '../../infra/http/schemas.js'
+import { responses, Text, Uuid } from '../../infra/http/schemas.js'
 import { describeCaller } from './service.js'
 
 export const Me = Type.Object(
   {
     kind: Type.Enum(['member', 'client', 'platform'], { description: 'A school member, an integration client, or a platform operator' }),
-    subject: Type.String({ description: 'The member\'s external id, the client id, or the operator' }),
+    subject: Text(200, { description: 'The member\'s external id, the client id, or the operator' }),
     via: Type.Enum(['identity-provider', 'service', 'platform'], { description: 'Who signed the token' }),
-    school: Type.Union([Type.Object({ id: Uuid, slug: Type.String(), name: Type.String(), timeZone: Type.String() }), Type.Null()]),
+    school: Type.Union([Type.Object({ id: Uuid, slug: Text(63), name: Text(200), timeZone: Text(64) }), Type.Null()]),
     member: Type.Union([
       Type.Object({
         id: Uuid,
-        externalId: Type.String(),
-        givenName: Type.Union([Type.String(), Type.Null()]),
-        familyName: Type.Union([Type.String(), Type.Null()]),
-        email: Type.Union([Type.String(), Type.Null()]),
+        externalId: Text(200),
+        givenName: Type.Union([Text(100), Type.Null()]),
+        familyName: Type.Union([Text(100), Type.Null()]),
+        email: Type.Union([Text(254), Type.Null()]),
       }),
       Type.Null(),
     ]),
@@ -33,7 +33,7 @@ export default async function meRoutes(instance: FastifyInstance) {
   app.addSchema(Me)
   app.get('/v1/me', {
     config: { access: { roles: [...SCHOOL_ROLES, 'platform_admin'], scopes: [...SCOPES] } },
-    schema: { tags: ['auth'], summary: 'The caller: school, member, roles and scopes', response: responses({ 200: Type.Ref('Me') }) },
+    schema: { operationId: 'getMe', tags: ['auth'], summary: 'The caller: school, member, roles and scopes', response: responses({ 200: Type.Ref('Me') }) },
     handler: async (request) => describeCaller(app.database, request.principal!),
   })
 }

@@ -17,6 +17,7 @@ export default async function memberRoutes(instance: FastifyInstance) {
   app.put('/v1/members/:externalId', {
     config: provisioners,
     schema: {
+      operationId: 'upsertMember',
       tags: ['members'],
       summary: 'Provision a member by the portal\'s external id (idempotent upsert)',
       params: Type.Object({ externalId: ExternalId }),
@@ -32,6 +33,7 @@ export default async function memberRoutes(instance: FastifyInstance) {
   app.post('/v1/members::bulk', {
     config: provisioners,
     schema: {
+      operationId: 'bulkUpsertMembers',
       tags: ['members'],
       summary: 'Provision up to 1,000 members at once: all are written, or none (the errors list each failing item)',
       body: BulkMembers,
@@ -43,6 +45,7 @@ export default async function memberRoutes(instance: FastifyInstance) {
   app.get('/v1/members', {
     config: readers,
     schema: {
+      operationId: 'listMembers',
       tags: ['members'],
       summary: 'List members, filtered by role, graduation year and major',
       querystring: MemberListQuery,
@@ -54,6 +57,7 @@ export default async function memberRoutes(instance: FastifyInstance) {
   app.get('/v1/members/:memberId', {
     config: { access: { roles: [...SCHOOL_ROLES], scopes: ['members:read'] } },
     schema: {
+      operationId: 'getMember',
       tags: ['members'],
       summary: 'Read a member (students and alumni: only themselves)',
       params: Type.Object({ memberId: Uuid }),

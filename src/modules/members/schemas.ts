@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox'
 import { SCHOOL_ROLES } from '../../infra/auth/principal.js'
-import { Uuid } from '../../infra/http/schemas.js'
+import { Int32, Text, Timestamp, Uuid } from '../../infra/http/schemas.js'
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()])
 
@@ -21,7 +21,7 @@ const memberFields = {
   familyName: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 100 }))),
   email: Type.Optional(Nullable(Type.String({ format: 'email', maxLength: 254 }))),
   major: Type.Optional(Nullable(Label)),
-  graduationYear: Type.Optional(Nullable(Type.Integer({ minimum: 1900, maximum: 2200 }))),
+  graduationYear: Type.Optional(Nullable(Int32({ minimum: 1900, maximum: 2200 }))),
   fieldsOfInterest: Type.Optional(Type.Array(Label, { maxItems: 20, uniqueItems: true })),
   backgroundTags: Type.Optional(
     Type.Array(Tag, { maxItems: 20, uniqueItems: true, description: 'Background the member chooses to share, e.g. first-generation, transfer, veteran' }),
@@ -43,34 +43,34 @@ export const BulkMembers = Type.Object(
 export const Member = Type.Object(
   {
     id: Uuid,
-    externalId: Type.String(),
+    externalId: Text(200),
     roles: Type.Array(Role, { maxItems: 4 }),
     status: Type.Enum(['active', 'disabled']),
-    givenName: Nullable(Type.String()),
-    familyName: Nullable(Type.String()),
-    email: Nullable(Type.String()),
-    major: Nullable(Type.String()),
-    graduationYear: Nullable(Type.Integer()),
-    fieldsOfInterest: Type.Array(Type.String(), { maxItems: 20 }),
-    backgroundTags: Type.Array(Type.String(), { maxItems: 20 }),
-    createdAt: Type.String({ format: 'date-time' }),
-    updatedAt: Type.String({ format: 'date-time' }),
+    givenName: Nullable(Text(100)),
+    familyName: Nullable(Text(100)),
+    email: Nullable(Text(254)),
+    major: Nullable(Text(120)),
+    graduationYear: Nullable(Int32({ minimum: 1900, maximum: 2200 })),
+    fieldsOfInterest: Type.Array(Text(120), { maxItems: 20 }),
+    backgroundTags: Type.Array(Text(60), { maxItems: 20 }),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
   },
   { $id: 'Member', title: 'Member' },
 )
 
 export const BulkResult = Type.Object({
-  created: Type.Integer(),
-  updated: Type.Integer(),
-  members: Type.Array(Type.Object({ externalId: Type.String(), id: Uuid, outcome: Type.Enum(['created', 'updated']) }), { maxItems: 1000 }),
+  created: Int32({ minimum: 0, maximum: 1000 }),
+  updated: Int32({ minimum: 0, maximum: 1000 }),
+  members: Type.Array(Type.Object({ externalId: Text(200), id: Uuid, outcome: Type.Enum(['created', 'updated']) }), { maxItems: 1000 }),
 })
 
 export const MemberListQuery = Type.Object(
   {
     role: Type.Optional(Role),
-    graduationYear: Type.Optional(Type.Integer({ minimum: 1900, maximum: 2200 })),
+    graduationYear: Type.Optional(Int32({ minimum: 1900, maximum: 2200 })),
     major: Type.Optional(Label),
-    limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+    limit: Int32({ minimum: 1, maximum: 100, default: 20 }),
     cursor: Type.Optional(Type.String({ maxLength: 200, pattern: '^[A-Za-z0-9_-]+$' })),
   },
   { additionalProperties: false },

@@ -3,12 +3,12 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { FastifyInstance } from 'fastify'
-import { responses } from '../../infra/http/schemas.js'
+import { Int32, responses, Text } from '../../infra/http/schemas.js'
 import { issueClientToken } from './service.js'
 
 const TokenRequest = Type.Object(
   {
-    grant_type: Type.String({ description: 'Must be client_credentials' }),
+    grant_type: Text(100, { description: 'Must be client_credentials' }),
     scope: Type.Optional(Type.String({ maxLength: 500, description: 'Space-separated scopes; defaults to all the client holds' })),
     client_id: Type.Optional(Type.String({ maxLength: 200 })),
     client_secret: Type.Optional(Type.String({ maxLength: 200 })),
@@ -17,10 +17,10 @@ const TokenRequest = Type.Object(
 )
 
 const TokenResponse = Type.Object({
-  access_token: Type.String(),
+  access_token: Text(4096),
   token_type: Type.Literal('Bearer'),
-  expires_in: Type.Integer(),
-  scope: Type.String(),
+  expires_in: Int32({ minimum: 1, maximum: 86400 }),
+  scope: Text(500),
 })
 
 const Jwks = Type.Object({ keys: Type.Array(Type.Object({}, { additionalProperties: true }), { maxItems: 20 }) })
@@ -45,6 +45,7 @@ export default async function oauthRoutes(instance: FastifyInstance) {
   app.post('/v1/oauth/token', {
     config: { public: true },
     schema: {
+      operationId: 'createToken',
       tags: ['auth'],
       summary: 'Exchange client credentials for an access token',
       security: [],
@@ -66,7 +67,7 @@ export default async function oauthRoutes(instance: FastifyInstance) {
 
   app.get('/.well-known/jwks.json', {
     config: { public: true },
-    schema: { tags: ['auth'], summary: 'Public keys of the tokens this service signs', security: [], response: responses({ 200: Jwks }) },
+    schema: { operationId: 'getJwks', tags: ['auth'], summary: 'Public keys of the tokens this service signs', security: [], response: responses({ 200: Jwks }) },
     handler: async (_request, reply) => reply.header('cache-control', 'public, max-age=300').send(app.keys.publicJwks),
   })
 }

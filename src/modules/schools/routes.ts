@@ -14,13 +14,14 @@ export default async function schoolRoutes(instance: FastifyInstance) {
 
   app.post('/v1/schools', {
     config: platformOnly,
-    schema: { tags: ['schools'], summary: 'Create a school', body: CreateSchool, response: responses({ 201: SchoolRef }, [409]) },
+    schema: { operationId: 'createSchool', tags: ['schools'], summary: 'Create a school', body: CreateSchool, response: responses({ 201: SchoolRef }, [409]) },
     handler: async (request, reply) => reply.code(201).send(await createSchool(app.database, request.body)),
   })
 
   app.get('/v1/schools', {
     config: platformOnly,
     schema: {
+      operationId: 'listSchools',
       tags: ['schools'],
       summary: 'List schools',
       querystring: Type.Object(PageQuery, { additionalProperties: false }),
@@ -31,13 +32,14 @@ export default async function schoolRoutes(instance: FastifyInstance) {
 
   app.get('/v1/schools/:schoolId', {
     config: platformOnly,
-    schema: { tags: ['schools'], summary: 'Read a school', params: SchoolParams, response: responses({ 200: SchoolRef }, [404]) },
+    schema: { operationId: 'getSchool', tags: ['schools'], summary: 'Read a school', params: SchoolParams, response: responses({ 200: SchoolRef }, [404]) },
     handler: async (request) => getSchool(app.database, request.params.schoolId),
   })
 
   app.patch('/v1/schools/:schoolId', {
     config: platformOnly,
     schema: {
+      operationId: 'updateSchool',
       tags: ['schools'],
       summary: 'Change a school (name, time zone, status, settings)',
       params: SchoolParams,

@@ -1,9 +1,9 @@
 import { Type, type Static } from 'typebox'
-import { Uuid } from '../../infra/http/schemas.js'
+import { Int32, Text, Timestamp, Uuid } from '../../infra/http/schemas.js'
 
 export const SchoolSettings = Type.Object(
   {
-    thankYouWindowHours: Type.Integer({ minimum: 1, maximum: 168, default: 24, description: 'Hours after a meeting ends by which the thank-you note is due' }),
+    thankYouWindowHours: Int32({ minimum: 1, maximum: 168, default: 24, description: 'Hours after a meeting ends by which the thank-you note is due' }),
   },
   { additionalProperties: false, description: 'School-wide settings' },
 )
@@ -16,12 +16,12 @@ export const School = Type.Object(
   {
     id: Uuid,
     slug: Slug,
-    name: Type.String(),
+    name: Text(200),
     timeZone: TimeZone,
     status: SchoolStatus,
     settings: SchoolSettings,
-    createdAt: Type.String({ format: 'date-time' }),
-    updatedAt: Type.String({ format: 'date-time' }),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
   },
   { $id: 'School', title: 'School' },
 )
