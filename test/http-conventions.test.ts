@@ -326,7 +326,10 @@ describe('HTTP conventions', () => {
       ]) {
         const response = await t.request(request)
         expect(response.statusCode, request.method).toBe(401)
-        expect(response.json()).toEqual({ data: null, errors: [{ message: 'Send a bearer token in the Authorization header' }] })
+        expect(response.json()).toEqual({
+          data: null,
+          errors: [{ message: 'Send a bearer token in the Authorization header', extensions: { code: 'credentials-missing' } }],
+        })
       }
       const forged = await t.request({ method: 'POST', url: '/graphql', token: 'not-a-jwt', payload: { query } })
       expect(forged.statusCode).toBe(401)

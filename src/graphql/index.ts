@@ -7,6 +7,7 @@ import { NoSchemaIntrospectionCustomRule } from 'graphql'
 import mercurius from 'mercurius'
 import type { Config } from '../config.js'
 import type { Principal } from '../infra/auth/principal.js'
+import { Problem } from '../infra/http/problem.js'
 import { describeCaller } from '../modules/me/service.js'
 
 const schema = /* GraphQL */ `
@@ -65,6 +66,21 @@ export default fp(
       allowBatchedQueries: false,
       validationRules: options.config.production ? [NoSchemaIntrospectionCustomRule] : [],
       context: (request) => ({ principal: request.principal! }),
+      errorFormatter: (execution, context) => {
+        const formatted = mercurius.defaultErrorFormatter(execution, context)
+        const errors = (formatted.response.errors ?? []) as Array<{ message: string; extensions?: Record<string, unknown> }>
+        // Each error carries a code from the REST problem catalogue; unexpected errors lose their message.
+        formatted.response.errors = errors.map((error, index) => {
+          const original = (execution.errors?.[index] as { originalError?: unknown } | undefined)?.originalError
+          if (original instanceof Problem) return { ...error, message: original.message, extensions: { ...error.extensions, code: original.code } }
+          if (error.extensions?.code) return error
+          const known = !original || (original as { statusCode?: number }).statusCode !== undefined
+          return known
+            ? { ...error, extensions: { ...error.extensions, code: 'validation-failed' } }
+            : { ...error, message: 'An unexpected error occurred; it has been logged', extensions: { code: 'internal' } }
+        })
+        return formatted
+      },
       resolvers: {
         Query: {
           me: async (_root: unknown, _args: unknown, context: { principal: Principal }) => describeCaller(app.database, context.principal),
