@@ -86,9 +86,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   })
 
   await app.register(errors)
-  await app.register(openapi, { config })
-  await app.register(formbody, { bodyLimit: Math.min(16384, config.bodyLimitBytes) })
-  await app.register(cors, { origin: config.corsOrigins.length ? config.corsOrigins : false, exposedHeaders: ['x-request-id', 'retry-after'] })
+  // Authentication first: its onRoute hook checks every route registered after it, plugins' too.
   const authenticator = new Authenticator(database, keys, {
     issuer: config.auth.issuer,
     audience: config.auth.audience,
@@ -98,6 +96,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   })
   await app.register(auth, { authenticator, database })
   await app.register(rateLimit, { perMinute: config.rateLimitPerMinute })
+  await app.register(openapi, { config })
+  await app.register(formbody, { bodyLimit: Math.min(16384, config.bodyLimitBytes) })
+  await app.register(cors, { origin: config.corsOrigins.length ? config.corsOrigins : false, exposedHeaders: ['x-request-id', 'retry-after'] })
 
   await app.register(healthRoutes)
   await app.register(oauthRoutes)

@@ -9,3 +9,19 @@ describe('openapi.yaml', () => {
     expect(await generateOpenApiYaml()).toBe(committed)
   })
 })
+
+describe('/docs', () => {
+  it('serves the same document without a token', async () => {
+    const { build } = await import('./helpers/app.js')
+    const { parse } = await import('yaml')
+    const t = await build()
+    try {
+      const response = await t.request({ method: 'GET', url: '/docs/json' })
+      expect(response.statusCode).toBe(200)
+      expect(response.json()).toEqual(parse(await readFile('openapi.yaml', 'utf8')))
+      expect((await t.request({ method: 'GET', url: '/docs' })).statusCode).toBe(200)
+    } finally {
+      await t.close()
+    }
+  })
+})

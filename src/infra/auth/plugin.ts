@@ -61,7 +61,10 @@ export default fp(
       const config = (route.config ?? {}) as { public?: boolean; access?: Access }
       // Routes registered by plugins: the documentation and GraphiQL are static pages; /graphql
       // takes any authenticated caller and each field checks roles itself.
-      if (route.url.startsWith('/docs') || route.url.startsWith('/graphiql')) route.config = { ...config, public: true }
+      // CORS preflight requests carry no credentials by design.
+      if (route.url.startsWith('/docs') || route.url.startsWith('/graphiql') || route.method === 'OPTIONS') {
+        route.config = { ...config, public: true }
+      }
       else if (route.url === '/graphql') route.config = { ...config, access: { roles: ALL_ROLES, scopes: SCOPES } }
       else if (!config.public && !config.access) {
         throw new Error(`route ${route.method} ${route.url} declares neither config.public nor config.access`)

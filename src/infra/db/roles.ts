@@ -48,14 +48,14 @@ export async function assertRoleIsUnprivileged(client: pg.Pool | pg.Client): Pro
   const { rows } = await client.query<{ role: string; rolsuper: boolean; rolbypassrls: boolean; owned: number }>(`
     SELECT r.rolname AS role, r.rolsuper, r.rolbypassrls,
            (SELECT count(*)::int FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-             WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND pg_has_role(current_user, c.relowner, 'USAGE')) AS owned
+             WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND pg_has_role(current_user, c.relowner, 'MEMBER')) AS owned
       FROM pg_roles r WHERE r.rolname = current_user`)
   const role = rows[0]
   if (!role) throw new UnsafeDatabaseRoleError('the service role could not be read from pg_roles')
   const problems = [
     role.rolsuper && 'is a superuser',
     role.rolbypassrls && 'has BYPASSRLS',
-    role.owned > 0 && `owns (or inherits ownership of) ${role.owned} tables`,
+    role.owned > 0 && `owns, or may SET ROLE to the owner of, ${role.owned} tables`,
   ].filter(Boolean)
   if (problems.length) {
     throw new UnsafeDatabaseRoleError(

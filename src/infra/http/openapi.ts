@@ -92,8 +92,8 @@ export default fp(
         },
         security: [{ bearer: [] }, { clientCredentials: [] }],
       },
-      // GraphQL is described by its own schema (introspection, schema.graphql), not by OpenAPI.
-      transform: ({ schema, url, ...rest }) => ({ schema: url.startsWith('/graphql') ? { ...schema, hide: true } : schema, url, ...rest }),
+      // GraphQL (and GraphiQL, served outside production) is described by its own schema, not by OpenAPI.
+      transform: ({ schema, url, ...rest }) => ({ schema: url.startsWith('/graphql') || url.startsWith('/graphiql') ? { ...schema, hide: true } : schema, url, ...rest }),
       transformObject: (documentObject) =>
         withCommonHeaders(('openapiObject' in documentObject ? documentObject.openapiObject : documentObject.swaggerObject) as OpenApiDocument),
       refResolver: { buildLocalReference: (json, _baseUri, _fragment, index) => String(json.$id ?? `def-${index}`) },

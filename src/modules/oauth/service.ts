@@ -18,7 +18,8 @@ export async function issueClientToken(
   }
   const { clientId, clientSecret } = request
   if (!clientId || !clientSecret) throw invalidClient()
-  const slug = clientId.slice(0, clientId.indexOf('.'))
+  const dot = clientId.indexOf('.')
+  const slug = dot > 0 ? clientId.slice(0, dot) : undefined
   const school = slug ? await app.database.platform.school.findUnique({ where: { slug }, select: { id: true, status: true } }) : null
   if (!school) throw invalidClient()
   const { db } = app.database.forSchool(school.id)

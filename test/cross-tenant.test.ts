@@ -1,0 +1,360 @@
+// School B's callers aimed at school A's data, through every route of the API (the matrix in
+// helpers/cross-tenant.ts), plus the properties the matrix alone does not show: a 404 for A's record
+// cannot be told from a 404 for a record that does not exist, and B's writes leave A's rows as they were.
+import { randomUUID } from 'node:crypto'
+import { SignJWT, exportJWK, generateKeyPair } from 'jose'
+import type { LightMyRequestResponse } from 'fastify'
+import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Database } from '../src/infra/db/database.js'
+import { build, type TestApp } from './helpers/app.js'
+import {
+  assertCrossTenantCoverage,
+  assertMatrixCovers,
+  CROSS_TENANT_MATRIX,
+  type CrossTenantCase,
+  type CrossTenantFixture,
+  createCrossTenantFixture,
+  matrixCoverage,
+  notFound,
+  registeredRoutes,
+  runCrossTenantMatrix,
+} from './helpers/cross-tenant.js'
+
+const PROBLEM_JSON = 'application/problem+json; charset=utf-8'
+
+describe('cross-tenant isolation', () => {
+  let t: TestApp
+  let f: CrossTenantFixture
+  let owner: pg.Client
+
+  beforeAll(async () => {
+    t = await build()
+    f = await createCrossTenantFixture(t)
+    owner = new pg.Client({ connectionString: t.db.ownerUrl })
+    await owner.connect()
+  })
+  afterAll(async () => {
+    await owner.end()
+    await t.close()
+  })
+
+  /** One row as the table holds it, read past row-level security. */
+  async function row(table: string, schoolId: string, id: string): Promise<unknown> {
+    const { rows } = await owner.query(`SELECT to_jsonb(t) AS row FROM "${table}" t WHERE school_id = $1 AND id = $2`, [schoolId, id])
+    return rows[0]?.row
+  }
+
+  describe('the matrix', () => {
+    it('has an entry for every non-public route the app registers', async () => {
+      const routes = await assertCrossTenantCoverage(t)
+      // The collector sees the real app: the routes of every module and plugin, and which are public.
+      const guarded = routes.filter((route) => !route.public).map((route) => route.key)
+      expect(guarded).toEqual(
+        expect.arrayContaining([
+          'GET /v1/me',
+          'POST /v1/schools',
+          'DELETE /v1/schools/:schoolId/identity-providers/:providerId',
+          'POST /v1/schools/:schoolId/integration-clients/:clientId/secret',
+          'PUT /v1/members/:externalId',
+          'POST /v1/members::bulk',
+          'GET /graphql',
+          'POST /graphql',
+        ]),
+      )
+      const open = routes.filter((route) => route.public).map((route) => route.key)
+      expect(open).toEqual(expect.arrayContaining(['GET /health/live', 'GET /health/ready', 'POST /v1/oauth/token', 'GET /.well-known/jwks.json', 'GET /docs/json', 'GET /graphiql', 'OPTIONS *']))
+      expect(open.filter((key) => guarded.includes(key))).toEqual([])
+    })
+
+    it('names a route that has no entry, and an entry that names no route', async () => {
+      const routes = await registeredRoutes(t)
+      const secret = 'POST /v1/schools/:schoolId/integration-clients/:clientId/secret'
+      expect(() => assertMatrixCovers(routes, CROSS_TENANT_MATRIX.filter((entry) => entry.route !== secret))).toThrow(
+        `route ${secret} has no entry in CROSS_TENANT_MATRIX`,
+      )
+      const added = [
+        ...routes,
+        { method: 'GET', url: '/v1/widgets/:widgetId', public: false, key: 'GET /v1/widgets/:widgetId' },
+        { method: 'HEAD', url: '/v1/widgets', public: false, key: 'HEAD /v1/widgets' },
+        { method: 'GET', url: '/v1/public-thing', public: true, key: 'GET /v1/public-thing' },
+      ]
+      expect(matrixCoverage(added)).toEqual({ missing: ['GET /v1/widgets/:widgetId', 'HEAD /v1/widgets'], stale: [] })
+      const gone: CrossTenantCase = { route: 'GET /v1/gone', as: 'school_admin', name: 'removed', request: () => ({ url: '/v1/gone' }), expect: notFound() }
+      expect(matrixCoverage(routes, [...CROSS_TENANT_MATRIX, gone])).toEqual({ missing: [], stale: ['GET /v1/gone'] })
+      expect(() => assertMatrixCovers(routes, [...CROSS_TENANT_MATRIX, gone])).toThrow('CROSS_TENANT_MATRIX names GET /v1/gone')
+    })
+
+    it('gives B\'s callers exactly the answers the matrix states, none of A\'s data, and changes none of A\'s rows', async () => {
+      const outcomes = await runCrossTenantMatrix(t, f)
+      expect(outcomes).toHaveLength(CROSS_TENANT_MATRIX.length)
+      expect(outcomes.filter((outcome) => outcome.error)).toEqual([])
+    })
+
+    it('fails a case whose answer differs, and an answer that carries another school\'s identifiers', async () => {
+      const ownProvider: CrossTenantCase = {
+        route: 'GET /v1/schools/:schoolId/identity-providers/:providerId',
+        as: 'school_admin',
+        name: "B's own provider",
+        request: (fixture) => ({ url: `/v1/schools/${fixture.b.school.id}/identity-providers/${fixture.b.identityProvider.id}` }),
+        expect: notFound(),
+      }
+      await expect(runCrossTenantMatrix(t, f, [ownProvider])).rejects.toThrow(/1 of 1 cross-tenant checks failed[\s\S]*status: expected 404, got 200/)
+      // The same answer judged as if B's provider were A's: its identifiers count as leaked.
+      const accepting: CrossTenantCase = { ...ownProvider, expect: { describe: 'anything', check: () => {} } }
+      await expect(runCrossTenantMatrix(t, { a: f.b, b: f.b }, [accepting])).rejects.toThrow(/the answer carries A's/)
+    })
+  })
+
+  describe('a 404 for another school\'s record is the same as for a record that does not exist', () => {
+    /** The two answers, byte for byte, once each one's own request path is taken out of `instance`. */
+    function expectSameAnswer(foreign: LightMyRequestResponse, missing: LightMyRequestResponse, foreignPath: string, missingPath: string) {
+      expect(foreign.statusCode).toBe(missing.statusCode)
+      expect(foreign.headers['content-type']).toBe(PROBLEM_JSON)
+      expect(missing.headers['content-type']).toBe(PROBLEM_JSON)
+      expect(foreign.headers['content-length']).toBe(missing.headers['content-length'])
+      expect(Object.keys(foreign.headers).sort()).toEqual(Object.keys(missing.headers).sort())
+      expect(foreign.body.replaceAll(foreignPath, '<path>')).toBe(missing.body.replaceAll(missingPath, '<path>'))
+      const body = foreign.json() as Record<string, unknown>
+      expect(body.instance).toBe(foreignPath)
+      expect(Object.keys(body).sort()).toEqual(['detail', 'instance', 'status', 'title', 'type'])
+    }
+
+    async function compare(options: { method: 'GET' | 'POST' | 'PATCH' | 'DELETE'; token: string; foreign: string; missing: string; payload?: object; status?: number }) {
+      const { method, token, payload } = options
+      const foreign = await t.request({ method, url: options.foreign, token, ...(payload ? { payload } : {}) })
+      const missing = await t.request({ method, url: options.missing, token, ...(payload ? { payload } : {}) })
+      expect(foreign.statusCode, `${method} ${options.foreign}: ${foreign.body}`).toBe(options.status ?? 404)
+      expectSameAnswer(foreign, missing, options.foreign, options.missing)
+      const type = (foreign.json() as { type: string }).type
+      expect(type).toBe(options.status === 403 ? 'urn:vantage:problem:forbidden' : 'urn:vantage:problem:not-found')
+    }
+
+    it('for identity providers, in A\'s path and in B\'s own', async () => {
+      const admin = f.b.school.members.school_admin!.token
+      const a = f.a.school.id
+      const b = f.b.school.id
+      const idp = f.a.identityProvider.id
+      for (const [method, payload] of [['GET'], ['PATCH', { name: 'x' }], ['DELETE']] as const) {
+        await compare({ method, token: admin, payload, foreign: `/v1/schools/${b}/identity-providers/${idp}`, missing: `/v1/schools/${b}/identity-providers/${randomUUID()}` })
+        await compare({ method, token: admin, payload, foreign: `/v1/schools/${a}/identity-providers/${idp}`, missing: `/v1/schools/${randomUUID()}/identity-providers/${randomUUID()}` })
+        await compare({ method, token: admin, payload, foreign: `/v1/schools/${a}/identity-providers/${randomUUID()}`, missing: `/v1/schools/${randomUUID()}/identity-providers/${randomUUID()}` })
+      }
+      const provider = { name: 'x', issuer: 'https://x.example', audience: 'x', jwksUri: 'https://x.example/jwks', algorithms: ['RS256'] }
+      await compare({ method: 'POST', token: admin, payload: provider, foreign: `/v1/schools/${a}/identity-providers`, missing: `/v1/schools/${randomUUID()}/identity-providers` })
+      await compare({ method: 'GET', token: admin, foreign: `/v1/schools/${a}/identity-providers`, missing: `/v1/schools/${randomUUID()}/identity-providers` })
+    })
+
+    it('for integration clients, in A\'s path and in B\'s own', async () => {
+      const admin = f.b.school.members.school_admin!.token
+      const a = f.a.school.id
+      const b = f.b.school.id
+      const client = f.a.integrationClient.id
+      for (const [method, suffix, payload] of [['GET', ''], ['PATCH', '', { enabled: false }], ['POST', '/secret'], ['DELETE', '']] as const) {
+        await compare({ method, token: admin, payload, foreign: `/v1/schools/${b}/integration-clients/${client}${suffix}`, missing: `/v1/schools/${b}/integration-clients/${randomUUID()}${suffix}` })
+        await compare({ method, token: admin, payload, foreign: `/v1/schools/${a}/integration-clients/${client}${suffix}`, missing: `/v1/schools/${randomUUID()}/integration-clients/${randomUUID()}${suffix}` })
+      }
+      await compare({ method: 'POST', token: admin, payload: { name: 'x', scopes: ['members:read'] }, foreign: `/v1/schools/${a}/integration-clients`, missing: `/v1/schools/${randomUUID()}/integration-clients` })
+    })
+
+    it('for members, whoever of B asks', async () => {
+      for (const caller of ['school_admin', 'advisor', 'student', 'alumni', 'client'] as const) {
+        const token = caller === 'client' ? f.b.integrationClient.token : f.b.school.members[caller]!.token
+        await compare({ method: 'GET', token, foreign: `/v1/members/${f.a.school.members.student!.id}`, missing: `/v1/members/${randomUUID()}` })
+      }
+    })
+
+    it('and the platform-only routes refuse B alike for A\'s school and for none', async () => {
+      const admin = f.b.school.members.school_admin!.token
+      await compare({ method: 'GET', token: admin, status: 403, foreign: `/v1/schools/${f.a.school.id}`, missing: `/v1/schools/${randomUUID()}` })
+      await compare({ method: 'PATCH', token: admin, status: 403, payload: { status: 'disabled' }, foreign: `/v1/schools/${f.a.school.id}`, missing: `/v1/schools/${randomUUID()}` })
+    })
+  })
+
+  describe('writes aimed at A\'s rows by B leave them unchanged', () => {
+    const admin = () => f.b.school.members.school_admin!.token
+
+    it('PATCH and DELETE of A\'s identity provider', async () => {
+      const before = await row('identity_providers', f.a.school.id, f.a.identityProvider.id)
+      expect(before).toMatchObject({ id: f.a.identityProvider.id, school_id: f.a.school.id, enabled: true })
+      for (const schoolId of [f.a.school.id, f.b.school.id]) {
+        const url = `/v1/schools/${schoolId}/identity-providers/${f.a.identityProvider.id}`
+        const patched = await t.request({ method: 'PATCH', url, token: admin(), payload: { name: 'B was here', enabled: false, issuer: 'https://attacker.example' } })
+        expect(patched.statusCode).toBe(404)
+        const deleted = await t.request({ method: 'DELETE', url, token: admin() })
+        expect(deleted.statusCode).toBe(404)
+      }
+      expect(await row('identity_providers', f.a.school.id, f.a.identityProvider.id)).toEqual(before)
+    })
+
+    it('PATCH, secret rotation and DELETE of A\'s integration client; A\'s credentials keep working', async () => {
+      const before = await row('integration_clients', f.a.school.id, f.a.integrationClient.id)
+      expect(before).toMatchObject({ id: f.a.integrationClient.id, client_id: f.a.integrationClient.clientId, enabled: true })
+      for (const schoolId of [f.a.school.id, f.b.school.id]) {
+        const url = `/v1/schools/${schoolId}/integration-clients/${f.a.integrationClient.id}`
+        expect((await t.request({ method: 'PATCH', url, token: admin(), payload: { enabled: false, scopes: ['reports:read'] } })).statusCode).toBe(404)
+        const rotated = await t.request({ method: 'POST', url: `${url}/secret`, token: admin() })
+        expect(rotated.statusCode).toBe(404)
+        expect(rotated.body).not.toContain('clientSecret')
+        expect((await t.request({ method: 'DELETE', url, token: admin() })).statusCode).toBe(404)
+      }
+      expect(await row('integration_clients', f.a.school.id, f.a.integrationClient.id)).toEqual(before)
+      const token = await t.request({
+        method: 'POST',
+        url: '/v1/oauth/token',
+        payload: { grant_type: 'client_credentials', client_id: f.a.integrationClient.clientId, client_secret: f.a.integrationClient.clientSecret },
+      })
+      expect(token.statusCode).toBe(200)
+    })
+
+    it('PUT and bulk of a member with A\'s external id write B\'s own member only', async () => {
+      const externalId = 'shared-person-7'
+      const mine = await t.request({ method: 'PUT', url: `/v1/members/${externalId}`, token: f.a.school.members.school_admin!.token, payload: { roles: ['student'], givenName: 'Ada', email: 'ada@a.example' } })
+      expect(mine.statusCode).toBe(201)
+      const aMember = mine.json() as { id: string }
+      const before = await row('members', f.a.school.id, aMember.id)
+
+      const body = { roles: ['school_admin'], givenName: 'Mallory', email: 'mallory@b.example' }
+      const created = await t.request({ method: 'PUT', url: `/v1/members/${externalId}`, token: admin(), payload: body })
+      expect(created.statusCode).toBe(201)
+      const bMember = created.json() as { id: string; externalId: string; givenName: string }
+      expect(bMember).toMatchObject({ externalId, givenName: 'Mallory', roles: ['school_admin'] })
+      expect(bMember.id).not.toBe(aMember.id)
+      const replaced = await t.request({ method: 'PUT', url: `/v1/members/${externalId}`, token: f.b.integrationClient.token, payload: { ...body, givenName: 'Eve' } })
+      expect(replaced.statusCode).toBe(200)
+      expect(replaced.json()).toMatchObject({ id: bMember.id, givenName: 'Eve' })
+      const bulk = await t.request({ method: 'POST', url: '/v1/members:bulk', token: admin(), payload: { members: [{ externalId, ...body, givenName: 'Trent' }] } })
+      expect(bulk.statusCode).toBe(200)
+      expect(bulk.json()).toEqual({ created: 0, updated: 1, members: [{ externalId, id: bMember.id, outcome: 'updated' }] })
+
+      expect(await row('members', f.a.school.id, aMember.id)).toEqual(before)
+      const { rows } = await owner.query<{ school_id: string; id: string; given_name: string }>(
+        'SELECT school_id::text, id::text, given_name FROM members WHERE external_id = $1 ORDER BY given_name',
+        [externalId],
+      )
+      expect(rows).toEqual([
+        { school_id: f.a.school.id, id: aMember.id, given_name: 'Ada' },
+        { school_id: f.b.school.id, id: bMember.id, given_name: 'Trent' },
+      ])
+    })
+
+    it('PATCH of A\'s school', async () => {
+      const before = (await owner.query('SELECT to_jsonb(s) AS row FROM schools s WHERE id = $1', [f.a.school.id])).rows[0]
+      const answer = await t.request({ method: 'PATCH', url: `/v1/schools/${f.a.school.id}`, token: admin(), payload: { status: 'disabled' } })
+      expect(answer.statusCode).toBe(403)
+      expect((await owner.query('SELECT to_jsonb(s) AS row FROM schools s WHERE id = $1', [f.a.school.id])).rows[0]).toEqual(before)
+    })
+  })
+
+  describe('the token endpoint keeps client credentials in their school', () => {
+    async function token(clientId: string, clientSecret: string) {
+      return t.request({ method: 'POST', url: '/v1/oauth/token', payload: { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret } })
+    }
+
+    it('refuses A\'s client id with B\'s secret, and A\'s slug in front of B\'s client id', async () => {
+      const { clientId: aId } = f.a.integrationClient
+      const { clientId: bId, clientSecret: bSecret } = f.b.integrationClient
+      for (const answer of [await token(aId, bSecret), await token(`${f.a.school.slug}.${bId.slice(bId.indexOf('.') + 1)}`, bSecret)]) {
+        expect(answer.statusCode).toBe(401)
+        expect(answer.json()).toMatchObject({ type: 'urn:vantage:problem:client-invalid', error: 'invalid_client' })
+      }
+      const own = await token(bId, bSecret)
+      expect(own.statusCode).toBe(200)
+      const me = await t.request({ method: 'GET', url: '/v1/me', token: (own.json() as { access_token: string }).access_token })
+      expect(me.json()).toMatchObject({ kind: 'client', school: { id: f.b.school.id } })
+    })
+  })
+
+  describe('the shared connection pool', () => {
+    it('runs each query with its own school, however the schools interleave on one connection', async () => {
+      // One connection for everything: every query for A follows one for B on the same session.
+      const database = new Database({ url: t.db.appUrl, poolMax: 1, connectTimeoutMs: 3000, queryTimeoutMs: 3000, tenantClientCacheSize: 10 })
+      try {
+        const expected = new Map<string, string[]>()
+        for (const school of [f.a.school, f.b.school]) {
+          const { rows } = await owner.query<{ id: string }>('SELECT id::text FROM members WHERE school_id = $1 ORDER BY id', [school.id])
+          expected.set(school.id, rows.map((r) => r.id))
+        }
+        const runs = Array.from({ length: 40 }, async (_, index) => {
+          const schoolId = index % 2 === 0 ? f.a.school.id : f.b.school.id
+          const { db } = database.forSchool(schoolId)
+          // No school filter: row-level security alone decides what the query sees.
+          const rows =
+            index % 4 < 2
+              ? await db.member.findMany({ select: { id: true, schoolId: true }, orderBy: { id: 'asc' } })
+              : await db.$transaction(async (tx) => tx.member.findMany({ select: { id: true, schoolId: true }, orderBy: { id: 'asc' } }))
+          return { schoolId, rows }
+        })
+        for (const { schoolId, rows } of await Promise.all(runs)) {
+          expect(rows.map((r) => r.id)).toEqual(expected.get(schoolId))
+          expect(new Set(rows.map((r) => r.schoolId))).toEqual(new Set([schoolId]))
+        }
+        // The platform handle names no school: it sees no tenant row at all.
+        expect(await database.platform.member.findMany()).toEqual([])
+        expect(await database.platform.identityProvider.count()).toBe(0)
+        expect(await database.platform.integrationClient.count()).toBe(0)
+      } finally {
+        await database.close()
+      }
+    })
+  })
+
+  describe('identity providers of two schools with the same issuer and audience', () => {
+    // Regression: the issuer and audience of a token decide its school. Before the fix, B's admin could
+    // copy A's issuer, audience and public keys into B's own provider, and the authenticator took
+    // whichever candidate identity_providers_for_issuer listed first: A's members signed in to school B
+    // (created there by just-in-time provisioning). Now the copy is refused and A keeps its members.
+    it('B cannot register A\'s issuer and audience, and A\'s members keep signing in to A', async () => {
+      const issuer = 'https://sso.shared.example'
+      const audience = 'shared-portal'
+      const a = await t.school('sso-a', ['student', 'school_admin'])
+      const b = await t.school('sso-b', ['school_admin'])
+      const { publicKey, privateKey } = await generateKeyPair('ES256')
+      const jwk = { ...(await exportJWK(publicKey)), kid: 'a-1', alg: 'ES256' }
+      const provider = { name: 'A SSO', issuer, audience, jwks: { keys: [jwk] }, algorithms: ['ES256'] }
+      const created = await t.request({ method: 'POST', url: `/v1/schools/${a.id}/identity-providers`, token: a.members.school_admin!.token, payload: provider })
+      expect(created.statusCode).toBe(201)
+      const signIn = async () => {
+        const token = await new SignJWT({})
+          .setProtectedHeader({ alg: 'ES256', kid: 'a-1' })
+          .setIssuer(issuer)
+          .setAudience(audience)
+          .setSubject(a.members.student!.externalId)
+          .setIssuedAt()
+          .setExpirationTime('5m')
+          .sign(privateKey)
+        return t.request({ method: 'GET', url: '/v1/me', token })
+      }
+      const expected = { via: 'identity-provider', school: { id: a.id }, member: { id: a.members.student!.id } }
+      expect((await signIn()).json()).toMatchObject(expected)
+
+      // B copies A's public configuration: refused, without naming A.
+      const bAdmin = b.members.school_admin!.token
+      const copy = await t.request({
+        method: 'POST',
+        url: `/v1/schools/${b.id}/identity-providers`,
+        token: bAdmin,
+        payload: { ...provider, name: 'copy', jitProvisioning: true, rolesClaim: 'roles' },
+      })
+      expect(copy.statusCode).toBe(409)
+      expect(copy.json()).toMatchObject({ type: 'urn:vantage:problem:conflict', status: 409 })
+      expect(copy.body).not.toContain(a.id)
+      // Nor can B move a provider of its own onto the pair.
+      const own = await t.request({ method: 'POST', url: `/v1/schools/${b.id}/identity-providers`, token: bAdmin, payload: { ...provider, audience: 'b-portal' } })
+      expect(own.statusCode).toBe(201)
+      const moved = await t.request({ method: 'PATCH', url: `/v1/schools/${b.id}/identity-providers/${(own.json() as { id: string }).id}`, token: bAdmin, payload: { audience } })
+      expect(moved.statusCode).toBe(409)
+      const { rows } = await owner.query('SELECT school_id::text FROM identity_providers WHERE issuer = $1 AND audience = $2', [issuer, audience])
+      expect(rows).toEqual([{ school_id: a.id }])
+
+      // A edits its own provider (an issuer change and back) and keeps the pair.
+      const url = `/v1/schools/${a.id}/identity-providers/${(created.json() as { id: string }).id}`
+      for (const next of ['https://sso.moved.example', issuer]) {
+        expect((await t.request({ method: 'PATCH', url, token: a.members.school_admin!.token, payload: { issuer: next } })).statusCode).toBe(200)
+      }
+      const me = await signIn()
+      expect(me.statusCode, me.body).toBe(200)
+      expect(me.json()).toMatchObject(expected)
+    })
+  })
+})

@@ -1,0 +1,410 @@
+// Row-level security, checked in SQL as the service's own database role (t.db.appUrl), never as the
+// owner: the owner connection only lays out fixture rows and confirms they exist. The last part reads
+// the catalogs so that a new tenant table without RLS, a permissive policy, or a key without
+// school_id fails here, and proves that check can fail on a deliberately bad table.
+import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { assertRoleIsUnprivileged, UnsafeDatabaseRoleError } from '../src/infra/db/roles.js'
+import { build, type TestApp } from './helpers/app.js'
+
+type Queryable = pg.Client
+
+/**
+ * How to insert one row of each tenant table for a school. The meta-test requires an entry for every
+ * table with a school_id column, so a new tenant table gets its isolation checked here too.
+ */
+const INSERT_ROW: Record<string, (client: Queryable, schoolId: string, tag: string) => Promise<string>> = {
+  members: async (client, schoolId, tag) =>
+    (
+      await client.query<{ id: string }>(
+        `INSERT INTO members (school_id, id, external_id, roles, email, updated_at)
+         VALUES ($1, uuid_generate_v7(), $2, ARRAY['student']::member_role[], $3, now()) RETURNING id::text`,
+        [schoolId, `rls-${tag}`, `${tag}@rls.example`],
+      )
+    ).rows[0]!.id,
+  identity_providers: async (client, schoolId, tag) =>
+    (
+      await client.query<{ id: string }>(
+        `INSERT INTO identity_providers (school_id, id, name, issuer, audience, jwks_uri, algorithms, updated_at)
+         VALUES ($1, uuid_generate_v7(), $2, $3, $2, 'https://rls.example/jwks', ARRAY['RS256'], now()) RETURNING id::text`,
+        [schoolId, `rls-${tag}`, `https://sso.${tag}.rls.example`],
+      )
+    ).rows[0]!.id,
+  integration_clients: async (client, schoolId, tag) =>
+    (
+      await client.query<{ id: string }>(
+        `INSERT INTO integration_clients (school_id, id, client_id, name, secret_hash, scopes, updated_at)
+         VALUES ($1, uuid_generate_v7(), $2, $2, 'not-a-real-hash', ARRAY['members:read'], now()) RETURNING id::text`,
+        [schoolId, `rls.${tag}`],
+      )
+    ).rows[0]!.id,
+}
+
+/** Tables in schema public with a school_id column, read from the catalog. */
+async function tenantTables(client: Queryable): Promise<string[]> {
+  const { rows } = await client.query<{ relname: string }>(`
+    SELECT c.relname FROM pg_class c
+      JOIN pg_namespace n ON n.oid = c.relnamespace
+      JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'school_id' AND NOT a.attisdropped
+     WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')
+     ORDER BY c.relname`)
+  return rows.map((row) => row.relname)
+}
+
+const READS_SCHOOL = /current_setting\('app\.school_id'/
+const COMPARES_SCHOOL = /\bschool_id\s*=/
+
+/**
+ * Everything wrong with the tenant tables of schema public, as sentences; [] when all is well. Read
+ * from the catalogs only, so it runs as any role. `serviceRole` is the role whose policies matter.
+ */
+async function tenantTableProblems(client: Queryable, serviceRole: string): Promise<string[]> {
+  const problems: string[] = []
+  const { rows: tables } = await client.query<{ oid: number; relname: string; relrowsecurity: boolean; relforcerowsecurity: boolean; school_attnum: number }>(`
+    SELECT c.oid::int, c.relname, c.relrowsecurity, c.relforcerowsecurity, a.attnum::int AS school_attnum FROM pg_class c
+      JOIN pg_namespace n ON n.oid = c.relnamespace
+      JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'school_id' AND NOT a.attisdropped
+     WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')
+     ORDER BY c.relname`)
+  const byOid = new Map(tables.map((table) => [table.oid, table]))
+  const { rows: policies } = await client.query<{ relid: number; polname: string; polcmd: string; permissive: boolean; applies: boolean; qual: string | null; withcheck: string | null }>(
+    `SELECT p.polrelid::int AS relid, p.polname, p.polcmd::text AS polcmd, p.polpermissive AS permissive,
+            (0::oid = ANY (p.polroles) OR EXISTS (SELECT 1 FROM unnest(p.polroles) r WHERE pg_has_role($1, r, 'MEMBER'))) AS applies,
+            pg_get_expr(p.polqual, p.polrelid) AS qual, pg_get_expr(p.polwithcheck, p.polrelid) AS withcheck
+       FROM pg_policy p`,
+    [serviceRole],
+  )
+  const { rows: constraints } = await client.query<{ conname: string; contype: string; conrelid: number; confrelid: number; confrel: string | null; conkey: number[]; confkey: number[] | null }>(`
+    SELECT conname, contype::text AS contype, conrelid::int, confrelid::int, confrelid::regclass::text AS confrel,
+           conkey::int[] AS conkey, confkey::int[] AS confkey
+      FROM pg_constraint WHERE contype IN ('p', 'f')`)
+
+  for (const table of tables) {
+    const name = table.relname
+    if (!table.relrowsecurity) problems.push(`${name}: row-level security is not enabled`)
+    if (!table.relforcerowsecurity) problems.push(`${name}: row-level security is not forced`)
+    const own = policies.filter((policy) => policy.relid === table.oid)
+    const isolating = own.filter(
+      (policy) =>
+        policy.polcmd === '*' &&
+        READS_SCHOOL.test(policy.qual ?? '') && COMPARES_SCHOOL.test(policy.qual ?? '') &&
+        READS_SCHOOL.test(policy.withcheck ?? '') && COMPARES_SCHOOL.test(policy.withcheck ?? ''),
+    )
+    if (isolating.length === 0) problems.push(`${name}: no policy whose USING and WITH CHECK both compare school_id with app.school_id`)
+    // Permissive policies are OR-ed: one that ignores the school opens every school to the service.
+    for (const policy of own.filter((candidate) => candidate.permissive && candidate.applies)) {
+      if (!READS_SCHOOL.test(policy.qual ?? '') && policy.polcmd !== 'a') problems.push(`${name}: policy ${policy.polname} applies to ${serviceRole} and its USING ignores app.school_id`)
+      if (policy.withcheck !== null && !READS_SCHOOL.test(policy.withcheck)) problems.push(`${name}: policy ${policy.polname} applies to ${serviceRole} and its WITH CHECK ignores app.school_id`)
+      if (policy.polcmd === 'a' && !READS_SCHOOL.test(policy.withcheck ?? '')) problems.push(`${name}: INSERT policy ${policy.polname} does not check app.school_id`)
+    }
+    const primaryKey = constraints.find((constraint) => constraint.contype === 'p' && constraint.conrelid === table.oid)
+    if (!primaryKey) problems.push(`${name}: no primary key`)
+    else if (primaryKey.conkey[0] !== table.school_attnum) problems.push(`${name}: primary key ${primaryKey.conname} does not start with school_id`)
+    const foreignKeys = constraints.filter((constraint) => constraint.contype === 'f' && constraint.conrelid === table.oid)
+    if (!foreignKeys.some((fk) => fk.confrel === 'schools' && fk.conkey.length === 1 && fk.conkey[0] === table.school_attnum)) {
+      problems.push(`${name}: school_id does not reference schools`)
+    }
+    for (const fk of foreignKeys) {
+      const target = byOid.get(fk.confrelid)
+      if (!target) continue
+      const pairsSchool = fk.conkey.some((attnum, index) => attnum === table.school_attnum && fk.confkey?.[index] === target.school_attnum)
+      if (!pairsSchool) problems.push(`${name}: foreign key ${fk.conname} to ${target.relname} does not carry school_id`)
+    }
+  }
+  // A view runs with its owner's rights unless it is security_invoker; a materialized view has no RLS.
+  const { rows: views } = await client.query<{ relname: string; relkind: string; options: string[] | null }>(`
+    SELECT c.relname, c.relkind::text AS relkind, c.reloptions AS options FROM pg_class c
+      JOIN pg_namespace n ON n.oid = c.relnamespace
+      JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'school_id' AND NOT a.attisdropped
+     WHERE n.nspname = 'public' AND c.relkind IN ('v', 'm')`)
+  for (const view of views) {
+    if (view.relkind === 'm') problems.push(`${view.relname}: a materialized view of tenant data has no row-level security`)
+    else if (!(view.options ?? []).includes('security_invoker=true')) problems.push(`${view.relname}: a view of tenant data without security_invoker`)
+  }
+  return problems
+}
+
+describe('row-level security, as the service role', () => {
+  let t: TestApp
+  let owner: pg.Client
+  let serviceRole: string
+  const schoolA = { id: '', rows: {} as Record<string, string> }
+  const schoolB = { id: '', rows: {} as Record<string, string> }
+  const opened: pg.Client[] = []
+
+  /** A fresh connection as the service role; with a school set when one is given. */
+  async function asService(schoolId?: string): Promise<pg.Client> {
+    const client = new pg.Client({ connectionString: t.db.appUrl })
+    opened.push(client)
+    await client.connect()
+    if (schoolId !== undefined) await client.query("SELECT set_config('app.school_id', $1, false)", [schoolId])
+    return client
+  }
+
+  async function sqlState(run: Promise<unknown>): Promise<string | undefined> {
+    try {
+      await run
+      return undefined
+    } catch (error) {
+      return (error as { code?: string }).code ?? String(error)
+    }
+  }
+
+  async function ownerCount(table: string, schoolId: string): Promise<number> {
+    return (await owner.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${table}" WHERE school_id = $1`, [schoolId])).rows[0]!.n
+  }
+
+  beforeAll(async () => {
+    t = await build()
+    serviceRole = decodeURIComponent(new URL(t.db.appUrl).username)
+    owner = new pg.Client({ connectionString: t.db.ownerUrl })
+    await owner.connect()
+    for (const [school, slug] of [[schoolA, 'rls-a'], [schoolB, 'rls-b']] as const) {
+      school.id = (
+        await owner.query<{ id: string }>(
+          "INSERT INTO schools (id, slug, name, time_zone, updated_at) VALUES (uuid_generate_v7(), $1, $1, 'UTC', now()) RETURNING id::text",
+          [slug],
+        )
+      ).rows[0]!.id
+      for (const table of await tenantTables(owner)) {
+        const insert = INSERT_ROW[table]
+        if (insert) school.rows[table] = await insert(owner, school.id, `${slug}-${table}`)
+      }
+    }
+  })
+  afterAll(async () => {
+    for (const client of opened) await client.end().catch(() => {})
+    await owner.end()
+    await t.close()
+  })
+
+  it('has fixture rows for every tenant table, for both schools', async () => {
+    const tables = await tenantTables(owner)
+    expect(tables).toEqual(expect.arrayContaining(['identity_providers', 'integration_clients', 'members']))
+    expect(tables.filter((table) => !INSERT_ROW[table])).toEqual([])
+    for (const table of tables) {
+      expect(await ownerCount(table, schoolA.id), `A's ${table}`).toBe(1)
+      expect(await ownerCount(table, schoolB.id), `B's ${table}`).toBe(1)
+    }
+  })
+
+  describe('with no school set', () => {
+    it('every tenant table answers no rows, though rows exist', async () => {
+      for (const setting of [undefined, '']) {
+        const service = await asService(setting)
+        expect((await service.query("SELECT current_setting('app.school_id', true) AS s")).rows[0].s ?? '').toBe('')
+        for (const table of await tenantTables(owner)) {
+          expect((await service.query(`SELECT * FROM "${table}"`)).rowCount, `${table} with app.school_id ${JSON.stringify(setting)}`).toBe(0)
+          expect((await service.query(`SELECT * FROM "${table}" WHERE school_id = $1`, [schoolA.id])).rowCount).toBe(0)
+          expect((await service.query(`UPDATE "${table}" SET school_id = school_id`)).rowCount).toBe(0)
+          expect((await service.query(`DELETE FROM "${table}"`)).rowCount).toBe(0)
+          expect(await sqlState(INSERT_ROW[table]!(service, schoolA.id, `none-${table}`)), `INSERT into ${table}`).toBe('42501')
+          expect(await ownerCount(table, schoolA.id)).toBe(1)
+        }
+      }
+    })
+
+    it('a school id that names no school sees nothing, and a malformed one is an error, not every row', async () => {
+      const unknown = await asService('00000000-0000-4000-8000-000000000000')
+      const garbage = await asService('not-a-uuid')
+      for (const table of await tenantTables(owner)) {
+        expect((await unknown.query(`SELECT * FROM "${table}"`)).rowCount).toBe(0)
+        expect(await sqlState(garbage.query(`SELECT * FROM "${table}"`))).toBe('22P02')
+      }
+    })
+  })
+
+  describe('with school B set', () => {
+    it('A\'s rows are invisible, B\'s are all there', async () => {
+      const service = await asService(schoolB.id)
+      for (const table of await tenantTables(owner)) {
+        expect((await service.query(`SELECT * FROM "${table}" WHERE id = $1`, [schoolA.rows[table]])).rowCount, `A's ${table} by id`).toBe(0)
+        expect((await service.query(`SELECT * FROM "${table}" WHERE school_id = $1`, [schoolA.id])).rowCount).toBe(0)
+        const all = await service.query<{ school_id: string; id: string }>(`SELECT school_id::text, id::text FROM "${table}"`)
+        expect(all.rows).toEqual([{ school_id: schoolB.id, id: schoolB.rows[table] }])
+      }
+    })
+
+    it('UPDATE and DELETE of A\'s rows affect 0 rows; A\'s rows stay as they were', async () => {
+      const service = await asService(schoolB.id)
+      for (const table of await tenantTables(owner)) {
+        const before = (await owner.query(`SELECT to_jsonb(t) AS row FROM "${table}" t WHERE school_id = $1`, [schoolA.id])).rows
+        expect((await service.query(`UPDATE "${table}" SET school_id = school_id WHERE id = $1`, [schoolA.rows[table]])).rowCount).toBe(0)
+        expect((await service.query(`UPDATE "${table}" SET school_id = school_id WHERE school_id = $1`, [schoolA.id])).rowCount).toBe(0)
+        expect((await service.query(`DELETE FROM "${table}" WHERE id = $1`, [schoolA.rows[table]])).rowCount).toBe(0)
+        expect((await service.query(`DELETE FROM "${table}" WHERE school_id = $1`, [schoolA.id])).rowCount).toBe(0)
+        // Unfiltered, the statements reach B's row alone (undone).
+        await service.query('BEGIN')
+        expect((await service.query(`UPDATE "${table}" SET school_id = school_id`)).rowCount).toBe(1)
+        expect((await service.query(`DELETE FROM "${table}"`)).rowCount).toBe(1)
+        await service.query('ROLLBACK')
+        expect((await owner.query(`SELECT to_jsonb(t) AS row FROM "${table}" t WHERE school_id = $1`, [schoolA.id])).rows).toEqual(before)
+      }
+    })
+
+    it('INSERT of a row with A\'s school_id, or moving B\'s row to A, is refused with 42501', async () => {
+      const service = await asService(schoolB.id)
+      for (const table of await tenantTables(owner)) {
+        expect(await sqlState(INSERT_ROW[table]!(service, schoolA.id, `b-into-a-${table}`)), `INSERT into ${table}`).toBe('42501')
+        expect(await sqlState(service.query(`UPDATE "${table}" SET school_id = $1 WHERE id = $2`, [schoolA.id, schoolB.rows[table]])), `UPDATE of ${table}`).toBe('42501')
+        expect(await ownerCount(table, schoolA.id)).toBe(1)
+        expect(await ownerCount(table, schoolB.id)).toBe(1)
+      }
+      // The refusal is row-level security's own (not a constraint that happens to fail).
+      await expect(INSERT_ROW.members!(service, schoolA.id, 'message')).rejects.toThrow('new row violates row-level security policy for table "members"')
+      // B's own rows can still be written.
+      await service.query('BEGIN')
+      await INSERT_ROW.members!(service, schoolB.id, 'b-own')
+      await service.query('ROLLBACK')
+    })
+  })
+
+  describe('the service role', () => {
+    it('is not superuser, has no BYPASSRLS, owns no table and belongs to no table owner', async () => {
+      const service = await asService()
+      await expect(assertRoleIsUnprivileged(service)).resolves.toBeUndefined()
+      const { rows } = await service.query<{ rolname: string; rolsuper: boolean; rolbypassrls: boolean }>(
+        'SELECT rolname, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user',
+      )
+      expect(rows).toEqual([{ rolname: serviceRole, rolsuper: false, rolbypassrls: false }])
+      const owned = await service.query(
+        `SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+          WHERE n.nspname = 'public' AND pg_has_role(current_user, c.relowner, 'MEMBER')`,
+      )
+      expect(owned.rows).toEqual([])
+    })
+
+    it('is told apart from the owner connection, which assertRoleIsUnprivileged refuses', async () => {
+      const error = await assertRoleIsUnprivileged(owner).catch((caught: unknown) => caught)
+      expect(error).toBeInstanceOf(UnsafeDatabaseRoleError)
+      expect((error as Error).message).toMatch(/is a superuser/)
+    })
+
+    it('cannot switch row-level security off, turn into the owner, or change a table', async () => {
+      const service = await asService(schoolB.id)
+      await service.query('SET row_security = off')
+      expect(await sqlState(service.query('SELECT * FROM members'))).toBe('42501')
+      await service.query('RESET row_security')
+      const { rows: [ownerRole] } = await owner.query<{ name: string }>('SELECT current_user AS name')
+      expect(await sqlState(service.query(`SET ROLE "${ownerRole!.name}"`))).toBe('42501')
+      expect(await sqlState(service.query('ALTER TABLE members DISABLE ROW LEVEL SECURITY'))).toBe('42501')
+      expect(await sqlState(service.query('ALTER TABLE members NO FORCE ROW LEVEL SECURITY'))).toBe('42501')
+      expect(await sqlState(service.query('DROP POLICY members_tenant_isolation ON members'))).toBe('42501')
+      expect(await sqlState(service.query('CREATE POLICY open ON members USING (true)'))).toBe('42501')
+    })
+
+    it('cannot read _prisma_migrations', async () => {
+      const service = await asService()
+      expect(await sqlState(service.query('SELECT * FROM _prisma_migrations'))).toBe('42501')
+      expect(await sqlState(service.query('DELETE FROM _prisma_migrations'))).toBe('42501')
+      expect((await owner.query('SELECT count(*)::int AS n FROM _prisma_migrations')).rows[0].n).toBeGreaterThan(0)
+    })
+
+    it('cannot DELETE from schools', async () => {
+      const empty = (await owner.query<{ id: string }>(
+        "INSERT INTO schools (id, slug, name, time_zone, updated_at) VALUES (uuid_generate_v7(), 'rls-empty', 'x', 'UTC', now()) RETURNING id::text",
+      )).rows[0]!.id
+      const service = await asService()
+      expect(await sqlState(service.query('DELETE FROM schools WHERE id = $1', [empty]))).toBe('42501')
+      expect(await sqlState(service.query('TRUNCATE schools CASCADE'))).toBe('42501')
+      expect((await owner.query('SELECT count(*)::int AS n FROM schools WHERE id = $1', [empty])).rows[0].n).toBe(1)
+    })
+  })
+
+  describe('identity_providers_for_issuer', () => {
+    it('gives the service role only (school_id, id) pairs of enabled providers, before any school is known', async () => {
+      const issuer = (await owner.query<{ issuer: string }>('SELECT issuer FROM identity_providers WHERE id = $1', [schoolA.rows.identity_providers])).rows[0]!.issuer
+      // A disabled provider of B with the same issuer is not among the answers.
+      await owner.query(
+        `INSERT INTO identity_providers (school_id, id, name, issuer, audience, jwks_uri, algorithms, enabled, updated_at)
+         VALUES ($1, uuid_generate_v7(), 'off', $2, 'off', 'https://rls.example/jwks', ARRAY['RS256'], false, now())`,
+        [schoolB.id, issuer],
+      )
+      for (const setting of [undefined, schoolB.id]) {
+        const service = await asService(setting)
+        const result = await service.query(`SELECT * FROM identity_providers_for_issuer($1)`, [issuer])
+        expect(result.fields.map((field) => field.name)).toEqual(['school_id', 'id'])
+        expect(result.rows).toEqual([{ school_id: schoolA.id, id: schoolA.rows.identity_providers }])
+        expect((await service.query('SELECT * FROM identity_providers_for_issuer($1)', ['https://nobody.example'])).rows).toEqual([])
+        // The function's rights do not leak into the caller's own reads.
+        const own = await service.query('SELECT school_id::text, enabled FROM identity_providers WHERE issuer = $1', [issuer])
+        expect(own.rows).toEqual(setting ? [{ school_id: schoolB.id, enabled: false }] : [])
+      }
+    })
+
+    it('is SECURITY DEFINER with a fixed search_path, and not executable by PUBLIC', async () => {
+      const service = await asService()
+      const { rows } = await service.query<{ prosecdef: boolean; proconfig: string[] | null; public_execute: boolean; service_execute: boolean }>(`
+        SELECT p.prosecdef, p.proconfig,
+               EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) acl WHERE acl.grantee = 0 AND acl.privilege_type = 'EXECUTE') AS public_execute,
+               has_function_privilege(current_user, p.oid, 'EXECUTE') AS service_execute
+          FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+         WHERE n.nspname = 'public' AND p.proname = 'identity_providers_for_issuer'`)
+      expect(rows).toEqual([{ prosecdef: true, proconfig: ['search_path=public, pg_temp'], public_execute: false, service_execute: true }])
+    })
+
+    it('like every SECURITY DEFINER function of the schema: fixed search_path, no PUBLIC execute, answers ids only', async () => {
+      // Such a function reads past row-level security; it may hand the service ids, never row data.
+      const service = await asService()
+      const { rows } = await service.query<{ name: string; result: string; proconfig: string[] | null; public_execute: boolean }>(`
+        SELECT p.proname AS name, pg_get_function_result(p.oid) AS result, p.proconfig,
+               EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) acl WHERE acl.grantee = 0 AND acl.privilege_type = 'EXECUTE') AS public_execute
+          FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+         WHERE n.nspname = 'public' AND p.prosecdef ORDER BY p.proname`)
+      expect(rows.map((row) => row.name)).toContain('identity_providers_for_issuer')
+      for (const row of rows) {
+        expect({ name: row.name, searchPath: row.proconfig?.find((setting) => setting.startsWith('search_path=')), publicExecute: row.public_execute }).toEqual({
+          name: row.name,
+          searchPath: 'search_path=public, pg_temp',
+          publicExecute: false,
+        })
+        expect(row.result, row.name).toMatch(/^TABLE\(\w+ uuid(, \w+ uuid)*\)$/)
+      }
+    })
+  })
+
+  describe('meta: every tenant table is isolated by construction', () => {
+    it('has RLS enabled and forced, a policy on app.school_id for USING and WITH CHECK, none that ignores it, and keys led by school_id', async () => {
+      const service = await asService()
+      expect(await tenantTableProblems(service, serviceRole)).toEqual([])
+      // The catalogs as read by the service role agree with pg_policies, the documented view.
+      const { rows } = await service.query<{ tablename: string; qual: string; with_check: string }>(
+        "SELECT tablename::text, qual, with_check FROM pg_policies WHERE schemaname = 'public' AND policyname LIKE '%tenant_isolation' ORDER BY tablename",
+      )
+      expect(rows.map((row) => row.tablename)).toEqual(await tenantTables(service))
+      for (const row of rows) {
+        expect(row.qual).toMatch(READS_SCHOOL)
+        expect(row.with_check).toMatch(READS_SCHOOL)
+      }
+    })
+
+    it('names each fault of a tenant table that lacks them (checked on tables created and rolled back)', async () => {
+      await owner.query('BEGIN')
+      try {
+        await owner.query(`
+          CREATE TABLE ct_parent (school_id uuid NOT NULL, id uuid NOT NULL, PRIMARY KEY (id, school_id), UNIQUE (id));
+          CREATE TABLE ct_child (school_id uuid NOT NULL REFERENCES schools (id), id uuid NOT NULL, parent_id uuid REFERENCES ct_parent (id),
+                                 PRIMARY KEY (school_id, id));
+          ALTER TABLE ct_child ENABLE ROW LEVEL SECURITY;
+          CREATE POLICY ct_child_isolation ON ct_child
+            USING (school_id = (SELECT NULLIF(current_setting('app.school_id', true), '')::uuid))
+            WITH CHECK (school_id = (SELECT NULLIF(current_setting('app.school_id', true), '')::uuid));
+          CREATE POLICY ct_child_open ON ct_child FOR SELECT USING (true);
+          CREATE VIEW ct_view AS SELECT school_id, id FROM ct_child;`)
+        expect(await tenantTableProblems(owner, serviceRole)).toEqual([
+          'ct_child: row-level security is not forced',
+          `ct_child: policy ct_child_open applies to ${serviceRole} and its USING ignores app.school_id`,
+          'ct_child: foreign key ct_child_parent_id_fkey to ct_parent does not carry school_id',
+          'ct_parent: row-level security is not enabled',
+          'ct_parent: row-level security is not forced',
+          'ct_parent: no policy whose USING and WITH CHECK both compare school_id with app.school_id',
+          'ct_parent: primary key ct_parent_pkey does not start with school_id',
+          'ct_parent: school_id does not reference schools',
+          'ct_view: a view of tenant data without security_invoker',
+        ])
+      } finally {
+        await owner.query('ROLLBACK')
+      }
+    })
+  })
+})
