@@ -1,6 +1,6 @@
 // One server of the benchmark, run in its own process: `hello` is a bare Fastify hello-world;
 // `app` is the Vantage app plus baseline routes that run the same SQL through raw pg.
-// Usage: tsx bench/server.ts hello|app <port> [databaseUrl] [rls|none]
+// Usage: tsx bench/server.ts hello|app <port> [databaseUrl] [rls|none|transaction]
 import Fastify from 'fastify'
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
@@ -24,7 +24,7 @@ if (mode === 'hello') {
     RATE_LIMIT_PER_MINUTE: '100000000',
     DB_POOL_MAX: '10',
   })
-  const database = new Database({ ...config.database, url: databaseUrl!, tenantIsolation: isolation === 'none' ? 'none' : 'rls' })
+  const database = new Database({ ...config.database, url: databaseUrl!, tenantIsolation: isolation === 'none' || isolation === 'transaction' ? isolation : 'rls' })
   const keys = await SigningKeys.fromJwks(JSON.parse(process.env.BENCH_SIGNING_KEYS!))
   const app = await buildApp({ config, database, keys, logger: false })
   registerRawBaselines(app, database)

@@ -13,9 +13,6 @@ import pg from 'pg'
 const TENANT = Symbol('vantage.tenant')
 type TaggedClient = pg.PoolClient & { [TENANT]?: string }
 
-/** The setting that means "no school": every RLS policy then matches no row. */
-export const NO_SCHOOL = ''
-
 function isConnectionError(error: unknown): boolean {
   // Errors reported by PostgreSQL carry a SQLSTATE; the connection itself is still usable.
   return !(error && typeof error === 'object' && typeof (error as { code?: unknown }).code === 'string' &&
