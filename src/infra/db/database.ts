@@ -61,6 +61,8 @@ export class Database {
     this.platformPool.on('error', () => {})
     this.#cacheSize = options.tenantClientCacheSize
     this.#isolation = options.tenantIsolation ?? 'rls'
+    // The benchmark-only modes hand the shared pool itself to one adapter per school, each of which listens on it.
+    if (this.#isolation !== 'rls') this.pool.setMaxListeners(0)
     // The platform connections never set app.school_id, so row-level security shows them no school's rows.
     this.platform = new PrismaClient({ adapter: new PrismaPg(this.platformPool) })
   }
