@@ -2,14 +2,21 @@
 // gracefully (readiness fails first, in-flight requests finish, new ones are refused).
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
-import { loadConfig } from './config.js'
+import { type Config, ConfigError, loadConfig } from './config.js'
 import { SigningKeys } from './infra/auth/signing-keys.js'
 import { Database } from './infra/db/database.js'
 import { assertRoleIsUnprivileged } from './infra/db/roles.js'
 import { prepareDatabase } from './infra/db/setup.js'
 import { seedDemo } from './seed/demo.js'
 
-const config = loadConfig()
+let config: Config
+try {
+  config = loadConfig()
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error
+  console.error(error.message)
+  process.exit(1)
+}
 const prepared = await prepareDatabase(config, (message) => console.error(message))
 const database = new Database({ url: prepared.appUrl, ...config.database })
 await assertRoleIsUnprivileged(database.pool)

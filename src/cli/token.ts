@@ -14,8 +14,14 @@ function fail(message: string): never {
   process.exit(1)
 }
 
-const config = loadConfig()
-if (config.production) fail('development tokens are never issued in production (NODE_ENV=production)')
+// Checked before the configuration, whose production rules would otherwise answer first.
+if (process.env.NODE_ENV === 'production') fail('development tokens are never issued in production (NODE_ENV=production)')
+let config: ReturnType<typeof loadConfig>
+try {
+  config = loadConfig()
+} catch (error) {
+  fail(error instanceof Error ? error.message : String(error))
+}
 
 const { values } = parseArgs({
   options: { school: { type: 'string' }, role: { type: 'string' }, member: { type: 'string' }, ttl: { type: 'string' } },
