@@ -13,12 +13,15 @@ import errors from './infra/http/errors.js'
 import openapi from './infra/http/openapi.js'
 import rateLimit from './infra/http/rate-limit.js'
 import { ProblemSchema } from './infra/http/schemas.js'
+import contactRoutes from './modules/contacts/routes.js'
 import healthRoutes from './modules/health/routes.js'
 import identityProviderRoutes from './modules/identity-providers/routes.js'
 import integrationClientRoutes from './modules/integration-clients/routes.js'
 import meRoutes from './modules/me/routes.js'
 import memberRoutes from './modules/members/routes.js'
 import oauthRoutes from './modules/oauth/routes.js'
+import outreachRoutes from './modules/outreach/routes.js'
+import referralRoutes from './modules/referrals/routes.js'
 import schoolRoutes from './modules/schools/routes.js'
 
 declare module 'fastify' {
@@ -107,6 +110,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(identityProviderRoutes)
   await app.register(integrationClientRoutes)
   await app.register(memberRoutes)
+  await app.register(contactRoutes)
+  await app.register(outreachRoutes)
+  await app.register(referralRoutes)
   await app.register(graphql, { config })
   return app
 }

@@ -71,6 +71,9 @@ export default fp(
           { name: 'identity-providers', description: 'A school\'s single sign-on (school admins)' },
           { name: 'integration-clients', description: 'A school\'s OAuth clients (school admins)' },
           { name: 'members', description: 'Members of a school, provisioned by its portal' },
+          { name: 'contacts', description: 'A student\'s network of professionals' },
+          { name: 'outreach', description: 'Attempts to reach contacts, and reply rates' },
+          { name: 'referrals', description: '"X suggested I talk to Y", and the network they form' },
         ],
         components: {
           securitySchemes: {

@@ -1,0 +1,36 @@
+// Who sees whose conversations: a student sees and changes only their own contacts, outreach and
+// referrals; advisors and school admins of the school read everyone's and change nothing.
+import type { Principal } from '../../infra/auth/principal.js'
+import { Problem, forbidden, notFound } from '../../infra/http/problem.js'
+
+export const conversationReaders = { roles: ['student', 'advisor', 'school_admin'] as const }
+export const conversationWriters = { roles: ['student'] as const }
+
+export function readsWholeSchool(principal: Principal): boolean {
+  return principal.roles.some((role) => role === 'advisor' || role === 'school_admin')
+}
+
+/**
+ * The student whose records a read covers: the caller themselves, or for advisors and admins the
+ * student they ask for (undefined: the whole school). A student asking for another student gets 404.
+ */
+export function studentScope(principal: Principal, requested?: string): string | undefined {
+  if (readsWholeSchool(principal)) return requested
+  if (!principal.memberId) throw forbidden()
+  if (requested && requested !== principal.memberId) throw notFound('student')
+  return principal.memberId
+}
+
+/** The student who owns what a write creates or changes: always the caller. */
+export function writingStudent(principal: Principal): string {
+  if (principal.kind !== 'member' || !principal.roles.includes('student')) {
+    throw forbidden('Only the student may change their own conversations')
+  }
+  return principal.memberId
+}
+
+export function tooLong(field: string, limit: number): Problem {
+  return new Problem('validation-failed', `${field} is longer than ${limit} characters`, {
+    extensions: { errors: [{ field, message: `must be at most ${limit} characters` }] },
+  })
+}

@@ -1,0 +1,70 @@
+import { Type, type Static } from 'typebox'
+import { Int32, Text, Timestamp, Uuid } from '../../infra/http/schemas.js'
+
+export const CONTACT_SOURCES = ['personal', 'referral', 'organization', 'alumni_network', 'cold'] as const
+const Source = Type.Enum([...CONTACT_SOURCES], {
+  description: 'How the student knows the person: personally, through a referral, an organization, the alumni network, or not at all (cold)',
+})
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()])
+const Tag = Type.String({ minLength: 1, maxLength: 60, pattern: '^[a-z0-9]+(?:[-_][a-z0-9]+)*$' })
+
+const contactFields = {
+  fullName: Type.String({ minLength: 1, maxLength: 200 }),
+  title: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 200 }))),
+  organization: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 200 }))),
+  industry: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 120 }))),
+  occupation: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 120 }))),
+  email: Type.Optional(Nullable(Type.String({ format: 'email', maxLength: 254 }))),
+  phone: Type.Optional(Nullable(Type.String({ minLength: 3, maxLength: 40, pattern: '^[0-9+().\\- ]+$' }))),
+  linkedinUrl: Type.Optional(Nullable(Type.String({ format: 'uri', maxLength: 500, pattern: '^https://' }))),
+  source: Source,
+  backgroundTags: Type.Optional(Type.Array(Tag, { maxItems: 20, uniqueItems: true })),
+  notes: Type.Optional(Nullable(Type.String({ maxLength: 5000 }))),
+  alumniMemberId: Type.Optional(Nullable(Uuid)),
+}
+
+export const CreateContact = Type.Object(contactFields, { additionalProperties: false })
+export const UpdateContact = Type.Partial(Type.Object(contactFields, { additionalProperties: false }), { minProperties: 1 })
+
+export const Contact = Type.Object(
+  {
+    id: Uuid,
+    studentId: Uuid,
+    fullName: Text(200),
+    title: Nullable(Text(200)),
+    organization: Nullable(Text(200)),
+    industry: Nullable(Text(120)),
+    occupation: Nullable(Text(120)),
+    email: Nullable(Text(254)),
+    phone: Nullable(Text(40)),
+    linkedinUrl: Nullable(Text(500)),
+    source: Source,
+    backgroundTags: Type.Array(Text(60), { maxItems: 20 }),
+    notes: Nullable(Text(5000)),
+    alumniMemberId: Nullable(Uuid),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  },
+  { $id: 'Contact', title: 'Contact' },
+)
+
+export const CONTACT_SORTS = ['recent', 'oldest', 'name'] as const
+
+export const ContactListQuery = Type.Object(
+  {
+    q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Words to find in name, organization, title, industry, occupation and notes (prefixes match)' })),
+    source: Type.Optional(Source),
+    industry: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
+    tag: Type.Optional(Tag),
+    studentId: Type.Optional(Type.String({ format: 'uuid', maxLength: 36, description: 'Advisors and admins: one student\'s contacts' })),
+    sort: Type.Enum([...CONTACT_SORTS], { default: 'recent', description: 'recent (newest first), oldest, or name (A-Z)' }),
+    limit: Int32({ minimum: 1, maximum: 100, default: 20 }),
+    cursor: Type.Optional(Type.String({ maxLength: 400, pattern: '^[A-Za-z0-9_-]+$' })),
+  },
+  { additionalProperties: false },
+)
+
+export type ContactBody = Static<typeof Contact>
+export type CreateContactBody = Static<typeof CreateContact>
+export type UpdateContactBody = Static<typeof UpdateContact>
+export type ContactListQueryBody = Static<typeof ContactListQuery>

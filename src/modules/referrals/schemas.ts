@@ -1,0 +1,94 @@
+import { Type, type Static } from 'typebox'
+import { Int32, Text, Timestamp, Uuid } from '../../infra/http/schemas.js'
+import { CONTACT_SOURCES, CreateContact } from '../contacts/schemas.js'
+
+export const REFERRAL_STATUSES = ['suggested', 'contacted', 'met', 'declined'] as const
+const Status = Type.Enum([...REFERRAL_STATUSES])
+
+const { source: _source, ...newContactFields } = CreateContact.properties
+
+export const CreateReferral = Type.Object(
+  {
+    referrer: Type.Union(
+      [
+        Type.Object({ contactId: Uuid }, { additionalProperties: false }),
+        Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
+      ],
+      { description: 'Who suggested the person: one of your contacts, or someone by name' },
+    ),
+    referred: Type.Union(
+      [
+        Type.Object({ contactId: Uuid }, { additionalProperties: false }),
+        Type.Object({ contact: Type.Object(newContactFields, { additionalProperties: false }) }, { additionalProperties: false }),
+      ],
+      { description: 'Whom they suggested: an existing contact, or a new one (created with source "referral")' },
+    ),
+    status: Type.Optional(Status),
+    note: Type.Optional(Type.String({ maxLength: 2000 })),
+  },
+  { additionalProperties: false },
+)
+
+export const UpdateReferral = Type.Object(
+  { status: Type.Optional(Status), note: Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()])) },
+  { additionalProperties: false, minProperties: 1 },
+)
+
+export const Referral = Type.Object(
+  {
+    id: Uuid,
+    studentId: Uuid,
+    referrerContactId: Type.Union([Uuid, Type.Null()]),
+    referrerName: Type.Union([Text(200), Type.Null()]),
+    referredContactId: Uuid,
+    status: Status,
+    note: Type.Union([Text(2000), Type.Null()]),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  },
+  { $id: 'Referral', title: 'Referral' },
+)
+
+export const ReferralListQuery = Type.Object(
+  {
+    studentId: Type.Optional(Type.String({ format: 'uuid', maxLength: 36, description: 'Advisors and admins: one student\'s referrals' })),
+    status: Type.Optional(Status),
+    limit: Int32({ minimum: 1, maximum: 100, default: 20 }),
+    cursor: Type.Optional(Type.String({ maxLength: 200, pattern: '^[A-Za-z0-9_-]+$' })),
+  },
+  { additionalProperties: false },
+)
+
+export const Network = Type.Object(
+  {
+    studentId: Uuid,
+    nodes: Type.Array(
+      Type.Object({
+        contactId: Uuid,
+        fullName: Text(200),
+        organization: Type.Union([Text(200), Type.Null()]),
+        source: Type.Enum([...CONTACT_SOURCES]),
+        degree: Int32({ minimum: 1, maximum: 100_000, description: '1: known directly; n + 1: referred by a degree-n contact' }),
+      }),
+      { maxItems: 100_000 },
+    ),
+    edges: Type.Array(
+      Type.Object({
+        referralId: Uuid,
+        fromContactId: Type.Union([Uuid, Type.Null()]),
+        fromName: Type.Union([Text(200), Type.Null()], { description: 'The referrer when named rather than a contact' }),
+        toContactId: Uuid,
+        status: Status,
+      }),
+      { maxItems: 100_000 },
+    ),
+    maxDegree: Int32({ minimum: 0, maximum: 100_000 }),
+  },
+  { $id: 'Network', title: 'Network', description: 'A student\'s network: contacts with their degree, and the referrals between them' },
+)
+
+export type ReferralBody = Static<typeof Referral>
+export type CreateReferralBody = Static<typeof CreateReferral>
+export type UpdateReferralBody = Static<typeof UpdateReferral>
+export type ReferralListQueryBody = Static<typeof ReferralListQuery>
+export type NetworkBody = Static<typeof Network>
