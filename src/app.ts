@@ -17,6 +17,7 @@ import contactRoutes from './modules/contacts/routes.js'
 import healthRoutes from './modules/health/routes.js'
 import identityProviderRoutes from './modules/identity-providers/routes.js'
 import integrationClientRoutes from './modules/integration-clients/routes.js'
+import meetingRoutes from './modules/meetings/routes.js'
 import meRoutes from './modules/me/routes.js'
 import memberRoutes from './modules/members/routes.js'
 import oauthRoutes from './modules/oauth/routes.js'
@@ -30,6 +31,8 @@ declare module 'fastify' {
     database: Database
     keys: SigningKeys
     lifecycle: { shuttingDown: boolean }
+    /** The current time; tests may run the service on a clock of their own. */
+    clock: () => Date
   }
 }
 
@@ -40,6 +43,7 @@ export interface AppDependencies {
   /** Minimum time between JWKS fetches per identity provider. */
   jwksCooldownMs?: number
   logger?: FastifyServerOptions['logger']
+  clock?: () => Date
 }
 
 export function loggerOptions(config: Config): FastifyServerOptions['logger'] {
@@ -78,6 +82,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   app.decorate('database', database)
   app.decorate('keys', keys)
   app.decorate('lifecycle', { shuttingDown: false })
+  app.decorate('clock', deps.clock ?? (() => new Date()))
   app.addSchema(ProblemSchema)
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id)
@@ -113,6 +118,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(contactRoutes)
   await app.register(outreachRoutes)
   await app.register(referralRoutes)
+  await app.register(meetingRoutes)
   await app.register(graphql, { config })
   return app
 }

@@ -35,12 +35,12 @@ describe('schools', () => {
       name: 'North State University',
       timeZone: 'America/Chicago',
       status: 'active',
-      settings: { thankYouWindowHours: 24 },
+      settings: { thankYouWindowHours: 24, interviewMinMinutes: 30, interviewMaxMinutes: 60 },
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     })
     const { rows } = await owner.query('SELECT slug, name, time_zone, status::text, settings FROM schools WHERE id = $1', [school.id])
-    expect(rows).toEqual([{ slug: 'north-state', name: 'North State University', time_zone: 'America/Chicago', status: 'active', settings: { thankYouWindowHours: 24 } }])
+    expect(rows).toEqual([{ slug: 'north-state', name: 'North State University', time_zone: 'America/Chicago', status: 'active', settings: {} }])
 
     const read = await t.request({ method: 'GET', url: `/v1/schools/${school.id}`, token: operator })
     expect(read.statusCode).toBe(200)
@@ -50,7 +50,15 @@ describe('schools', () => {
   it('keeps the settings given at creation', async () => {
     const response = await create({ slug: 'east-tech', name: 'East Tech', timeZone: 'Europe/Paris', settings: { thankYouWindowHours: 48 } })
     expect(response.statusCode).toBe(201)
-    expect(response.json().settings).toEqual({ thankYouWindowHours: 48 })
+    expect(response.json().settings).toEqual({ thankYouWindowHours: 48, interviewMinMinutes: 30, interviewMaxMinutes: 60 })
+  })
+
+  it('changes one setting without resetting the others', async () => {
+    const created = (await create({ slug: 'settings-u', name: 'Settings U', timeZone: 'UTC', settings: { thankYouWindowHours: 48 } })).json()
+    const widened = await t.request({ method: 'PATCH', url: `/v1/schools/${created.id}`, token: operator, payload: { settings: { interviewMinMinutes: 15 } } })
+    expect(widened.json().settings).toEqual({ thankYouWindowHours: 48, interviewMinMinutes: 15, interviewMaxMinutes: 60 })
+    const tooWide = await t.request({ method: 'PATCH', url: `/v1/schools/${created.id}`, token: operator, payload: { settings: { interviewMaxMinutes: 121 } } })
+    expect(tooWide.statusCode).toBe(400)
   })
 
   it('answers 409 for a slug that is taken, and keeps the first school', async () => {

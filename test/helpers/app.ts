@@ -30,7 +30,7 @@ export interface TestSchool {
   members: Record<string, { id: string; externalId: string; token: string }>
 }
 
-export async function build(overrides: Record<string, string> = {}, options: { jwksCooldownMs?: number; databaseUrl?: string; beforeReady?: (app: FastifyInstance) => void; logger?: FastifyServerOptions['logger'] } = {}): Promise<TestApp> {
+export async function build(overrides: Record<string, string> = {}, options: { jwksCooldownMs?: number; databaseUrl?: string; beforeReady?: (app: FastifyInstance) => void; logger?: FastifyServerOptions['logger']; clock?: () => Date } = {}): Promise<TestApp> {
   const db = await createTestDatabase()
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -45,7 +45,7 @@ export async function build(overrides: Record<string, string> = {}, options: { j
   })
   const database = new Database({ ...config.database, url: options.databaseUrl ?? db.appUrl })
   const keys = await SigningKeys.fromJwks([await SigningKeys.generate()])
-  const app = await buildApp({ config, database, keys, jwksCooldownMs: options.jwksCooldownMs ?? 0, logger: options.logger ?? false })
+  const app = await buildApp({ config, database, keys, jwksCooldownMs: options.jwksCooldownMs ?? 0, logger: options.logger ?? false, clock: options.clock })
   options.beforeReady?.(app)
   await app.ready()
 

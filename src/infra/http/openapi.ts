@@ -74,6 +74,7 @@ export default fp(
           { name: 'contacts', description: 'A student\'s network of professionals' },
           { name: 'outreach', description: 'Attempts to reach contacts, and reply rates' },
           { name: 'referrals', description: '"X suggested I talk to Y", and the network they form' },
+          { name: 'meetings', description: 'Informational interviews and job shadows, from request to thank-you' },
         ],
         components: {
           securitySchemes: {

@@ -7,7 +7,14 @@ import { Problem, notFound } from '../../infra/http/problem.js'
 import type { School as SchoolRow } from '../../generated/prisma/client.js'
 import type { CreateSchoolBody, SchoolBody, UpdateSchoolBody } from './schemas.js'
 
-const DEFAULT_SETTINGS = { thankYouWindowHours: 24 }
+const DEFAULT_SETTINGS = { thankYouWindowHours: 24, interviewMinMinutes: 30, interviewMaxMinutes: 60 }
+
+export type EffectiveSchoolSettings = typeof DEFAULT_SETTINGS
+
+/** A school's settings with the defaults filled in. */
+export function schoolSettings(stored: unknown): EffectiveSchoolSettings {
+  return { ...DEFAULT_SETTINGS, ...(stored && typeof stored === 'object' ? stored : {}) }
+}
 
 /**
  * The canonical IANA name of a time zone (America/New_York for america/new_york). UTC offsets such as
@@ -36,7 +43,7 @@ export function toSchool(row: SchoolRow): SchoolBody {
     name: row.name,
     timeZone: row.timeZone,
     status: row.status,
-    settings: { ...DEFAULT_SETTINGS, ...(row.settings as object) },
+    settings: schoolSettings(row.settings),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   }
@@ -47,7 +54,7 @@ export async function createSchool(database: Database, input: CreateSchoolBody):
   const existing = await database.platform.school.findUnique({ where: { slug: input.slug }, select: { id: true } })
   if (existing) throw new Problem('conflict', `A school with the slug "${input.slug}" already exists`)
   const row = await database.platform.school.create({
-    data: { slug: input.slug, name: input.name, timeZone, settings: { ...DEFAULT_SETTINGS, ...input.settings } },
+    data: { slug: input.slug, name: input.name, timeZone, settings: { ...input.settings } },
   })
   return toSchool(row)
 }

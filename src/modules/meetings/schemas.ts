@@ -1,0 +1,166 @@
+import { Type, type Static } from 'typebox'
+import { Int32, Text, Timestamp, Uuid } from '../../infra/http/schemas.js'
+import { CreateContact } from '../contacts/schemas.js'
+
+export const MEETING_KINDS = ['informational_interview', 'job_shadow'] as const
+export const MEETING_STATUSES = ['requested', 'scheduled', 'resume_sent', 'completed', 'thank_you_sent', 'declined', 'cancelled', 'no_show'] as const
+export const MEETING_MODES = ['in_person', 'video', 'phone'] as const
+export const SEGMENT_KINDS = ['observe', 'conversation', 'debrief', 'other'] as const
+
+const Kind = Type.Enum([...MEETING_KINDS])
+const Status = Type.Enum([...MEETING_STATUSES])
+const Mode = Type.Enum([...MEETING_MODES])
+const Instant = Type.String({ format: 'date-time', maxLength: 30 })
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()])
+
+export const Window = Type.Object({ startsAt: Instant, endsAt: Instant }, { additionalProperties: false })
+
+const Segment = Type.Object(
+  {
+    kind: Type.Enum([...SEGMENT_KINDS], { description: 'observe, short conversations with colleagues, debrief, or other' }),
+    title: Type.String({ minLength: 1, maxLength: 200 }),
+    startsAt: Instant,
+    endsAt: Instant,
+  },
+  { additionalProperties: false },
+)
+
+export const CreateMeeting = Type.Object(
+  {
+    contactId: Uuid,
+    kind: Kind,
+    purpose: Type.String({
+      minLength: 1,
+      maxLength: 2000,
+      description: 'What the student wants to learn; it says they seek information, not a job (the portal owns the wording)',
+    }),
+    mode: Mode,
+    location: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'Place (in person) or link (video); required for those modes' })),
+    proposedSlots: Type.Array(Window, { minItems: 1, maxItems: 10, description: 'Windows the student can make, each in the future and of a valid length' }),
+  },
+  { additionalProperties: false },
+)
+
+export const ScheduleMeeting = Type.Object(
+  {
+    startsAt: Instant,
+    endsAt: Instant,
+    mode: Type.Optional(Mode),
+    location: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+    debrief: Type.Optional(Window),
+    itinerary: Type.Optional(Type.Array(Segment, { maxItems: 50, description: 'Job shadows: the plan of the visit, inside its window' })),
+  },
+  { additionalProperties: false },
+)
+
+export const ResumeSent = Type.Object(
+  {
+    sentAt: Type.Optional(Instant),
+    note: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: 'Restates the time and thanks; default says the résumé is for information only' })),
+  },
+  { additionalProperties: false },
+)
+
+export const Preparation = Type.Object(
+  {
+    homework: Type.Optional(Nullable(Type.String({ maxLength: 10000 }))),
+    customQuestions: Type.Optional(Type.Array(Type.String({ minLength: 3, maxLength: 500 }), { maxItems: 30 })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+)
+
+const { source: _source, ...newContactFields } = CreateContact.properties
+
+export const CompleteMeeting = Type.Object(
+  {
+    notes: Type.Optional(Type.String({ maxLength: 20000 })),
+    reflections: Type.Optional(Type.String({ maxLength: 20000 })),
+    rating: Int32({ minimum: 1, maximum: 5 }),
+    askedForReferrals: Type.Boolean(),
+    referrals: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            referred: Type.Union([
+              Type.Object({ contactId: Uuid }, { additionalProperties: false }),
+              Type.Object({ contact: Type.Object(newContactFields, { additionalProperties: false }) }, { additionalProperties: false }),
+            ]),
+            note: Type.Optional(Type.String({ maxLength: 2000 })),
+          },
+          { additionalProperties: false },
+        ),
+        { maxItems: 20, description: 'People the contact suggested; each becomes a referral from this meeting\'s contact' },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+)
+
+export const ThankYou = Type.Object({ sentAt: Type.Optional(Instant) }, { additionalProperties: false })
+export const CloseMeeting = Type.Object({ reason: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })) }, { additionalProperties: false })
+
+const QuestionCopy = Type.Object({ text: Text(500), source: Type.Enum(['custom', 'bank']), questionId: Nullable(Uuid) })
+
+export const Meeting = Type.Object(
+  {
+    id: Uuid,
+    studentId: Uuid,
+    contactId: Uuid,
+    kind: Kind,
+    status: Status,
+    purpose: Text(2000),
+    mode: Mode,
+    location: Nullable(Text(500)),
+    proposedSlots: Type.Array(Type.Object({ startsAt: Timestamp, endsAt: Timestamp }), { maxItems: 10 }),
+    startsAt: Nullable(Timestamp),
+    endsAt: Nullable(Timestamp),
+    debrief: Nullable(Type.Object({ startsAt: Timestamp, endsAt: Timestamp })),
+    itinerary: Type.Array(
+      Type.Object({ kind: Type.Enum([...SEGMENT_KINDS]), title: Text(200), startsAt: Timestamp, endsAt: Timestamp }),
+      { maxItems: 50 },
+    ),
+    resumeSentAt: Nullable(Timestamp),
+    resumeNote: Nullable(Text(2000)),
+    homework: Nullable(Text(10000)),
+    questions: Type.Array(QuestionCopy, { maxItems: 60 }),
+    notes: Nullable(Text(20000)),
+    reflections: Nullable(Text(20000)),
+    rating: Nullable(Int32({ minimum: 1, maximum: 5 })),
+    askedForReferrals: Nullable(Type.Boolean()),
+    completedAt: Nullable(Timestamp),
+    thankYouDueAt: Nullable(Timestamp),
+    thankYouSentAt: Nullable(Timestamp),
+    thankYouOnTime: Nullable(Type.Boolean()),
+    closedReason: Nullable(Text(1000)),
+    closedAt: Nullable(Timestamp),
+    allowedTransitions: Type.Array(Text(20), { maxItems: 10, description: 'What may happen next, e.g. ["schedule", "decline", "cancel"]' }),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  },
+  { $id: 'Meeting', title: 'Meeting' },
+)
+
+export const MeetingListQuery = Type.Object(
+  {
+    status: Type.Optional(Status),
+    kind: Type.Optional(Kind),
+    from: Type.Optional(Type.String({ format: 'date-time', maxLength: 30, description: 'Meetings whose window ends after this instant' })),
+    to: Type.Optional(Type.String({ format: 'date-time', maxLength: 30, description: 'Meetings whose window starts before this instant' })),
+    contactId: Type.Optional(Type.String({ format: 'uuid', maxLength: 36 })),
+    studentId: Type.Optional(Type.String({ format: 'uuid', maxLength: 36, description: 'Advisors and admins: one student\'s meetings' })),
+    overdueThankYou: Type.Optional(Type.Boolean({ description: 'Completed meetings whose thank-you is past due and not sent' })),
+    limit: Int32({ minimum: 1, maximum: 100, default: 20 }),
+    cursor: Type.Optional(Type.String({ maxLength: 200, pattern: '^[A-Za-z0-9_-]+$' })),
+  },
+  { additionalProperties: false },
+)
+
+export type MeetingBody = Static<typeof Meeting>
+export type CreateMeetingBody = Static<typeof CreateMeeting>
+export type ScheduleMeetingBody = Static<typeof ScheduleMeeting>
+export type ResumeSentBody = Static<typeof ResumeSent>
+export type PreparationBody = Static<typeof Preparation>
+export type CompleteMeetingBody = Static<typeof CompleteMeeting>
+export type ThankYouBody = Static<typeof ThankYou>
+export type CloseMeetingBody = Static<typeof CloseMeeting>
+export type MeetingListQueryBody = Static<typeof MeetingListQuery>

@@ -1,0 +1,329 @@
+// Meetings: informational interviews and job shadows, from request to thank-you. Every transition
+// runs in a transaction that first locks the meeting's row, so two transitions on one meeting are
+// applied one after the other and the second is judged on the state the first left (409 if it no
+// longer fits). A student's booked windows cannot overlap: checked here, and enforced by an
+// exclusion constraint for concurrent bookings.
+import type { Principal } from '../../infra/auth/principal.js'
+import type { Db, Tenant } from '../../infra/db/database.js'
+import { decodeCursor, pageOf } from '../../infra/http/cursor.js'
+import { Problem, notFound } from '../../infra/http/problem.js'
+import { Prisma, type Meeting as MeetingRow } from '../../generated/prisma/client.js'
+import { studentScope, writingStudent } from '../contacts/access.js'
+import { createContact } from '../contacts/service.js'
+import { schoolSettings } from '../schools/service.js'
+import { allowedTransitions, type MeetingStatus, nextStatus, PREPARABLE, type Transition } from './lifecycle.js'
+import type {
+  CloseMeetingBody,
+  CompleteMeetingBody,
+  CreateMeetingBody,
+  MeetingBody,
+  MeetingListQueryBody,
+  PreparationBody,
+  ResumeSentBody,
+  ScheduleMeetingBody,
+  ThankYouBody,
+} from './schemas.js'
+import { checkInside, checkWindow, parseWindow, type TimeWindow } from './windows.js'
+
+type Transaction = Parameters<Parameters<Db['$transaction']>[0]>[0]
+const CLOCK_SKEW_MS = 5 * 60_000
+const HOUR = 3_600_000
+const BOOKED: MeetingStatus[] = ['scheduled', 'resume_sent']
+
+interface StoredWindow {
+  startsAt: string
+  endsAt: string
+}
+interface StoredSegment extends StoredWindow {
+  kind: 'observe' | 'conversation' | 'debrief' | 'other'
+  title: string
+}
+interface StoredQuestion {
+  text: string
+  source: 'custom' | 'bank'
+  questionId: string | null
+}
+
+export function toMeeting(row: MeetingRow): MeetingBody {
+  const iso = (date: Date | null) => date?.toISOString() ?? null
+  return {
+    id: row.id,
+    studentId: row.studentId,
+    contactId: row.contactId,
+    kind: row.kind,
+    status: row.status,
+    purpose: row.purpose,
+    mode: row.mode,
+    location: row.location,
+    proposedSlots: row.proposedSlots as unknown as StoredWindow[],
+    startsAt: iso(row.startsAt),
+    endsAt: iso(row.endsAt),
+    debrief: row.debriefStartsAt && row.debriefEndsAt ? { startsAt: row.debriefStartsAt.toISOString(), endsAt: row.debriefEndsAt.toISOString() } : null,
+    itinerary: row.itinerary as unknown as StoredSegment[],
+    resumeSentAt: iso(row.resumeSentAt),
+    resumeNote: row.resumeNote,
+    homework: row.homework,
+    questions: row.questions as unknown as StoredQuestion[],
+    notes: row.notes,
+    reflections: row.reflections,
+    rating: row.rating,
+    askedForReferrals: row.askedForReferrals,
+    completedAt: iso(row.completedAt),
+    thankYouDueAt: iso(row.thankYouDueAt),
+    thankYouSentAt: iso(row.thankYouSentAt),
+    thankYouOnTime: row.thankYouOnTime,
+    closedReason: row.closedReason,
+    closedAt: iso(row.closedAt),
+    allowedTransitions: allowedTransitions(row.status),
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  }
+}
+
+function invalid(field: string, message: string) {
+  return new Problem('validation-failed', `${field} ${message}`, { extensions: { errors: [{ field, message }] } })
+}
+
+function notLaterThanNow(value: string | undefined, now: Date, field: string): Date {
+  const when = value ? new Date(value) : now
+  if (when.getTime() > now.getTime() + CLOCK_SKEW_MS) throw invalid(field, 'must not be in the future')
+  return when
+}
+
+function requireLocation(mode: string, location: string | null | undefined, field: string) {
+  if ((mode === 'in_person' || mode === 'video') && !location) {
+    throw invalid(field, mode === 'in_person' ? 'is required for an in-person meeting (the place)' : 'is required for a video meeting (the link)')
+  }
+}
+
+/**
+ * The school's settings, read through the client at hand (inside a transaction: its own connection,
+ * so a transaction never waits on a second connection from the pool). The schools table has no
+ * row-level security; a school's handle may read its own row.
+ */
+async function settingsOf(client: Pick<Db, 'school'>, schoolId: string) {
+  const school = await client.school.findUnique({ where: { id: schoolId }, select: { settings: true } })
+  return schoolSettings(school?.settings)
+}
+
+export async function requestMeeting(tenant: Tenant, principal: Principal, input: CreateMeetingBody, now: Date) {
+  const studentId = writingStudent(principal)
+  const { db, schoolId } = tenant
+  const contact = await db.contact.findFirst({ where: { schoolId, id: input.contactId, studentId }, select: { id: true } })
+  if (!contact) throw notFound('contact')
+  requireLocation(input.mode, input.location, 'body.location')
+  const settings = await settingsOf(db, schoolId)
+  input.proposedSlots.forEach((slot, index) => checkWindow(parseWindow(slot), input.kind, settings, now, `body.proposedSlots.${index}`))
+  const row = await db.meeting.create({
+    data: {
+      schoolId,
+      studentId,
+      contactId: contact.id,
+      kind: input.kind,
+      purpose: input.purpose.trim(),
+      mode: input.mode,
+      location: input.location ?? null,
+      proposedSlots: input.proposedSlots.map((slot) => {
+        const window = parseWindow(slot)
+        return { startsAt: window.startsAt.toISOString(), endsAt: window.endsAt.toISOString() }
+      }),
+    },
+  })
+  return toMeeting(row)
+}
+
+export async function getMeeting({ db, schoolId }: Tenant, principal: Principal, id: string) {
+  const studentId = studentScope(principal)
+  const row = await db.meeting.findFirst({ where: { schoolId, id, ...(studentId ? { studentId } : {}) } })
+  if (!row) throw notFound('meeting')
+  return toMeeting(row)
+}
+
+export async function listMeetings({ db, schoolId }: Tenant, principal: Principal, query: MeetingListQueryBody, now: Date) {
+  const studentId = studentScope(principal, query.studentId)
+  const after = decodeCursor(query.cursor, ['id'])
+  const where: Prisma.MeetingWhereInput = {
+    schoolId,
+    ...(studentId ? { studentId } : {}),
+    ...(query.status ? { status: query.status } : {}),
+    ...(query.kind ? { kind: query.kind } : {}),
+    ...(query.contactId ? { contactId: query.contactId } : {}),
+    ...(query.from ? { endsAt: { gt: new Date(query.from) } } : {}),
+    ...(query.to ? { startsAt: { lt: new Date(query.to) } } : {}),
+    ...(query.overdueThankYou ? { status: 'completed', thankYouSentAt: null, thankYouDueAt: { lt: now } } : {}),
+    ...(after ? { id: { gt: after.id } } : {}),
+  }
+  if (query.overdueThankYou && query.status && query.status !== 'completed') return { items: [], nextCursor: null }
+  const rows = await db.meeting.findMany({ where, orderBy: { id: 'asc' }, take: query.limit + 1 })
+  const page = pageOf(rows, query.limit)
+  return { items: page.items.map(toMeeting), nextCursor: page.nextCursor }
+}
+
+/** Locks the student's meeting for the transaction; 404 for anyone else's. */
+async function lockOwnMeeting(tx: Transaction, schoolId: string, studentId: string, id: string): Promise<MeetingRow> {
+  const locked = await tx.$queryRaw<Array<{ id: string }>>`
+    SELECT id::text FROM meetings WHERE school_id = ${schoolId}::uuid AND id = ${id}::uuid AND student_id = ${studentId}::uuid FOR UPDATE`
+  if (locked.length === 0) throw notFound('meeting')
+  return tx.meeting.findUniqueOrThrow({ where: { schoolId_id: { schoolId, id } } })
+}
+
+async function transition(
+  tenant: Tenant,
+  principal: Principal,
+  id: string,
+  name: Transition,
+  change: (meeting: MeetingRow, tx: Transaction) => Promise<Prisma.MeetingUpdateInput>,
+) {
+  const studentId = writingStudent(principal)
+  try {
+    const row = await tenant.db.$transaction(async (tx) => {
+      const meeting = await lockOwnMeeting(tx, tenant.schoolId, studentId, id)
+      const status = nextStatus(name, meeting.status)
+      const data = await change(meeting, tx)
+      return tx.meeting.update({ where: { schoolId_id: { schoolId: tenant.schoolId, id } }, data: { ...data, status } })
+    })
+    return toMeeting(row)
+  } catch (error) {
+    throw overlapAsConflict(error)
+  }
+}
+
+function overlapAsConflict(error: unknown): unknown {
+  const text = `${(error as Error)?.message ?? ''} ${JSON.stringify((error as { meta?: unknown })?.meta ?? '')}`
+  if (/meetings_no_overlap|23P01/.test(text)) {
+    return new Problem('conflict', 'The window overlaps another of your scheduled meetings')
+  }
+  return error
+}
+
+async function assertNoOverlap(tx: Transaction, schoolId: string, studentId: string, id: string, window: TimeWindow) {
+  const clash = await tx.meeting.findFirst({
+    where: { schoolId, studentId, id: { not: id }, status: { in: BOOKED }, startsAt: { lt: window.endsAt }, endsAt: { gt: window.startsAt } },
+    select: { id: true },
+  })
+  if (clash) {
+    throw new Problem('conflict', 'The window overlaps another of your scheduled meetings', { extensions: { overlappingMeetingId: clash.id } })
+  }
+}
+
+export function scheduleMeeting(tenant: Tenant, principal: Principal, id: string, input: ScheduleMeetingBody, now: Date) {
+  return transition(tenant, principal, id, 'schedule', async (meeting, tx) => {
+    const settings = await settingsOf(tx, tenant.schoolId)
+    const window = parseWindow(input)
+    checkWindow(window, meeting.kind, settings, now, 'body')
+    const mode = input.mode ?? meeting.mode
+    const location = input.location ?? meeting.location
+    requireLocation(mode, location, 'body.location')
+    if ((input.debrief || input.itinerary?.length) && meeting.kind !== 'job_shadow') {
+      throw invalid(input.debrief ? 'body.debrief' : 'body.itinerary', 'belongs to job shadows only')
+    }
+    const debrief = input.debrief ? parseWindow(input.debrief) : null
+    if (debrief) checkInside(debrief, window, 'body.debrief')
+    const itinerary = (input.itinerary ?? []).map((segment, index) => {
+      const span = parseWindow(segment)
+      checkInside(span, window, `body.itinerary.${index}`)
+      return { kind: segment.kind, title: segment.title, startsAt: span.startsAt.toISOString(), endsAt: span.endsAt.toISOString() }
+    })
+    await assertNoOverlap(tx, tenant.schoolId, meeting.studentId, meeting.id, window)
+    return {
+      startsAt: window.startsAt,
+      endsAt: window.endsAt,
+      mode,
+      location,
+      debriefStartsAt: debrief?.startsAt ?? null,
+      debriefEndsAt: debrief?.endsAt ?? null,
+      itinerary,
+      // Due a fixed time after the meeting ends; moved with it when rescheduled.
+      thankYouDueAt: new Date(window.endsAt.getTime() + settings.thankYouWindowHours * HOUR),
+    }
+  })
+}
+
+export function recordResumeSent(tenant: Tenant, principal: Principal, id: string, input: ResumeSentBody, now: Date) {
+  return transition(tenant, principal, id, 'resume-sent', async (meeting) => {
+    const sentAt = notLaterThanNow(input.sentAt, now, 'body.sentAt')
+    const when = meeting.startsAt!.toISOString().replace('T', ' ').slice(0, 16)
+    return {
+      resumeSentAt: sentAt,
+      resumeNote: input.note ?? `Résumé sent for information only, ahead of our conversation on ${when} UTC: thank you for your time.`,
+    }
+  })
+}
+
+export async function prepareMeeting(tenant: Tenant, principal: Principal, id: string, input: PreparationBody) {
+  const studentId = writingStudent(principal)
+  const row = await tenant.db.$transaction(async (tx) => {
+    const meeting = await lockOwnMeeting(tx, tenant.schoolId, studentId, id)
+    if (!PREPARABLE.includes(meeting.status)) {
+      throw new Problem('conflict', `A meeting that is ${meeting.status} can no longer be prepared`, {
+        extensions: { currentStatus: meeting.status, allowedTransitions: allowedTransitions(meeting.status) },
+      })
+    }
+    const kept = (meeting.questions as unknown as StoredQuestion[]).filter((question) => question.source !== 'custom')
+    const questions = input.customQuestions
+      ? [...kept, ...input.customQuestions.map((text) => ({ text: text.trim(), source: 'custom' as const, questionId: null }))]
+      : undefined
+    return tx.meeting.update({
+      where: { schoolId_id: { schoolId: tenant.schoolId, id } },
+      data: { ...(input.homework !== undefined ? { homework: input.homework } : {}), ...(questions ? { questions: questions as unknown as Prisma.InputJsonArray } : {}) },
+    })
+  })
+  return toMeeting(row)
+}
+
+export function completeMeeting(tenant: Tenant, principal: Principal, id: string, input: CompleteMeetingBody, now: Date) {
+  return transition(tenant, principal, id, 'complete', async (meeting, tx) => {
+    if (meeting.startsAt! > now) throw new Problem('conflict', 'A meeting can be completed once it has started', { extensions: { startsAt: meeting.startsAt!.toISOString() } })
+    const scoped: Tenant = { schoolId: tenant.schoolId, db: tx as unknown as Db }
+    for (const [index, referral] of (input.referrals ?? []).entries()) {
+      let referredContactId: string
+      if ('contactId' in referral.referred) {
+        const contact = await tx.contact.findFirst({ where: { schoolId: tenant.schoolId, id: referral.referred.contactId, studentId: meeting.studentId }, select: { id: true } })
+        if (!contact) throw notFound(`contact (referrals.${index})`)
+        if (contact.id === meeting.contactId) throw invalid(`body.referrals.${index}.referred`, 'must be someone other than the person you met')
+        referredContactId = contact.id
+      } else {
+        referredContactId = (await createContact(scoped, principal, { ...referral.referred.contact, source: 'referral' })).id
+      }
+      await tx.referral.create({
+        data: { schoolId: tenant.schoolId, studentId: meeting.studentId, referrerContactId: meeting.contactId, referredContactId, meetingId: meeting.id, note: referral.note ?? null },
+      })
+    }
+    // Whoever referred this contact to the student now has a referral that led to a meeting.
+    await tx.referral.updateMany({
+      where: { schoolId: tenant.schoolId, studentId: meeting.studentId, referredContactId: meeting.contactId, status: { in: ['suggested', 'contacted'] } },
+      data: { status: 'met' },
+    })
+    return {
+      completedAt: now,
+      notes: input.notes ?? null,
+      reflections: input.reflections ?? null,
+      rating: input.rating,
+      askedForReferrals: input.askedForReferrals,
+    }
+  })
+}
+
+export function recordThankYou(tenant: Tenant, principal: Principal, id: string, input: ThankYouBody, now: Date) {
+  return transition(tenant, principal, id, 'thank-you', async (meeting) => {
+    const sentAt = notLaterThanNow(input.sentAt, now, 'body.sentAt')
+    if (sentAt < meeting.startsAt!) throw invalid('body.sentAt', 'must not be before the meeting')
+    return { thankYouSentAt: sentAt, thankYouOnTime: sentAt <= meeting.thankYouDueAt! }
+  })
+}
+
+export function closeMeeting(
+  tenant: Tenant,
+  principal: Principal,
+  id: string,
+  name: 'decline' | 'cancel' | 'no-show',
+  input: CloseMeetingBody,
+  now: Date,
+) {
+  return transition(tenant, principal, id, name, async (meeting) => {
+    if (name === 'no-show' && meeting.startsAt! > now) {
+      throw new Problem('conflict', 'A no-show can be recorded once the meeting was due to start', { extensions: { startsAt: meeting.startsAt!.toISOString() } })
+    }
+    return { closedReason: input.reason ?? null, closedAt: now }
+  })
+}
