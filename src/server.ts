@@ -31,6 +31,8 @@ closeWithGrace({ delay: config.shutdownGraceMs }, async ({ signal, err }) => {
   if (err) app.log.error({ err }, 'shutting down after an error')
   else app.log.info({ signal }, 'shutting down')
   app.lifecycle.shuttingDown = true
+  // Readiness now fails; give load balancers time to see it before the listener closes.
+  if (config.shutdownReadinessDelayMs) await new Promise((resolve) => setTimeout(resolve, config.shutdownReadinessDelayMs))
   await app.close()
   await database.close()
   await prepared.stop()

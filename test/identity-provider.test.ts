@@ -407,16 +407,23 @@ describe('identity providers', () => {
   })
 
   it('answers 503 when a provider\'s JWKS URL does not serve keys', async () => {
-    // A third school trusts provider A's issuer for its own audience, with a JWKS URL that is a 404.
+    // A third school shares provider A's issuer (registered by the platform operator, as a shared
+    // issuer must be) for its own audience, with a JWKS URL that is a 404.
     const schoolC = await t.school('idp-c', ['student', 'school_admin'])
-    await trust(schoolC, {
-      name: 'Misconfigured SSO',
-      issuer: providerA.issuer,
-      audience: 'https://vantage.test/idp-c',
-      jwksUri: `${providerA.issuer}/no-such-jwks`,
-      algorithms: ['ES256'],
-      memberIdClaim: 'member_id',
+    const shared = await t.request({
+      method: 'POST',
+      url: providersUrl(schoolC),
+      token: await t.platformToken(),
+      payload: {
+        name: 'Misconfigured SSO',
+        issuer: providerA.issuer,
+        audience: 'https://vantage.test/idp-c',
+        jwksUri: `${providerA.issuer}/no-such-jwks`,
+        algorithms: ['ES256'],
+        memberIdClaim: 'member_id',
+      },
     })
+    expect(shared.statusCode, shared.body).toBe(201)
     const token = await providerA.token({ resource: 'https://vantage.test/idp-c', member: schoolC.members.student!.externalId })
     const response = await me(token)
     expect(response.statusCode).toBe(503)

@@ -269,12 +269,16 @@ describe('identity providers API', () => {
       expect(copy.statusCode).toBe(409)
       expect(copy.json()).toMatchObject({ type: 'urn:vantage:problem:conflict', detail: expect.stringContaining('another school') })
       expect(await rowCount(other.id)).toBe(0)
-
-      // The same issuer with an audience of its own is fine; moving onto the taken audience is not.
-      const own = await t.request({ method: 'POST', url: base(other.id), token: otherAdmin, payload: { ...taken, audience: 'sso-other-portal' } })
-      expect(own.statusCode).toBe(201)
-      const move = await t.request({ method: 'PATCH', url: `${base(other.id)}/${own.json().id}`, token: otherAdmin, payload: { audience: 'sso-u-portal' } })
+      // The issuer itself belongs to the first school: another audience of it is refused too (a token may
+      // carry several audiences), unless a platform operator registers the shared provider.
+      const ownAudience = await t.request({ method: 'POST', url: base(other.id), token: otherAdmin, payload: { ...taken, audience: 'sso-other-portal' } })
+      expect(ownAudience.statusCode).toBe(409)
+      expect(ownAudience.json().detail).toContain('platform operator')
+      const shared = await t.request({ method: 'POST', url: base(other.id), token: operator, payload: { ...taken, audience: 'sso-other-portal' } })
+      expect(shared.statusCode).toBe(201)
+      const move = await t.request({ method: 'PATCH', url: `${base(other.id)}/${shared.json().id}`, token: operator, payload: { audience: 'sso-u-portal' } })
       expect(move.statusCode).toBe(409)
+      expect(await rowCount(other.id)).toBe(1)
 
       // Two schools claiming one new pair at the same moment: exactly one wins.
       const race = provider({ issuer: 'https://race.idp.example', audience: 'race' })

@@ -3,6 +3,7 @@
 // once: a school that already exists is left as it is.
 import type { Database } from '../infra/db/database.js'
 import type { SchoolRole } from '../infra/auth/principal.js'
+import { seedQuestionBank } from '../modules/questions/service.js'
 
 interface DemoMember {
   externalId: string
@@ -47,11 +48,16 @@ export async function seedDemo(database: Database): Promise<string[]> {
   const created: string[] = []
   for (const spec of schools) {
     const existing = await database.platform.school.findUnique({ where: { slug: spec.slug }, select: { id: true } })
-    if (existing) continue
+    if (existing) {
+      // Demo schools seeded before the question bank existed get it now.
+      await seedQuestionBank(database.forSchool(existing.id))
+      continue
+    }
     const school = await database.platform.school.create({
       data: { slug: spec.slug, name: spec.name, timeZone: spec.timeZone, settings: { thankYouWindowHours: 24 } },
     })
     const { db } = database.forSchool(school.id)
+    await seedQuestionBank({ schoolId: school.id, db })
     await db.member.createMany({
       data: spec.members.map((member) => ({
         schoolId: school.id,

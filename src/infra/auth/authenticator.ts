@@ -56,6 +56,10 @@ function rejectionFor(error: unknown): unknown {
     (error instanceof errors.JOSEError && error.code === 'ERR_JOSE_GENERIC' && error.message.includes('JSON Web Key Set')) ||
     (error instanceof TypeError && error.message === 'fetch failed')
   if (jwksUnavailable) return new Problem('service-unavailable', 'The identity provider\'s keys could not be fetched', { cause: error })
+  // A key of the issuer that WebCrypto cannot use (a malformed inline key, a bad key in the JWKS).
+  if (error instanceof errors.JOSENotSupported || (typeof DOMException !== 'undefined' && error instanceof DOMException)) {
+    return new Problem('token-key-unknown', 'The issuer\'s key for this token cannot be used', { cause: error })
+  }
   if (error instanceof errors.JOSEError) return new Problem('token-malformed', undefined, { cause: error })
   // Not about the token (the database is down, a bug): errors.ts answers 503 or 500, never a 401
   // that would send the caller after a new token.
@@ -118,6 +122,7 @@ export class Authenticator {
       throw new Problem('token-algorithm-rejected', `HMAC-signed tokens (${algorithm}) are not accepted; tokens must be signed with an asymmetric key`)
     }
     if (typeof payload.iss !== 'string') throw new Problem('token-claims-invalid', 'The "iss" claim is missing')
+    if (payload.iss.length > 500 || payload.iss.includes('\u0000')) throw new Problem('token-issuer-untrusted')
     if (payload.iss === this.#options.issuer) return this.#serviceToken(token)
     if (this.#options.platform && payload.iss === this.#options.platform.issuer) return this.#platformToken(token)
     return this.#identityProviderToken(token, payload.iss, payload)

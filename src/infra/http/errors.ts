@@ -29,7 +29,24 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return false
 }
 
+/** The SQLSTATE PostgreSQL reported, wherever Prisma or the driver adapter put it. */
+function sqlState(error: unknown): string | undefined {
+  const seen = new Set<unknown>()
+  let current: unknown = error
+  while (current && typeof current === 'object' && !seen.has(current)) {
+    seen.add(current)
+    const { originalCode, code, meta } = current as { originalCode?: unknown; code?: unknown; meta?: { driverAdapterError?: unknown; code?: unknown } }
+    for (const candidate of [originalCode, code, meta?.code]) {
+      if (typeof candidate === 'string' && /^[0-9A-Z]{5}$/.test(candidate) && !/^P\d{4}$/.test(candidate)) return candidate
+    }
+    current = meta?.driverAdapterError ?? (current as { cause?: unknown }).cause
+  }
+  return undefined
+}
+
 function prismaProblem(error: unknown): Problem | undefined {
+  // Class 22, data exception: a value the database cannot take (out of range, bad encoding).
+  if (sqlState(error)?.startsWith('22')) return new Problem('validation-failed', 'A value in the request cannot be stored')
   const code = (error as { code?: unknown })?.code
   if (code === 'P2025') return new Problem('not-found', 'No such resource')
   if (code === 'P2002') return new Problem('conflict', 'A resource with the same unique key already exists')

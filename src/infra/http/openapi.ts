@@ -75,6 +75,7 @@ export default fp(
           { name: 'outreach', description: 'Attempts to reach contacts, and reply rates' },
           { name: 'referrals', description: '"X suggested I talk to Y", and the network they form' },
           { name: 'meetings', description: 'Informational interviews and job shadows, from request to thank-you' },
+          { name: 'questions', description: 'The school\'s question bank and the closed-question checker' },
         ],
         components: {
           securitySchemes: {

@@ -24,7 +24,8 @@ const contactFields = {
 }
 
 export const CreateContact = Type.Object(contactFields, { additionalProperties: false })
-export const UpdateContact = Type.Partial(Type.Object(contactFields, { additionalProperties: false }), { minProperties: 1 })
+// Type.Partial keeps only the options given to it: additionalProperties goes here, not on the inner object.
+export const UpdateContact = Type.Partial(Type.Object(contactFields), { additionalProperties: false, minProperties: 1 })
 
 export const Contact = Type.Object(
   {

@@ -28,7 +28,9 @@ export default async function identityProviderRoutes(instance: FastifyInstance) 
     config: admins,
     schema: { operationId: 'createIdentityProvider', tags, summary: 'Trust an identity provider', params: SchoolPath, body: CreateIdentityProvider, response: responses({ 201: ProviderRef }, [404, 409]) },
     handler: async (request, reply) =>
-      reply.code(201).send(await createIdentityProvider(await tenantOfPath(request, request.params.schoolId), request.body, allowHttp)),
+      reply.code(201).send(
+        await createIdentityProvider(await tenantOfPath(request, request.params.schoolId), request.body, allowHttp, request.principal!.kind === 'platform'),
+      ),
   })
 
   app.get(base, {
@@ -54,7 +56,13 @@ export default async function identityProviderRoutes(instance: FastifyInstance) 
     config: admins,
     schema: { operationId: 'updateIdentityProvider', tags, summary: 'Change an identity provider', params: ProviderPath, body: UpdateIdentityProvider, response: responses({ 200: ProviderRef }, [404, 409]) },
     handler: async (request) =>
-      updateIdentityProvider(await tenantOfPath(request, request.params.schoolId), request.params.providerId, request.body, allowHttp),
+      updateIdentityProvider(
+        await tenantOfPath(request, request.params.schoolId),
+        request.params.providerId,
+        request.body,
+        allowHttp,
+        request.principal!.kind === 'platform',
+      ),
   })
 
   app.delete(`${base}/:providerId`, {

@@ -1,5 +1,6 @@
 // A school's trusted identity providers: which issuer, audience and keys make a token one of the
 // school's members. Managed by the school's admins (and platform operators setting a school up).
+import { importJWK, type JWK } from 'jose'
 import type { Tenant } from '../../infra/db/database.js'
 import { decodeCursor, pageOf } from '../../infra/http/cursor.js'
 import { Problem, notFound } from '../../infra/http/problem.js'
@@ -51,13 +52,23 @@ function checkKeys(provider: { jwksUri?: string | null; jwks?: unknown }, allowH
 type Transaction = Parameters<Parameters<Tenant['db']['$transaction']>[0]>[0]
 
 /**
- * Runs `write` once no provider, in this school or any other, holds the issuer and audience (other
- * than `except`). The pair decides which school a token belongs to, so it must be unique across
- * schools; a unique index cannot say so on Citus, hence the check under an advisory lock on the pair.
+ * Runs `write` once the issuer and audience are free (other than for `except`). A token's issuer
+ * and audience decide its school, so:
+ * - an issuer is trusted by one school only, unless a platform operator registers it for another
+ *   (a shared identity-provider tenant): otherwise one school could claim an audience that another
+ *   school's tokens also carry (tokens often list several) and make them ambiguous;
+ * - an issuer and audience pair belongs to one provider, across all schools.
+ * Uniqueness across schools cannot be a unique index on Citus, hence the checks under an advisory
+ * lock on the issuer.
  */
-async function claimIssuer<T>(tenant: Tenant, issuer: string, audience: string, except: string | undefined, write: (tx: Transaction) => Promise<T>) {
+async function claimIssuer<T>(
+  tenant: Tenant,
+  claim: { issuer: string; audience: string; except?: string; sharedByOperator: boolean },
+  write: (tx: Transaction) => Promise<T>,
+) {
+  const { issuer, audience, except, sharedByOperator } = claim
   return tenant.db.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`identity-provider:${issuer} ${audience}`}, 0))`
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`identity-provider:${issuer}`}, 0))`
     const owners = await tx.$queryRaw<Array<{ school_id: string; id: string }>>`
       SELECT school_id::text, id::text FROM identity_provider_owners(${issuer}, ${audience})`
     const clash = owners.find((owner) => owner.id !== except)
@@ -69,13 +80,38 @@ async function claimIssuer<T>(tenant: Tenant, issuer: string, audience: string, 
           : 'This issuer and audience are registered for another school; ask the identity provider for an audience of your own',
       )
     }
+    if (!sharedByOperator) {
+      const schools = await tx.$queryRaw<Array<{ school_id: string }>>`
+        SELECT school_id::text FROM identity_provider_issuer_schools(${issuer})`
+      if (schools.some((school) => school.school_id !== tenant.schoolId)) {
+        throw new Problem('conflict', 'Another school already trusts this issuer; a platform operator can register a shared identity provider')
+      }
+    }
     return write(tx)
   })
 }
 
-export async function createIdentityProvider(tenant: Tenant, input: CreateIdentityProviderBody, allowHttp: boolean) {
+/** Inline keys must be usable: a key that cannot be imported would fail every sign-in later. */
+async function checkKeyMaterial(jwks: unknown, algorithms: readonly string[]) {
+  const keys = (jwks as { keys?: Array<Record<string, unknown>> } | null | undefined)?.keys
+  if (!Array.isArray(keys)) return
+  const errors: Array<{ field: string; message: string }> = []
+  for (const [index, key] of keys.entries()) {
+    const alg = typeof key.alg === 'string' ? key.alg : algorithms[0]
+    try {
+      await importJWK(key as JWK, alg)
+    } catch {
+      errors.push({ field: `body.jwks.keys.${index}`, message: `is not a usable public key for ${alg}` })
+    }
+  }
+  if (errors.length) throw new Problem('validation-failed', 'The provider\'s keys are not valid', { extensions: { errors } })
+}
+
+export async function createIdentityProvider(tenant: Tenant, input: CreateIdentityProviderBody, allowHttp: boolean, byOperator: boolean) {
   checkKeys(input, allowHttp)
-  const row = await claimIssuer(tenant, input.issuer, input.audience, undefined, (tx) => tx.identityProvider.create({
+  await checkKeyMaterial(input.jwks, input.algorithms)
+  const claim = { issuer: input.issuer, audience: input.audience, sharedByOperator: byOperator }
+  const row = await claimIssuer(tenant, claim, (tx) => tx.identityProvider.create({
     data: {
       schoolId: tenant.schoolId,
       name: input.name,
@@ -114,7 +150,7 @@ export async function getIdentityProvider(tenant: Tenant, id: string) {
   return toIdentityProvider(await find(tenant, id))
 }
 
-export async function updateIdentityProvider(tenant: Tenant, id: string, input: UpdateIdentityProviderBody, allowHttp: boolean) {
+export async function updateIdentityProvider(tenant: Tenant, id: string, input: UpdateIdentityProviderBody, allowHttp: boolean, byOperator: boolean) {
   const current = await find(tenant, id)
   const next = {
     jwksUri: input.jwksUri !== undefined ? input.jwksUri : current.jwksUri,
@@ -122,7 +158,9 @@ export async function updateIdentityProvider(tenant: Tenant, id: string, input: 
   }
   checkKeys(next, allowHttp)
   const { jwks, ...rest } = input
-  const row = await claimIssuer(tenant, input.issuer ?? current.issuer, input.audience ?? current.audience, id, (tx) =>
+  if (input.jwks) await checkKeyMaterial(input.jwks, input.algorithms ?? current.algorithms)
+  const claim = { issuer: input.issuer ?? current.issuer, audience: input.audience ?? current.audience, except: id, sharedByOperator: byOperator }
+  const row = await claimIssuer(tenant, claim, (tx) =>
     tx.identityProvider.update({
       where: { schoolId_id: { schoolId: tenant.schoolId, id } },
       // jwks: null must clear the column (Prisma.DbNull); undefined would leave the old keys, which the

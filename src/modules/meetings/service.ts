@@ -91,7 +91,7 @@ function notLaterThanNow(value: string | undefined, now: Date, field: string): D
 }
 
 function requireLocation(mode: string, location: string | null | undefined, field: string) {
-  if ((mode === 'in_person' || mode === 'video') && !location) {
+  if ((mode === 'in_person' || mode === 'video') && !location?.trim()) {
     throw invalid(field, mode === 'in_person' ? 'is required for an in-person meeting (the place)' : 'is required for a video meeting (the link)')
   }
 }
@@ -108,6 +108,9 @@ async function settingsOf(client: Pick<Db, 'school'>, schoolId: string) {
 
 export async function requestMeeting(tenant: Tenant, principal: Principal, input: CreateMeetingBody, now: Date) {
   const studentId = writingStudent(principal)
+  // The schema's minLength counts spaces; the purpose is stored trimmed, so a blank one is no purpose.
+  const purpose = input.purpose.trim()
+  if (!purpose) throw invalid('body.purpose', 'must not be blank')
   const { db, schoolId } = tenant
   const contact = await db.contact.findFirst({ where: { schoolId, id: input.contactId, studentId }, select: { id: true } })
   if (!contact) throw notFound('contact')
@@ -120,7 +123,7 @@ export async function requestMeeting(tenant: Tenant, principal: Principal, input
       studentId,
       contactId: contact.id,
       kind: input.kind,
-      purpose: input.purpose.trim(),
+      purpose,
       mode: input.mode,
       location: input.location ?? null,
       proposedSlots: input.proposedSlots.map((slot) => {

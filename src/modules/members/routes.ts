@@ -25,7 +25,7 @@ export default async function memberRoutes(instance: FastifyInstance) {
       response: responses({ 200: MemberRef, 201: MemberRef }),
     },
     handler: async (request, reply) => {
-      const { member, created } = await upsertMember(request.tenant, request.params.externalId, request.body)
+      const { member, created } = await upsertMember(request.tenant, request.principal!, request.params.externalId, request.body)
       return reply.code(created ? 201 : 200).send(member)
     },
   })
@@ -39,7 +39,7 @@ export default async function memberRoutes(instance: FastifyInstance) {
       body: BulkMembers,
       response: responses({ 200: BulkResult }, [413]),
     },
-    handler: async (request) => bulkUpsertMembers(request.tenant, request.body.members),
+    handler: async (request) => bulkUpsertMembers(request.tenant, request.principal!, request.body.members),
   })
 
   app.get('/v1/members', {

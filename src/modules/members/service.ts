@@ -4,7 +4,7 @@
 import type { Principal } from '../../infra/auth/principal.js'
 import type { Tenant } from '../../infra/db/database.js'
 import { decodeCursor, pageOf } from '../../infra/http/cursor.js'
-import { Problem, notFound } from '../../infra/http/problem.js'
+import { Problem, forbidden, notFound } from '../../infra/http/problem.js'
 import type { Member as MemberRow } from '../../generated/prisma/client.js'
 import type { BulkMemberInputBody, MemberBody, MemberInputBody, MemberListQueryBody } from './schemas.js'
 
@@ -40,7 +40,26 @@ function memberData(input: MemberInputBody) {
   }
 }
 
-export async function upsertMember({ db, schoolId }: Tenant, externalId: string, input: MemberInputBody) {
+/**
+ * Only a school admin may make someone a school admin, or change a member who is one: a portal's
+ * client credential (members:write) provisions students, alumni and advisors, and cannot take over
+ * the school's administration.
+ */
+async function assertMayAssignRoles({ db, schoolId }: Tenant, principal: Principal, members: Array<{ externalId: string; roles: string[] }>) {
+  if ((principal.roles as readonly string[]).includes('school_admin')) return
+  const granting = members.findIndex((member) => member.roles.includes('school_admin'))
+  if (granting >= 0) throw forbidden('Only a school admin may grant the school_admin role')
+  const admins = await db.member.findMany({
+    where: { schoolId, externalId: { in: members.map((member) => member.externalId) }, roles: { has: 'school_admin' } },
+    select: { externalId: true },
+    take: 1,
+  })
+  if (admins.length) throw forbidden(`Only a school admin may change the school admin "${admins[0]!.externalId}"`)
+}
+
+export async function upsertMember(tenant: Tenant, principal: Principal, externalId: string, input: MemberInputBody) {
+  await assertMayAssignRoles(tenant, principal, [{ externalId, roles: input.roles }])
+  const { db, schoolId } = tenant
   // INSERT ... ON CONFLICT answers both "created" and the row in one atomic statement.
   const data = memberData(input)
   const [row] = await db.$queryRaw<Array<{ id: string; inserted: boolean }>>`
@@ -59,7 +78,8 @@ export async function upsertMember({ db, schoolId }: Tenant, externalId: string,
   return { member: toMember(member), created: row!.inserted }
 }
 
-export async function bulkUpsertMembers({ db, schoolId }: Tenant, members: BulkMemberInputBody[]) {
+export async function bulkUpsertMembers(tenant: Tenant, principal: Principal, members: BulkMemberInputBody[]) {
+  const { db, schoolId } = tenant
   const seen = new Map<string, number>()
   const errors: Array<{ field: string; message: string }> = []
   members.forEach((member, index) => {
@@ -72,6 +92,7 @@ export async function bulkUpsertMembers({ db, schoolId }: Tenant, members: BulkM
       extensions: { errors },
     })
   }
+  await assertMayAssignRoles(tenant, principal, members)
   const records = members.map((member) => ({ external_id: member.externalId, ...memberData(member) }))
   // One statement: every member is written or none is.
   const rows = await db.$queryRaw<Array<{ id: string; external_id: string; inserted: boolean }>>`

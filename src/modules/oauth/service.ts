@@ -17,7 +17,7 @@ export async function issueClientToken(
     throw new Problem('unsupported-grant-type', 'Only grant_type=client_credentials is supported', { extensions: { error: 'unsupported_grant_type' } })
   }
   const { clientId, clientSecret } = request
-  if (!clientId || !clientSecret) throw invalidClient()
+  if (!clientId || !clientSecret || clientId.includes('\u0000') || clientSecret.includes('\u0000')) throw invalidClient()
   const dot = clientId.indexOf('.')
   const slug = dot > 0 ? clientId.slice(0, dot) : undefined
   const school = slug ? await app.database.platform.school.findUnique({ where: { slug }, select: { id: true, status: true } }) : null

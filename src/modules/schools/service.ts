@@ -2,6 +2,7 @@
 // reached only through the platform handle.
 import type { FastifyRequest } from 'fastify'
 import type { Database, Tenant } from '../../infra/db/database.js'
+import { seedQuestionBank } from '../questions/service.js'
 import { decodeCursor, pageOf } from '../../infra/http/cursor.js'
 import { Problem, notFound } from '../../infra/http/problem.js'
 import type { School as SchoolRow } from '../../generated/prisma/client.js'
@@ -53,8 +54,14 @@ export async function createSchool(database: Database, input: CreateSchoolBody):
   const timeZone = canonicalTimeZone(input.timeZone)
   const existing = await database.platform.school.findUnique({ where: { slug: input.slug }, select: { id: true } })
   if (existing) throw new Problem('conflict', `A school with the slug "${input.slug}" already exists`)
-  const row = await database.platform.school.create({
-    data: { slug: input.slug, name: input.name, timeZone, settings: { ...input.settings } },
+  // The school and its question bank are written together, on the new school's own handle (the
+  // schools table has no row-level security; the bank's rows pass it as the school's own).
+  const [generated] = await database.platform.$queryRaw<Array<{ id: string }>>`SELECT uuid_generate_v7()::text AS id`
+  const id = generated!.id
+  const row = await database.forSchool(id).db.$transaction(async (tx) => {
+    const school = await tx.school.create({ data: { id, slug: input.slug, name: input.name, timeZone, settings: { ...input.settings } } })
+    await seedQuestionBank({ schoolId: id, db: tx as unknown as Tenant['db'] })
+    return school
   })
   return toSchool(row)
 }

@@ -1,0 +1,67 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import type { FastifyInstance } from 'fastify'
+import { responses, Uuid } from '../../infra/http/schemas.js'
+import { checkQuestions } from './checker.js'
+import { CheckQuestions, CheckResult, CreateQuestion, Question, QuestionListQuery, UpdateQuestion } from './schemas.js'
+import { createQuestion, listQuestions, MAX_BANK_SIZE, updateQuestion } from './service.js'
+
+const tags = ['questions']
+const schoolMembers = { access: { roles: ['student', 'alumni', 'advisor', 'school_admin'] as const } }
+const editors = { access: { roles: ['advisor', 'school_admin'] as const } }
+
+export default async function questionRoutes(instance: FastifyInstance) {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>()
+  app.addSchema(Question)
+  const QuestionRef = Type.Ref('Question')
+  const QuestionWithCheck = Type.Object({ question: QuestionRef, check: CheckResult })
+
+  app.get('/v1/questions', {
+    config: schoolMembers,
+    schema: {
+      operationId: 'listQuestions',
+      tags,
+      summary: 'The school\'s question bank, by category',
+      querystring: QuestionListQuery,
+      response: responses({ 200: Type.Object({ items: Type.Array(QuestionRef, { maxItems: MAX_BANK_SIZE }) }) }),
+    },
+    handler: async (request) => listQuestions(request.tenant, request.query),
+  })
+
+  app.post('/v1/questions', {
+    config: editors,
+    schema: {
+      operationId: 'createQuestion',
+      tags,
+      summary: 'Add a question to the bank (the answer says whether it reads as closed)',
+      body: CreateQuestion,
+      response: responses({ 201: QuestionWithCheck }),
+    },
+    handler: async (request, reply) => reply.code(201).send(await createQuestion(request.tenant, request.body)),
+  })
+
+  app.patch('/v1/questions/:questionId', {
+    config: editors,
+    schema: {
+      operationId: 'updateQuestion',
+      tags,
+      summary: 'Reword, recategorise, reorder or archive a question',
+      params: Type.Object({ questionId: Uuid }),
+      body: UpdateQuestion,
+      response: responses({ 200: QuestionWithCheck }, [404]),
+    },
+    handler: async (request) => updateQuestion(request.tenant, request.params.questionId, request.body),
+  })
+
+  app.post('/v1/questions/check', {
+    config: schoolMembers,
+    schema: {
+      operationId: 'checkQuestions',
+      tags,
+      summary: 'Flag closed (yes/no) questions, with an open-ended rephrasing and the reason',
+      body: CheckQuestions,
+      response: responses({ 200: Type.Object({ results: Type.Array(CheckResult, { maxItems: 100 }) }) }),
+    },
+    handler: async (request) => ({ results: checkQuestions(request.body.questions) }),
+  })
+}
