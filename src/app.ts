@@ -14,6 +14,7 @@ import openapi from './infra/http/openapi.js'
 import rateLimit from './infra/http/rate-limit.js'
 import textInput from './infra/http/text-input.js'
 import { ProblemSchema } from './infra/http/schemas.js'
+import calendarRoutes from './modules/calendar/routes.js'
 import contactRoutes from './modules/contacts/routes.js'
 import healthRoutes from './modules/health/routes.js'
 import identityProviderRoutes from './modules/identity-providers/routes.js'
@@ -128,6 +129,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(referralRoutes)
   await app.register(meetingRoutes)
   await app.register(questionRoutes)
+  await app.register(calendarRoutes)
   await app.register(graphql, { config })
   return app
 }

@@ -76,6 +76,7 @@ export default fp(
           { name: 'referrals', description: '"X suggested I talk to Y", and the network they form' },
           { name: 'meetings', description: 'Informational interviews and job shadows, from request to thank-you' },
           { name: 'questions', description: 'The school\'s question bank and the closed-question checker' },
+          { name: 'calendar', description: 'Meetings as iCalendar, and revocable calendar feeds' },
         ],
         components: {
           securitySchemes: {

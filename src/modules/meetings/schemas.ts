@@ -64,7 +64,10 @@ export const ResumeSent = Type.Object(
 export const Preparation = Type.Object(
   {
     homework: Type.Optional(Nullable(Type.String({ maxLength: 10000 }))),
-    customQuestions: Type.Optional(Type.Array(Type.String({ minLength: 3, maxLength: 500 }), { maxItems: 30 })),
+    questionIds: Type.Optional(
+      Type.Array(Type.String({ format: 'uuid', maxLength: 36 }), { maxItems: 30, uniqueItems: true, description: 'Questions chosen from the school\'s bank (their texts are copied)' }),
+    ),
+    customQuestions: Type.Optional(Type.Array(Type.String({ minLength: 3, maxLength: 500 }), { maxItems: 30, description: 'Your own questions; closed ones are flagged with an open rephrasing, not refused' })),
   },
   { additionalProperties: false, minProperties: 1 },
 )
@@ -99,7 +102,13 @@ export const CompleteMeeting = Type.Object(
 export const ThankYou = Type.Object({ sentAt: Type.Optional(Instant) }, { additionalProperties: false })
 export const CloseMeeting = Type.Object({ reason: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })) }, { additionalProperties: false })
 
-const QuestionCopy = Type.Object({ text: Text(500), source: Type.Enum(['custom', 'bank']), questionId: Nullable(Uuid) })
+const QuestionCopy = Type.Object({
+  text: Text(500),
+  source: Type.Enum(['custom', 'bank']),
+  questionId: Nullable(Uuid),
+  closed: Type.Boolean({ description: 'Reads as a yes/no question (see POST /v1/questions/check)' }),
+  suggestion: Nullable(Text(600)),
+})
 
 export const Meeting = Type.Object(
   {

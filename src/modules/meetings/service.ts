@@ -10,6 +10,7 @@ import { Problem, notFound } from '../../infra/http/problem.js'
 import { Prisma, type Meeting as MeetingRow } from '../../generated/prisma/client.js'
 import { studentScope, writingStudent } from '../contacts/access.js'
 import { createContact } from '../contacts/service.js'
+import { checkQuestion } from '../questions/checker.js'
 import { schoolSettings } from '../schools/service.js'
 import { allowedTransitions, type MeetingStatus, nextStatus, PREPARABLE, type Transition } from './lifecycle.js'
 import type {
@@ -42,6 +43,13 @@ interface StoredQuestion {
   text: string
   source: 'custom' | 'bank'
   questionId: string | null
+  closed: boolean
+  suggestion: string | null
+}
+
+function questionCopy(text: string, source: 'custom' | 'bank', questionId: string | null): StoredQuestion {
+  const check = checkQuestion(text)
+  return { text: check.text, source, questionId, closed: check.closed, suggestion: check.suggestion }
 }
 
 export function toMeeting(row: MeetingRow): MeetingBody {
@@ -262,10 +270,20 @@ export async function prepareMeeting(tenant: Tenant, principal: Principal, id: s
         extensions: { currentStatus: meeting.status, allowedTransitions: allowedTransitions(meeting.status) },
       })
     }
-    const kept = (meeting.questions as unknown as StoredQuestion[]).filter((question) => question.source !== 'custom')
-    const questions = input.customQuestions
-      ? [...kept, ...input.customQuestions.map((text) => ({ text: text.trim(), source: 'custom' as const, questionId: null }))]
-      : undefined
+    // Each list given replaces that part of the meeting's questions; the meeting keeps copies of the
+    // texts, so later edits to the bank do not change what was asked.
+    const current = meeting.questions as unknown as StoredQuestion[]
+    let bank = current.filter((question) => question.source === 'bank')
+    if (input.questionIds) {
+      const rows = await tx.question.findMany({ where: { schoolId: tenant.schoolId, id: { in: input.questionIds }, archived: false } })
+      const missing = input.questionIds.findIndex((questionId) => !rows.some((row) => row.id === questionId))
+      if (missing >= 0) throw notFound(`question (questionIds.${missing})`)
+      bank = input.questionIds.map((questionId) => questionCopy(rows.find((row) => row.id === questionId)!.text, 'bank', questionId))
+    }
+    const custom = input.customQuestions
+      ? input.customQuestions.map((text) => questionCopy(text, 'custom', null))
+      : current.filter((question) => question.source === 'custom')
+    const questions = input.questionIds || input.customQuestions ? [...bank, ...custom] : undefined
     return tx.meeting.update({
       where: { schoolId_id: { schoolId: tenant.schoolId, id } },
       data: { ...(input.homework !== undefined ? { homework: input.homework } : {}), ...(questions ? { questions: questions as unknown as Prisma.InputJsonArray } : {}) },

@@ -29,8 +29,9 @@ export const CreateReferral = Type.Object(
   { additionalProperties: false },
 )
 
+// Null first, so that a null note clears it rather than being coerced to "" (see contacts/schemas.ts).
 export const UpdateReferral = Type.Object(
-  { status: Type.Optional(Status), note: Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()])) },
+  { status: Type.Optional(Status), note: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 2000 })])) },
   { additionalProperties: false, minProperties: 1 },
 )
 

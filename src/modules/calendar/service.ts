@@ -1,0 +1,97 @@
+// Calendar: a meeting as iCalendar, and a member's feed of booked meetings at a secret URL that a
+// calendar application polls without a bearer token. Times are written in UTC, which every calendar
+// shows in its own time zone, so daylight-saving changes cannot shift them. Only a hash of a feed's
+// secret is stored; revoking a feed makes its URL answer 404.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import ical, { ICalEventStatus } from 'ical-generator'
+import type { Principal } from '../../infra/auth/principal.js'
+import type { Database, Tenant } from '../../infra/db/database.js'
+import { forbidden, notFound } from '../../infra/http/problem.js'
+import type { Meeting as MeetingRow } from '../../generated/prisma/client.js'
+import { studentScope } from '../contacts/access.js'
+
+const KIND_LABEL = { informational_interview: 'Informational interview', job_shadow: 'Job shadow' } as const
+const MAX_FEED_EVENTS = 500
+
+interface MeetingWithContact extends MeetingRow {
+  contact: { fullName: string; organization: string | null }
+}
+
+function calendarOf(name: string, meetings: MeetingWithContact[], publicUrl: string) {
+  const calendar = ical({ name, prodId: { company: 'Vantage', product: 'Vantage', language: 'EN' } })
+  for (const meeting of meetings) {
+    if (!meeting.startsAt || !meeting.endsAt) continue
+    const who = meeting.contact.organization ? `${meeting.contact.fullName} (${meeting.contact.organization})` : meeting.contact.fullName
+    calendar.createEvent({
+      id: `${meeting.id}@vantage`,
+      start: meeting.startsAt,
+      end: meeting.endsAt,
+      summary: `${KIND_LABEL[meeting.kind]} with ${who}`,
+      description: meeting.purpose,
+      location: meeting.location ?? undefined,
+      status: ['cancelled', 'declined', 'no_show'].includes(meeting.status) ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
+      url: `${publicUrl}/v1/meetings/${meeting.id}`,
+      stamp: meeting.updatedAt,
+      lastModified: meeting.updatedAt,
+    })
+  }
+  return calendar.toString()
+}
+
+export async function meetingCalendar({ db, schoolId }: Tenant, principal: Principal, id: string, publicUrl: string) {
+  const studentId = studentScope(principal)
+  const meeting = await db.meeting.findFirst({
+    where: { schoolId, id, ...(studentId ? { studentId } : {}) },
+    include: { contact: { select: { fullName: true, organization: true } } },
+  })
+  if (!meeting) throw notFound('meeting')
+  if (!meeting.startsAt) throw notFound('scheduled window for this meeting')
+  return calendarOf('Vantage meeting', [meeting], publicUrl)
+}
+
+function hash(secret: string) {
+  return createHash('sha256').update(secret).digest('base64url')
+}
+
+export async function createFeed({ db, schoolId }: Tenant, principal: Principal, publicUrl: string) {
+  if (!principal.memberId) throw forbidden('Calendar feeds belong to members')
+  const secret = randomBytes(24).toString('base64url')
+  const feed = await db.calendarFeed.create({ data: { schoolId, memberId: principal.memberId, secretHash: hash(secret) } })
+  return { id: feed.id, url: `${publicUrl}/v1/calendar/${schoolId}/${feed.id}/${secret}.ics`, createdAt: feed.createdAt.toISOString(), revokedAt: null }
+}
+
+export async function listFeeds({ db, schoolId }: Tenant, principal: Principal) {
+  if (!principal.memberId) throw forbidden('Calendar feeds belong to members')
+  const feeds = await db.calendarFeed.findMany({ where: { schoolId, memberId: principal.memberId }, orderBy: { id: 'asc' }, take: 50 })
+  return { items: feeds.map((feed) => ({ id: feed.id, createdAt: feed.createdAt.toISOString(), revokedAt: feed.revokedAt?.toISOString() ?? null })) }
+}
+
+export async function revokeFeed({ db, schoolId }: Tenant, principal: Principal, id: string) {
+  const feed = await db.calendarFeed.findFirst({ where: { schoolId, id, memberId: principal.memberId ?? undefined } })
+  if (!feed || !principal.memberId) throw notFound('calendar feed')
+  if (!feed.revokedAt) await db.calendarFeed.update({ where: { schoolId_id: { schoolId, id } }, data: { revokedAt: new Date() } })
+}
+
+/** The feed behind a secret URL: every check fails the same way, 404, so a URL reveals nothing. */
+export async function feedCalendar(database: Database, schoolId: string, feedId: string, secret: string, publicUrl: string, now: Date) {
+  const school = await database.platform.school.findUnique({ where: { id: schoolId }, select: { status: true } })
+  if (!school || school.status !== 'active') throw notFound('calendar feed')
+  const { db } = database.forSchool(schoolId)
+  const feed = await db.calendarFeed.findUnique({ where: { schoolId_id: { schoolId, id: feedId } } })
+  const given = Buffer.from(hash(secret))
+  if (!feed || feed.revokedAt || given.length !== Buffer.byteLength(feed.secretHash) || !timingSafeEqual(given, Buffer.from(feed.secretHash))) {
+    throw notFound('calendar feed')
+  }
+  const meetings = await db.meeting.findMany({
+    where: {
+      schoolId,
+      studentId: feed.memberId,
+      status: { in: ['scheduled', 'resume_sent', 'completed', 'thank_you_sent'] },
+      endsAt: { gt: new Date(now.getTime() - 90 * 24 * 3_600_000) },
+    },
+    include: { contact: { select: { fullName: true, organization: true } } },
+    orderBy: { startsAt: 'asc' },
+    take: MAX_FEED_EVENTS,
+  })
+  return calendarOf('Vantage meetings', meetings, publicUrl)
+}
