@@ -6,6 +6,7 @@ import { type Config, loadConfig } from '../../src/config.js'
 import type { SchoolRole, Scope } from '../../src/infra/auth/principal.js'
 import { SigningKeys } from '../../src/infra/auth/signing-keys.js'
 import { Database } from '../../src/infra/db/database.js'
+import { seedQuestionBank } from '../../src/modules/questions/service.js'
 import { createTestDatabase, type TestDatabase } from './database.js'
 
 export interface TestApp {
@@ -66,6 +67,7 @@ export async function build(overrides: Record<string, string> = {}, options: { j
       const school = await database.platform.school.create({ data: { slug, name: `${slug} University`, timeZone: 'America/New_York' } })
       const members: TestSchool['members'] = {}
       const { db: tenantDb } = database.forSchool(school.id)
+      await seedQuestionBank(database.forSchool(school.id))
       for (const [index, role] of roles.entries()) {
         const externalId = `${slug}-${role}-${index}`
         const member = await tenantDb.member.create({
