@@ -5,6 +5,18 @@
 import type { FastifyInstance } from 'fastify'
 import type { Database } from '../src/infra/db/database.js'
 import { acquireForTenant } from '../src/infra/db/tenant-pool.js'
+import type { Contact, Meeting } from '../src/generated/prisma/client.js'
+import { prefixQuery, toContact } from '../src/modules/contacts/service.js'
+import { toMeeting } from '../src/modules/meetings/service.js'
+import { checkWindow, parseWindow } from '../src/modules/meetings/windows.js'
+import { schoolSettings } from '../src/modules/schools/service.js'
+
+const MEETING_COLUMNS = `school_id::text AS "schoolId", id::text AS id, student_id::text AS "studentId", contact_id::text AS "contactId", kind::text AS kind,
+  status::text AS status, purpose, mode::text AS mode, location, proposed_slots AS "proposedSlots", starts_at AS "startsAt", ends_at AS "endsAt",
+  debrief_starts_at AS "debriefStartsAt", debrief_ends_at AS "debriefEndsAt", itinerary, resume_sent_at AS "resumeSentAt", resume_note AS "resumeNote",
+  homework, questions, notes, reflections, rating, asked_for_referrals AS "askedForReferrals", completed_at AS "completedAt",
+  thank_you_due_at AS "thankYouDueAt", thank_you_sent_at AS "thankYouSentAt", thank_you_on_time AS "thankYouOnTime",
+  closed_reason AS "closedReason", closed_at AS "closedAt", created_at AS "createdAt", updated_at AS "updatedAt"`
 
 const anyone = { access: { roles: ['student', 'alumni', 'advisor', 'school_admin'] as const } }
 
@@ -58,5 +70,56 @@ export function registerRawBaselines(app: FastifyInstance, database: Database) {
       updatedAt: row.updated_at.toISOString(),
     }))
     return { items, nextCursor: rows.length > 20 ? 'next' : null }
+  })
+
+  app.get('/bench/raw/meetings', { config: { access: { roles: ['student'] as const } } }, async (request) => {
+    const principal = request.principal!
+    const { status } = request.query as { status: string }
+    const rows = await tenantQuery<Meeting>(
+      database,
+      principal.schoolId!,
+      `SELECT ${MEETING_COLUMNS} FROM meetings WHERE school_id = $1 AND student_id = $2 AND status = $3::meeting_status ORDER BY id LIMIT 21`,
+      [principal.schoolId, principal.memberId, status],
+    )
+    return { items: rows.slice(0, 20).map(toMeeting), nextCursor: rows.length > 20 ? 'next' : null }
+  })
+
+  app.get('/bench/raw/contacts', { config: { access: { roles: ['student'] as const } } }, async (request) => {
+    const principal = request.principal!
+    const { q } = request.query as { q: string }
+    const rows = await tenantQuery<Contact & { sortName: string }>(
+      database,
+      principal.schoolId!,
+      `SELECT school_id::text AS "schoolId", id::text AS id, student_id::text AS "studentId", full_name AS "fullName", title, organization,
+              industry, occupation, email, phone, linkedin_url AS "linkedinUrl", source::text AS source, background_tags AS "backgroundTags",
+              notes, alumni_member_id::text AS "alumniMemberId", created_at AS "createdAt", updated_at AS "updatedAt", lower(full_name) AS "sortName"
+         FROM contacts WHERE school_id = $1 AND student_id = $2 AND search @@ to_tsquery('simple', $3) ORDER BY id DESC LIMIT 21`,
+      [principal.schoolId, principal.memberId, prefixQuery(q)],
+    )
+    return { items: rows.slice(0, 20).map(toContact), nextCursor: rows.length > 20 ? 'next' : null }
+  })
+
+  app.post('/bench/raw/meetings', { config: { access: { roles: ['student'] as const } } }, async (request, reply) => {
+    const principal = request.principal!
+    const schoolId = principal.schoolId!
+    const body = request.body as { contactId: string; kind: 'informational_interview'; purpose: string; mode: string; location: string; proposedSlots: Array<{ startsAt: string; endsAt: string }> }
+    const client = await acquireForTenant(database.pool, schoolId)
+    try {
+      const contact = await client.query('SELECT id FROM contacts WHERE school_id = $1 AND id = $2 AND student_id = $3 LIMIT 1', [schoolId, body.contactId, principal.memberId])
+      if (!contact.rowCount) return reply.code(404).send({})
+      const school = await client.query('SELECT settings FROM schools WHERE id = $1', [schoolId])
+      const settings = schoolSettings(school.rows[0]?.settings)
+      const now = new Date()
+      body.proposedSlots.forEach((slot, index) => checkWindow(parseWindow(slot), body.kind, settings, now, `body.proposedSlots.${index}`))
+      const slots = body.proposedSlots.map((slot) => ({ startsAt: new Date(slot.startsAt).toISOString(), endsAt: new Date(slot.endsAt).toISOString() }))
+      const { rows } = await client.query<Meeting>(
+        `INSERT INTO meetings (school_id, id, student_id, contact_id, kind, purpose, mode, location, proposed_slots, updated_at)
+         VALUES ($1, uuid_generate_v7(), $2, $3, $4::meeting_kind, $5, $6::meeting_mode, $7, $8::jsonb, now()) RETURNING ${MEETING_COLUMNS}`,
+        [schoolId, principal.memberId, body.contactId, body.kind, body.purpose.trim(), body.mode, body.location, JSON.stringify(slots)],
+      )
+      return reply.code(201).send(toMeeting(rows[0]!))
+    } finally {
+      client.release()
+    }
   })
 }

@@ -19,6 +19,11 @@ import { resolveOwnerUrl } from '../scripts/database-url.js'
 
 const SCHOOLS = 50
 const MEMBERS_PER_SCHOOL = 2000
+// About a million meetings in all, skewed: the first LARGE_SCHOOLS schools have many per student.
+const LARGE_SCHOOLS = 4
+const MEETINGS_PER_STUDENT_LARGE = Number(process.env.BENCH_MEETINGS_LARGE ?? 83)
+const MEETINGS_PER_STUDENT_SMALL = Number(process.env.BENCH_MEETINGS_SMALL ?? 5)
+const CONVERSATION_CONNECTIONS = 32
 const DURATION = Number(process.env.BENCH_DURATION ?? 5)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10)
@@ -43,6 +48,45 @@ async function freePort(): Promise<number> {
   })
 }
 
+/** Two contacts per student, and meetings in every state (booked ones in windows that never overlap). */
+async function seedConversations(owner: pg.Client, schoolId: string, meetingsPerStudent: number) {
+  await owner.query(
+    `INSERT INTO contacts (school_id, id, student_id, full_name, title, organization, industry, source, notes, updated_at)
+     SELECT m.school_id, uuid_generate_v7(), m.id, (ARRAY['Grace','Omar','Rachel','Tomas','Aisha','Lucas','Priya','Noah'])[1 + (n + j) % 8] || ' ' ||
+              (ARRAY['Park','Haddad','Cohen','Garcia','Khan','Silva','Patel','Brown'])[1 + (n * 3 + j) % 8] || ' ' || n || '-' || j,
+            (ARRAY['Engineer','Nurse','Analyst','Designer','Teacher'])[1 + n % 5],
+            (ARRAY['Mercy Hospital','Acme Energy','Northwind Bank','Globex','City Schools'])[1 + (n + j) % 5],
+            (ARRAY['Healthcare','Energy','Finance','Software','Education'])[1 + (n + j) % 5],
+            (ARRAY['personal','referral','organization','alumni_network','cold'])[1 + j % 5]::contact_source,
+            'Met at the career fair; talks about ' || (ARRAY['hospitals','turbines','markets','compilers','classrooms'])[1 + n % 5], now()
+       FROM (SELECT school_id, id, substring(external_id from 3)::int AS n FROM members WHERE school_id = $1 AND 'student' = ANY(roles)) m
+       CROSS JOIN generate_series(1, 2) j`,
+    [schoolId],
+  )
+  await owner.query(
+    `INSERT INTO meetings (school_id, id, student_id, contact_id, kind, status, purpose, mode, location, proposed_slots,
+                           starts_at, ends_at, thank_you_due_at, completed_at, thank_you_sent_at, thank_you_on_time, rating, updated_at)
+     SELECT m.school_id, uuid_generate_v7(), m.id, c.id,
+            (CASE WHEN i % 7 = 0 THEN 'job_shadow' ELSE 'informational_interview' END)::meeting_kind, s.status,
+            'Learning about the field; not looking for a job', 'video', 'https://meet.example/bench', '[]'::jsonb,
+            w.starts_at, w.starts_at + interval '45 minutes', w.starts_at + interval '45 minutes' + interval '24 hours',
+            CASE WHEN s.status IN ('completed', 'thank_you_sent') THEN w.starts_at + interval '45 minutes' END,
+            CASE WHEN s.status = 'thank_you_sent' THEN w.starts_at + interval '20 hours' END,
+            CASE WHEN s.status = 'thank_you_sent' THEN true END,
+            CASE WHEN s.status IN ('completed', 'thank_you_sent') THEN 1 + i % 5 END, now()
+       FROM members m
+       CROSS JOIN generate_series(1, $2::int) i
+       CROSS JOIN LATERAL (SELECT (CASE i % 10 WHEN 0 THEN 'requested' WHEN 1 THEN 'scheduled' WHEN 2 THEN 'cancelled' WHEN 3 THEN 'completed'
+                                                 ELSE 'thank_you_sent' END)::meeting_status AS status) s
+       CROSS JOIN LATERAL (SELECT CASE WHEN s.status = 'requested' THEN NULL
+                                       WHEN s.status = 'scheduled' THEN now() + i * interval '6 hours'
+                                       ELSE now() - i * interval '6 hours' END AS starts_at) w
+       JOIN LATERAL (SELECT id FROM contacts c WHERE c.school_id = m.school_id AND c.student_id = m.id ORDER BY id LIMIT 1) c ON true
+      WHERE m.school_id = $1 AND 'student' = ANY(m.roles)`,
+    [schoolId, meetingsPerStudent],
+  )
+}
+
 async function seed(ownerUrl: string) {
   const admin = new pg.Client({ connectionString: ownerUrl })
   await admin.connect()
@@ -63,7 +107,7 @@ async function seed(ownerUrl: string) {
     [SCHOOLS],
   )
   const majors = ['Biology', 'Computer Science', 'Economics', 'History', 'Mechanical Engineering', 'Psychology', 'Journalism', 'Chemistry']
-  for (const { id } of schools) {
+  for (const [index, { id }] of schools.entries()) {
     // Row-level security applies to a non-superuser owner too (FORCE), so each school's rows are
     // written with that school set.
     await owner.query('BEGIN')
@@ -78,9 +122,26 @@ async function seed(ownerUrl: string) {
          FROM generate_series(1, $2) n`,
       [id, MEMBERS_PER_SCHOOL, majors],
     )
+    await seedConversations(owner, id, index < LARGE_SCHOOLS ? MEETINGS_PER_STUDENT_LARGE : MEETINGS_PER_STUDENT_SMALL)
     await owner.query('COMMIT')
   }
   await owner.query('ANALYZE')
+  // Two students per school, with a contact of each, for the conversation scenarios.
+  const students: Array<{ school: string; externalId: string; contactId: string }> = []
+  for (const { id } of schools) {
+    await owner.query('BEGIN')
+    await owner.query("SELECT set_config('app.school_id', $1, true)", [id])
+    const { rows } = await owner.query<{ external_id: string; contact_id: string }>(
+      `SELECT m.external_id, (SELECT c.id::text FROM contacts c WHERE c.school_id = m.school_id AND c.student_id = m.id ORDER BY c.id LIMIT 1) AS contact_id
+         FROM members m WHERE m.school_id = $1 AND m.external_id IN ('m-2', 'm-3')`,
+      [id],
+    )
+    await owner.query('COMMIT')
+    students.push(...rows.map((row) => ({ school: id, externalId: row.external_id, contactId: row.contact_id })))
+  }
+  const { rows: [counts] } = await owner.query<{ meetings: number; contacts: number }>(
+    'SELECT (SELECT count(*)::int FROM meetings) AS meetings, (SELECT count(*)::int FROM contacts) AS contacts',
+  )
   await owner.end()
   const seededIn = Date.now() - started
 
@@ -88,13 +149,13 @@ async function seed(ownerUrl: string) {
   await admin.query('CREATE DATABASE vantage_bench_norls TEMPLATE vantage_bench')
   const norls = new pg.Client({ connectionString: databaseUrl(ownerUrl, 'vantage_bench_norls') })
   await norls.connect()
-  for (const table of ['members', 'identity_providers', 'integration_clients']) {
+  for (const table of ['members', 'identity_providers', 'integration_clients', 'contacts', 'outreach', 'referrals', 'meetings', 'questions', 'calendar_feeds']) {
     await norls.query(`ALTER TABLE ${table} NO FORCE ROW LEVEL SECURITY`)
     await norls.query(`ALTER TABLE ${table} DISABLE ROW LEVEL SECURITY`)
   }
   await norls.end()
   await admin.end()
-  return { schoolIds: schools.map((school) => school.id), benchUrl, seededIn }
+  return { schoolIds: schools.map((school) => school.id), benchUrl, seededIn, students, counts: counts! }
 }
 
 function start(args: string[], env: NodeJS.ProcessEnv): Promise<ChildProcess> {
@@ -112,16 +173,31 @@ interface Measurement {
   errors: number
 }
 
-async function load(url: string, tokens: string[]): Promise<Measurement> {
+interface Target {
+  url: string
+  tokens: string[]
+  method?: 'GET' | 'POST'
+  /** A body per token (same order), for writes. */
+  bodies?: string[]
+  connections?: number
+}
+
+async function load({ url, tokens, method = 'GET', bodies, connections = CONNECTIONS }: Target): Promise<Measurement> {
   let next = 0
   const result = await autocannon({
     url,
-    connections: CONNECTIONS,
+    connections,
     duration: DURATION,
     requests: [
       {
-        setupRequest: (request: { headers?: Record<string, string> }) => {
-          if (tokens.length) request.headers = { ...request.headers, authorization: `Bearer ${tokens[next++ % tokens.length]}` }
+        method,
+        setupRequest: (request: { headers?: Record<string, string>; body?: string }) => {
+          const index = next++ % Math.max(tokens.length, 1)
+          if (tokens.length) request.headers = { ...request.headers, authorization: `Bearer ${tokens[index]}` }
+          if (bodies) {
+            request.headers = { ...request.headers, 'content-type': 'application/json' }
+            request.body = bodies[index]
+          }
           return request
         },
       },
@@ -133,15 +209,15 @@ async function load(url: string, tokens: string[]): Promise<Measurement> {
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
 
-async function pair(target: { url: string; tokens: string[] }, baseline: { url: string; tokens: string[] }) {
+async function pair(target: Target, baseline: Target) {
   // Warm both, then alternate rounds.
-  await load(target.url, target.tokens)
-  await load(baseline.url, baseline.tokens)
+  await load(target)
+  await load(baseline)
   const targets: Measurement[] = []
   const baselines: Measurement[] = []
   for (let round = 0; round < ROUNDS; round++) {
-    targets.push(await load(target.url, target.tokens))
-    baselines.push(await load(baseline.url, baseline.tokens))
+    targets.push(await load(target))
+    baselines.push(await load(baseline))
   }
   const summary = (runs: Measurement[]) => ({
     requests: median(runs.map((run) => run.requests)),
@@ -156,8 +232,8 @@ const { url: ownerUrl, stop } = await resolveOwnerUrl()
 const children: ChildProcess[] = []
 try {
   console.error(`seeding ${SCHOOLS} schools x ${MEMBERS_PER_SCHOOL} members ...`)
-  const { schoolIds, benchUrl, seededIn } = await seed(ownerUrl)
-  console.error(`seeded ${SCHOOLS * MEMBERS_PER_SCHOOL} members in ${seededIn} ms`)
+  const { schoolIds, benchUrl, seededIn, students, counts } = await seed(ownerUrl)
+  console.error(`seeded ${SCHOOLS * MEMBERS_PER_SCHOOL} members, ${counts.contacts} contacts and ${counts.meetings} meetings in ${seededIn} ms`)
 
   const jwk = await SigningKeys.generate()
   const keys = await SigningKeys.fromJwks([jwk])
@@ -174,7 +250,30 @@ try {
   children.push(await start(['app', String(rlsPort), appUrl, 'rls'], env))
   children.push(await start(['app', String(norlsPort), norlsUrl, 'none'], env))
   children.push(await start(['app', String(txPort), appUrl, 'transaction'], env))
-  const at = (port: number, path: string, withTokens = true) => ({ url: `http://127.0.0.1:${port}${path}`, tokens: withTokens ? tokens : [] })
+  const at = (port: number, path: string, withTokens = true): Target => ({ url: `http://127.0.0.1:${port}${path}`, tokens: withTokens ? tokens : [] })
+  const studentTokens = await Promise.all(
+    students.map((student) =>
+      keys.sign({ token_use: 'member', school: student.school }, { issuer: ISSUER, audience: AUDIENCE, subject: student.externalId, ttlSeconds: 3600 }),
+    ),
+  )
+  const asStudents = (port: number, path: string, extra: Partial<Target> = {}): Target => ({
+    url: `http://127.0.0.1:${port}${path}`,
+    tokens: studentTokens,
+    connections: CONVERSATION_CONNECTIONS,
+    ...extra,
+  })
+  // Requests for one slot two weeks ahead; each POST creates a requested meeting.
+  const slotStart = new Date(Date.now() + 14 * 86_400_000)
+  const meetingBodies = students.map((student) =>
+    JSON.stringify({
+      contactId: student.contactId,
+      kind: 'informational_interview',
+      purpose: 'I would like to learn about your work; I am not looking for a job.',
+      mode: 'video',
+      location: 'https://meet.example/bench',
+      proposedSlots: [{ startsAt: slotStart.toISOString(), endsAt: new Date(slotStart.getTime() + 45 * 60_000).toISOString() }],
+    }),
+  )
 
   const scenarios = [
     { name: 'GET /health/live', baselineName: 'bare Fastify hello-world', target: at(rlsPort, '/health/live', false), baseline: at(helloPort, '/health/live', false), goal: undefined },
@@ -182,6 +281,10 @@ try {
     { name: 'GET /v1/members?limit=20 (RLS on)', baselineName: 'same SQL, raw pg', target: at(rlsPort, '/v1/members?limit=20'), baseline: at(rlsPort, '/bench/raw/members'), goal: 0.6 },
     { name: 'GET /v1/me (RLS on)', baselineName: 'same endpoint, RLS off', target: at(rlsPort, '/v1/me'), baseline: at(norlsPort, '/v1/me'), goal: 0.85 },
     { name: 'GET /v1/members?limit=20 (RLS on)', baselineName: 'same endpoint, RLS off', target: at(rlsPort, '/v1/members?limit=20'), baseline: at(norlsPort, '/v1/members?limit=20'), goal: 0.85 },
+    // Conversations (32 connections, 100 students of all schools in rotation).
+    { name: 'GET /v1/meetings?status=scheduled&limit=20 (student)', baselineName: 'same SQL, raw pg', target: asStudents(rlsPort, '/v1/meetings?status=scheduled&limit=20'), baseline: asStudents(rlsPort, '/bench/raw/meetings?status=scheduled&limit=20'), goal: 0.6 },
+    { name: 'GET /v1/contacts?q=hospital (student)', baselineName: 'same SQL, raw pg', target: asStudents(rlsPort, '/v1/contacts?q=hospital'), baseline: asStudents(rlsPort, '/bench/raw/contacts?q=hospital'), goal: 0.6 },
+    { name: 'POST /v1/meetings (student)', baselineName: 'same SQL, raw pg', target: asStudents(rlsPort, '/v1/meetings', { method: 'POST', bodies: meetingBodies }), baseline: asStudents(rlsPort, '/bench/raw/meetings', { method: 'POST', bodies: meetingBodies }), goal: 0.5 },
     // The alternative the design rejected, for the record: a transaction with set_config around each query.
     { name: 'GET /v1/me (RLS, transaction per query)', baselineName: 'same endpoint, RLS off', target: at(txPort, '/v1/me'), baseline: at(norlsPort, '/v1/me'), goal: undefined },
     { name: 'GET /v1/members?limit=20 (RLS, transaction per query)', baselineName: 'same endpoint, RLS off', target: at(txPort, '/v1/members?limit=20'), baseline: at(norlsPort, '/v1/members?limit=20'), goal: undefined },
@@ -197,7 +300,9 @@ try {
     const { target, baseline } = await pair(scenario.target, scenario.baseline)
     errors += target.errors + baseline.errors
     const ratio = target.requests / baseline.requests
-    const verdict = scenario.goal === undefined ? 'reported' : ratio >= scenario.goal ? `≥ ${scenario.goal} met` : `≥ ${scenario.goal} NOT met`
+    const ratioVerdict = scenario.goal === undefined ? 'reported' : ratio >= scenario.goal ? `≥ ${scenario.goal} met` : `≥ ${scenario.goal} NOT met`
+    const p99Verdict = scenario.target.connections === CONVERSATION_CONNECTIONS ? `; p99 < 50 ms ${target.p99 < 50 ? 'met' : 'NOT met'}` : ''
+    const verdict = ratioVerdict + p99Verdict
     lines.push(
       `| ${scenario.name} | ${target.requests.toFixed(0)} | ${target.p50} | ${target.p99} | ${scenario.baselineName} | ${baseline.requests.toFixed(0)} | ${baseline.p50} | ${baseline.p99} | ${ratio.toFixed(2)} | ${verdict} |`,
     )
