@@ -1,6 +1,7 @@
 // School B's callers aimed at school A's data, through every route of the API (the matrix in
 // helpers/cross-tenant.ts), plus the properties the matrix alone does not show: a 404 for A's record
 // cannot be told from a 404 for a record that does not exist, and B's writes leave A's rows as they were.
+// (Students of one school kept apart from each other: student-privacy.test.ts.)
 import { randomUUID } from 'node:crypto'
 import { SignJWT, exportJWK, generateKeyPair } from 'jose'
 import type { LightMyRequestResponse } from 'fastify'
@@ -79,9 +80,11 @@ describe('cross-tenant isolation', () => {
         { method: 'HEAD', url: '/v1/widgets', public: false, key: 'HEAD /v1/widgets' },
         { method: 'GET', url: '/v1/public-thing', public: true, key: 'GET /v1/public-thing' },
       ]
-      expect(matrixCoverage(added)).toEqual({ missing: ['GET /v1/widgets/:widgetId', 'HEAD /v1/widgets'], stale: [] })
+      // Compared with the matrix's own gaps (the test above fails on those), so this one checks the check.
+      const gaps = matrixCoverage(routes).missing
+      expect(matrixCoverage(added)).toEqual({ missing: [...gaps, 'GET /v1/widgets/:widgetId', 'HEAD /v1/widgets'], stale: [] })
       const gone: CrossTenantCase = { route: 'GET /v1/gone', as: 'school_admin', name: 'removed', request: () => ({ url: '/v1/gone' }), expect: notFound() }
-      expect(matrixCoverage(routes, [...CROSS_TENANT_MATRIX, gone])).toEqual({ missing: [], stale: ['GET /v1/gone'] })
+      expect(matrixCoverage(routes, [...CROSS_TENANT_MATRIX, gone])).toEqual({ missing: gaps, stale: ['GET /v1/gone'] })
       expect(() => assertMatrixCovers(routes, [...CROSS_TENANT_MATRIX, gone])).toThrow('CROSS_TENANT_MATRIX names GET /v1/gone')
     })
 
@@ -103,6 +106,19 @@ describe('cross-tenant isolation', () => {
       // The same answer judged as if B's provider were A's: its identifiers count as leaked.
       const accepting: CrossTenantCase = { ...ownProvider, expect: { describe: 'anything', check: () => {} } }
       await expect(runCrossTenantMatrix(t, { a: f.b, b: f.b }, [accepting])).rejects.toThrow(/the answer carries A's/)
+      // The same for a student's records: a network names the contacts, the referral and its note.
+      const network: CrossTenantCase = {
+        route: 'GET /v1/members/:memberId/network',
+        as: 'advisor',
+        name: "B's student's network judged as A's",
+        request: (fixture) => ({ url: `/v1/members/${fixture.b.conversations.studentId}/network` }),
+        expect: { describe: 'anything', check: () => {} },
+      }
+      const { contact, referredContact, referral } = f.b.conversations
+      const carried = await runCrossTenantMatrix(t, { a: f.b, b: f.b }, [network]).catch((error: Error) => error.message)
+      for (const secret of [contact.id, contact.fullName, contact.organization, referredContact.id, referredContact.fullName, referral.id]) {
+        expect(carried).toContain(secret)
+      }
     })
   })
 
@@ -164,6 +180,57 @@ describe('cross-tenant isolation', () => {
       }
     })
 
+    it('for contacts, outreach, referrals and networks, whoever of B may read or write them', async () => {
+      const { contact, referredContact, outreach, referral, studentId } = f.a.conversations
+      const own = f.b.conversations
+      const student = f.b.school.members.student!.token
+      for (const caller of ['student', 'advisor', 'school_admin'] as const) {
+        const token = f.b.school.members[caller]!.token
+        for (const id of [contact.id, referredContact.id]) {
+          await compare({ method: 'GET', token, foreign: `/v1/contacts/${id}`, missing: `/v1/contacts/${randomUUID()}` })
+          await compare({ method: 'GET', token, foreign: `/v1/contacts/${id}/outreach`, missing: `/v1/contacts/${randomUUID()}/outreach` })
+        }
+        await compare({ method: 'GET', token, foreign: `/v1/referrals/${referral.id}`, missing: `/v1/referrals/${randomUUID()}` })
+        await compare({ method: 'GET', token, foreign: `/v1/members/${studentId}/network`, missing: `/v1/members/${randomUUID()}/network` })
+      }
+      for (const id of [contact.id, referredContact.id]) {
+        await compare({ method: 'PATCH', token: student, payload: { notes: 'x' }, foreign: `/v1/contacts/${id}`, missing: `/v1/contacts/${randomUUID()}` })
+        await compare({ method: 'DELETE', token: student, foreign: `/v1/contacts/${id}`, missing: `/v1/contacts/${randomUUID()}` })
+        await compare({ method: 'POST', token: student, payload: { channel: 'email', mutualContact: 'x' }, foreign: `/v1/contacts/${id}/outreach`, missing: `/v1/contacts/${randomUUID()}/outreach` })
+      }
+      const outcome = { outcome: 'declined' }
+      await compare({ method: 'PATCH', token: student, payload: outcome, foreign: `/v1/contacts/${contact.id}/outreach/${outreach.id}`, missing: `/v1/contacts/${randomUUID()}/outreach/${randomUUID()}` })
+      await compare({ method: 'PATCH', token: student, payload: outcome, foreign: `/v1/contacts/${own.contact.id}/outreach/${outreach.id}`, missing: `/v1/contacts/${own.contact.id}/outreach/${randomUUID()}` })
+      await compare({ method: 'PATCH', token: student, payload: { status: 'met' }, foreign: `/v1/referrals/${referral.id}`, missing: `/v1/referrals/${randomUUID()}` })
+      // A's student as the student asked for (the problem's instance is the path, without the query).
+      for (const list of ['/v1/contacts', '/v1/referrals', '/v1/outreach/stats']) {
+        const foreign = await t.request({ method: 'GET', url: `${list}?studentId=${studentId}`, token: student })
+        const missing = await t.request({ method: 'GET', url: `${list}?studentId=${randomUUID()}`, token: student })
+        expectSameAnswer(foreign, missing, list, list)
+        expect(foreign.json()).toMatchObject({ status: 404, type: 'urn:vantage:problem:not-found' })
+      }
+    })
+
+    it('for referrals and contacts that name A\'s records in the body', async () => {
+      const student = f.b.school.members.student!.token
+      const a = f.a.conversations
+      const b = f.b.conversations
+      /** The answers to the same write naming A's record and naming no one's: the same, byte for byte. */
+      async function sameWrite(url: string, method: 'POST' | 'PATCH', foreign: object, missing: object) {
+        const answers = [await t.request({ method, url, token: student, payload: foreign }), await t.request({ method, url, token: student, payload: missing })]
+        for (const answer of answers) expect(answer.statusCode, answer.body).toBe(404)
+        expect(answers[0]!.body).toBe(answers[1]!.body)
+        expect(answers[0]!.headers['content-length']).toBe(answers[1]!.headers['content-length'])
+      }
+      const referral = (referrer: object, referred: object) => ({ referrer, referred })
+      await sameWrite('/v1/referrals', 'POST', referral({ contactId: a.contact.id }, { contact: { fullName: 'N' } }), referral({ contactId: randomUUID() }, { contact: { fullName: 'N' } }))
+      await sameWrite('/v1/referrals', 'POST', referral({ name: 'N' }, { contactId: a.referredContact.id }), referral({ name: 'N' }, { contactId: randomUUID() }))
+      await sameWrite('/v1/referrals', 'POST', referral({ contactId: b.contact.id }, { contactId: a.contact.id }), referral({ contactId: b.contact.id }, { contactId: randomUUID() }))
+      const alumnus = f.a.school.members.alumni!.id
+      await sameWrite('/v1/contacts', 'POST', { fullName: 'N', source: 'alumni_network', alumniMemberId: alumnus }, { fullName: 'N', source: 'alumni_network', alumniMemberId: randomUUID() })
+      await sameWrite(`/v1/contacts/${b.contact.id}`, 'PATCH', { alumniMemberId: alumnus }, { alumniMemberId: randomUUID() })
+    })
+
     it('and the platform-only routes refuse B alike for A\'s school and for none', async () => {
       const admin = f.b.school.members.school_admin!.token
       await compare({ method: 'GET', token: admin, status: 403, foreign: `/v1/schools/${f.a.school.id}`, missing: `/v1/schools/${randomUUID()}` })
@@ -214,11 +281,12 @@ describe('cross-tenant isolation', () => {
       const aMember = mine.json() as { id: string }
       const before = await row('members', f.a.school.id, aMember.id)
 
-      const body = { roles: ['school_admin'], givenName: 'Mallory', email: 'mallory@b.example' }
+      // Advisors: B's portal client (which may not grant or change a school admin) replaces the member too.
+      const body = { roles: ['advisor'], givenName: 'Mallory', email: 'mallory@b.example' }
       const created = await t.request({ method: 'PUT', url: `/v1/members/${externalId}`, token: admin(), payload: body })
       expect(created.statusCode).toBe(201)
       const bMember = created.json() as { id: string; externalId: string; givenName: string }
-      expect(bMember).toMatchObject({ externalId, givenName: 'Mallory', roles: ['school_admin'] })
+      expect(bMember).toMatchObject({ externalId, givenName: 'Mallory', roles: ['advisor'] })
       expect(bMember.id).not.toBe(aMember.id)
       const replaced = await t.request({ method: 'PUT', url: `/v1/members/${externalId}`, token: f.b.integrationClient.token, payload: { ...body, givenName: 'Eve' } })
       expect(replaced.statusCode).toBe(200)
@@ -236,6 +304,54 @@ describe('cross-tenant isolation', () => {
         { school_id: f.a.school.id, id: aMember.id, given_name: 'Ada' },
         { school_id: f.b.school.id, id: bMember.id, given_name: 'Trent' },
       ])
+    })
+
+    it('PATCH and DELETE of A\'s contacts, outreach and referral; A\'s student still sees them all', async () => {
+      const a = f.a.conversations
+      const tables = { contacts: [a.contact.id, a.referredContact.id], outreach: [a.outreach.id], referrals: [a.referral.id] }
+      const before = await Promise.all(Object.entries(tables).flatMap(([table, ids]) => ids.map((id) => row(table, f.a.school.id, id))))
+      expect(before.every(Boolean)).toBe(true)
+      const student = f.b.school.members.student!.token
+      for (const id of [a.contact.id, a.referredContact.id]) {
+        const answers = [
+          await t.request({ method: 'PATCH', url: `/v1/contacts/${id}`, token: student, payload: { fullName: 'B was here', email: 'b@b.example' } }),
+          await t.request({ method: 'POST', url: `/v1/contacts/${id}/outreach`, token: student, payload: { channel: 'email', mutualContact: 'B' } }),
+          await t.request({ method: 'PATCH', url: `/v1/contacts/${id}/outreach/${a.outreach.id}`, token: student, payload: { outcome: 'declined' } }),
+          await t.request({ method: 'DELETE', url: `/v1/contacts/${id}`, token: student }),
+        ]
+        expect(answers.map((answer) => answer.statusCode)).toEqual([404, 404, 404, 404])
+      }
+      expect((await t.request({ method: 'PATCH', url: `/v1/referrals/${a.referral.id}`, token: student, payload: { status: 'declined', note: 'B' } })).statusCode).toBe(404)
+      // B's staff may not write at all.
+      for (const caller of ['advisor', 'school_admin'] as const) {
+        const token = f.b.school.members[caller]!.token
+        expect((await t.request({ method: 'DELETE', url: `/v1/contacts/${a.contact.id}`, token })).statusCode).toBe(403)
+        expect((await t.request({ method: 'PATCH', url: `/v1/referrals/${a.referral.id}`, token, payload: { status: 'met' } })).statusCode).toBe(403)
+      }
+      const after = await Promise.all(Object.entries(tables).flatMap(([table, ids]) => ids.map((id) => row(table, f.a.school.id, id))))
+      expect(after).toEqual(before)
+      const mine = f.a.school.members.student!.token
+      const contacts = await t.request({ method: 'GET', url: '/v1/contacts?limit=100', token: mine })
+      expect((contacts.json() as { items: Array<{ id: string }> }).items.map((item) => item.id).sort()).toEqual([a.contact.id, a.referredContact.id].sort())
+      const log = await t.request({ method: 'GET', url: `/v1/contacts/${a.contact.id}/outreach`, token: mine })
+      expect(log.json()).toMatchObject({ items: [{ id: a.outreach.id, outcome: 'agreed' }] })
+    })
+
+    it('a contact with the email A\'s student uses is B\'s own: created, not a conflict that names A\'s contact', async () => {
+      const { email, id } = f.a.conversations.contact
+      const created = await t.request({ method: 'POST', url: '/v1/contacts', token: f.b.school.members.student!.token, payload: { fullName: 'Same person', email, source: 'cold' } })
+      expect(created.statusCode, created.body).toBe(201)
+      const body = created.json() as { id: string; studentId: string }
+      expect(body.id).not.toBe(id)
+      expect(body.studentId).toBe(f.b.conversations.studentId)
+      expect(created.body).not.toContain(id)
+      expect(await row('contacts', f.b.school.id, body.id)).toMatchObject({ email, student_id: f.b.conversations.studentId })
+      // A second one is a conflict with B's own contact, not A's.
+      const again = await t.request({ method: 'POST', url: '/v1/contacts', token: f.b.school.members.student!.token, payload: { fullName: 'Again', email: email.toUpperCase(), source: 'cold' } })
+      expect(again.statusCode).toBe(409)
+      expect(again.json()).toMatchObject({ type: 'urn:vantage:problem:conflict', existingId: body.id })
+      // Clean up: B's lists elsewhere in this file expect B's fixture alone.
+      expect((await t.request({ method: 'DELETE', url: `/v1/contacts/${body.id}`, token: f.b.school.members.student!.token })).statusCode).toBe(204)
     })
 
     it('PATCH of A\'s school', async () => {
@@ -339,11 +455,23 @@ describe('cross-tenant isolation', () => {
       expect(copy.statusCode).toBe(409)
       expect(copy.json()).toMatchObject({ type: 'urn:vantage:problem:conflict', status: 409 })
       expect(copy.body).not.toContain(a.id)
-      // Nor can B move a provider of its own onto the pair.
-      const own = await t.request({ method: 'POST', url: `/v1/schools/${b.id}/identity-providers`, token: bAdmin, payload: { ...provider, audience: 'b-portal' } })
-      expect(own.statusCode).toBe(201)
-      const moved = await t.request({ method: 'PATCH', url: `/v1/schools/${b.id}/identity-providers/${(own.json() as { id: string }).id}`, token: bAdmin, payload: { audience } })
-      expect(moved.statusCode).toBe(409)
+      // Nor A's issuer with an audience of B's own (an issuer is trusted by one school unless a platform
+      // operator shares it), nor can B move a provider of its own onto the issuer or the pair.
+      const sameIssuer = await t.request({ method: 'POST', url: `/v1/schools/${b.id}/identity-providers`, token: bAdmin, payload: { ...provider, audience: 'b-portal' } })
+      expect(sameIssuer.statusCode).toBe(409)
+      expect(sameIssuer.body).not.toContain(a.id)
+      const own = await t.request({
+        method: 'POST',
+        url: `/v1/schools/${b.id}/identity-providers`,
+        token: bAdmin,
+        payload: { ...provider, issuer: 'https://sso.b-own.example', audience: 'b-portal' },
+      })
+      expect(own.statusCode, own.body).toBe(201)
+      for (const move of [{ issuer }, { issuer, audience }]) {
+        const moved = await t.request({ method: 'PATCH', url: `/v1/schools/${b.id}/identity-providers/${(own.json() as { id: string }).id}`, token: bAdmin, payload: move })
+        expect(moved.statusCode).toBe(409)
+        expect(moved.body).not.toContain(a.id)
+      }
       const { rows } = await owner.query('SELECT school_id::text FROM identity_providers WHERE issuer = $1 AND audience = $2', [issuer, audience])
       expect(rows).toEqual([{ school_id: a.id }])
 

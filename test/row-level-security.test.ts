@@ -10,8 +10,22 @@ import { build, type TestApp } from './helpers/app.js'
 type Queryable = pg.Client
 
 /**
+ * The fixture rows laid out so far, by school and table. A row that needs another (a contact needs
+ * its student, outreach its contact) takes the one of its own school from here, so that every row a
+ * builder writes is valid but for the school it names: a refusal is then row-level security's alone.
+ */
+const FIXTURE_ROWS = new Map<string, Record<string, string>>()
+
+function fixtureRow(schoolId: string, table: string): string {
+  const id = FIXTURE_ROWS.get(schoolId)?.[table]
+  if (!id) throw new Error(`no ${table} row of school ${schoolId} yet: tenant tables are laid out in foreign-key order`)
+  return id
+}
+
+/**
  * How to insert one row of each tenant table for a school. The meta-test requires an entry for every
- * table with a school_id column, so a new tenant table gets its isolation checked here too.
+ * table with a school_id column, so a new tenant table gets its isolation checked here too. A builder
+ * may use the school's fixture row of a table its foreign keys reference (`fixtureRow`).
  */
 const INSERT_ROW: Record<string, (client: Queryable, schoolId: string, tag: string) => Promise<string>> = {
   members: async (client, schoolId, tag) =>
@@ -38,6 +52,56 @@ const INSERT_ROW: Record<string, (client: Queryable, schoolId: string, tag: stri
         [schoolId, `rls.${tag}`],
       )
     ).rows[0]!.id,
+  // A student's contact (the school's members row is a student), with an email: the unique index on
+  // (school_id, student_id, email) is exercised too.
+  contacts: async (client, schoolId, tag) =>
+    (
+      await client.query<{ id: string }>(
+        `INSERT INTO contacts (school_id, id, student_id, full_name, organization, email, source, background_tags, updated_at)
+         VALUES ($1, uuid_generate_v7(), $2, $3, 'RLS Labs', $4, 'personal', ARRAY['rls'], now()) RETURNING id::text`,
+        [schoolId, fixtureRow(schoolId, 'members'), `Contact ${tag}`, `${tag}@contacts.rls.example`],
+      )
+    ).rows[0]!.id,
+  outreach: async (client, schoolId, tag) =>
+    (
+      await client.query<{ id: string }>(
+        `INSERT INTO outreach (school_id, id, contact_id, student_id, channel, sent_at, message, outcome, outcome_at, updated_at)
+         VALUES ($1, uuid_generate_v7(), $2, $3, 'email', now(), $4, 'replied', now(), now()) RETURNING id::text`,
+        [schoolId, fixtureRow(schoolId, 'contacts'), fixtureRow(schoolId, 'members'), `Hello from ${tag}`],
+      )
+    ).rows[0]!.id,
+  // Referred: the school's contact; referrer: someone by name (the contact cannot refer itself).
+  referrals: async (client, schoolId, tag) =>
+    (
+      await client.query<{ id: string }>(
+        `INSERT INTO referrals (school_id, id, student_id, referrer_name, referred_contact_id, status, note, updated_at)
+         VALUES ($1, uuid_generate_v7(), $2, $3, $4, 'suggested', $5, now()) RETURNING id::text`,
+        [schoolId, fixtureRow(schoolId, 'members'), `Referrer ${tag}`, fixtureRow(schoolId, 'contacts'), `note ${tag}`],
+      )
+    ).rows[0]!.id,
+  // Tables of features added alongside (meetings, the question bank, calendar feeds).
+  meetings: async (client, schoolId, tag) =>
+    (
+      await client.query<{ id: string }>(
+        `INSERT INTO meetings (school_id, id, student_id, contact_id, kind, purpose, mode, proposed_slots, updated_at)
+         VALUES ($1, uuid_generate_v7(), $2, $3, 'informational_interview', $4, 'video', '[]'::jsonb, now()) RETURNING id::text`,
+        [schoolId, fixtureRow(schoolId, 'members'), fixtureRow(schoolId, 'contacts'), `Purpose ${tag}`],
+      )
+    ).rows[0]!.id,
+  questions: async (client, schoolId, tag) =>
+    (
+      await client.query<{ id: string }>(
+        `INSERT INTO questions (school_id, id, category, text, updated_at) VALUES ($1, uuid_generate_v7(), 'path', $2, now()) RETURNING id::text`,
+        [schoolId, `How did you start, ${tag}?`],
+      )
+    ).rows[0]!.id,
+  calendar_feeds: async (client, schoolId) =>
+    (
+      await client.query<{ id: string }>(
+        `INSERT INTO calendar_feeds (school_id, id, member_id, secret_hash) VALUES ($1, uuid_generate_v7(), $2, 'not-a-real-hash') RETURNING id::text`,
+        [schoolId, fixtureRow(schoolId, 'members')],
+      )
+    ).rows[0]!.id,
 }
 
 /** Tables in schema public with a school_id column, read from the catalog. */
@@ -49,6 +113,30 @@ async function tenantTables(client: Queryable): Promise<string[]> {
      WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')
      ORDER BY c.relname`)
   return rows.map((row) => row.relname)
+}
+
+/**
+ * The tenant tables, each after every tenant table its foreign keys reference (read from the
+ * catalog): the order to lay rows out in; reversed, the order to delete them in.
+ */
+async function tenantTablesByDependency(client: Queryable): Promise<string[]> {
+  const tables = await tenantTables(client)
+  const { rows } = await client.query<{ child: string; parent: string }>(`
+    SELECT child.relname AS child, parent.relname AS parent FROM pg_constraint c
+      JOIN pg_class child ON child.oid = c.conrelid
+      JOIN pg_class parent ON parent.oid = c.confrelid
+     WHERE c.contype = 'f' AND c.connamespace = 'public'::regnamespace AND c.conrelid <> c.confrelid`)
+  const parents = new Map(tables.map((table) => [table, new Set<string>()]))
+  for (const { child, parent } of rows) if (parents.has(child) && parents.has(parent)) parents.get(child)!.add(parent)
+  const ordered: string[] = []
+  const visit = (table: string, path: string[]) => {
+    if (ordered.includes(table)) return
+    if (path.includes(table)) throw new Error(`the foreign keys of tenant tables form a cycle: ${[...path, table].join(' -> ')}`)
+    for (const parent of [...parents.get(table)!].sort()) visit(parent, [...path, table])
+    ordered.push(table)
+  }
+  for (const table of tables) visit(table, [])
+  return ordered
 }
 
 const READS_SCHOOL = /current_setting\('app\.school_id'/
@@ -166,7 +254,8 @@ describe('row-level security, as the service role', () => {
           [slug],
         )
       ).rows[0]!.id
-      for (const table of await tenantTables(owner)) {
+      FIXTURE_ROWS.set(school.id, school.rows)
+      for (const table of await tenantTablesByDependency(owner)) {
         const insert = INSERT_ROW[table]
         if (insert) school.rows[table] = await insert(owner, school.id, `${slug}-${table}`)
       }
@@ -180,8 +269,13 @@ describe('row-level security, as the service role', () => {
 
   it('has fixture rows for every tenant table, for both schools', async () => {
     const tables = await tenantTables(owner)
-    expect(tables).toEqual(expect.arrayContaining(['identity_providers', 'integration_clients', 'members']))
+    expect(tables).toEqual(expect.arrayContaining(['identity_providers', 'integration_clients', 'members', 'contacts', 'outreach', 'referrals']))
     expect(tables.filter((table) => !INSERT_ROW[table])).toEqual([])
+    // Laid out parents first: a contact after its student, outreach and referrals after their contact.
+    const order = await tenantTablesByDependency(owner)
+    expect(order.indexOf('members')).toBeLessThan(order.indexOf('contacts'))
+    expect(order.indexOf('contacts')).toBeLessThan(order.indexOf('outreach'))
+    expect(order.indexOf('contacts')).toBeLessThan(order.indexOf('referrals'))
     for (const table of tables) {
       expect(await ownerCount(table, schoolA.id), `A's ${table}`).toBe(1)
       expect(await ownerCount(table, schoolB.id), `B's ${table}`).toBe(1)
@@ -227,18 +321,26 @@ describe('row-level security, as the service role', () => {
 
     it('UPDATE and DELETE of A\'s rows affect 0 rows; A\'s rows stay as they were', async () => {
       const service = await asService(schoolB.id)
-      for (const table of await tenantTables(owner)) {
-        const before = (await owner.query(`SELECT to_jsonb(t) AS row FROM "${table}" t WHERE school_id = $1`, [schoolA.id])).rows
+      const tables = await tenantTablesByDependency(owner)
+      const before = new Map<string, unknown[]>()
+      for (const table of tables) {
+        before.set(table, (await owner.query(`SELECT to_jsonb(t) AS row FROM "${table}" t WHERE school_id = $1`, [schoolA.id])).rows)
         expect((await service.query(`UPDATE "${table}" SET school_id = school_id WHERE id = $1`, [schoolA.rows[table]])).rowCount).toBe(0)
         expect((await service.query(`UPDATE "${table}" SET school_id = school_id WHERE school_id = $1`, [schoolA.id])).rowCount).toBe(0)
         expect((await service.query(`DELETE FROM "${table}" WHERE id = $1`, [schoolA.rows[table]])).rowCount).toBe(0)
         expect((await service.query(`DELETE FROM "${table}" WHERE school_id = $1`, [schoolA.id])).rowCount).toBe(0)
-        // Unfiltered, the statements reach B's row alone (undone).
-        await service.query('BEGIN')
-        expect((await service.query(`UPDATE "${table}" SET school_id = school_id`)).rowCount).toBe(1)
-        expect((await service.query(`DELETE FROM "${table}"`)).rowCount).toBe(1)
-        await service.query('ROLLBACK')
-        expect((await owner.query(`SELECT to_jsonb(t) AS row FROM "${table}" t WHERE school_id = $1`, [schoolA.id])).rows).toEqual(before)
+      }
+      // Unfiltered, the statements reach B's row alone (undone). Children first: a contact's referral
+      // keeps it (ON DELETE RESTRICT), so every table is emptied in one transaction, in reverse order.
+      await service.query('BEGIN')
+      for (const table of [...tables].reverse()) {
+        expect((await service.query(`UPDATE "${table}" SET school_id = school_id`)).rowCount, `UPDATE ${table}`).toBe(1)
+        expect((await service.query(`DELETE FROM "${table}"`)).rowCount, `DELETE FROM ${table}`).toBe(1)
+      }
+      await service.query('ROLLBACK')
+      for (const table of tables) {
+        expect((await owner.query(`SELECT to_jsonb(t) AS row FROM "${table}" t WHERE school_id = $1`, [schoolA.id])).rows).toEqual(before.get(table))
+        expect(await ownerCount(table, schoolB.id)).toBe(1)
       }
     })
 
@@ -252,9 +354,13 @@ describe('row-level security, as the service role', () => {
       }
       // The refusal is row-level security's own (not a constraint that happens to fail).
       await expect(INSERT_ROW.members!(service, schoolA.id, 'message')).rejects.toThrow('new row violates row-level security policy for table "members"')
-      // B's own rows can still be written.
+      await expect(INSERT_ROW.contacts!(service, schoolA.id, 'message')).rejects.toThrow('new row violates row-level security policy for table "contacts"')
+      // B's own rows can still be written, every table's: the rows refused above were valid but for
+      // their school.
       await service.query('BEGIN')
-      await INSERT_ROW.members!(service, schoolB.id, 'b-own')
+      for (const table of await tenantTablesByDependency(owner)) {
+        expect(await sqlState(INSERT_ROW[table]!(service, schoolB.id, `b-own-${table}`)), `INSERT of B's own ${table}`).toBeUndefined()
+      }
       await service.query('ROLLBACK')
     })
   })

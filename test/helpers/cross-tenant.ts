@@ -12,24 +12,41 @@
 // `fastify.initialization` diagnostics channel: an `onRoute` hook is attached to the instance as
 // soon as it exists, before any plugin registers a route, so every route is seen (including those
 // of third-party plugins such as @fastify/cors, mercurius and @fastify/swagger-ui).
+import { randomUUID } from 'node:crypto'
 import dc from 'node:diagnostics_channel'
 import { isDeepStrictEqual } from 'node:util'
 import type { FastifyInstance, HTTPMethods, LightMyRequestResponse, RouteOptions } from 'fastify'
 import pg from 'pg'
 import { buildApp } from '../../src/app.js'
+import { CONTACT_SOURCES } from '../../src/modules/contacts/schemas.js'
+import { OUTREACH_CHANNELS } from '../../src/modules/outreach/schemas.js'
 import type { TestApp, TestSchool } from './app.js'
 
 // ---------------------------------------------------------------------------------------------
-// Fixture: two schools, each with a member per role, an identity provider and an integration client
+// Fixture: two schools, each with a member per role, an identity provider, an integration client,
+// and its student's conversations (a contact, outreach to it, a referral that added a second contact)
 // ---------------------------------------------------------------------------------------------
 
 export type MemberRoleName = 'student' | 'alumni' | 'advisor' | 'school_admin'
 export type Caller = MemberRoleName | 'client'
 
+/** A student's records, created through the API as the school's student. */
+export interface Conversations {
+  /** The student who owns them (the school's `student` member). */
+  studentId: string
+  contact: { id: string; fullName: string; email: string; organization: string; notes: string }
+  /** An attempt to reach `contact`. */
+  outreach: { id: string; message: string }
+  /** "`contact` suggested I talk to `referredContact`", which created `referredContact`. */
+  referral: { id: string; note: string }
+  referredContact: { id: string; fullName: string; email: string }
+}
+
 export interface TenantFixture {
   school: TestSchool & { name: string }
   identityProvider: { id: string; issuer: string; audience: string }
   integrationClient: { id: string; clientId: string; clientSecret: string; token: string }
+  conversations: Conversations
 }
 
 export interface CrossTenantFixture {
@@ -44,7 +61,60 @@ async function expectCreated(response: LightMyRequestResponse, what: string): Pr
   return response.json() as Record<string, unknown>
 }
 
-async function tenantFixture(t: TestApp, slug: string): Promise<TenantFixture> {
+/**
+ * How a school's outreach turned out. A's and B's differ in every respect the stats group by, so an
+ * answer to B that counted any of A's outreach would show it.
+ */
+interface ConversationShape {
+  source: 'cold' | 'personal'
+  channel: 'linkedin' | 'email'
+  outcome: 'agreed' | 'replied'
+}
+
+async function conversationsFixture(t: TestApp, school: TestSchool, slug: string, shape: ConversationShape): Promise<Conversations> {
+  const student = school.members.student!
+  const contactBody = {
+    fullName: `Grace Hopper of ${slug}`,
+    email: `grace.hopper@${slug}-robotics.example`,
+    organization: `${slug} Robotics Lab`,
+    title: 'Director of engineering',
+    industry: 'robotics',
+    source: shape.source,
+    backgroundTags: ['first-gen'],
+    notes: `Met ${slug}'s Grace at the career fair`,
+  }
+  const contact = await expectCreated(await t.request({ method: 'POST', url: '/v1/contacts', token: student.token, payload: contactBody }), `${slug}'s contact`)
+  const message = `Hello from ${slug}'s student`
+  const outreach = await expectCreated(
+    await t.request({
+      method: 'POST',
+      url: `/v1/contacts/${contact.id}/outreach`,
+      token: student.token,
+      payload: { channel: shape.channel, sentAt: new Date(Date.now() - 3_600_000).toISOString(), message, outcome: shape.outcome },
+    }),
+    `${slug}'s outreach`,
+  )
+  const referred = { fullName: `Alan Turing of ${slug}`, email: `alan.turing@${slug}-compute.example`, organization: `${slug} Compute` }
+  const note = `Grace of ${slug} says Alan is hiring`
+  const referral = await expectCreated(
+    await t.request({
+      method: 'POST',
+      url: '/v1/referrals',
+      token: student.token,
+      payload: { referrer: { contactId: contact.id }, referred: { contact: referred }, note },
+    }),
+    `${slug}'s referral`,
+  )
+  return {
+    studentId: student.id,
+    contact: { id: contact.id as string, fullName: contactBody.fullName, email: contactBody.email, organization: contactBody.organization, notes: contactBody.notes },
+    outreach: { id: outreach.id as string, message },
+    referral: { id: referral.id as string, note },
+    referredContact: { id: referral.referredContactId as string, fullName: referred.fullName, email: referred.email },
+  }
+}
+
+async function tenantFixture(t: TestApp, slug: string, shape: ConversationShape): Promise<TenantFixture> {
   const school = await t.school(slug)
   const admin = school.members.school_admin!.token
   const provider = await expectCreated(
@@ -81,12 +151,16 @@ async function tenantFixture(t: TestApp, slug: string): Promise<TenantFixture> {
       clientSecret: created.clientSecret as string,
       token: await t.clientToken(school.id, client.clientId, ['members:read', 'members:write', 'reports:read']),
     },
+    conversations: await conversationsFixture(t, school, slug, shape),
   }
 }
 
 /** Creates schools A and B through the API (as each school's admin) with one of every resource. */
 export async function createCrossTenantFixture(t: TestApp, slugs: { a: string; b: string } = { a: 'xt-a', b: 'xt-b' }): Promise<CrossTenantFixture> {
-  return { a: await tenantFixture(t, slugs.a), b: await tenantFixture(t, slugs.b) }
+  return {
+    a: await tenantFixture(t, slugs.a, { source: 'cold', channel: 'linkedin', outcome: 'agreed' }),
+    b: await tenantFixture(t, slugs.b, { source: 'personal', channel: 'email', outcome: 'replied' }),
+  }
 }
 
 export function tokenOf(tenant: TenantFixture, caller: Caller): string {
@@ -109,6 +183,24 @@ export function secretsOf(tenant: TenantFixture): string[] {
     tenant.integrationClient.id,
     tenant.integrationClient.clientId,
     tenant.integrationClient.clientSecret,
+    ...conversationSecrets(tenant.conversations),
+  ]
+}
+
+function conversationSecrets({ contact, outreach, referral, referredContact }: Conversations): string[] {
+  return [
+    contact.id,
+    contact.fullName,
+    contact.email,
+    contact.organization,
+    contact.notes,
+    outreach.id,
+    outreach.message,
+    referral.id,
+    referral.note,
+    referredContact.id,
+    referredContact.fullName,
+    referredContact.email,
   ]
 }
 
@@ -179,20 +271,25 @@ export const notFound = (): Expectation => problem('not-found', 404, 'No such re
 /** The route is closed to B's caller whatever it names (the same for A's ids as for any other). */
 export const forbidden = (): Expectation => problem('forbidden', 403, 'The caller may not do this')
 
-type Table = 'members' | 'identity_providers' | 'integration_clients'
+type Table = 'members' | 'identity_providers' | 'integration_clients' | 'contacts' | 'referrals'
 
 /** B's write clashes with something of another school it may not learn more about. */
 export const conflict = (): Expectation => problem('conflict', 409, 'The request conflicts with the current state')
 
-/** A list: B's caller gets exactly B's rows of `table`, all of them, and none of A's. */
-export function onlyOwnRows(table: Table): Expectation {
+/**
+ * A list: B's caller gets exactly B's rows of `table`, all of them, and none of A's. With `ofStudent`,
+ * only the rows of B's student (a student lists their own records).
+ */
+export function onlyOwnRows(table: Table, options: { ofStudent?: boolean } = {}): Expectation {
   return {
-    describe: `200 with exactly B's ${table}`,
+    describe: `200 with exactly B's ${table}${options.ofStudent ? " of B's student" : ''}`,
     async check(response, { f, owner }) {
       equal(response.statusCode, 200, 'status')
       equal(response.headers['content-type'], JSON_TYPE, 'content-type')
       const body = response.json() as { items: Array<{ id: string; schoolId?: string }>; nextCursor: string | null }
-      const { rows } = await owner.query<{ id: string }>(`SELECT id::text FROM ${table} WHERE school_id = $1 ORDER BY id`, [f.b.school.id])
+      const { rows } = options.ofStudent
+        ? await owner.query<{ id: string }>(`SELECT id::text FROM ${table} WHERE school_id = $1 AND student_id = $2 ORDER BY id`, [f.b.school.id, f.b.conversations.studentId])
+        : await owner.query<{ id: string }>(`SELECT id::text FROM ${table} WHERE school_id = $1 ORDER BY id`, [f.b.school.id])
       if (rows.length === 0) fail(`the fixture gives B no ${table}; the list would prove nothing`)
       equal(body.items.map((item) => item.id).sort(), rows.map((row) => row.id).sort(), `ids listed (B's ${table})`)
       equal(body.nextCursor, null, 'nextCursor')
@@ -200,6 +297,93 @@ export function onlyOwnRows(table: Table): Expectation {
   }
 }
 
+/** B's caller writes nothing aimed at A, nor anything of B's own: the whole of B is as it was. */
+export function notFoundWritingNothing(): Expectation<Record<string, unknown[]>> {
+  const base = notFound()
+  return {
+    describe: `${base.describe}, none of B's rows written`,
+    prepare: ({ f, owner }) => snapshotSchool(owner, f.b.school.id),
+    async check(response, ctx, before) {
+      await base.check(response, ctx, undefined)
+      const after = await snapshotSchool(ctx.owner, ctx.f.b.school.id)
+      for (const table of Object.keys(after)) equal(after[table], before[table], `B's ${table} rows`)
+    },
+  }
+}
+
+interface Rate {
+  attempts: number
+  replies: number
+  agreed: number
+  replyRate: number | null
+}
+export interface OutreachStatsBody {
+  overall: Rate
+  bySource: Array<Rate & { source: string }>
+  byChannel: Array<Rate & { channel: string }>
+}
+
+/** Reply rates computed here, from the rows as they are, independently of the service's SQL. */
+export async function expectedOutreachStats(owner: pg.Client, schoolIds: string[], studentId?: string): Promise<OutreachStatsBody> {
+  const { rows } = await owner.query<{ source: string; channel: string; outcome: string }>(
+    `SELECT c.source::text AS source, o.channel::text AS channel, o.outcome::text AS outcome
+       FROM outreach o JOIN contacts c ON c.school_id = o.school_id AND c.id = o.contact_id
+      WHERE o.school_id = ANY($1::uuid[]) AND ($2::uuid IS NULL OR o.student_id = $2::uuid)`,
+    [schoolIds, studentId ?? null],
+  )
+  const rate = (subset: typeof rows): Rate => {
+    const replies = subset.filter((row) => row.outcome !== 'no_reply').length
+    return { attempts: subset.length, replies, agreed: subset.filter((row) => row.outcome === 'agreed').length, replyRate: subset.length ? replies / subset.length : null }
+  }
+  return {
+    overall: rate(rows),
+    bySource: CONTACT_SOURCES.map((source) => ({ source, ...rate(rows.filter((row) => row.source === source)) })),
+    byChannel: OUTREACH_CHANNELS.map((channel) => ({ channel, ...rate(rows.filter((row) => row.channel === channel)) })),
+  }
+}
+
+/** GET /v1/outreach/stats: the numbers of B's outreach alone (of B's student's, for a student). */
+export function ownOutreachStats(options: { ofStudent?: boolean } = {}): Expectation {
+  return {
+    describe: `200 with reply rates counted from B's outreach${options.ofStudent ? " of B's student" : ''} alone`,
+    async check(response, { f, owner }) {
+      equal(response.statusCode, 200, 'status')
+      equal(response.headers['content-type'], JSON_TYPE, 'content-type')
+      const studentId = options.ofStudent ? f.b.conversations.studentId : undefined
+      const expected = await expectedOutreachStats(owner, [f.b.school.id], studentId)
+      if (expected.overall.attempts === 0) fail('the fixture gives B no outreach; the stats would prove nothing')
+      const mixed = await expectedOutreachStats(owner, [f.a.school.id, f.b.school.id])
+      if (isDeepStrictEqual(mixed, await expectedOutreachStats(owner, [f.b.school.id]))) fail("A's outreach would not change B's numbers; the check would prove nothing")
+      equal(response.json(), expected, 'stats')
+    },
+  }
+}
+
+/** GET /v1/members/{B's student}/network: B's student's contacts and referrals, nothing else. */
+export function ownNetwork(): Expectation {
+  return {
+    describe: "200 with B's student's contacts and referrals only",
+    async check(response, { f, owner }) {
+      equal(response.statusCode, 200, 'status')
+      const body = response.json() as { studentId: string; nodes: Array<{ contactId: string }>; edges: Array<{ referralId: string }> }
+      const studentId = f.b.conversations.studentId
+      const contacts = await owner.query<{ id: string }>('SELECT id::text FROM contacts WHERE school_id = $1 AND student_id = $2 ORDER BY id', [f.b.school.id, studentId])
+      const referrals = await owner.query<{ id: string }>('SELECT id::text FROM referrals WHERE school_id = $1 AND student_id = $2 ORDER BY id', [f.b.school.id, studentId])
+      if (referrals.rows.length === 0) fail('the fixture gives B\'s student no referral; the network would prove nothing')
+      equal(body.studentId, studentId, 'studentId')
+      equal(body.nodes.map((node) => node.contactId).sort(), contacts.rows.map((row) => row.id), 'nodes (contact ids)')
+      equal(body.edges.map((edge) => edge.referralId).sort(), referrals.rows.map((row) => row.id), 'edges (referral ids)')
+    },
+  }
+}
+
+/**
+ * `?studentId=<A's student>` on a list or the stats, asked by B's advisor or admin. A's student is no
+ * student of B, and the answer the brief (and the routes' documented 404) calls for is a 404. The
+ * service answers 200 with nothing in it instead, byte for byte what it answers for a student id no
+ * one has: that tells B nothing about A, so it is pinned here as it is. When the service answers 404
+ * for a student it does not have, replace these entries' expectation with notFound().
+ */
 /** /v1/me: B's caller is told it is B's caller. */
 export function ownCaller(caller: Caller): Expectation {
   return {
@@ -292,6 +476,8 @@ const providerPatch = { name: 'renamed by B', enabled: false, jwksUri: 'https://
 const clientBody = { name: 'B in A', scopes: ['members:read', 'members:write'] }
 const clientPatch = { name: 'renamed by B', enabled: false, scopes: ['reports:read'] }
 const memberBody = { roles: ['school_admin'], givenName: 'Mallory', email: 'mallory@b.example' }
+/** A portal client may not grant school_admin (nor change a school admin): it provisions advisors. */
+const clientMemberBody = { ...memberBody, roles: ['advisor'] }
 
 /** Both ways to name A's identity provider: in A's path, and in B's own path. */
 function idpPaths(f: CrossTenantFixture) {
@@ -324,6 +510,205 @@ function bothPaths(
 }
 
 const MEMBER_READERS: Caller[] = ['school_admin', 'advisor', 'student', 'alumni', 'client']
+
+/** A list whose items are exactly the given ids (B's own), in any order. */
+export function listsExactly(ids: (f: CrossTenantFixture) => string[], what: string): Expectation {
+  return {
+    describe: `200 listing exactly ${what}`,
+    check(response, { f }) {
+      equal(response.statusCode, 200, 'status')
+      equal(response.headers['content-type'], JSON_TYPE, 'content-type')
+      const body = response.json() as { items: Array<{ id: string }>; nextCursor?: string | null }
+      equal(body.items.map((item) => item.id).sort(), [...ids(f)].sort(), `ids listed (${what})`)
+      if ('nextCursor' in body) equal(body.nextCursor, null, 'nextCursor')
+    },
+  }
+}
+
+// Contacts, outreach and referrals: students read and write their own; advisors and school admins read
+// the school's and write nothing; alumni and integration clients have no access at all.
+const CONTACTS = '/v1/contacts'
+const CONVERSATION_READERS = ['student', 'advisor', 'school_admin'] as const
+const STAFF = ['advisor', 'school_admin'] as const
+const NO_ACCESS = ['alumni', 'client'] as const
+
+/** The same request and expectation for each of `callers`. */
+function asEach(
+  callers: readonly Caller[],
+  route: string,
+  name: string,
+  request: (f: CrossTenantFixture) => CrossTenantRequest,
+  expect: (as: Caller) => Expectation,
+): CrossTenantCase[] {
+  return callers.map((as) => ({ route, as, name, request, expect: expect(as) }))
+}
+
+/** A's contacts in a path: the one the student added, and the one a referral added. */
+const aContacts = (f: CrossTenantFixture) => [
+  { name: "A's contact", id: f.a.conversations.contact.id },
+  { name: "A's referred contact", id: f.a.conversations.referredContact.id },
+]
+
+/** One entry per A contact for each of `callers`. */
+function perAContact(
+  callers: readonly Caller[],
+  route: string,
+  url: (contactId: string, f: CrossTenantFixture) => string,
+  expect: (as: Caller) => Expectation,
+  payload?: (f: CrossTenantFixture) => unknown,
+): CrossTenantCase[] {
+  return [0, 1].flatMap((index) =>
+    callers.map((as) => ({
+      route,
+      as,
+      name: index === 0 ? "A's contact" : "A's referred contact",
+      request: (f: CrossTenantFixture) => ({ url: url(aContacts(f)[index]!.id, f), ...(payload ? { payload: payload(f) } : {}) }),
+      expect: expect(as),
+    })),
+  )
+}
+
+const contactPatch = () => ({ notes: 'B was here', email: 'mallory@b.example', source: 'cold' })
+const linkedToAsAlumnus = (f: CrossTenantFixture) => ({ fullName: 'Linked by B', source: 'alumni_network', alumniMemberId: f.a.school.members.alumni!.id })
+const outreachBody = () => ({ channel: 'email', message: 'B writes to A', mutualContact: 'Mallory' })
+const aStudent = (f: CrossTenantFixture) => f.a.conversations.studentId
+
+const CONVERSATION_CASES: CrossTenantCase[] = [
+  // --- contacts ------------------------------------------------------------------------------------
+  {
+    route: `POST ${CONTACTS}`,
+    as: 'student',
+    name: "a contact linked to A's alumnus",
+    request: (f) => ({ url: CONTACTS, payload: linkedToAsAlumnus(f) }),
+    expect: notFoundWritingNothing(),
+  },
+  ...asEach([...STAFF, ...NO_ACCESS], `POST ${CONTACTS}`, "a contact linked to A's alumnus", (f) => ({ url: CONTACTS, payload: linkedToAsAlumnus(f) }), forbidden),
+  { route: `GET ${CONTACTS}`, as: 'student', name: 'list contacts', request: () => ({ url: `${CONTACTS}?limit=100` }), expect: onlyOwnRows('contacts', { ofStudent: true }) },
+  ...asEach(STAFF, `GET ${CONTACTS}`, 'list contacts', () => ({ url: `${CONTACTS}?limit=100` }), () => onlyOwnRows('contacts')),
+  ...asEach(
+    CONVERSATION_READERS,
+    `GET ${CONTACTS}`,
+    "search for a name both A and B have, sorted by name",
+    () => ({ url: `${CONTACTS}?q=${encodeURIComponent('grace hopper')}&sort=name&limit=100` }),
+    () => listsExactly((f) => [f.b.conversations.contact.id], "B's Grace Hopper"),
+  ),
+  ...asEach(
+    STAFF,
+    `GET ${CONTACTS}`,
+    "A's student's contacts",
+    (f) => ({ url: `${CONTACTS}?studentId=${aStudent(f)}&limit=100` }),
+    () => notFound(),
+  ),
+  { route: `GET ${CONTACTS}`, as: 'student', name: "A's student's contacts", request: (f) => ({ url: `${CONTACTS}?studentId=${aStudent(f)}` }), expect: notFound() },
+  ...asEach(NO_ACCESS, `GET ${CONTACTS}`, 'list contacts', () => ({ url: `${CONTACTS}?limit=100` }), forbidden),
+  ...perAContact(CONVERSATION_READERS, `GET ${CONTACTS}/:contactId`, (id) => `${CONTACTS}/${id}`, notFound),
+  ...perAContact(NO_ACCESS, `GET ${CONTACTS}/:contactId`, (id) => `${CONTACTS}/${id}`, forbidden),
+  ...perAContact(['student'], `PATCH ${CONTACTS}/:contactId`, (id) => `${CONTACTS}/${id}`, notFoundWritingNothing, contactPatch),
+  {
+    route: `PATCH ${CONTACTS}/:contactId`,
+    as: 'student',
+    name: "link B's own contact to A's alumnus",
+    request: (f) => ({ url: `${CONTACTS}/${f.b.conversations.contact.id}`, payload: { alumniMemberId: f.a.school.members.alumni!.id } }),
+    expect: notFoundWritingNothing(),
+  },
+  ...perAContact([...STAFF, ...NO_ACCESS], `PATCH ${CONTACTS}/:contactId`, (id) => `${CONTACTS}/${id}`, forbidden, contactPatch),
+  ...perAContact(['student'], `DELETE ${CONTACTS}/:contactId`, (id) => `${CONTACTS}/${id}`, notFound),
+  ...perAContact([...STAFF, ...NO_ACCESS], `DELETE ${CONTACTS}/:contactId`, (id) => `${CONTACTS}/${id}`, forbidden),
+
+  // --- outreach ------------------------------------------------------------------------------------
+  ...perAContact(['student'], `POST ${CONTACTS}/:contactId/outreach`, (id) => `${CONTACTS}/${id}/outreach`, notFoundWritingNothing, outreachBody),
+  ...perAContact([...STAFF, ...NO_ACCESS], `POST ${CONTACTS}/:contactId/outreach`, (id) => `${CONTACTS}/${id}/outreach`, forbidden, outreachBody),
+  ...perAContact(CONVERSATION_READERS, `GET ${CONTACTS}/:contactId/outreach`, (id) => `${CONTACTS}/${id}/outreach`, notFound),
+  ...perAContact(NO_ACCESS, `GET ${CONTACTS}/:contactId/outreach`, (id) => `${CONTACTS}/${id}/outreach`, forbidden),
+  ...asEach(
+    CONVERSATION_READERS,
+    `GET ${CONTACTS}/:contactId/outreach`,
+    "B's own contact's outreach",
+    (f) => ({ url: `${CONTACTS}/${f.b.conversations.contact.id}/outreach` }),
+    () => listsExactly((f) => [f.b.conversations.outreach.id], "B's outreach to that contact"),
+  ),
+  {
+    route: `PATCH ${CONTACTS}/:contactId/outreach/:outreachId`,
+    as: 'student',
+    name: "A's outreach on A's contact",
+    request: (f) => ({ url: `${CONTACTS}/${f.a.conversations.contact.id}/outreach/${f.a.conversations.outreach.id}`, payload: { outcome: 'declined' } }),
+    expect: notFoundWritingNothing(),
+  },
+  {
+    route: `PATCH ${CONTACTS}/:contactId/outreach/:outreachId`,
+    as: 'student',
+    name: "A's outreach under B's own contact",
+    request: (f) => ({ url: `${CONTACTS}/${f.b.conversations.contact.id}/outreach/${f.a.conversations.outreach.id}`, payload: { outcome: 'declined' } }),
+    expect: notFoundWritingNothing(),
+  },
+  ...asEach(
+    [...STAFF, ...NO_ACCESS],
+    `PATCH ${CONTACTS}/:contactId/outreach/:outreachId`,
+    "A's outreach on A's contact",
+    (f) => ({ url: `${CONTACTS}/${f.a.conversations.contact.id}/outreach/${f.a.conversations.outreach.id}`, payload: { outcome: 'declined' } }),
+    forbidden,
+  ),
+  { route: 'GET /v1/outreach/stats', as: 'student', name: 'reply rates', request: () => ({ url: '/v1/outreach/stats' }), expect: ownOutreachStats({ ofStudent: true }) },
+  ...asEach(STAFF, 'GET /v1/outreach/stats', "the school's reply rates", () => ({ url: '/v1/outreach/stats' }), () => ownOutreachStats()),
+  ...asEach(
+    STAFF,
+    'GET /v1/outreach/stats',
+    "A's student's reply rates",
+    (f) => ({ url: `/v1/outreach/stats?studentId=${aStudent(f)}` }),
+    () => notFound(),
+  ),
+  { route: 'GET /v1/outreach/stats', as: 'student', name: "A's student's reply rates", request: (f) => ({ url: `/v1/outreach/stats?studentId=${aStudent(f)}` }), expect: notFound() },
+  ...asEach(NO_ACCESS, 'GET /v1/outreach/stats', 'reply rates', () => ({ url: '/v1/outreach/stats' }), forbidden),
+
+  // --- referrals -----------------------------------------------------------------------------------
+  ...[
+    { name: "referrer A's contact, referred a new person", body: (f: CrossTenantFixture) => ({ referrer: { contactId: f.a.conversations.contact.id }, referred: { contact: { fullName: 'New by B' } } }) },
+    { name: "referrer by name, referred A's contact", body: (f: CrossTenantFixture) => ({ referrer: { name: 'Mallory' }, referred: { contactId: f.a.conversations.contact.id } }) },
+    {
+      name: "referrer B's own contact, referred A's referred contact",
+      body: (f: CrossTenantFixture) => ({ referrer: { contactId: f.b.conversations.contact.id }, referred: { contactId: f.a.conversations.referredContact.id } }),
+    },
+    {
+      name: "referrer A's contact, referred B's own contact",
+      body: (f: CrossTenantFixture) => ({ referrer: { contactId: f.a.conversations.contact.id }, referred: { contactId: f.b.conversations.referredContact.id } }),
+    },
+  ].flatMap(({ name, body }): CrossTenantCase[] => [
+    { route: 'POST /v1/referrals', as: 'student', name, request: (f) => ({ url: '/v1/referrals', payload: body(f) }), expect: notFoundWritingNothing() },
+    ...asEach([...STAFF, ...NO_ACCESS], 'POST /v1/referrals', name, (f) => ({ url: '/v1/referrals', payload: body(f) }), forbidden),
+  ]),
+  { route: 'GET /v1/referrals', as: 'student', name: 'list referrals', request: () => ({ url: '/v1/referrals?limit=100' }), expect: onlyOwnRows('referrals', { ofStudent: true }) },
+  ...asEach(STAFF, 'GET /v1/referrals', 'list referrals', () => ({ url: '/v1/referrals?limit=100' }), () => onlyOwnRows('referrals')),
+  ...asEach(
+    STAFF,
+    'GET /v1/referrals',
+    "A's student's referrals",
+    (f) => ({ url: `/v1/referrals?studentId=${aStudent(f)}&limit=100` }),
+    () => notFound(),
+  ),
+  { route: 'GET /v1/referrals', as: 'student', name: "A's student's referrals", request: (f) => ({ url: `/v1/referrals?studentId=${aStudent(f)}` }), expect: notFound() },
+  ...asEach(NO_ACCESS, 'GET /v1/referrals', 'list referrals', () => ({ url: '/v1/referrals?limit=100' }), forbidden),
+  ...asEach(CONVERSATION_READERS, 'GET /v1/referrals/:referralId', "A's referral", (f) => ({ url: `/v1/referrals/${f.a.conversations.referral.id}` }), notFound),
+  ...asEach(NO_ACCESS, 'GET /v1/referrals/:referralId', "A's referral", (f) => ({ url: `/v1/referrals/${f.a.conversations.referral.id}` }), forbidden),
+  {
+    route: 'PATCH /v1/referrals/:referralId',
+    as: 'student',
+    name: "A's referral",
+    request: (f) => ({ url: `/v1/referrals/${f.a.conversations.referral.id}`, payload: { status: 'declined', note: 'B was here' } }),
+    expect: notFoundWritingNothing(),
+  },
+  ...asEach(
+    [...STAFF, ...NO_ACCESS],
+    'PATCH /v1/referrals/:referralId',
+    "A's referral",
+    (f) => ({ url: `/v1/referrals/${f.a.conversations.referral.id}`, payload: { status: 'declined', note: 'B was here' } }),
+    forbidden,
+  ),
+
+  // --- a student's network -------------------------------------------------------------------------
+  ...asEach(CONVERSATION_READERS, 'GET /v1/members/:memberId/network', "A's student's network", (f) => ({ url: `/v1/members/${aStudent(f)}/network` }), notFound),
+  ...asEach(NO_ACCESS, 'GET /v1/members/:memberId/network', "A's student's network", (f) => ({ url: `/v1/members/${aStudent(f)}/network` }), forbidden),
+  ...asEach(CONVERSATION_READERS, 'GET /v1/members/:memberId/network', "B's student's network", (f) => ({ url: `/v1/members/${f.b.conversations.studentId}/network` }), ownNetwork),
+]
 
 /** Every non-public route of the app, aimed by B at A. Later features add their routes here. */
 export const CROSS_TENANT_MATRIX: CrossTenantCase[] = [
@@ -423,7 +808,7 @@ export const CROSS_TENANT_MATRIX: CrossTenantCase[] = [
     route: 'PUT /v1/members/:externalId',
     as: 'client',
     name: "provision A's admin's external id",
-    request: (f) => ({ url: `/v1/members/${f.a.school.members.school_admin!.externalId}`, payload: memberBody }),
+    request: (f) => ({ url: `/v1/members/${f.a.school.members.school_admin!.externalId}`, payload: clientMemberBody }),
     expect: provisionsOwnMember((f) => f.a.school.members.school_admin!.externalId),
   },
   {
@@ -432,10 +817,13 @@ export const CROSS_TENANT_MATRIX: CrossTenantCase[] = [
     name: "bulk-provision A's external ids",
     request: (f) => ({
       url: '/v1/members:bulk',
-      payload: { members: [f.a.school.members.alumni!.externalId, f.a.school.members.advisor!.externalId].map((externalId) => ({ externalId, ...memberBody })) },
+      payload: { members: [f.a.school.members.alumni!.externalId, f.a.school.members.advisor!.externalId].map((externalId) => ({ externalId, ...clientMemberBody })) },
     }),
     expect: bulkProvisionsOwnMembers((f) => [f.a.school.members.alumni!.externalId, f.a.school.members.advisor!.externalId]),
   },
+
+  // --- contacts, outreach, referrals and networks (the school and the student come from the token) --
+  ...CONVERSATION_CASES,
 ]
 
 // ---------------------------------------------------------------------------------------------

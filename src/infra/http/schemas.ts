@@ -6,6 +6,12 @@ export const Timestamp = Type.String({ format: 'date-time', maxLength: 30, descr
 
 /** A bounded string: every string the API takes or gives has a length limit. */
 export const Text = (maxLength: number, options: Record<string, unknown> = {}) => Type.String({ maxLength, ...options })
+/**
+ * A value or null. Null comes first: the validator coerces types, and a string-first union would
+ * turn a JSON null into "" before it tried the null branch.
+ */
+export const Nullable = <T extends TSchema>(schema: T) => Type.Union([Type.Null(), schema])
+
 /** Integers on the wire are 32-bit. */
 export const Int32 = (options: Record<string, unknown> = {}) => Type.Integer({ format: 'int32', ...options })
 

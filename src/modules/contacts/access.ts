@@ -1,6 +1,7 @@
 // Who sees whose conversations: a student sees and changes only their own contacts, outreach and
 // referrals; advisors and school admins of the school read everyone's and change nothing.
 import type { Principal } from '../../infra/auth/principal.js'
+import type { Tenant } from '../../infra/db/database.js'
 import { Problem, forbidden, notFound } from '../../infra/http/problem.js'
 
 export const conversationReaders = { roles: ['student', 'advisor', 'school_admin'] as const }
@@ -22,6 +23,20 @@ export function studentScope(principal: Principal, requested?: string): string |
 }
 
 /** The student who owns what a write creates or changes: always the caller. */
+/**
+ * studentScope for a list that names a student: staff asking for someone who is not a student of
+ * the school (another school's student, an alumnus, nobody) get 404, as a student asking for
+ * another student does.
+ */
+export async function requestedStudentScope(tenant: Tenant, principal: Principal, requested?: string): Promise<string | undefined> {
+  const studentId = studentScope(principal, requested)
+  if (requested && readsWholeSchool(principal)) {
+    const student = await tenant.db.member.findFirst({ where: { schoolId: tenant.schoolId, id: requested, roles: { has: 'student' } }, select: { id: true } })
+    if (!student) throw notFound('student')
+  }
+  return studentId
+}
+
 export function writingStudent(principal: Principal): string {
   if (principal.kind !== 'member' || !principal.roles.includes('student')) {
     throw forbidden('Only the student may change their own conversations')

@@ -62,7 +62,7 @@ export default async function contactRoutes(instance: FastifyInstance) {
     schema: {
       operationId: 'deleteContact',
       tags,
-      summary: 'Delete one of your contacts and its outreach log (refused while it is part of a referral)',
+      summary: 'Delete one of your contacts and its outreach log (refused while it is part of a referral or has meetings)',
       params: ContactPath,
       response: responses({ 204: Type.Null({ description: 'Deleted' }) }, [404, 409]),
     },

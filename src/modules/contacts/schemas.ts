@@ -1,13 +1,10 @@
 import { Type, type Static } from 'typebox'
-import { Int32, Text, Timestamp, Uuid } from '../../infra/http/schemas.js'
+import { Int32, Text, Timestamp, Uuid, Nullable } from '../../infra/http/schemas.js'
 
 export const CONTACT_SOURCES = ['personal', 'referral', 'organization', 'alumni_network', 'cold'] as const
 const Source = Type.Enum([...CONTACT_SOURCES], {
   description: 'How the student knows the person: personally, through a referral, an organization, the alumni network, or not at all (cold)',
 })
-// Null first: with the validator's type coercion, a null tried against a string schema first is
-// turned into "" and kept when the string may be empty (notes: null would be stored as "").
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([Type.Null(), schema])
 const Tag = Type.String({ minLength: 1, maxLength: 60, pattern: '^[a-z0-9]+(?:[-_][a-z0-9]+)*$' })
 
 const contactFields = {

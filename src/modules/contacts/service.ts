@@ -6,7 +6,7 @@ import type { Tenant } from '../../infra/db/database.js'
 import { decodeCursor, encodeCursor } from '../../infra/http/cursor.js'
 import { Problem, notFound } from '../../infra/http/problem.js'
 import { Prisma, type Contact as ContactRow } from '../../generated/prisma/client.js'
-import { studentScope, writingStudent } from './access.js'
+import { requestedStudentScope, studentScope, writingStudent } from './access.js'
 import type { ContactBody, ContactListQueryBody, CreateContactBody, UpdateContactBody } from './schemas.js'
 
 export function toContact(row: ContactRow): ContactBody {
@@ -59,14 +59,25 @@ async function duplicateAsConflict<T>(tenant: Tenant, studentId: string, email: 
   }
 }
 
+/**
+ * Creates the contact unless the student already has one with its email (409 naming it). The insert
+ * skips a conflicting row (ON CONFLICT DO NOTHING) rather than failing, because a failed statement
+ * would abort the transaction a caller may run this in (a referral creating its contact), and the
+ * contact that won a race could not be looked up to name it.
+ */
 export async function createContact(tenant: Tenant, principal: Principal, input: CreateContactBody) {
   const studentId = writingStudent(principal)
   const email = normalizeEmail(input.email)
   await assertNoDuplicate(tenant, studentId, email)
   await assertAlumnus(tenant, input.alumniMemberId)
-  const row = await duplicateAsConflict(tenant, studentId, email, () =>
-    tenant.db.contact.create({ data: { ...input, email, backgroundTags: input.backgroundTags ?? [], schoolId: tenant.schoolId, studentId } }),
-  )
+  const [row] = await tenant.db.contact.createManyAndReturn({
+    data: [{ ...input, email, backgroundTags: input.backgroundTags ?? [], schoolId: tenant.schoolId, studentId }],
+    skipDuplicates: true,
+  })
+  if (!row) {
+    await assertNoDuplicate(tenant, studentId, email)
+    throw new Problem('conflict', 'You already have a contact with this email')
+  }
   return toContact(row)
 }
 
@@ -102,18 +113,33 @@ export async function updateContact(tenant: Tenant, principal: Principal, id: st
 
 /**
  * Deleting a contact removes its outreach log with it; a contact that is part of the referral
- * network (as referrer or referred) is kept, and the refusal says so.
+ * network (as referrer or referred) or has meetings is kept, and the refusal says so.
  */
 export async function deleteContact(tenant: Tenant, principal: Principal, id: string) {
   await findOwnContact(tenant, principal, id)
   const { db, schoolId } = tenant
-  const referrals = await db.referral.count({ where: { schoolId, OR: [{ referrerContactId: id }, { referredContactId: id }] } })
+  const [referrals, meetings] = await Promise.all([
+    db.referral.count({ where: { schoolId, OR: [{ referrerContactId: id }, { referredContactId: id }] } }),
+    db.meeting.count({ where: { schoolId, contactId: id } }),
+  ])
+  const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`
   if (referrals > 0) {
-    throw new Problem('conflict', `The contact is part of ${referrals} referral${referrals === 1 ? '' : 's'} in your network; it cannot be deleted`, {
-      extensions: { referrals },
+    throw new Problem('conflict', `The contact is part of ${plural(referrals, 'referral')} in your network; it cannot be deleted`, {
+      extensions: { referrals, meetings },
     })
   }
-  await db.contact.delete({ where: { schoolId_id: { schoolId, id } } })
+  if (meetings > 0) {
+    throw new Problem('conflict', `The contact has ${plural(meetings, 'meeting')}; it cannot be deleted`, { extensions: { referrals, meetings } })
+  }
+  try {
+    await db.contact.delete({ where: { schoolId_id: { schoolId, id } } })
+  } catch (error) {
+    // A referral or meeting added since the counts above: the database's foreign keys refuse.
+    if ((error as { code?: string }).code === 'P2003') {
+      throw new Problem('conflict', 'The contact has just become part of a referral or a meeting; it cannot be deleted', { cause: error })
+    }
+    throw error
+  }
 }
 
 const COLUMNS = Prisma.sql`
@@ -133,8 +159,9 @@ export function prefixQuery(text: string): string {
   return words.slice(0, 10).map((word) => `${word}:*`).join(' & ')
 }
 
-export async function listContacts({ db, schoolId }: Tenant, principal: Principal, query: ContactListQueryBody) {
-  const studentId = studentScope(principal, query.studentId)
+export async function listContacts(tenant: Tenant, principal: Principal, query: ContactListQueryBody) {
+  const { db, schoolId } = tenant
+  const studentId = await requestedStudentScope(tenant, principal, query.studentId)
   const conditions: Prisma.Sql[] = [Prisma.sql`school_id = ${schoolId}::uuid`]
   if (studentId) conditions.push(Prisma.sql`student_id = ${studentId}::uuid`)
   if (query.q) conditions.push(Prisma.sql`search @@ to_tsquery('simple', ${prefixQuery(query.q)})`)

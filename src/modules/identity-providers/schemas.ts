@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox'
 import { IDP_ALGORITHMS } from '../../infra/auth/authenticator.js'
-import { Text, Timestamp, Uuid } from '../../infra/http/schemas.js'
+import { Nullable, Text, Timestamp, Uuid } from '../../infra/http/schemas.js'
 
 const Jwks = Type.Object(
   { keys: Type.Array(Type.Object({ kty: Text(10) }, { additionalProperties: true }), { minItems: 1, maxItems: 20 }) },
@@ -12,11 +12,11 @@ const providerFields = {
   name: Type.String({ minLength: 1, maxLength: 200 }),
   issuer: Type.String({ minLength: 1, maxLength: 500, description: 'The exact "iss" of the provider\'s tokens' }),
   audience: Type.String({ minLength: 1, maxLength: 500, description: 'The "aud" the provider puts in tokens for this school\'s portal' }),
-  jwksUri: Type.Optional(Type.Union([Type.String({ format: 'uri', maxLength: 2000 }), Type.Null()])),
-  jwks: Type.Optional(Type.Union([Jwks, Type.Null()])),
+  jwksUri: Type.Optional(Nullable(Type.String({ format: 'uri', maxLength: 2000 }))),
+  jwks: Type.Optional(Nullable(Jwks)),
   algorithms: Type.Array(Type.Enum([...IDP_ALGORITHMS]), { minItems: 1, maxItems: 10, uniqueItems: true }),
   memberIdClaim: Type.Optional(ClaimName),
-  rolesClaim: Type.Optional(Type.Union([ClaimName, Type.Null()])),
+  rolesClaim: Type.Optional(Nullable(ClaimName)),
   jitProvisioning: Type.Optional(Type.Boolean({ description: 'Create a member on first sign-in (needs roles in the token)' })),
   enabled: Type.Optional(Type.Boolean()),
 }

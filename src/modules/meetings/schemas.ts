@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox'
-import { Int32, Text, Timestamp, Uuid } from '../../infra/http/schemas.js'
+import { Int32, Text, Timestamp, Uuid, Nullable } from '../../infra/http/schemas.js'
 import { CreateContact } from '../contacts/schemas.js'
 
 export const MEETING_KINDS = ['informational_interview', 'job_shadow'] as const
@@ -11,7 +11,6 @@ const Kind = Type.Enum([...MEETING_KINDS])
 const Status = Type.Enum([...MEETING_STATUSES])
 const Mode = Type.Enum([...MEETING_MODES])
 const Instant = Type.String({ format: 'date-time', maxLength: 30 })
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()])
 
 export const Window = Type.Object({ startsAt: Instant, endsAt: Instant }, { additionalProperties: false })
 

@@ -8,7 +8,7 @@ import type { Db, Tenant } from '../../infra/db/database.js'
 import { decodeCursor, pageOf } from '../../infra/http/cursor.js'
 import { Problem, notFound } from '../../infra/http/problem.js'
 import { Prisma, type Meeting as MeetingRow } from '../../generated/prisma/client.js'
-import { studentScope, writingStudent } from '../contacts/access.js'
+import { studentScope, writingStudent, requestedStudentScope } from '../contacts/access.js'
 import { createContact } from '../contacts/service.js'
 import { checkQuestion } from '../questions/checker.js'
 import { schoolSettings } from '../schools/service.js'
@@ -151,7 +151,7 @@ export async function getMeeting({ db, schoolId }: Tenant, principal: Principal,
 }
 
 export async function listMeetings({ db, schoolId }: Tenant, principal: Principal, query: MeetingListQueryBody, now: Date) {
-  const studentId = studentScope(principal, query.studentId)
+  const studentId = await requestedStudentScope({ db, schoolId }, principal, query.studentId)
   const after = decodeCursor(query.cursor, ['id'])
   const where: Prisma.MeetingWhereInput = {
     schoolId,
@@ -284,9 +284,12 @@ export async function prepareMeeting(tenant: Tenant, principal: Principal, id: s
       ? input.customQuestions.map((text) => questionCopy(text, 'custom', null))
       : current.filter((question) => question.source === 'custom')
     const questions = input.questionIds || input.customQuestions ? [...bank, ...custom] : undefined
+    // Validation coerces types (coerceTypes: 'array'), and the string branch of `string | null` comes
+    // first, so a JSON null arrives here as "": blank homework is no homework, stored as null.
+    const homework = input.homework === undefined ? undefined : input.homework?.trim() ? input.homework : null
     return tx.meeting.update({
       where: { schoolId_id: { schoolId: tenant.schoolId, id } },
-      data: { ...(input.homework !== undefined ? { homework: input.homework } : {}), ...(questions ? { questions: questions as unknown as Prisma.InputJsonArray } : {}) },
+      data: { ...(homework !== undefined ? { homework } : {}), ...(questions ? { questions: questions as unknown as Prisma.InputJsonArray } : {}) },
     })
   })
   return toMeeting(row)

@@ -1,8 +1,7 @@
 import { Type, type Static } from 'typebox'
 import { SCHOOL_ROLES } from '../../infra/auth/principal.js'
-import { Int32, Text, Timestamp, Uuid } from '../../infra/http/schemas.js'
+import { Int32, Text, Timestamp, Uuid, Nullable } from '../../infra/http/schemas.js'
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()])
 
 export const ExternalId = Type.String({
   minLength: 1,

@@ -25,7 +25,7 @@ export default async function outreachRoutes(instance: FastifyInstance) {
       response: responses({ 201: OutreachRef }, [404]),
     },
     handler: async (request, reply) =>
-      reply.code(201).send(await logOutreach(request.tenant, request.principal!, request.params.contactId, request.body)),
+      reply.code(201).send(await logOutreach(request.tenant, request.principal!, request.params.contactId, request.body, app.clock())),
   })
 
   app.get('/v1/contacts/:contactId/outreach', {
@@ -51,7 +51,7 @@ export default async function outreachRoutes(instance: FastifyInstance) {
       response: responses({ 200: OutreachRef }, [404]),
     },
     handler: async (request) =>
-      recordOutcome(request.tenant, request.principal!, request.params.contactId, request.params.outreachId, request.body),
+      recordOutcome(request.tenant, request.principal!, request.params.contactId, request.params.outreachId, request.body, app.clock()),
   })
 
   app.get('/v1/outreach/stats', {

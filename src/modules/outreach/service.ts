@@ -4,7 +4,7 @@ import type { Principal } from '../../infra/auth/principal.js'
 import type { Tenant } from '../../infra/db/database.js'
 import { Problem, notFound } from '../../infra/http/problem.js'
 import type { Outreach as OutreachRow } from '../../generated/prisma/client.js'
-import { studentScope } from '../contacts/access.js'
+import { studentScope, requestedStudentScope } from '../contacts/access.js'
 import { findOwnContact, findReadableContact } from '../contacts/service.js'
 import { CONTACT_SOURCES } from '../contacts/schemas.js'
 import { type CreateOutreachBody, OUTREACH_CHANNELS, type OutreachBody, type UpdateOutreachBody } from './schemas.js'
@@ -27,18 +27,18 @@ export function toOutreach(row: OutreachRow): OutreachBody {
   }
 }
 
-function pastOrNow(value: string | undefined, field: string): Date {
-  const when = value ? new Date(value) : new Date()
-  if (when.getTime() > Date.now() + CLOCK_SKEW_MS) {
+function pastOrNow(value: string | undefined, field: string, now: Date): Date {
+  const when = value ? new Date(value) : now
+  if (when.getTime() > now.getTime() + CLOCK_SKEW_MS) {
     throw new Problem('validation-failed', `${field} is in the future`, { extensions: { errors: [{ field: `body.${field}`, message: 'must not be in the future' }] } })
   }
   return when
 }
 
-export async function logOutreach(tenant: Tenant, principal: Principal, contactId: string, input: CreateOutreachBody) {
+export async function logOutreach(tenant: Tenant, principal: Principal, contactId: string, input: CreateOutreachBody, now: Date) {
   const contact = await findOwnContact(tenant, principal, contactId)
   const { db, schoolId } = tenant
-  const sentAt = pastOrNow(input.sentAt, 'sentAt')
+  const sentAt = pastOrNow(input.sentAt, 'sentAt', now)
   if (contact.source === 'referral' && !input.mutualContact) {
     const earlier = await db.outreach.count({ where: { schoolId, contactId } })
     if (earlier === 0) {
@@ -58,7 +58,7 @@ export async function logOutreach(tenant: Tenant, principal: Principal, contactI
       message: input.message ?? null,
       mutualContact: input.mutualContact ?? null,
       outcome,
-      outcomeAt: outcome === 'no_reply' ? null : new Date(),
+      outcomeAt: outcome === 'no_reply' ? null : now,
     },
   })
   return toOutreach(row)
@@ -71,12 +71,12 @@ export async function listOutreach(tenant: Tenant, principal: Principal, contact
   return { items: rows.map(toOutreach) }
 }
 
-export async function recordOutcome(tenant: Tenant, principal: Principal, contactId: string, outreachId: string, input: UpdateOutreachBody) {
+export async function recordOutcome(tenant: Tenant, principal: Principal, contactId: string, outreachId: string, input: UpdateOutreachBody, now: Date) {
   await findOwnContact(tenant, principal, contactId)
   const { db, schoolId } = tenant
   const current = await db.outreach.findFirst({ where: { schoolId, id: outreachId, contactId } })
   if (!current) throw notFound('outreach')
-  const outcomeAt = input.outcome === 'no_reply' ? null : pastOrNow(input.outcomeAt, 'outcomeAt')
+  const outcomeAt = input.outcome === 'no_reply' ? null : pastOrNow(input.outcomeAt, 'outcomeAt', now)
   if (outcomeAt && outcomeAt < current.sentAt) {
     throw new Problem('validation-failed', 'The answer cannot come before the outreach was sent', {
       extensions: { errors: [{ field: 'body.outcomeAt', message: 'must not be before sentAt' }] },
@@ -100,7 +100,7 @@ function rate(row: RateRow | undefined) {
 
 /** Reply rates by how the student knows the contact and by channel, aggregated in SQL. */
 export async function outreachStats({ db, schoolId }: Tenant, principal: Principal, requestedStudent?: string) {
-  const studentId = studentScope(principal, requestedStudent)
+  const studentId = await requestedStudentScope({ db, schoolId }, principal, requestedStudent)
   const rows = await db.$queryRaw<Array<RateRow & { grouping: 'source' | 'channel' | 'all' }>>`
     SELECT CASE WHEN GROUPING(c.source) = 0 THEN 'source' WHEN GROUPING(o.channel) = 0 THEN 'channel' ELSE 'all' END AS grouping,
            coalesce(c.source::text, o.channel::text, 'all') AS key,

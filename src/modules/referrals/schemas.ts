@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox'
-import { Int32, Text, Timestamp, Uuid } from '../../infra/http/schemas.js'
+import { Int32, Nullable, Text, Timestamp, Uuid } from '../../infra/http/schemas.js'
 import { CONTACT_SOURCES, CreateContact } from '../contacts/schemas.js'
 
 export const REFERRAL_STATUSES = ['suggested', 'contacted', 'met', 'declined'] as const
@@ -29,9 +29,8 @@ export const CreateReferral = Type.Object(
   { additionalProperties: false },
 )
 
-// Null first, so that a null note clears it rather than being coerced to "" (see contacts/schemas.ts).
 export const UpdateReferral = Type.Object(
-  { status: Type.Optional(Status), note: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 2000 })])) },
+  { status: Type.Optional(Status), note: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))) },
   { additionalProperties: false, minProperties: 1 },
 )
 

@@ -5,7 +5,7 @@ import type { Tenant } from '../../infra/db/database.js'
 import { decodeCursor, pageOf } from '../../infra/http/cursor.js'
 import { Problem, notFound } from '../../infra/http/problem.js'
 import type { Referral as ReferralRow } from '../../generated/prisma/client.js'
-import { readsWholeSchool, studentScope, writingStudent } from '../contacts/access.js'
+import { readsWholeSchool, studentScope, writingStudent, requestedStudentScope } from '../contacts/access.js'
 import { createContact } from '../contacts/service.js'
 import { degrees } from './network.js'
 import type { CreateReferralBody, NetworkBody, ReferralBody, ReferralListQueryBody, UpdateReferralBody } from './schemas.js'
@@ -59,7 +59,7 @@ export async function createReferral(tenant: Tenant, principal: Principal, input
 }
 
 export async function listReferrals({ db, schoolId }: Tenant, principal: Principal, query: ReferralListQueryBody) {
-  const studentId = studentScope(principal, query.studentId)
+  const studentId = await requestedStudentScope({ db, schoolId }, principal, query.studentId)
   const after = decodeCursor(query.cursor, ['id'])
   const rows = await db.referral.findMany({
     where: {
@@ -93,7 +93,7 @@ export async function updateReferral({ db, schoolId }: Tenant, principal: Princi
 /** The network of one student: their own, or any student's for advisors and admins. */
 export async function studentNetwork({ db, schoolId }: Tenant, principal: Principal, memberId: string): Promise<NetworkBody> {
   if (!readsWholeSchool(principal) && principal.memberId !== memberId) throw notFound('member')
-  const student = await db.member.findUnique({ where: { schoolId_id: { schoolId, id: memberId } }, select: { id: true } })
+  const student = await db.member.findFirst({ where: { schoolId, id: memberId, roles: { has: 'student' } }, select: { id: true } })
   if (!student) throw notFound('member')
   const [contacts, referrals] = await Promise.all([
     db.contact.findMany({
