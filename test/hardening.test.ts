@@ -102,5 +102,13 @@ describe('hardening', () => {
       },
     })
     expect(usable.statusCode).toBe(201)
+    const sneaky = await t.request({
+      method: 'PATCH',
+      url: `/v1/schools/${school.id}/identity-providers/${usable.json().id}`,
+      token: admin,
+      payload: { name: 'Renamed', schoolId: 'someone-else' },
+    })
+    expect(sneaky.statusCode).toBe(400)
+    expect(sneaky.json().errors).toEqual([{ field: 'body.schoolId', message: 'is not a known property' }])
   })
 })

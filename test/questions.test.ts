@@ -105,3 +105,18 @@ describe('question bank', () => {
     expect((await t.request({ method: 'GET', url: `/v1/meetings/${meeting.id}`, token: student })).json().questions).toHaveLength(3)
   })
 })
+
+describe('question bank validation', () => {
+  it('refuses unknown properties when a question is changed', async () => {
+    const t = await build()
+    try {
+      const school = await t.school('qv', ['advisor'])
+      const [question] = (await t.request({ method: 'GET', url: '/v1/questions', token: school.members.advisor!.token })).json().items
+      const response = await t.request({ method: 'PATCH', url: `/v1/questions/${question.id}`, token: school.members.advisor!.token, payload: { text: 'What now?', schoolId: 'x' } })
+      expect(response.statusCode).toBe(400)
+      expect(response.json().errors).toEqual([{ field: 'body.schoolId', message: 'is not a known property' }])
+    } finally {
+      await t.close()
+    }
+  })
+})

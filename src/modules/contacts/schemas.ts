@@ -22,7 +22,7 @@ const contactFields = {
   alumniMemberId: Type.Optional(Nullable(Uuid)),
 }
 
-export const CreateContact = Type.Object(contactFields, { additionalProperties: false })
+export const CreateContact = Type.Object(contactFields, { examples: [{ fullName: 'Grace Park', title: 'Nurse practitioner', organization: 'Mercy Hospital', industry: 'Healthcare', email: 'grace.park@mercy.example', source: 'personal', backgroundTags: ['first-generation'], notes: 'My aunt\'s colleague' }], additionalProperties: false })
 // Type.Partial keeps only the options given to it: additionalProperties goes here, not on the inner object.
 export const UpdateContact = Type.Partial(Type.Object(contactFields), { additionalProperties: false, minProperties: 1 })
 
@@ -45,7 +45,7 @@ export const Contact = Type.Object(
     createdAt: Timestamp,
     updatedAt: Timestamp,
   },
-  { $id: 'Contact', title: 'Contact' },
+  { examples: [{ id: '01936f7e-3b7a-7c21-9a51-2f1e0c4d5b6a', studentId: '01936f7e-2a10-7d01-8e22-0a1b2c3d4e5f', fullName: 'Grace Park', title: 'Nurse practitioner', organization: 'Mercy Hospital', industry: 'Healthcare', occupation: null, email: 'grace.park@mercy.example', phone: null, linkedinUrl: null, source: 'personal', backgroundTags: ['first-generation'], notes: 'My aunt\'s colleague', alumniMemberId: null, createdAt: '2026-11-20T15:04:05.000Z', updatedAt: '2026-11-20T15:04:05.000Z' }], $id: 'Contact', title: 'Contact' },
 )
 
 export const CONTACT_SORTS = ['recent', 'oldest', 'name'] as const

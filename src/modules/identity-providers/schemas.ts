@@ -21,8 +21,8 @@ const providerFields = {
   enabled: Type.Optional(Type.Boolean()),
 }
 
-export const CreateIdentityProvider = Type.Object(providerFields, { additionalProperties: false })
-export const UpdateIdentityProvider = Type.Partial(Type.Object(providerFields, { additionalProperties: false }), { minProperties: 1 })
+export const CreateIdentityProvider = Type.Object(providerFields, { examples: [{ name: 'Campus SSO', issuer: 'https://sso.demo.edu', audience: 'vantage', jwksUri: 'https://sso.demo.edu/.well-known/jwks.json', algorithms: ['RS256'], memberIdClaim: 'sub', rolesClaim: 'roles', jitProvisioning: false }], additionalProperties: false })
+export const UpdateIdentityProvider = Type.Partial(Type.Object(providerFields), { additionalProperties: false, minProperties: 1 })
 
 export const IdentityProvider = Type.Object(
   {

@@ -6,7 +6,7 @@ const Scopes = Type.Array(Type.Enum([...SCOPES]), { minItems: 1, maxItems: SCOPE
 
 export const CreateIntegrationClient = Type.Object(
   { name: Type.String({ minLength: 1, maxLength: 200 }), scopes: Scopes },
-  { additionalProperties: false },
+  { examples: [{ name: 'Student portal', scopes: ['members:read', 'members:write'] }], additionalProperties: false },
 )
 
 export const UpdateIntegrationClient = Type.Object(

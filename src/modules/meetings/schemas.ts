@@ -37,7 +37,7 @@ export const CreateMeeting = Type.Object(
     location: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'Place (in person) or link (video); required for those modes' })),
     proposedSlots: Type.Array(Window, { minItems: 1, maxItems: 10, description: 'Windows the student can make, each in the future and of a valid length' }),
   },
-  { additionalProperties: false },
+  { examples: [{ contactId: '01936f7e-3b7a-7c21-9a51-2f1e0c4d5b6a', kind: 'informational_interview', purpose: 'I am exploring nursing and would value 30 minutes to learn about your path; I am not asking about jobs.', mode: 'video', location: 'https://meet.example/abc-defg', proposedSlots: [{ startsAt: '2026-12-03T15:00:00Z', endsAt: '2026-12-03T15:30:00Z' }, { startsAt: '2026-12-04T18:00:00Z', endsAt: '2026-12-04T18:45:00Z' }] }], additionalProperties: false },
 )
 
 export const ScheduleMeeting = Type.Object(
@@ -49,7 +49,7 @@ export const ScheduleMeeting = Type.Object(
     debrief: Type.Optional(Window),
     itinerary: Type.Optional(Type.Array(Segment, { maxItems: 50, description: 'Job shadows: the plan of the visit, inside its window' })),
   },
-  { additionalProperties: false },
+  { examples: [{ startsAt: '2026-12-03T15:00:00Z', endsAt: '2026-12-03T15:30:00Z' }, { startsAt: '2026-12-07T14:00:00Z', endsAt: '2026-12-07T21:00:00Z', mode: 'in_person', location: 'Mercy Hospital, 3rd floor', debrief: { startsAt: '2026-12-07T20:30:00Z', endsAt: '2026-12-07T21:00:00Z' }, itinerary: [{ kind: 'observe', title: 'Morning rounds', startsAt: '2026-12-07T14:00:00Z', endsAt: '2026-12-07T16:00:00Z' }] }], additionalProperties: false },
 )
 
 export const ResumeSent = Type.Object(
@@ -57,7 +57,7 @@ export const ResumeSent = Type.Object(
     sentAt: Type.Optional(Instant),
     note: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: 'Restates the time and thanks; default says the résumé is for information only' })),
   },
-  { additionalProperties: false },
+  { examples: [{ sentAt: '2026-12-01T10:00:00Z', note: 'Looking forward to Thursday at 10:00; my résumé is attached for information only.' }], additionalProperties: false },
 )
 
 export const Preparation = Type.Object(
@@ -68,7 +68,7 @@ export const Preparation = Type.Object(
     ),
     customQuestions: Type.Optional(Type.Array(Type.String({ minLength: 3, maxLength: 500 }), { maxItems: 30, description: 'Your own questions; closed ones are flagged with an open rephrasing, not refused' })),
   },
-  { additionalProperties: false, minProperties: 1 },
+  { examples: [{ homework: 'Read the hospital\'s annual report', questionIds: ['01936f7e-3b7a-7c21-9a51-2f1e0c4d5b6b'], customQuestions: ['How did you choose pediatrics?'] }], additionalProperties: false, minProperties: 1 },
 )
 
 const { source: _source, ...newContactFields } = CreateContact.properties
@@ -95,11 +95,11 @@ export const CompleteMeeting = Type.Object(
       ),
     ),
   },
-  { additionalProperties: false },
+  { examples: [{ notes: 'Night shifts are demanding but rewarding', reflections: 'Pediatrics appeals to me more than I expected', rating: 5, askedForReferrals: true, referrals: [{ referred: { contact: { fullName: 'Dr. Sam Lee', organization: 'Mercy Hospital' } } }] }], additionalProperties: false },
 )
 
-export const ThankYou = Type.Object({ sentAt: Type.Optional(Instant) }, { additionalProperties: false })
-export const CloseMeeting = Type.Object({ reason: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })) }, { additionalProperties: false })
+export const ThankYou = Type.Object({ sentAt: Type.Optional(Instant) }, { examples: [{ sentAt: '2026-12-03T20:00:00Z' }], additionalProperties: false })
+export const CloseMeeting = Type.Object({ reason: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })) }, { examples: [{ reason: 'The contact had to travel' }], additionalProperties: false })
 
 const QuestionCopy = Type.Object({
   text: Text(500),
@@ -145,7 +145,7 @@ export const Meeting = Type.Object(
     createdAt: Timestamp,
     updatedAt: Timestamp,
   },
-  { $id: 'Meeting', title: 'Meeting' },
+  { examples: [{ id: '01936f7e-7f00-7000-8000-000000000005', studentId: '01936f7e-2a10-7d01-8e22-0a1b2c3d4e5f', contactId: '01936f7e-3b7a-7c21-9a51-2f1e0c4d5b6a', kind: 'informational_interview', status: 'scheduled', purpose: 'I am exploring nursing and would value 30 minutes to learn about your path; I am not asking about jobs.', mode: 'video', location: 'https://meet.example/abc-defg', proposedSlots: [{ startsAt: '2026-12-03T15:00:00.000Z', endsAt: '2026-12-03T15:30:00.000Z' }], startsAt: '2026-12-03T15:00:00.000Z', endsAt: '2026-12-03T15:30:00.000Z', debrief: null, itinerary: [], resumeSentAt: null, resumeNote: null, homework: 'Read the annual report', questions: [{ text: 'How did you get started in this field?', source: 'bank', questionId: '01936f7e-6e00-7000-8000-000000000004', closed: false, suggestion: null }], notes: null, reflections: null, rating: null, askedForReferrals: null, completedAt: null, thankYouDueAt: '2026-12-04T15:30:00.000Z', thankYouSentAt: null, thankYouOnTime: null, closedReason: null, closedAt: null, allowedTransitions: ['schedule', 'resume-sent', 'complete', 'cancel', 'no-show'], createdAt: '2026-11-20T15:04:05.000Z', updatedAt: '2026-11-20T15:04:05.000Z' }], $id: 'Meeting', title: 'Meeting' },
 )
 
 export const MeetingListQuery = Type.Object(

@@ -28,6 +28,9 @@ const memberFields = {
 }
 
 export const MemberInput = Type.Object(memberFields, {
+  examples: [
+    { roles: ['student'], givenName: 'Ana', familyName: 'Lopez', email: 'ana.lopez@demo.edu', major: 'Biology', graduationYear: 2027, fieldsOfInterest: ['Healthcare'], backgroundTags: ['first-generation'] },
+  ],
   additionalProperties: false,
   description: 'A member as the portal knows them. PUT replaces: fields left out are cleared.',
 })
@@ -36,7 +39,10 @@ export const BulkMemberInput = Type.Object({ externalId: ExternalId, ...memberFi
 
 export const BulkMembers = Type.Object(
   { members: Type.Array(BulkMemberInput, { minItems: 1, maxItems: 1000 }) },
-  { additionalProperties: false },
+  {
+    examples: [{ members: [{ externalId: 's-1042', roles: ['student'], givenName: 'Ana', major: 'Biology' }, { externalId: 'a-77', roles: ['alumni'], givenName: 'Omar', graduationYear: 2015 }] }],
+    additionalProperties: false,
+  },
 )
 
 export const Member = Type.Object(
@@ -55,7 +61,7 @@ export const Member = Type.Object(
     createdAt: Timestamp,
     updatedAt: Timestamp,
   },
-  { $id: 'Member', title: 'Member' },
+  { examples: [{ id: '01936f7e-2a10-7d01-8e22-0a1b2c3d4e5f', externalId: 's-1042', roles: ['student'], status: 'active', givenName: 'Ana', familyName: 'Lopez', email: 'ana.lopez@demo.edu', major: 'Biology', graduationYear: 2027, fieldsOfInterest: ['Healthcare'], backgroundTags: ['first-generation'], createdAt: '2026-11-20T15:04:05.000Z', updatedAt: '2026-11-20T15:04:05.000Z' }], $id: 'Member', title: 'Member' },
 )
 
 export const BulkResult = Type.Object({

@@ -17,7 +17,7 @@ export const CreateOutreach = Type.Object(
     ),
     outcome: Type.Optional(Outcome),
   },
-  { additionalProperties: false },
+  { examples: [{ channel: 'email', sentAt: '2026-11-20T15:04:00Z', message: 'Dear Ms Park, …', mutualContact: 'Maya Okafor' }], additionalProperties: false },
 )
 
 export const UpdateOutreach = Type.Object(
@@ -25,7 +25,7 @@ export const UpdateOutreach = Type.Object(
     outcome: Outcome,
     outcomeAt: Type.Optional(Type.String({ format: 'date-time', maxLength: 30, description: 'When the answer came (default: now)' })),
   },
-  { additionalProperties: false },
+  { examples: [{ outcome: 'agreed', outcomeAt: '2026-11-21T09:00:00Z' }], additionalProperties: false },
 )
 
 export const Outreach = Type.Object(
@@ -42,7 +42,7 @@ export const Outreach = Type.Object(
     createdAt: Timestamp,
     updatedAt: Timestamp,
   },
-  { $id: 'Outreach', title: 'Outreach' },
+  { examples: [{ id: '01936f7e-4c00-7000-8000-000000000001', contactId: '01936f7e-3b7a-7c21-9a51-2f1e0c4d5b6a', studentId: '01936f7e-2a10-7d01-8e22-0a1b2c3d4e5f', channel: 'email', sentAt: '2026-11-20T15:04:05.000Z', message: 'Dear Ms Park, …', mutualContact: null, outcome: 'agreed', outcomeAt: '2026-11-21T09:00:00.000Z', createdAt: '2026-11-20T15:04:05.000Z', updatedAt: '2026-11-21T09:00:00.000Z' }], $id: 'Outreach', title: 'Outreach' },
 )
 
 const Rate = Type.Object({

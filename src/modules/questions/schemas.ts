@@ -24,16 +24,17 @@ export const Question = Type.Object(
     createdAt: Timestamp,
     updatedAt: Timestamp,
   },
-  { $id: 'Question', title: 'Question' },
+  { examples: [{ id: '01936f7e-6e00-7000-8000-000000000004', category: 'typical_day', text: 'What does a typical day look like for you?', position: 3, archived: false, createdAt: '2026-11-20T15:04:05.000Z', updatedAt: '2026-11-20T15:04:05.000Z' }], $id: 'Question', title: 'Question' },
 )
 
 export const CreateQuestion = Type.Object(
   { category: Category, text: QuestionText, position: Type.Optional(Int32({ minimum: 0, maximum: 10000 })) },
-  { additionalProperties: false },
+  { examples: [{ category: 'advice', text: 'What would you tell your younger self about this field?' }], additionalProperties: false },
 )
 export const UpdateQuestion = Type.Partial(
-  Type.Object({ category: Category, text: QuestionText, position: Int32({ minimum: 0, maximum: 10000 }), archived: Type.Boolean() }, { additionalProperties: false }),
-  { minProperties: 1 },
+  Type.Object({ category: Category, text: QuestionText, position: Int32({ minimum: 0, maximum: 10000 }), archived: Type.Boolean() }),
+  // Type.Partial keeps only its own options: additionalProperties belongs here.
+  { additionalProperties: false, minProperties: 1 },
 )
 export const QuestionListQuery = Type.Object(
   { category: Type.Optional(Category), includeArchived: Type.Boolean({ default: false }) },
@@ -41,7 +42,7 @@ export const QuestionListQuery = Type.Object(
 )
 export const CheckQuestions = Type.Object(
   { questions: Type.Array(QuestionText, { minItems: 1, maxItems: 100 }) },
-  { additionalProperties: false },
+  { examples: [{ questions: ['Do you like your job?', 'What does a typical day look like?'] }], additionalProperties: false },
 )
 
 export type QuestionBody = Static<typeof Question>

@@ -26,7 +26,7 @@ export const CreateReferral = Type.Object(
     status: Type.Optional(Status),
     note: Type.Optional(Type.String({ maxLength: 2000 })),
   },
-  { additionalProperties: false },
+  { examples: [{ referrer: { contactId: '01936f7e-3b7a-7c21-9a51-2f1e0c4d5b6a' }, referred: { contact: { fullName: 'Dr. Sam Lee', organization: 'Mercy Hospital', email: 'sam.lee@mercy.example' } }, note: 'Runs the night shift; happy to talk' }], additionalProperties: false },
 )
 
 export const UpdateReferral = Type.Object(
@@ -46,7 +46,7 @@ export const Referral = Type.Object(
     createdAt: Timestamp,
     updatedAt: Timestamp,
   },
-  { $id: 'Referral', title: 'Referral' },
+  { examples: [{ id: '01936f7e-5d00-7000-8000-000000000002', studentId: '01936f7e-2a10-7d01-8e22-0a1b2c3d4e5f', referrerContactId: '01936f7e-3b7a-7c21-9a51-2f1e0c4d5b6a', referrerName: null, referredContactId: '01936f7e-5d00-7000-8000-000000000003', status: 'suggested', note: 'Runs the night shift', createdAt: '2026-11-20T15:04:05.000Z', updatedAt: '2026-11-20T15:04:05.000Z' }], $id: 'Referral', title: 'Referral' },
 )
 
 export const ReferralListQuery = Type.Object(

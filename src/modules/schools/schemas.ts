@@ -37,7 +37,7 @@ export const CreateSchool = Type.Object(
     timeZone: TimeZone,
     settings: Type.Optional(SchoolSettings),
   },
-  { additionalProperties: false },
+  { examples: [{ slug: 'north-state', name: 'North State University', timeZone: 'America/Chicago', settings: { thankYouWindowHours: 24 } }], additionalProperties: false },
 )
 
 export const UpdateSchool = Type.Object(
