@@ -49,9 +49,23 @@ export interface AppDependencies {
   clock?: () => Date
 }
 
+/** A calendar feed's URL carries its secret; logs keep the path without it. */
+export function redactUrl(url: string): string {
+  return url.replace(/^(\/v1\/calendar\/[^/]+\/[^/]+\/)[^/?]+(\.ics)/, '$1[redacted]$2')
+}
+
 export function loggerOptions(config: Config): FastifyServerOptions['logger'] {
   return {
     level: config.logLevel,
+    serializers: {
+      req: (request: { method: string; url: string; host?: string; hostname?: string; ip?: string; socket?: { remotePort?: number } }) => ({
+        method: request.method,
+        url: redactUrl(request.url),
+        host: request.host ?? request.hostname,
+        remoteAddress: request.ip,
+        remotePort: request.socket?.remotePort,
+      }),
+    },
     redact: {
       paths: [
         'req.headers.authorization',

@@ -117,3 +117,28 @@ describe('calendar', () => {
     expect(events(response.body)[0]!.status).toBe('CANCELLED')
   })
 })
+
+describe('calendar feed secrets', () => {
+  it('never reach the logs, and a disabled member\'s feed stops', async () => {
+    const { Writable } = await import('node:stream')
+    const { loggerOptions } = await import('../src/app.js')
+    const { loadConfig } = await import('../src/config.js')
+    const lines: string[] = []
+    const stream = new Writable({ write(chunk, _encoding, done) { lines.push(String(chunk)); done() } })
+    const t = await build({}, { logger: { ...(loggerOptions(loadConfig({ LOG_LEVEL: 'info' })) as object), stream } })
+    try {
+      const school = await t.school('cal-logs', ['student', 'school_admin'])
+      const { url } = (await t.request({ method: 'POST', url: '/v1/calendar-feeds', token: school.members.student!.token })).json()
+      const path = new URL(url).pathname
+      const secret = path.split('/').at(-1)!.replace('.ics', '')
+      expect((await t.request({ method: 'GET', url: path })).statusCode).toBe(200)
+      expect(lines.join('')).not.toContain(secret)
+      expect(lines.join('')).toContain('/[redacted].ics')
+
+      await t.database.forSchool(school.id).db.member.update({ where: { schoolId_id: { schoolId: school.id, id: school.members.student!.id } }, data: { status: 'disabled' } })
+      expect((await t.request({ method: 'GET', url: path })).statusCode).toBe(404)
+    } finally {
+      await t.close()
+    }
+  })
+})

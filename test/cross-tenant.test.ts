@@ -12,6 +12,7 @@ import { build, type TestApp } from './helpers/app.js'
 import {
   assertCrossTenantCoverage,
   assertMatrixCovers,
+  calendarUids,
   CROSS_TENANT_MATRIX,
   type CrossTenantCase,
   type CrossTenantFixture,
@@ -20,6 +21,9 @@ import {
   notFound,
   registeredRoutes,
   runCrossTenantMatrix,
+  secretsOf,
+  snapshotSchool,
+  unfoldCalendar,
 } from './helpers/cross-tenant.js'
 
 const PROBLEM_JSON = 'application/problem+json; charset=utf-8'
@@ -29,8 +33,12 @@ describe('cross-tenant isolation', () => {
   let f: CrossTenantFixture
   let owner: pg.Client
 
+  /** The app's clock is real time, moved forward by this much (a test may need a meeting to have begun). */
+  let clockSkewMs = 0
+
   beforeAll(async () => {
-    t = await build()
+    // The matrix and the checks below send more requests per school than the default limit allows a minute.
+    t = await build({ RATE_LIMIT_PER_MINUTE: '100000' }, { clock: () => new Date(Date.now() + clockSkewMs) })
     f = await createCrossTenantFixture(t)
     owner = new pg.Client({ connectionString: t.db.ownerUrl })
     await owner.connect()
@@ -44,6 +52,13 @@ describe('cross-tenant isolation', () => {
   async function row(table: string, schoolId: string, id: string): Promise<unknown> {
     const { rows } = await owner.query(`SELECT to_jsonb(t) AS row FROM "${table}" t WHERE school_id = $1 AND id = $2`, [schoolId, id])
     return rows[0]?.row
+  }
+
+  /** Rows by table and id, read one after the other (one connection runs one query at a time). */
+  async function rowsById(schoolId: string, tables: Record<string, string[]>): Promise<unknown[]> {
+    const found: unknown[] = []
+    for (const [table, ids] of Object.entries(tables)) for (const id of ids) found.push(await row(table, schoolId, id))
+    return found
   }
 
   describe('the matrix', () => {
@@ -61,10 +76,28 @@ describe('cross-tenant isolation', () => {
           'POST /v1/members::bulk',
           'GET /graphql',
           'POST /graphql',
+          'POST /v1/meetings/:meetingId/no-show',
+          'PUT /v1/meetings/:meetingId/preparation',
+          'GET /v1/meetings/:meetingId/calendar.ics',
+          'PATCH /v1/questions/:questionId',
+          'POST /v1/questions/check',
+          'DELETE /v1/calendar-feeds/:feedId',
         ]),
       )
       const open = routes.filter((route) => route.public).map((route) => route.key)
-      expect(open).toEqual(expect.arrayContaining(['GET /health/live', 'GET /health/ready', 'POST /v1/oauth/token', 'GET /.well-known/jwks.json', 'GET /docs/json', 'GET /graphiql', 'OPTIONS *']))
+      expect(open).toEqual(
+        expect.arrayContaining([
+          'GET /health/live',
+          'GET /health/ready',
+          'POST /v1/oauth/token',
+          'GET /.well-known/jwks.json',
+          'GET /docs/json',
+          'GET /graphiql',
+          'OPTIONS *',
+          // A calendar application polls a feed without a bearer token: the secret in the URL is the credential.
+          'GET /v1/calendar/:schoolId/:feedId/:secret.ics',
+        ]),
+      )
       expect(open.filter((key) => guarded.includes(key))).toEqual([])
     })
 
@@ -119,6 +152,30 @@ describe('cross-tenant isolation', () => {
       for (const secret of [contact.id, contact.fullName, contact.organization, referredContact.id, referredContact.fullName, referral.id]) {
         expect(carried).toContain(secret)
       }
+      // And for meetings, their preparation, the bank and feeds: each answer below, judged as if B's
+      // records were A's, names what the fixture lists among A's secrets.
+      const anything = { describe: 'anything', check: () => {} }
+      const judged: Array<[CrossTenantCase, string[]]> = [
+        [
+          { route: 'GET /v1/meetings/:meetingId', as: 'student', name: "B's meeting judged as A's", request: (x) => ({ url: `/v1/meetings/${x.b.meeting.id}` }), expect: anything },
+          [f.b.meeting.purpose, f.b.meeting.location, f.b.meeting.homework, f.b.meeting.customQuestion, f.b.questionBank.custom.text, f.b.questionBank.custom.id, f.b.questionBank.standardId],
+        ],
+        [
+          { route: 'GET /v1/meetings/:meetingId/calendar.ics', as: 'advisor', name: "B's meeting's calendar judged as A's", request: (x) => ({ url: `/v1/meetings/${x.b.meeting.id}/calendar.ics` }), expect: anything },
+          [f.b.meeting.id, f.b.meeting.purpose, f.b.meeting.location, contact.fullName],
+        ],
+        [{ route: 'GET /v1/meetings', as: 'advisor', name: "B's meetings judged as A's", request: () => ({ url: '/v1/meetings' }), expect: anything }, [f.b.meeting.id, f.b.meeting.purpose]],
+        [{ route: 'GET /v1/questions', as: 'alumni', name: "B's bank judged as A's", request: () => ({ url: '/v1/questions' }), expect: anything }, [f.b.questionBank.custom.id, f.b.questionBank.custom.text, f.b.questionBank.standardId]],
+        [{ route: 'GET /v1/calendar-feeds', as: 'advisor', name: "B's feeds judged as A's", request: () => ({ url: '/v1/calendar-feeds' }), expect: anything }, [f.b.calendarFeeds.advisor.id]],
+      ]
+      for (const [entry, secrets] of judged) {
+        const message = await runCrossTenantMatrix(t, { a: f.b, b: f.b }, [entry]).then(() => 'passed', (error: Error) => error.message)
+        const named = /the answer carries A's (.*)/.exec(message)?.[1] ?? ''
+        expect(named, `${entry.name}: ${message}`).not.toBe('')
+        for (const secret of secrets) expect(named, `${entry.name}: ${secret}`).toContain(secret)
+      }
+      // Every feed's id and secret count too (no answer to B shows a secret, so none is judged above).
+      for (const feed of Object.values(f.a.calendarFeeds)) expect(secretsOf(f.a)).toEqual(expect.arrayContaining([feed.id, feed.secret]))
     })
   })
 
@@ -136,7 +193,7 @@ describe('cross-tenant isolation', () => {
       expect(Object.keys(body).sort()).toEqual(['detail', 'instance', 'status', 'title', 'type'])
     }
 
-    async function compare(options: { method: 'GET' | 'POST' | 'PATCH' | 'DELETE'; token: string; foreign: string; missing: string; payload?: object; status?: number }) {
+    async function compare(options: { method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; token: string; foreign: string; missing: string; payload?: object; status?: number }) {
       const { method, token, payload } = options
       const foreign = await t.request({ method, url: options.foreign, token, ...(payload ? { payload } : {}) })
       const missing = await t.request({ method, url: options.missing, token, ...(payload ? { payload } : {}) })
@@ -231,6 +288,68 @@ describe('cross-tenant isolation', () => {
       await sameWrite(`/v1/contacts/${b.contact.id}`, 'PATCH', { alumniMemberId: alumnus }, { alumniMemberId: randomUUID() })
     })
 
+    it('for meetings, their calendar and preparation, the question bank and calendar feeds', async () => {
+      const meeting = f.a.meeting.id
+      for (const caller of ['student', 'advisor', 'school_admin'] as const) {
+        const token = f.b.school.members[caller]!.token
+        await compare({ method: 'GET', token, foreign: `/v1/meetings/${meeting}`, missing: `/v1/meetings/${randomUUID()}` })
+        await compare({ method: 'GET', token, foreign: `/v1/meetings/${meeting}/calendar.ics`, missing: `/v1/meetings/${randomUUID()}/calendar.ics` })
+        // A's student as the student asked for.
+        const list = await t.request({ method: 'GET', url: `/v1/meetings?studentId=${f.a.conversations.studentId}`, token })
+        const none = await t.request({ method: 'GET', url: `/v1/meetings?studentId=${randomUUID()}`, token })
+        expectSameAnswer(list, none, '/v1/meetings', '/v1/meetings')
+        expect(list.json()).toMatchObject({ status: 404, type: 'urn:vantage:problem:not-found' })
+      }
+      const student = f.b.school.members.student!.token
+      const later = new Date(Date.parse(f.a.meeting.startsAt) + 2 * 86_400_000)
+      const window = { startsAt: later.toISOString(), endsAt: new Date(later.getTime() + 30 * 60_000).toISOString() }
+      const transitions: Array<['POST' | 'PUT', string, object]> = [
+        ['POST', '/schedule', window],
+        ['POST', '/resume-sent', {}],
+        ['POST', '/complete', { rating: 3, askedForReferrals: false }],
+        ['POST', '/thank-you', {}],
+        ['POST', '/decline', {}],
+        ['POST', '/cancel', { reason: 'x' }],
+        ['POST', '/no-show', {}],
+        ['PUT', '/preparation', { homework: 'x' }],
+      ]
+      for (const [method, suffix, payload] of transitions) {
+        await compare({ method, token: student, payload, foreign: `/v1/meetings/${meeting}${suffix}`, missing: `/v1/meetings/${randomUUID()}${suffix}` })
+      }
+      // B's own meeting prepared with a question of A's bank, or with one no school has.
+      const own = `/v1/meetings/${f.b.meeting.id}/preparation`
+      for (const id of [f.a.questionBank.custom.id, f.a.questionBank.standardId]) {
+        await compare({ method: 'PUT', token: student, foreign: own, missing: own, payload: { questionIds: [f.b.questionBank.standardId, id] } })
+        const [foreign, missing] = [
+          await t.request({ method: 'PUT', url: own, token: student, payload: { questionIds: [id] } }),
+          await t.request({ method: 'PUT', url: own, token: student, payload: { questionIds: [randomUUID()] } }),
+        ]
+        expect(foreign.body).toBe(missing.body)
+      }
+      // A meeting requested with A's contact, or with a contact no one has.
+      const request = (contactId: string) => ({ contactId, kind: 'informational_interview', purpose: 'x', mode: 'phone', proposedSlots: [window] })
+      for (const contactId of [f.a.conversations.contact.id, f.a.conversations.referredContact.id]) {
+        const answers = [
+          await t.request({ method: 'POST', url: '/v1/meetings', token: student, payload: request(contactId) }),
+          await t.request({ method: 'POST', url: '/v1/meetings', token: student, payload: request(randomUUID()) }),
+        ]
+        for (const answer of answers) expect(answer.statusCode, answer.body).toBe(404)
+        expect(answers[0]!.body).toBe(answers[1]!.body)
+      }
+      for (const caller of ['advisor', 'school_admin'] as const) {
+        const token = f.b.school.members[caller]!.token
+        for (const id of [f.a.questionBank.custom.id, f.a.questionBank.standardId]) {
+          await compare({ method: 'PATCH', token, payload: { archived: true }, foreign: `/v1/questions/${id}`, missing: `/v1/questions/${randomUUID()}` })
+        }
+      }
+      for (const caller of ['student', 'alumni', 'advisor', 'school_admin'] as const) {
+        const token = f.b.school.members[caller]!.token
+        for (const feed of Object.values(f.a.calendarFeeds)) {
+          await compare({ method: 'DELETE', token, foreign: `/v1/calendar-feeds/${feed.id}`, missing: `/v1/calendar-feeds/${randomUUID()}` })
+        }
+      }
+    })
+
     it('and the platform-only routes refuse B alike for A\'s school and for none', async () => {
       const admin = f.b.school.members.school_admin!.token
       await compare({ method: 'GET', token: admin, status: 403, foreign: `/v1/schools/${f.a.school.id}`, missing: `/v1/schools/${randomUUID()}` })
@@ -309,7 +428,7 @@ describe('cross-tenant isolation', () => {
     it('PATCH and DELETE of A\'s contacts, outreach and referral; A\'s student still sees them all', async () => {
       const a = f.a.conversations
       const tables = { contacts: [a.contact.id, a.referredContact.id], outreach: [a.outreach.id], referrals: [a.referral.id] }
-      const before = await Promise.all(Object.entries(tables).flatMap(([table, ids]) => ids.map((id) => row(table, f.a.school.id, id))))
+      const before = await rowsById(f.a.school.id, tables)
       expect(before.every(Boolean)).toBe(true)
       const student = f.b.school.members.student!.token
       for (const id of [a.contact.id, a.referredContact.id]) {
@@ -328,7 +447,7 @@ describe('cross-tenant isolation', () => {
         expect((await t.request({ method: 'DELETE', url: `/v1/contacts/${a.contact.id}`, token })).statusCode).toBe(403)
         expect((await t.request({ method: 'PATCH', url: `/v1/referrals/${a.referral.id}`, token, payload: { status: 'met' } })).statusCode).toBe(403)
       }
-      const after = await Promise.all(Object.entries(tables).flatMap(([table, ids]) => ids.map((id) => row(table, f.a.school.id, id))))
+      const after = await rowsById(f.a.school.id, tables)
       expect(after).toEqual(before)
       const mine = f.a.school.members.student!.token
       const contacts = await t.request({ method: 'GET', url: '/v1/contacts?limit=100', token: mine })
@@ -354,11 +473,138 @@ describe('cross-tenant isolation', () => {
       expect((await t.request({ method: 'DELETE', url: `/v1/contacts/${body.id}`, token: f.b.school.members.student!.token })).statusCode).toBe(204)
     })
 
+    it('transitions and preparation of A\'s meeting, edits of A\'s questions, revocation of A\'s feeds; A keeps them all', async () => {
+      const a = f.a
+      const tables = { meetings: [a.meeting.id], questions: [a.questionBank.custom.id, a.questionBank.standardId], calendar_feeds: Object.values(a.calendarFeeds).map((feed) => feed.id) }
+      const before = await rowsById(a.school.id, tables)
+      expect(before.every(Boolean)).toBe(true)
+      const url = `/v1/meetings/${a.meeting.id}`
+      const later = new Date(Date.parse(a.meeting.startsAt) + 3 * 86_400_000)
+      const window = { startsAt: later.toISOString(), endsAt: new Date(later.getTime() + 30 * 60_000).toISOString() }
+      const writes: Array<['POST' | 'PUT', string, object]> = [
+        ['POST', `${url}/schedule`, window],
+        ['PUT', `${url}/preparation`, { homework: null, questionIds: [], customQuestions: [] }],
+        ['POST', `${url}/resume-sent`, { note: 'B' }],
+        ['POST', `${url}/cancel`, { reason: 'B' }],
+        ['POST', `${url}/decline`, { reason: 'B' }],
+      ]
+      const student = f.b.school.members.student!.token
+      for (const [method, path, payload] of writes) expect((await t.request({ method, url: path, token: student, payload })).statusCode, path).toBe(404)
+      for (const caller of ['advisor', 'school_admin'] as const) {
+        const token = f.b.school.members[caller]!.token
+        for (const [method, path, payload] of writes) expect((await t.request({ method, url: path, token, payload })).statusCode, path).toBe(403)
+        for (const id of tables.questions) expect((await t.request({ method: 'PATCH', url: `/v1/questions/${id}`, token, payload: { text: 'Reworded by B?', archived: true } })).statusCode).toBe(404)
+      }
+      for (const caller of ['student', 'alumni', 'advisor', 'school_admin'] as const) {
+        for (const id of tables.calendar_feeds) expect((await t.request({ method: 'DELETE', url: `/v1/calendar-feeds/${id}`, token: f.b.school.members[caller]!.token })).statusCode).toBe(404)
+      }
+      expect(await rowsById(a.school.id, tables)).toEqual(before)
+      // A's student still has the meeting as prepared, its calendar and its feed; A's bank still has A's question.
+      const mine = a.school.members.student!.token
+      const meeting = await t.request({ method: 'GET', url, token: mine })
+      expect(meeting.json()).toMatchObject({ status: 'scheduled', startsAt: a.meeting.startsAt, homework: a.meeting.homework, purpose: a.meeting.purpose })
+      expect((meeting.json() as { questions: Array<{ text: string }> }).questions.map((question) => question.text)).toContain(a.meeting.customQuestion)
+      expect(calendarUids((await t.request({ method: 'GET', url: `${url}/calendar.ics`, token: mine })).body)).toEqual([`${a.meeting.id}@vantage`])
+      for (const feed of Object.values(a.calendarFeeds)) expect((await t.request({ method: 'GET', url: feed.path })).statusCode).toBe(200)
+      const bank = await t.request({ method: 'GET', url: '/v1/questions', token: a.school.members.advisor!.token })
+      expect((bank.json() as { items: Array<{ id: string; text: string }> }).items).toContainEqual(expect.objectContaining({ id: a.questionBank.custom.id, text: a.questionBank.custom.text }))
+    })
+
+    it('completing B\'s own meeting with A\'s contacts as referrals is a 404 that writes nothing', async () => {
+      // B's own meeting, scheduled a day ahead, then begun on the app's clock (moved forward for this test).
+      const student = f.b.school.members.student!.token
+      const hour = 3_600_000
+      const start = Math.ceil(Date.now() / hour) * hour + 24 * hour
+      const window = { startsAt: new Date(start).toISOString(), endsAt: new Date(start + 30 * 60_000).toISOString() }
+      const requested = await t.request({
+        method: 'POST',
+        url: '/v1/meetings',
+        token: student,
+        payload: { contactId: f.b.conversations.referredContact.id, kind: 'informational_interview', purpose: 'Shadowing chat', mode: 'phone', proposedSlots: [window] },
+      })
+      expect(requested.statusCode, requested.body).toBe(201)
+      const url = `/v1/meetings/${(requested.json() as { id: string }).id}`
+      expect((await t.request({ method: 'POST', url: `${url}/schedule`, token: student, payload: window })).statusCode).toBe(200)
+      clockSkewMs = 26 * hour
+      try {
+        const before = { a: await snapshotSchool(owner, f.a.school.id), b: await snapshotSchool(owner, f.b.school.id) }
+        const complete = (referrals: object[]) => t.request({ method: 'POST', url: `${url}/complete`, token: student, payload: { rating: 4, askedForReferrals: true, referrals } })
+        const bContact = { referred: { contactId: f.b.conversations.contact.id }, note: 'B' }
+        for (const [foreign, missing] of [
+          [[{ referred: { contactId: f.a.conversations.contact.id } }], [{ referred: { contactId: randomUUID() } }]],
+          [[bContact, { referred: { contactId: f.a.conversations.referredContact.id } }], [bContact, { referred: { contactId: randomUUID() } }]],
+        ]) {
+          const answers = [await complete(foreign!), await complete(missing!)]
+          for (const answer of answers) expect(answer.statusCode, answer.body).toBe(404)
+          expect(answers[0]!.body).toBe(answers[1]!.body)
+          for (const secret of secretsOf(f.a)) expect(answers[0]!.body).not.toContain(secret)
+        }
+        expect(await snapshotSchool(owner, f.a.school.id)).toEqual(before.a)
+        expect(await snapshotSchool(owner, f.b.school.id)).toEqual(before.b)
+        // With B's own contact alone it completes: the 404s above were A's contacts'.
+        const done = await complete([bContact])
+        expect(done.statusCode, done.body).toBe(200)
+        expect(done.json()).toMatchObject({ status: 'completed' })
+      } finally {
+        clockSkewMs = 0
+      }
+    })
+
     it('PATCH of A\'s school', async () => {
       const before = (await owner.query('SELECT to_jsonb(s) AS row FROM schools s WHERE id = $1', [f.a.school.id])).rows[0]
       const answer = await t.request({ method: 'PATCH', url: `/v1/schools/${f.a.school.id}`, token: admin(), payload: { status: 'disabled' } })
       expect(answer.statusCode).toBe(403)
       expect((await owner.query('SELECT to_jsonb(s) AS row FROM schools s WHERE id = $1', [f.a.school.id])).rows[0]).toEqual(before)
+    })
+  })
+
+  describe('the public calendar feed URL', () => {
+    const feedPath = (schoolId: string, feedId: string, secret: string) => `/v1/calendar/${schoolId}/${feedId}/${secret}.ics`
+    const get = (url: string) => t.request({ method: 'GET', url })
+
+    it('answers A\'s feed with A\'s meeting, and B\'s with B\'s own', async () => {
+      const a = await get(f.a.calendarFeeds.student.path)
+      expect(a.statusCode, a.body).toBe(200)
+      expect(a.headers['content-type']).toBe('text/calendar; charset=utf-8')
+      expect(calendarUids(a.body)).toEqual([`${f.a.meeting.id}@vantage`])
+      const b = await get(f.b.calendarFeeds.student.path)
+      expect(b.statusCode).toBe(200)
+      expect(calendarUids(b.body)).toContain(`${f.b.meeting.id}@vantage`)
+      for (const secret of secretsOf(f.a)) expect(unfoldCalendar(b.body)).not.toContain(secret)
+      // The check above reads events as a calendar does: A's feed, read the same way, names A's meeting.
+      for (const secret of [f.a.meeting.purpose, f.a.meeting.location, f.a.conversations.contact.fullName]) expect(unfoldCalendar(a.body)).toContain(secret)
+      // Staff feeds hold no one's meetings: a feed is its own member's booked meetings, not the school's.
+      for (const role of ['advisor', 'school_admin', 'alumni'] as const) expect(calendarUids((await get(f.a.calendarFeeds[role].path)).body), role).toEqual([])
+    })
+
+    it('B cannot read A\'s feed: B\'s school id in A\'s URL, a wrong secret or B\'s secret answer 404, as for a feed no one has', async () => {
+      const a = f.a.calendarFeeds.student
+      const b = f.b.calendarFeeds.student
+      const last = a.secret.at(-1) === 'A' ? 'B' : 'A'
+      const foreign = [
+        feedPath(f.b.school.id, a.id, a.secret), // B's school id in A's URL
+        feedPath(randomUUID(), a.id, a.secret), // a school no one has
+        feedPath(f.a.school.id, a.id, 'y'.repeat(32)), // A's school and feed, a wrong secret
+        feedPath(f.a.school.id, a.id, `${a.secret.slice(0, -1)}${last}`), // one character off
+        feedPath(f.a.school.id, a.id, b.secret), // B's own secret in A's URL
+        feedPath(f.a.school.id, b.id, b.secret), // B's feed under A's school
+        feedPath(f.b.school.id, f.a.calendarFeeds.advisor.id, a.secret), // A's student's secret on A's advisor's feed, in B's school
+      ]
+      const missingPath = feedPath(randomUUID(), randomUUID(), 'z'.repeat(32))
+      const missing = await get(missingPath)
+      expect(missing.statusCode).toBe(404)
+      for (const path of foreign) {
+        const answer = await get(path)
+        expect(answer.statusCode, path).toBe(404)
+        expect(answer.headers['content-type']).toBe(PROBLEM_JSON)
+        expect(answer.json()).toMatchObject({ type: 'urn:vantage:problem:not-found', status: 404, instance: path })
+        expect(answer.body.replaceAll(path, '<path>'), path).toBe(missing.body.replaceAll(missingPath, '<path>'))
+        expect(Object.keys(answer.headers).sort()).toEqual(Object.keys(missing.headers).sort())
+        const rest = answer.body.replaceAll(path, '<path>')
+        for (const secret of secretsOf(f.a)) expect(rest).not.toContain(secret)
+      }
+      // A's URL still works.
+      expect((await get(a.path)).statusCode).toBe(200)
     })
   })
 

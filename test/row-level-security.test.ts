@@ -2,6 +2,7 @@
 // owner: the owner connection only lays out fixture rows and confirms they exist. The last part reads
 // the catalogs so that a new tenant table without RLS, a permissive policy, or a key without
 // school_id fails here, and proves that check can fail on a deliberately bad table.
+import { createHash } from 'node:crypto'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { assertRoleIsUnprivileged, UnsafeDatabaseRoleError } from '../src/infra/db/roles.js'
@@ -79,27 +80,34 @@ const INSERT_ROW: Record<string, (client: Queryable, schoolId: string, tag: stri
         [schoolId, fixtureRow(schoolId, 'members'), `Referrer ${tag}`, fixtureRow(schoolId, 'contacts'), `note ${tag}`],
       )
     ).rows[0]!.id,
-  // Tables of features added alongside (meetings, the question bank, calendar feeds).
+  // A meeting as POST /v1/meetings writes it: the school's student with their own contact, requested
+  // (no window agreed yet, so no booking for the no-overlap constraint) with one proposed slot, by phone
+  // (an in-person or video meeting needs a location).
   meetings: async (client, schoolId, tag) =>
     (
       await client.query<{ id: string }>(
-        `INSERT INTO meetings (school_id, id, student_id, contact_id, kind, purpose, mode, proposed_slots, updated_at)
-         VALUES ($1, uuid_generate_v7(), $2, $3, 'informational_interview', $4, 'video', '[]'::jsonb, now()) RETURNING id::text`,
+        `INSERT INTO meetings (school_id, id, student_id, contact_id, kind, status, purpose, mode, proposed_slots, updated_at)
+         VALUES ($1, uuid_generate_v7(), $2, $3, 'informational_interview', 'requested', $4, 'phone',
+                 jsonb_build_array(jsonb_build_object('startsAt', '2031-01-06T15:00:00.000Z', 'endsAt', '2031-01-06T15:30:00.000Z')), now())
+         RETURNING id::text`,
         [schoolId, fixtureRow(schoolId, 'members'), fixtureRow(schoolId, 'contacts'), `Purpose ${tag}`],
       )
     ).rows[0]!.id,
+  // A question the school added to its bank (every school's bank is its own rows, standard ones too).
   questions: async (client, schoolId, tag) =>
     (
       await client.query<{ id: string }>(
-        `INSERT INTO questions (school_id, id, category, text, updated_at) VALUES ($1, uuid_generate_v7(), 'path', $2, now()) RETURNING id::text`,
+        `INSERT INTO questions (school_id, id, category, text, position, archived, updated_at)
+         VALUES ($1, uuid_generate_v7(), 'path', $2, 0, false, now()) RETURNING id::text`,
         [schoolId, `How did you start, ${tag}?`],
       )
     ).rows[0]!.id,
-  calendar_feeds: async (client, schoolId) =>
+  // The school's student's feed, with a hash shaped as the service stores it (base64url SHA-256 of the secret).
+  calendar_feeds: async (client, schoolId, tag) =>
     (
       await client.query<{ id: string }>(
-        `INSERT INTO calendar_feeds (school_id, id, member_id, secret_hash) VALUES ($1, uuid_generate_v7(), $2, 'not-a-real-hash') RETURNING id::text`,
-        [schoolId, fixtureRow(schoolId, 'members')],
+        `INSERT INTO calendar_feeds (school_id, id, member_id, secret_hash) VALUES ($1, uuid_generate_v7(), $2, $3) RETURNING id::text`,
+        [schoolId, fixtureRow(schoolId, 'members'), createHash('sha256').update(`secret of ${tag}`).digest('base64url')],
       )
     ).rows[0]!.id,
 }
@@ -269,13 +277,27 @@ describe('row-level security, as the service role', () => {
 
   it('has fixture rows for every tenant table, for both schools', async () => {
     const tables = await tenantTables(owner)
-    expect(tables).toEqual(expect.arrayContaining(['identity_providers', 'integration_clients', 'members', 'contacts', 'outreach', 'referrals']))
+    expect(tables).toEqual(
+      expect.arrayContaining(['identity_providers', 'integration_clients', 'members', 'contacts', 'outreach', 'referrals', 'meetings', 'questions', 'calendar_feeds']),
+    )
     expect(tables.filter((table) => !INSERT_ROW[table])).toEqual([])
-    // Laid out parents first: a contact after its student, outreach and referrals after their contact.
+    // Laid out parents first: a contact after its student, outreach and referrals after their contact,
+    // a meeting after its student and contact, a referral after the meeting it may come from, a feed
+    // after its member.
     const order = await tenantTablesByDependency(owner)
     expect(order.indexOf('members')).toBeLessThan(order.indexOf('contacts'))
     expect(order.indexOf('contacts')).toBeLessThan(order.indexOf('outreach'))
     expect(order.indexOf('contacts')).toBeLessThan(order.indexOf('referrals'))
+    expect(order.indexOf('contacts')).toBeLessThan(order.indexOf('meetings'))
+    expect(order.indexOf('meetings')).toBeLessThan(order.indexOf('referrals'))
+    expect(order.indexOf('members')).toBeLessThan(order.indexOf('calendar_feeds'))
+    // Each fixture row is the one its builder says: a meeting of the school's student with its contact.
+    for (const school of [schoolA, schoolB]) {
+      const { rows } = await owner.query('SELECT student_id::text, contact_id::text, status::text FROM meetings WHERE school_id = $1', [school.id])
+      expect(rows).toEqual([{ student_id: school.rows.members, contact_id: school.rows.contacts, status: 'requested' }])
+      const feeds = await owner.query('SELECT member_id::text FROM calendar_feeds WHERE school_id = $1', [school.id])
+      expect(feeds.rows).toEqual([{ member_id: school.rows.members }])
+    }
     for (const table of tables) {
       expect(await ownerCount(table, schoolA.id), `A's ${table}`).toBe(1)
       expect(await ownerCount(table, schoolB.id), `B's ${table}`).toBe(1)
@@ -352,9 +374,10 @@ describe('row-level security, as the service role', () => {
         expect(await ownerCount(table, schoolA.id)).toBe(1)
         expect(await ownerCount(table, schoolB.id)).toBe(1)
       }
-      // The refusal is row-level security's own (not a constraint that happens to fail).
-      await expect(INSERT_ROW.members!(service, schoolA.id, 'message')).rejects.toThrow('new row violates row-level security policy for table "members"')
-      await expect(INSERT_ROW.contacts!(service, schoolA.id, 'message')).rejects.toThrow('new row violates row-level security policy for table "contacts"')
+      // The refusal is row-level security's own (not a constraint that happens to fail), for every table.
+      for (const table of await tenantTables(owner)) {
+        await expect(INSERT_ROW[table]!(service, schoolA.id, `message-${table}`), table).rejects.toThrow(`new row violates row-level security policy for table "${table}"`)
+      }
       // B's own rows can still be written, every table's: the rows refused above were valid but for
       // their school.
       await service.query('BEGIN')

@@ -1,16 +1,18 @@
-// Two students of one school: each one's contacts, outreach, referrals and network are theirs alone.
-// The other student gets a 404 for every one of them, byte for byte the answer for a record that does
-// not exist, cannot change or build on them, and lists, searches and stats show only their own.
-// Advisors and school admins read both and write neither; alumni and integration clients see none.
+// Two students of one school: each one's contacts, outreach, referrals, network, meetings (with their
+// preparation and calendar entries) and calendar feeds are theirs alone. The other student gets a 404
+// for every one of them, byte for byte the answer for a record that does not exist, cannot change or
+// build on them, and lists, searches, stats and feeds show only their own. Advisors and school admins
+// read both students' records and write neither; alumni and integration clients see none.
 // (Schools kept apart from each other: cross-tenant.test.ts.)
 import { randomUUID } from 'node:crypto'
 import type { LightMyRequestResponse } from 'fastify'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build, type TestApp, type TestSchool } from './helpers/app.js'
-import { expectedOutreachStats } from './helpers/cross-tenant.js'
+import { calendarUids, expectedOutreachStats, unfoldCalendar } from './helpers/cross-tenant.js'
 
 const PROBLEM_JSON = 'application/problem+json; charset=utf-8'
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 
 interface StudentRecords {
   id: string
@@ -19,7 +21,17 @@ interface StudentRecords {
   outreachId: string
   referralId: string
   referredContactId: string
+  /** A meeting with `contact`, scheduled and prepared (homework, a bank question, a question of their own). */
+  meeting: { id: string; purpose: string; homework: string; customQuestion: string; startsAt: string; endsAt: string }
+  /** Their calendar feed's path (the secret URL) and id. */
+  feed: { id: string; path: string; secret: string }
 }
+
+const HOUR = 3_600_000
+const DAY = 24 * HOUR
+/** Both students' meetings take the same window: neither may learn of the other's from a clash. */
+const START = Math.ceil(Date.now() / HOUR) * HOUR + 7 * DAY
+const WINDOW = { startsAt: new Date(START).toISOString(), endsAt: new Date(START + 45 * 60_000).toISOString() }
 
 describe('student privacy within a school', () => {
   let t: TestApp
@@ -53,6 +65,21 @@ describe('student privacy within a school', () => {
       }),
       `${name}'s referral`,
     )
+    const purpose = `${name} wants to learn how ${name} Industries hires`
+    const meeting = await created(
+      await t.request({ method: 'POST', url: '/v1/meetings', token, payload: { contactId: row.id, kind: 'informational_interview', purpose, mode: 'phone', proposedSlots: [WINDOW] } }),
+      `${name}'s meeting`,
+    )
+    const scheduled = await t.request({ method: 'POST', url: `/v1/meetings/${meeting.id}/schedule`, token, payload: WINDOW })
+    expect(scheduled.statusCode, scheduled.body).toBe(200)
+    const bank = await t.request({ method: 'GET', url: '/v1/questions', token })
+    const questionId = (bank.json() as { items: Array<{ id: string }> }).items[0]!.id
+    const homework = `${name} reads the annual report of ${name} Industries`
+    const customQuestion = `What should ${name} ask ${name} Industries next?`
+    const prepared = await t.request({ method: 'PUT', url: `/v1/meetings/${meeting.id}/preparation`, token, payload: { homework, questionIds: [questionId], customQuestions: [customQuestion] } })
+    expect(prepared.statusCode, prepared.body).toBe(200)
+    const feed = await created(await t.request({ method: 'POST', url: '/v1/calendar-feeds', token }), `${name}'s calendar feed`)
+    const path = new URL(feed.url as string).pathname
     return {
       id,
       token,
@@ -60,20 +87,39 @@ describe('student privacy within a school', () => {
       outreachId: outreach.id as string,
       referralId: referral.id as string,
       referredContactId: referral.referredContactId as string,
+      meeting: { id: meeting.id as string, purpose, homework, customQuestion, ...WINDOW },
+      feed: { id: feed.id as string, path, secret: path.split('/').at(-1)!.replace(/\.ics$/, '') },
     }
   }
 
-  /** A student's rows in the conversation tables, as they are. */
+  /** A student's rows in the conversation tables, their meetings and their calendar feeds, as they are. */
   async function rowsOf(studentId: string): Promise<Record<string, unknown[]>> {
     const result: Record<string, unknown[]> = {}
-    for (const table of ['contacts', 'outreach', 'referrals']) {
+    for (const table of ['contacts', 'outreach', 'referrals', 'meetings']) {
       const { rows } = await owner.query(`SELECT to_jsonb(t) AS row FROM "${table}" t WHERE school_id = $1 AND student_id = $2 ORDER BY id`, [school.id, studentId])
       result[table] = rows.map((row) => row.row)
     }
+    const { rows } = await owner.query('SELECT to_jsonb(t) AS row FROM calendar_feeds t WHERE school_id = $1 AND member_id = $2 ORDER BY id', [school.id, studentId])
+    result.calendar_feeds = rows.map((row) => row.row)
     return result
   }
 
-  async function idsOf(table: 'contacts' | 'referrals', studentId?: string): Promise<string[]> {
+  /** Strings of Ada's that Ben must never be shown. */
+  const adaSecrets = () => [
+    ada.contact.fullName,
+    ada.contact.email,
+    ada.id,
+    ada.contact.id,
+    ada.referralId,
+    ada.meeting.id,
+    ada.meeting.purpose,
+    ada.meeting.homework,
+    ada.meeting.customQuestion,
+    ada.feed.id,
+    ada.feed.secret,
+  ]
+
+  async function idsOf(table: 'contacts' | 'referrals' | 'meetings', studentId?: string): Promise<string[]> {
     const { rows } = await owner.query<{ id: string }>(
       `SELECT id::text FROM "${table}" WHERE school_id = $1 AND ($2::uuid IS NULL OR student_id = $2::uuid) ORDER BY id`,
       [school.id, studentId ?? null],
@@ -84,9 +130,14 @@ describe('student privacy within a school', () => {
   const listed = (response: LightMyRequestResponse) => (response.json() as { items: Array<{ id: string }> }).items.map((item) => item.id).sort()
 
   /** Ada's record and a record no one has, asked for alike by Ben: the same 404, but for the path. */
-  async function expectSameNotFound(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', foreign: string, missing: string, payload?: object) {
+  async function expectSameNotFound(method: Method, foreign: string, missing: string, payload?: object) {
+    await expectSameNotFoundAs(ben.token, method, foreign, missing, payload)
+  }
+
+  /** The same, asked by another caller of the school. */
+  async function expectSameNotFoundAs(token: string, method: Method, foreign: string, missing: string, payload?: object) {
     const answers = await Promise.all(
-      [foreign, missing].map((url) => t.request({ method, url, token: ben.token, ...(payload ? { payload } : {}) })),
+      [foreign, missing].map((url) => t.request({ method, url, token, ...(payload ? { payload } : {}) })),
     )
     const [a, m] = answers as [LightMyRequestResponse, LightMyRequestResponse]
     expect(a.statusCode, `${method} ${foreign}: ${a.body}`).toBe(404)
@@ -97,7 +148,7 @@ describe('student privacy within a school', () => {
     expect(Object.keys(a.headers).sort()).toEqual(Object.keys(m.headers).sort())
     // Nothing of Ada's beyond what Ben sent in the path.
     const rest = a.body.replaceAll(path(foreign), '<path>')
-    for (const secret of [ada.contact.fullName, ada.contact.email, ada.id, ada.contact.id, ada.referralId]) expect(rest).not.toContain(secret)
+    for (const secret of adaSecrets()) expect(rest).not.toContain(secret)
   }
 
   beforeAll(async () => {
@@ -262,5 +313,121 @@ describe('student privacy within a school', () => {
       }
     }
     expect(await rowsOf(ada.id)).toEqual(adaBefore)
+  })
+  const later = () => ({ startsAt: new Date(START + DAY).toISOString(), endsAt: new Date(START + DAY + 30 * 60_000).toISOString() })
+  /** Every transition of a meeting and its preparation, with a body that passes validation. */
+  const meetingWrites = (): Array<['POST' | 'PUT', string, object]> => [
+    ['POST', '/schedule', later()],
+    ['POST', '/resume-sent', { note: 'Ben was here' }],
+    ['POST', '/complete', { rating: 1, askedForReferrals: false, notes: 'Ben' }],
+    ['POST', '/thank-you', {}],
+    ['POST', '/decline', { reason: 'Ben' }],
+    ['POST', '/cancel', { reason: 'Ben' }],
+    ['POST', '/no-show', {}],
+    ['PUT', '/preparation', { homework: 'Ben was here', customQuestions: ['What did Ben change?'] }],
+  ]
+  const meetingRequest = (contactId: string) => ({ contactId, kind: 'informational_interview', purpose: 'Ben asks', mode: 'phone', proposedSlots: [later()] })
+
+  it('the other student reads, changes, prepares and revokes none of their meetings and feeds: 404, as for ones that do not exist', async () => {
+    const adaBefore = await rowsOf(ada.id)
+    const benBefore = await rowsOf(ben.id)
+    const meeting = `/v1/meetings/${ada.meeting.id}`
+    const none = () => `/v1/meetings/${randomUUID()}`
+    await expectSameNotFound('GET', meeting, none())
+    await expectSameNotFound('GET', `${meeting}/calendar.ics`, `${none()}/calendar.ics`)
+    await expectSameNotFound('GET', `/v1/meetings?studentId=${ada.id}`, `/v1/meetings?studentId=${randomUUID()}`)
+    for (const [method, suffix, payload] of meetingWrites()) await expectSameNotFound(method, `${meeting}${suffix}`, `${none()}${suffix}`, payload)
+    // A meeting of Ben's with Ada's contacts.
+    for (const contactId of [ada.contact.id, ada.referredContactId]) {
+      const answers = [
+        await t.request({ method: 'POST', url: '/v1/meetings', token: ben.token, payload: meetingRequest(contactId) }),
+        await t.request({ method: 'POST', url: '/v1/meetings', token: ben.token, payload: meetingRequest(randomUUID()) }),
+      ]
+      for (const answer of answers) expect(answer.statusCode, answer.body).toBe(404)
+      expect(answers[0]!.body).toBe(answers[1]!.body)
+    }
+    // Ada's calendar feed is not Ben's to revoke.
+    await expectSameNotFound('DELETE', `/v1/calendar-feeds/${ada.feed.id}`, `/v1/calendar-feeds/${randomUUID()}`)
+    expect(await rowsOf(ada.id)).toEqual(adaBefore)
+    expect(await rowsOf(ben.id)).toEqual(benBefore)
+    // Ada still has her meeting as she prepared it, its calendar entry and her feed.
+    const mine = await t.request({ method: 'GET', url: meeting, token: ada.token })
+    expect(mine.json()).toMatchObject({ status: 'scheduled', homework: ada.meeting.homework, purpose: ada.meeting.purpose, startsAt: ada.meeting.startsAt })
+    expect((mine.json() as { questions: Array<{ text: string }> }).questions.map((question) => question.text)).toContain(ada.meeting.customQuestion)
+    expect(calendarUids((await t.request({ method: 'GET', url: `${meeting}/calendar.ics`, token: ada.token })).body)).toEqual([`${ada.meeting.id}@vantage`])
+    expect((await t.request({ method: 'GET', url: ada.feed.path })).statusCode).toBe(200)
+  })
+
+  it('lists, calendar entries and feeds show each student their own meetings only; the same window is no clash between students', async () => {
+    for (const [student, other] of [[ada, ben], [ben, ada]] as const) {
+      const own = await idsOf('meetings', student.id)
+      expect(own).toContain(student.meeting.id)
+      for (const query of ['limit=100', 'status=scheduled&limit=100', `from=${encodeURIComponent(WINDOW.startsAt)}&to=${encodeURIComponent(WINDOW.endsAt)}&limit=100`]) {
+        const list = await t.request({ method: 'GET', url: `/v1/meetings?${query}`, token: student.token })
+        expect(list.statusCode, query).toBe(200)
+        expect(listed(list), query).toEqual(own)
+      }
+      const self = await t.request({ method: 'GET', url: `/v1/meetings?studentId=${student.id}&limit=100`, token: student.token })
+      expect(listed(self)).toEqual(own)
+      // The other student's contact (who has a meeting, with the other student) filters to nothing.
+      const byContact = await t.request({ method: 'GET', url: `/v1/meetings?contactId=${other.contact.id}`, token: student.token })
+      expect(listed(byContact)).toEqual([])
+      const feeds = await t.request({ method: 'GET', url: '/v1/calendar-feeds', token: student.token })
+      expect(listed(feeds)).toEqual([student.feed.id])
+      const feed = await t.request({ method: 'GET', url: student.feed.path })
+      expect(feed.statusCode).toBe(200)
+      expect(calendarUids(feed.body)).toEqual([`${student.meeting.id}@vantage`])
+      expect(unfoldCalendar(feed.body)).toContain(student.meeting.purpose)
+      expect(unfoldCalendar(feed.body)).not.toContain(other.meeting.purpose)
+      expect(unfoldCalendar(feed.body)).not.toContain(other.contact.fullName)
+    }
+    // Both booked the same window; a second meeting of Ben's there clashes with Ben's own only.
+    expect([ada.meeting.startsAt, ada.meeting.endsAt]).toEqual([ben.meeting.startsAt, ben.meeting.endsAt])
+    const second = await t.request({ method: 'POST', url: '/v1/meetings', token: ben.token, payload: meetingRequest(ben.referredContactId) })
+    expect(second.statusCode, second.body).toBe(201)
+    const url = `/v1/meetings/${(second.json() as { id: string }).id}`
+    const clash = await t.request({ method: 'POST', url: `${url}/schedule`, token: ben.token, payload: WINDOW })
+    expect(clash.statusCode).toBe(409)
+    expect(clash.json()).toMatchObject({ type: 'urn:vantage:problem:conflict', overlappingMeetingId: ben.meeting.id })
+    for (const secret of adaSecrets()) expect(clash.body).not.toContain(secret)
+    expect((await t.request({ method: 'POST', url: `${url}/cancel`, token: ben.token, payload: { reason: 'clash' } })).statusCode).toBe(200)
+  })
+
+  it('advisors and school admins read every student\'s meetings and change none; alumni and clients see none; a feed is its owner\'s alone', async () => {
+    const adaBefore = await rowsOf(ada.id)
+    const meeting = `/v1/meetings/${ada.meeting.id}`
+    for (const role of ['advisor', 'school_admin'] as const) {
+      const token = school.members[role]!.token
+      expect((await t.request({ method: 'GET', url: meeting, token })).json()).toMatchObject({ id: ada.meeting.id, studentId: ada.id, homework: ada.meeting.homework })
+      expect(calendarUids((await t.request({ method: 'GET', url: `${meeting}/calendar.ics`, token })).body)).toEqual([`${ada.meeting.id}@vantage`])
+      expect(listed(await t.request({ method: 'GET', url: `/v1/meetings?studentId=${ada.id}&limit=100`, token }))).toEqual(await idsOf('meetings', ada.id))
+      expect(listed(await t.request({ method: 'GET', url: `/v1/meetings?studentId=${ben.id}&limit=100`, token }))).toEqual(await idsOf('meetings', ben.id))
+      expect(listed(await t.request({ method: 'GET', url: '/v1/meetings?limit=100', token }))).toEqual(await idsOf('meetings'))
+      const writes = [await t.request({ method: 'POST', url: '/v1/meetings', token, payload: meetingRequest(ada.contact.id) })]
+      for (const [method, suffix, payload] of meetingWrites()) writes.push(await t.request({ method, url: `${meeting}${suffix}`, token, payload }))
+      expect(writes.map((answer) => answer.statusCode), role).toEqual(writes.map(() => 403))
+      // Staff feeds are their own: Ada's is not among them, nor theirs to revoke.
+      const created = await t.request({ method: 'POST', url: '/v1/calendar-feeds', token })
+      expect(created.statusCode).toBe(201)
+      expect(listed(await t.request({ method: 'GET', url: '/v1/calendar-feeds', token }))).toEqual([(created.json() as { id: string }).id])
+      await expectSameNotFoundAs(token, 'DELETE', `/v1/calendar-feeds/${ada.feed.id}`, `/v1/calendar-feeds/${randomUUID()}`)
+      // A staff member's feed holds no student's meetings.
+      expect(calendarUids((await t.request({ method: 'GET', url: new URL((created.json() as { url: string }).url).pathname })).body)).toEqual([])
+    }
+    for (const token of [school.members.alumni!.token, clientToken]) {
+      for (const url of [meeting, `${meeting}/calendar.ics`, '/v1/meetings', `/v1/meetings?studentId=${ada.id}`]) {
+        const answer = await t.request({ method: 'GET', url, token })
+        expect(answer.statusCode, url).toBe(403)
+        expect(answer.body).not.toContain(ada.meeting.purpose)
+      }
+      expect((await t.request({ method: 'POST', url: `${meeting}/cancel`, token, payload: {} })).statusCode).toBe(403)
+    }
+    // An alumnus has feeds of their own (of no meetings); a client has none.
+    expect(listed(await t.request({ method: 'GET', url: '/v1/calendar-feeds', token: school.members.alumni!.token }))).toEqual([])
+    expect((await t.request({ method: 'DELETE', url: `/v1/calendar-feeds/${ada.feed.id}`, token: school.members.alumni!.token })).statusCode).toBe(404)
+    expect((await t.request({ method: 'GET', url: '/v1/calendar-feeds', token: clientToken })).statusCode).toBe(403)
+    expect((await t.request({ method: 'DELETE', url: `/v1/calendar-feeds/${ada.feed.id}`, token: clientToken })).statusCode).toBe(403)
+    expect(await rowsOf(ada.id)).toEqual(adaBefore)
+    expect((await t.request({ method: 'GET', url: ada.feed.path })).statusCode).toBe(200)
   })
 })

@@ -19,12 +19,15 @@ import type { FastifyInstance, HTTPMethods, LightMyRequestResponse, RouteOptions
 import pg from 'pg'
 import { buildApp } from '../../src/app.js'
 import { CONTACT_SOURCES } from '../../src/modules/contacts/schemas.js'
+import { checkQuestions } from '../../src/modules/questions/checker.js'
 import { OUTREACH_CHANNELS } from '../../src/modules/outreach/schemas.js'
 import type { TestApp, TestSchool } from './app.js'
 
 // ---------------------------------------------------------------------------------------------
 // Fixture: two schools, each with a member per role, an identity provider, an integration client,
-// and its student's conversations (a contact, outreach to it, a referral that added a second contact)
+// its student's conversations (a contact, outreach to it, a referral that added a second contact),
+// a question its advisor added to the bank, its student's scheduled and prepared meeting with the
+// contact, and a calendar feed for every member
 // ---------------------------------------------------------------------------------------------
 
 export type MemberRoleName = 'student' | 'alumni' | 'advisor' | 'school_admin'
@@ -42,11 +45,44 @@ export interface Conversations {
   referredContact: { id: string; fullName: string; email: string }
 }
 
+/** The school's question bank: a question its advisor added, and one of the standard bank's. */
+export interface QuestionBank {
+  /** Added by the school's advisor; its text is the school's own. */
+  custom: { id: string; text: string }
+  /** A question of the standard bank every school is seeded with (the text is the same in every school, the id is not). */
+  standardId: string
+}
+
+/** The student's meeting with `conversations.contact`, requested, scheduled (in the future) and prepared. */
+export interface MeetingFixture {
+  id: string
+  purpose: string
+  /** A video meeting: the link. */
+  location: string
+  homework: string
+  /** The student's own question in the preparation (the bank's custom and standard questions are there too). */
+  customQuestion: string
+  startsAt: string
+  endsAt: string
+}
+
+/** A member's calendar feed: the secret URL as created, its path, and the secret in it. */
+export interface CalendarFeedFixture {
+  id: string
+  url: string
+  path: string
+  secret: string
+}
+
 export interface TenantFixture {
   school: TestSchool & { name: string }
   identityProvider: { id: string; issuer: string; audience: string }
   integrationClient: { id: string; clientId: string; clientSecret: string; token: string }
   conversations: Conversations
+  questionBank: QuestionBank
+  meeting: MeetingFixture
+  /** One feed per member; the student's lists `meeting`. */
+  calendarFeeds: Record<MemberRoleName, CalendarFeedFixture>
 }
 
 export interface CrossTenantFixture {
@@ -114,6 +150,77 @@ async function conversationsFixture(t: TestApp, school: TestSchool, slug: string
   }
 }
 
+const MINUTE = 60_000
+const HOUR = 60 * MINUTE
+const DAY = 24 * HOUR
+
+async function expectOk(response: LightMyRequestResponse, what: string): Promise<Record<string, unknown>> {
+  if (response.statusCode !== 200) throw new Error(`${what} answered ${response.statusCode}: ${response.body}`)
+  return response.json() as Record<string, unknown>
+}
+
+async function questionBankFixture(t: TestApp, school: TestSchool, slug: string): Promise<QuestionBank> {
+  const text = `How does the ${slug} design review work?`
+  const created = await expectCreated(
+    await t.request({ method: 'POST', url: '/v1/questions', token: school.members.advisor!.token, payload: { category: 'typical_day', text, position: 3 } }),
+    `${slug}'s bank question`,
+  )
+  const question = created.question as { id: string; text: string }
+  const bank = await expectOk(await t.request({ method: 'GET', url: '/v1/questions', token: school.members.student!.token }), `${slug}'s question bank`)
+  const standard = (bank.items as Array<{ id: string }>).find((item) => item.id !== question.id)
+  if (!standard) throw new Error(`${slug}'s question bank has no standard question`)
+  return { custom: { id: question.id, text: question.text }, standardId: standard.id }
+}
+
+/**
+ * The student's meeting with their contact: requested, scheduled a week ahead (the app's clock is
+ * real time here) and prepared with both bank questions, a question of their own and homework.
+ */
+async function meetingFixture(t: TestApp, school: TestSchool, slug: string, contactId: string, bank: QuestionBank): Promise<MeetingFixture> {
+  const token = school.members.student!.token
+  const start = Math.ceil(Date.now() / HOUR) * HOUR + 7 * DAY
+  const window = { startsAt: new Date(start).toISOString(), endsAt: new Date(start + 45 * MINUTE).toISOString() }
+  const purpose = `Learn how the ${slug} robotics lab brings in junior engineers (information only)`
+  const location = `https://meet.${slug}-robotics.example/grace`
+  const requested = await expectCreated(
+    await t.request({
+      method: 'POST',
+      url: '/v1/meetings',
+      token,
+      payload: { contactId, kind: 'informational_interview', purpose, mode: 'video', location, proposedSlots: [window, { startsAt: new Date(start + DAY).toISOString(), endsAt: new Date(start + DAY + 30 * MINUTE).toISOString() }] },
+    }),
+    `${slug}'s meeting`,
+  )
+  const id = requested.id as string
+  await expectOk(await t.request({ method: 'POST', url: `/v1/meetings/${id}/schedule`, token, payload: window }), `scheduling ${slug}'s meeting`)
+  const homework = `Read the ${slug} robotics lab's annual report`
+  const customQuestion = `What surprised you most in the ${slug} robotics lab?`
+  const prepared = await expectOk(
+    await t.request({
+      method: 'PUT',
+      url: `/v1/meetings/${id}/preparation`,
+      token,
+      payload: { homework, questionIds: [bank.custom.id, bank.standardId], customQuestions: [customQuestion] },
+    }),
+    `preparing ${slug}'s meeting`,
+  )
+  if (prepared.status !== 'scheduled' || (prepared.questions as unknown[]).length !== 3) throw new Error(`${slug}'s meeting is not scheduled and prepared: ${JSON.stringify(prepared)}`)
+  return { id, purpose, location, homework, customQuestion, ...window }
+}
+
+async function calendarFeedsFixture(t: TestApp, school: TestSchool, slug: string): Promise<Record<MemberRoleName, CalendarFeedFixture>> {
+  const feeds = {} as Record<MemberRoleName, CalendarFeedFixture>
+  for (const role of ['student', 'alumni', 'advisor', 'school_admin'] as const) {
+    const created = await expectCreated(await t.request({ method: 'POST', url: '/v1/calendar-feeds', token: school.members[role]!.token }), `${slug}'s ${role}'s calendar feed`)
+    const url = created.url as string
+    const path = new URL(url).pathname
+    const secret = /\/([A-Za-z0-9_-]+)\.ics$/.exec(path)?.[1]
+    if (!secret) throw new Error(`${slug}'s ${role}'s calendar feed URL has no secret: ${url}`)
+    feeds[role] = { id: created.id as string, url, path, secret }
+  }
+  return feeds
+}
+
 async function tenantFixture(t: TestApp, slug: string, shape: ConversationShape): Promise<TenantFixture> {
   const school = await t.school(slug)
   const admin = school.members.school_admin!.token
@@ -142,6 +249,8 @@ async function tenantFixture(t: TestApp, slug: string, shape: ConversationShape)
     `${slug}'s integration client`,
   )
   const client = created.client as { id: string; clientId: string }
+  const conversations = await conversationsFixture(t, school, slug, shape)
+  const questionBank = await questionBankFixture(t, school, slug)
   return {
     school: { ...school, name: `${slug} University` },
     identityProvider: { id: provider.id as string, issuer: provider.issuer as string, audience: provider.audience as string },
@@ -151,7 +260,10 @@ async function tenantFixture(t: TestApp, slug: string, shape: ConversationShape)
       clientSecret: created.clientSecret as string,
       token: await t.clientToken(school.id, client.clientId, ['members:read', 'members:write', 'reports:read']),
     },
-    conversations: await conversationsFixture(t, school, slug, shape),
+    conversations,
+    questionBank,
+    meeting: await meetingFixture(t, school, slug, conversations.contact.id, questionBank),
+    calendarFeeds: await calendarFeedsFixture(t, school, slug),
   }
 }
 
@@ -184,6 +296,22 @@ export function secretsOf(tenant: TenantFixture): string[] {
     tenant.integrationClient.clientId,
     tenant.integrationClient.clientSecret,
     ...conversationSecrets(tenant.conversations),
+    ...meetingSecrets(tenant),
+  ]
+}
+
+/** A's meeting, its preparation, A's own bank question (the standard texts are every school's) and A's feeds. */
+function meetingSecrets({ meeting, questionBank, calendarFeeds }: TenantFixture): string[] {
+  return [
+    meeting.id,
+    meeting.purpose,
+    meeting.location,
+    meeting.homework,
+    meeting.customQuestion,
+    questionBank.custom.id,
+    questionBank.custom.text,
+    questionBank.standardId,
+    ...Object.values(calendarFeeds).flatMap((feed) => [feed.id, feed.secret]),
   ]
 }
 
@@ -271,7 +399,7 @@ export const notFound = (): Expectation => problem('not-found', 404, 'No such re
 /** The route is closed to B's caller whatever it names (the same for A's ids as for any other). */
 export const forbidden = (): Expectation => problem('forbidden', 403, 'The caller may not do this')
 
-type Table = 'members' | 'identity_providers' | 'integration_clients' | 'contacts' | 'referrals'
+type Table = 'members' | 'identity_providers' | 'integration_clients' | 'contacts' | 'referrals' | 'meetings'
 
 /** B's write clashes with something of another school it may not learn more about. */
 export const conflict = (): Expectation => problem('conflict', 409, 'The request conflicts with the current state')
@@ -297,16 +425,23 @@ export function onlyOwnRows(table: Table, options: { ofStudent?: boolean } = {})
   }
 }
 
-/** B's caller writes nothing aimed at A, nor anything of B's own: the whole of B is as it was. */
-export function notFoundWritingNothing(): Expectation<Record<string, unknown[]>> {
+/**
+ * B's caller writes nothing aimed at A, nor anything of B's own: the whole of B is as it was, and so
+ * is the whole of A (checked for this request alone; the runner checks A after the whole matrix too).
+ */
+export function notFoundWritingNothing(): Expectation<{ a: Record<string, unknown[]>; b: Record<string, unknown[]> }> {
   const base = notFound()
   return {
-    describe: `${base.describe}, none of B's rows written`,
-    prepare: ({ f, owner }) => snapshotSchool(owner, f.b.school.id),
+    describe: `${base.describe}, none of A's or B's rows written`,
+    prepare: async ({ f, owner }) => ({ a: await snapshotSchool(owner, f.a.school.id), b: await snapshotSchool(owner, f.b.school.id) }),
     async check(response, ctx, before) {
       await base.check(response, ctx, undefined)
-      const after = await snapshotSchool(ctx.owner, ctx.f.b.school.id)
-      for (const table of Object.keys(after)) equal(after[table], before[table], `B's ${table} rows`)
+      for (const side of ['a', 'b'] as const) {
+        const after = await snapshotSchool(ctx.owner, ctx.f[side].school.id)
+        for (const table of new Set([...Object.keys(before[side]), ...Object.keys(after)])) {
+          equal(after[table], before[side][table], `${side.toUpperCase()}'s ${table} rows`)
+        }
+      }
     },
   }
 }
@@ -377,13 +512,6 @@ export function ownNetwork(): Expectation {
   }
 }
 
-/**
- * `?studentId=<A's student>` on a list or the stats, asked by B's advisor or admin. A's student is no
- * student of B, and the answer the brief (and the routes' documented 404) calls for is a 404. The
- * service answers 200 with nothing in it instead, byte for byte what it answers for a student id no
- * one has: that tells B nothing about A, so it is pinned here as it is. When the service answers 404
- * for a student it does not have, replace these entries' expectation with notFound().
- */
 /** /v1/me: B's caller is told it is B's caller. */
 export function ownCaller(caller: Caller): Expectation {
   return {
@@ -592,6 +720,8 @@ const CONVERSATION_CASES: CrossTenantCase[] = [
     () => ({ url: `${CONTACTS}?q=${encodeURIComponent('grace hopper')}&sort=name&limit=100` }),
     () => listsExactly((f) => [f.b.conversations.contact.id], "B's Grace Hopper"),
   ),
+  // `?studentId=<A's student>` asked by B's advisor or admin: A's student is no student of B, so 404
+  // (the same answer as for a student id no one has); the same on the other lists and the stats.
   ...asEach(
     STAFF,
     `GET ${CONTACTS}`,
@@ -710,6 +840,291 @@ const CONVERSATION_CASES: CrossTenantCase[] = [
   ...asEach(CONVERSATION_READERS, 'GET /v1/members/:memberId/network', "B's student's network", (f) => ({ url: `/v1/members/${f.b.conversations.studentId}/network` }), ownNetwork),
 ]
 
+// ---------------------------------------------------------------------------------------------
+// Meetings, the question bank and calendar feeds
+// ---------------------------------------------------------------------------------------------
+
+const CALENDAR_TYPE = 'text/calendar; charset=utf-8'
+
+/**
+ * An iCalendar document as a reader sees it. iCalendar folds lines longer than 75 octets (a line
+ * break and a space, anywhere, even inside a word) and escapes commas, semicolons and backslashes, so
+ * a purpose or a name can be in an event and yet not in the document as written.
+ */
+export function unfoldCalendar(text: string): string {
+  return text.replace(/\r?\n[ \t]/g, '').replace(/\\([\\;,nN])/g, (_, character: string) => (character.toLowerCase() === 'n' ? '\n' : character))
+}
+
+/** The UIDs of the events of an iCalendar document, in order. */
+export function calendarUids(text: string): string[] {
+  return [...unfoldCalendar(text).matchAll(/^UID:([^\r\n]+)/gm)].map((match) => match[1]!)
+}
+
+/** GET /v1/meetings/{B's meeting}: B's own meeting, as B's student prepared it. */
+export function ownMeeting(): Expectation {
+  return {
+    describe: "200 with B's student's meeting",
+    check(response, { f }) {
+      equal(response.statusCode, 200, 'status')
+      equal(response.headers['content-type'], JSON_TYPE, 'content-type')
+      const body = response.json() as { id: string; studentId: string; contactId: string; purpose: string; status: string; questions: Array<{ questionId: string | null }> }
+      equal([body.id, body.studentId, body.contactId, body.purpose], [f.b.meeting.id, f.b.conversations.studentId, f.b.conversations.contact.id, f.b.meeting.purpose], 'meeting')
+      equal(body.questions.map((question) => question.questionId), [f.b.questionBank.custom.id, f.b.questionBank.standardId, null], 'questions (bank, bank, own)')
+    },
+  }
+}
+
+/** GET /v1/meetings/{B's meeting}/calendar.ics: one event, B's meeting. */
+export function ownMeetingCalendar(): Expectation {
+  return {
+    describe: "200 text/calendar with B's meeting as its one event",
+    check(response, { f }) {
+      equal(response.statusCode, 200, 'status')
+      equal(response.headers['content-type'], CALENDAR_TYPE, 'content-type')
+      equal(calendarUids(response.body), [`${f.b.meeting.id}@vantage`], 'event UIDs')
+    },
+  }
+}
+
+/** GET /v1/questions: B's bank, all of it (B's own question included), and nothing of A's. */
+export function ownQuestionBank(options: { includeArchived?: boolean } = {}): Expectation {
+  return {
+    describe: `200 with exactly B's question bank${options.includeArchived ? ', archived questions too' : ''}`,
+    async check(response, { f, owner }) {
+      equal(response.statusCode, 200, 'status')
+      equal(response.headers['content-type'], JSON_TYPE, 'content-type')
+      const { rows } = await owner.query<{ id: string }>('SELECT id::text FROM questions WHERE school_id = $1 AND ($2 OR NOT archived) ORDER BY id', [f.b.school.id, options.includeArchived === true])
+      if (!rows.some((row) => row.id === f.b.questionBank.custom.id)) fail("B's own question is not in B's bank; the list would prove less")
+      const body = response.json() as { items: Array<{ id: string }> }
+      equal(body.items.map((item) => item.id).sort(), rows.map((row) => row.id), "ids listed (B's questions)")
+    },
+  }
+}
+
+const NEW_QUESTION = { category: 'advice', text: 'What would you tell someone starting out in your field?' }
+
+/** POST /v1/questions: the question lands in B's bank, whatever A's bank holds. */
+export function createsOwnQuestion(): Expectation {
+  return {
+    describe: "201 with a question of B's bank",
+    async check(response, { f, owner }) {
+      equal(response.statusCode, 201, 'status')
+      const body = response.json() as { question: { id: string; text: string; category: string }; check: { closed: boolean } }
+      equal([body.question.text, body.question.category, body.check.closed], [NEW_QUESTION.text, NEW_QUESTION.category, false], 'question and check')
+      const { rows } = await owner.query<{ school_id: string }>('SELECT school_id::text FROM questions WHERE id = $1', [body.question.id])
+      equal(rows, [{ school_id: f.b.school.id }], "the question's school")
+    },
+  }
+}
+
+const QUESTIONS_TO_CHECK = ['Do you like working in robotics?', 'What does a typical week look like for you?']
+
+/** POST /v1/questions/check: the checker's verdicts, which read no school's data. */
+export function checksQuestions(): Expectation {
+  return {
+    describe: '200 with the checker\'s verdicts',
+    check(response) {
+      equal(response.statusCode, 200, 'status')
+      equal(response.headers['content-type'], JSON_TYPE, 'content-type')
+      equal(response.json(), { results: checkQuestions(QUESTIONS_TO_CHECK) }, 'results')
+      equal((response.json() as { results: Array<{ closed: boolean }> }).results.map((result) => result.closed), [true, false], 'closed')
+    },
+  }
+}
+
+function memberIdOf(tenant: TenantFixture, caller: Caller): string {
+  if (caller === 'client') throw new Error('an integration client has no calendar feed')
+  return tenant.school.members[caller]!.id
+}
+
+/** POST /v1/calendar-feeds: a feed of B's caller, at a URL in B's school that answers. */
+export function createsOwnFeed(caller: Caller): Expectation {
+  return {
+    describe: `201 with a feed of B's ${caller} whose URL names B's school and works`,
+    async check(response, { t, f, owner }) {
+      equal(response.statusCode, 201, 'status')
+      const body = response.json() as { id: string; url: string; revokedAt: null }
+      const path = new URL(body.url).pathname
+      if (!new RegExp(`^/v1/calendar/${f.b.school.id}/${body.id}/[A-Za-z0-9_-]{20,64}\\.ics$`).test(path)) fail(`the feed URL ${body.url} is not of B's school and this feed`)
+      equal(body.revokedAt, null, 'revokedAt')
+      const { rows } = await owner.query('SELECT school_id::text, member_id::text FROM calendar_feeds WHERE id = $1', [body.id])
+      equal(rows, [{ school_id: f.b.school.id, member_id: memberIdOf(f.b, caller) }], "the feed's school and member")
+      const feed = await t.request({ method: 'GET', url: path })
+      equal([feed.statusCode, feed.headers['content-type']], [200, CALENDAR_TYPE], 'the new URL answers')
+      const expected = caller === 'student' ? [`${f.b.meeting.id}@vantage`] : []
+      equal(calendarUids(feed.body), expected, "the new feed's events")
+    },
+  }
+}
+
+/** GET /v1/calendar-feeds: the caller's own feeds (without secrets), not the school's, not A's. */
+export function ownFeeds(caller: Caller): Expectation {
+  return {
+    describe: `200 with exactly B's ${caller}'s feeds`,
+    async check(response, { f, owner }) {
+      equal(response.statusCode, 200, 'status')
+      equal(response.headers['content-type'], JSON_TYPE, 'content-type')
+      const { rows } = await owner.query<{ id: string }>('SELECT id::text FROM calendar_feeds WHERE school_id = $1 AND member_id = $2 ORDER BY id', [f.b.school.id, memberIdOf(f.b, caller)])
+      if (!rows.some((row) => row.id === f.b.calendarFeeds[caller as MemberRoleName].id)) fail(`B's ${caller}'s fixture feed is not among its rows`)
+      const body = response.json() as { items: Array<Record<string, unknown>> }
+      equal(body.items.map((item) => item.id as string).sort(), rows.map((row) => row.id), `ids listed (B's ${caller}'s feeds)`)
+      for (const item of body.items) equal(Object.keys(item).sort(), ['createdAt', 'id', 'revokedAt'], 'fields of a listed feed')
+    },
+  }
+}
+
+/** DELETE /v1/calendar-feeds/{A's feed}: 404, nothing written, and every feed of A still answers. */
+export function notFoundFeedsIntact(): Expectation<{ a: Record<string, unknown[]>; b: Record<string, unknown[]> }> {
+  const base = notFoundWritingNothing()
+  return {
+    describe: `${base.describe}, A's feed URLs still answer`,
+    prepare: base.prepare,
+    async check(response, ctx, before) {
+      await base.check(response, ctx, before)
+      for (const [role, feed] of Object.entries(ctx.f.a.calendarFeeds)) {
+        const answer = await ctx.t.request({ method: 'GET', url: feed.path })
+        equal(answer.statusCode, 200, `A's ${role}'s feed URL`)
+      }
+    },
+  }
+}
+
+const MEETINGS = '/v1/meetings'
+const MEMBERS = ['student', 'alumni', 'advisor', 'school_admin'] as const
+/** Meetings: students own theirs; advisors and admins read all; alumni and clients have no access. */
+const NOT_MEETING_WRITERS = [...STAFF, ...NO_ACCESS] as const
+const aMeeting = (f: CrossTenantFixture) => f.a.meeting.id
+
+/** A valid window of its own, a day after A's meeting: validation passes, the handler decides. */
+function laterWindow(f: CrossTenantFixture) {
+  const start = Date.parse(f.a.meeting.startsAt) + 2 * DAY
+  return { startsAt: new Date(start).toISOString(), endsAt: new Date(start + 30 * MINUTE).toISOString() }
+}
+
+const meetingRequest = (contactId: string, f: CrossTenantFixture) => ({
+  contactId,
+  kind: 'informational_interview',
+  purpose: 'B would like to learn about the work',
+  mode: 'phone',
+  proposedSlots: [laterWindow(f)],
+})
+
+/**
+ * Each transition, with a body that passes validation (so the answer is the handler's) and names
+ * nothing of A's but the meeting in the path: the meeting alone must make it a 404.
+ */
+const TRANSITIONS: Array<{ method: 'POST' | 'PUT'; suffix: string; body: (f: CrossTenantFixture) => unknown }> = [
+  { method: 'POST', suffix: '/schedule', body: (f) => ({ ...laterWindow(f), mode: 'in_person', location: 'B office' }) },
+  { method: 'POST', suffix: '/resume-sent', body: () => ({ note: 'B was here' }) },
+  {
+    method: 'POST',
+    suffix: '/complete',
+    body: (f) => ({ notes: 'B was here', rating: 1, askedForReferrals: true, referrals: [{ referred: { contactId: f.b.conversations.referredContact.id }, note: 'B' }] }),
+  },
+  { method: 'POST', suffix: '/thank-you', body: () => ({}) },
+  { method: 'POST', suffix: '/decline', body: () => ({ reason: 'B was here' }) },
+  { method: 'POST', suffix: '/cancel', body: () => ({ reason: 'B was here' }) },
+  { method: 'POST', suffix: '/no-show', body: () => ({ reason: 'B was here' }) },
+  {
+    method: 'PUT',
+    suffix: '/preparation',
+    body: (f) => ({ homework: 'B was here', questionIds: [f.b.questionBank.custom.id], customQuestions: ['What did B change?'] }),
+  },
+]
+
+const MEETING_CASES: CrossTenantCase[] = [
+  // --- requesting and listing ----------------------------------------------------------------------
+  ...[
+    { name: "a meeting with A's contact", contact: (f: CrossTenantFixture) => f.a.conversations.contact.id },
+    { name: "a meeting with A's referred contact", contact: (f: CrossTenantFixture) => f.a.conversations.referredContact.id },
+  ].flatMap(({ name, contact }): CrossTenantCase[] => [
+    { route: `POST ${MEETINGS}`, as: 'student', name, request: (f) => ({ url: MEETINGS, payload: meetingRequest(contact(f), f) }), expect: notFoundWritingNothing() },
+    ...asEach(NOT_MEETING_WRITERS, `POST ${MEETINGS}`, name, (f) => ({ url: MEETINGS, payload: meetingRequest(contact(f), f) }), forbidden),
+  ]),
+  { route: `GET ${MEETINGS}`, as: 'student', name: 'list meetings', request: () => ({ url: `${MEETINGS}?limit=100` }), expect: onlyOwnRows('meetings', { ofStudent: true }) },
+  ...asEach(STAFF, `GET ${MEETINGS}`, 'list meetings', () => ({ url: `${MEETINGS}?limit=100` }), () => onlyOwnRows('meetings')),
+  // Staff asking for A's student: not a student of B, so 404 (as for a student of B's no one has).
+  ...asEach(STAFF, `GET ${MEETINGS}`, "A's student's meetings", (f) => ({ url: `${MEETINGS}?studentId=${aStudent(f)}&limit=100` }), () => notFound()),
+  { route: `GET ${MEETINGS}`, as: 'student', name: "A's student's meetings", request: (f) => ({ url: `${MEETINGS}?studentId=${aStudent(f)}` }), expect: notFound() },
+  // A contact filter names no student: A's contact (who has a meeting in A) matches none of B's meetings.
+  ...asEach(
+    CONVERSATION_READERS,
+    `GET ${MEETINGS}`,
+    "meetings with A's contact",
+    (f) => ({ url: `${MEETINGS}?contactId=${f.a.conversations.contact.id}&limit=100` }),
+    () => listsExactly(() => [], 'no meeting'),
+  ),
+  ...asEach(
+    CONVERSATION_READERS,
+    `GET ${MEETINGS}`,
+    "scheduled meetings in the week of A's and B's",
+    (f) => ({ url: `${MEETINGS}?status=scheduled&from=${encodeURIComponent(new Date(Date.parse(f.a.meeting.startsAt) - DAY).toISOString())}&to=${encodeURIComponent(new Date(Date.parse(f.a.meeting.endsAt) + DAY).toISOString())}&limit=100` }),
+    () => listsExactly((f) => [f.b.meeting.id], "B's meeting"),
+  ),
+  ...asEach(NO_ACCESS, `GET ${MEETINGS}`, 'list meetings', () => ({ url: `${MEETINGS}?limit=100` }), forbidden),
+
+  // --- one meeting ---------------------------------------------------------------------------------
+  ...asEach(CONVERSATION_READERS, `GET ${MEETINGS}/:meetingId`, "A's meeting", (f) => ({ url: `${MEETINGS}/${aMeeting(f)}` }), notFound),
+  ...asEach(NO_ACCESS, `GET ${MEETINGS}/:meetingId`, "A's meeting", (f) => ({ url: `${MEETINGS}/${aMeeting(f)}` }), forbidden),
+  ...asEach(CONVERSATION_READERS, `GET ${MEETINGS}/:meetingId`, "B's own meeting", (f) => ({ url: `${MEETINGS}/${f.b.meeting.id}` }), ownMeeting),
+  ...asEach(CONVERSATION_READERS, `GET ${MEETINGS}/:meetingId/calendar.ics`, "A's meeting", (f) => ({ url: `${MEETINGS}/${aMeeting(f)}/calendar.ics` }), notFound),
+  ...asEach(NO_ACCESS, `GET ${MEETINGS}/:meetingId/calendar.ics`, "A's meeting", (f) => ({ url: `${MEETINGS}/${aMeeting(f)}/calendar.ics` }), forbidden),
+  ...asEach(CONVERSATION_READERS, `GET ${MEETINGS}/:meetingId/calendar.ics`, "B's own meeting", (f) => ({ url: `${MEETINGS}/${f.b.meeting.id}/calendar.ics` }), ownMeetingCalendar),
+
+  // --- transitions and preparation (the student's own meetings only) --------------------------------
+  ...TRANSITIONS.flatMap(({ method, suffix, body }): CrossTenantCase[] => [
+    {
+      route: `${method} ${MEETINGS}/:meetingId${suffix}`,
+      as: 'student',
+      name: "A's meeting",
+      request: (f) => ({ url: `${MEETINGS}/${aMeeting(f)}${suffix}`, payload: body(f) }),
+      expect: notFoundWritingNothing(),
+    },
+    ...asEach(NOT_MEETING_WRITERS, `${method} ${MEETINGS}/:meetingId${suffix}`, "A's meeting", (f) => ({ url: `${MEETINGS}/${aMeeting(f)}${suffix}`, payload: body(f) }), forbidden),
+  ]),
+  // B's own meeting, prepared with questions of A's bank: 404 for the question, B's meeting unchanged.
+  ...[
+    { name: "B's own meeting with A's own bank question", ids: (f: CrossTenantFixture) => [f.a.questionBank.custom.id] },
+    { name: "B's own meeting with a standard question of A's bank", ids: (f: CrossTenantFixture) => [f.a.questionBank.standardId] },
+    { name: "B's own meeting with B's question and A's", ids: (f: CrossTenantFixture) => [f.b.questionBank.custom.id, f.a.questionBank.custom.id] },
+  ].map(
+    ({ name, ids }): CrossTenantCase => ({
+      route: `PUT ${MEETINGS}/:meetingId/preparation`,
+      as: 'student',
+      name,
+      request: (f) => ({ url: `${MEETINGS}/${f.b.meeting.id}/preparation`, payload: { homework: 'B was here', questionIds: ids(f) } }),
+      expect: notFoundWritingNothing(),
+    }),
+  ),
+
+  // --- the question bank (every member reads it; advisors and admins edit it) ------------------------
+  ...asEach(MEMBERS, 'GET /v1/questions', "the school's bank", () => ({ url: '/v1/questions' }), () => ownQuestionBank()),
+  ...asEach(STAFF, 'GET /v1/questions', "the school's bank with archived questions", () => ({ url: '/v1/questions?includeArchived=true' }), () => ownQuestionBank({ includeArchived: true })),
+  { route: 'GET /v1/questions', as: 'client', name: "the school's bank", request: () => ({ url: '/v1/questions' }), expect: forbidden() },
+  ...asEach(STAFF, 'POST /v1/questions', 'add a question', () => ({ url: '/v1/questions', payload: NEW_QUESTION }), createsOwnQuestion),
+  ...asEach(['student', ...NO_ACCESS], 'POST /v1/questions', 'add a question', () => ({ url: '/v1/questions', payload: NEW_QUESTION }), forbidden),
+  ...[
+    { name: "A's own bank question", id: (f: CrossTenantFixture) => f.a.questionBank.custom.id },
+    { name: "a standard question of A's bank", id: (f: CrossTenantFixture) => f.a.questionBank.standardId },
+  ].flatMap(({ name, id }): CrossTenantCase[] => [
+    ...asEach(STAFF, 'PATCH /v1/questions/:questionId', name, (f) => ({ url: `/v1/questions/${id(f)}`, payload: { text: 'Reworded by B?', archived: true } }), notFoundWritingNothing),
+    ...asEach(['student', ...NO_ACCESS], 'PATCH /v1/questions/:questionId', name, (f) => ({ url: `/v1/questions/${id(f)}`, payload: { archived: true } }), forbidden),
+  ]),
+  ...asEach(MEMBERS, 'POST /v1/questions/check', 'check questions', () => ({ url: '/v1/questions/check', payload: { questions: QUESTIONS_TO_CHECK } }), checksQuestions),
+  { route: 'POST /v1/questions/check', as: 'client', name: 'check questions', request: () => ({ url: '/v1/questions/check', payload: { questions: QUESTIONS_TO_CHECK } }), expect: forbidden() },
+
+  // --- calendar feeds (each member's own) ------------------------------------------------------------
+  ...MEMBERS.map((as): CrossTenantCase => ({ route: 'POST /v1/calendar-feeds', as, name: 'create a feed', request: () => ({ url: '/v1/calendar-feeds' }), expect: createsOwnFeed(as) })),
+  { route: 'POST /v1/calendar-feeds', as: 'client', name: 'create a feed', request: () => ({ url: '/v1/calendar-feeds' }), expect: forbidden() },
+  ...MEMBERS.map((as): CrossTenantCase => ({ route: 'GET /v1/calendar-feeds', as, name: 'list feeds', request: () => ({ url: '/v1/calendar-feeds' }), expect: ownFeeds(as) })),
+  { route: 'GET /v1/calendar-feeds', as: 'client', name: 'list feeds', request: () => ({ url: '/v1/calendar-feeds' }), expect: forbidden() },
+  ...MEMBERS.flatMap((as): CrossTenantCase[] => [
+    { route: 'DELETE /v1/calendar-feeds/:feedId', as, name: "A's student's feed", request: (f) => ({ url: `/v1/calendar-feeds/${f.a.calendarFeeds.student.id}` }), expect: notFoundFeedsIntact() },
+    { route: 'DELETE /v1/calendar-feeds/:feedId', as, name: `A's ${as}'s feed`, request: (f) => ({ url: `/v1/calendar-feeds/${f.a.calendarFeeds[as].id}` }), expect: notFoundFeedsIntact() },
+  ]),
+  { route: 'DELETE /v1/calendar-feeds/:feedId', as: 'client', name: "A's student's feed", request: (f) => ({ url: `/v1/calendar-feeds/${f.a.calendarFeeds.student.id}` }), expect: forbidden() },
+]
+
 /** Every non-public route of the app, aimed by B at A. Later features add their routes here. */
 export const CROSS_TENANT_MATRIX: CrossTenantCase[] = [
   // --- the caller ------------------------------------------------------------------------------
@@ -824,6 +1239,9 @@ export const CROSS_TENANT_MATRIX: CrossTenantCase[] = [
 
   // --- contacts, outreach, referrals and networks (the school and the student come from the token) --
   ...CONVERSATION_CASES,
+
+  // --- meetings, the question bank and calendar feeds (the same) --------------------------------------
+  ...MEETING_CASES,
 ]
 
 // ---------------------------------------------------------------------------------------------
@@ -844,8 +1262,13 @@ function leaks(response: LightMyRequestResponse, url: string, secrets: string[])
     const { instance } = response.json() as Record<string, unknown>
     if (instance !== path) fail(`problem instance ${JSON.stringify(instance)} is not the request path`)
   }
-  const text = response.body.replaceAll(path, '<request path>')
+  const text = readableText(response).replaceAll(path, '<request path>')
   return secrets.filter((secret) => text.includes(secret))
+}
+
+/** The answer's text as a reader sees it: an iCalendar document unfolded and unescaped (see unfoldCalendar). */
+function readableText(response: LightMyRequestResponse): string {
+  return response.headers['content-type']?.toString().startsWith('text/calendar') ? unfoldCalendar(response.body) : response.body
 }
 
 /** Every `schoolId` property anywhere in a JSON answer. */

@@ -55,7 +55,7 @@ export default async function calendarRoutes(instance: FastifyInstance) {
       response: responses({ 204: Type.Null({ description: 'Revoked' }) }, [404]),
     },
     handler: async (request, reply) => {
-      await revokeFeed(request.tenant, request.principal!, request.params.feedId)
+      await revokeFeed(request.tenant, request.principal!, request.params.feedId, app.clock())
       return reply.code(204).send(null)
     },
   })

@@ -66,10 +66,10 @@ export async function listFeeds({ db, schoolId }: Tenant, principal: Principal) 
   return { items: feeds.map((feed) => ({ id: feed.id, createdAt: feed.createdAt.toISOString(), revokedAt: feed.revokedAt?.toISOString() ?? null })) }
 }
 
-export async function revokeFeed({ db, schoolId }: Tenant, principal: Principal, id: string) {
+export async function revokeFeed({ db, schoolId }: Tenant, principal: Principal, id: string, now: Date) {
   const feed = await db.calendarFeed.findFirst({ where: { schoolId, id, memberId: principal.memberId ?? undefined } })
   if (!feed || !principal.memberId) throw notFound('calendar feed')
-  if (!feed.revokedAt) await db.calendarFeed.update({ where: { schoolId_id: { schoolId, id } }, data: { revokedAt: new Date() } })
+  if (!feed.revokedAt) await db.calendarFeed.update({ where: { schoolId_id: { schoolId, id } }, data: { revokedAt: now } })
 }
 
 /** The feed behind a secret URL: every check fails the same way, 404, so a URL reveals nothing. */
@@ -77,11 +77,16 @@ export async function feedCalendar(database: Database, schoolId: string, feedId:
   const school = await database.platform.school.findUnique({ where: { id: schoolId }, select: { status: true } })
   if (!school || school.status !== 'active') throw notFound('calendar feed')
   const { db } = database.forSchool(schoolId)
-  const feed = await db.calendarFeed.findUnique({ where: { schoolId_id: { schoolId, id: feedId } } })
+  const feed = await db.calendarFeed.findUnique({
+    where: { schoolId_id: { schoolId, id: feedId } },
+    include: { member: { select: { status: true } } },
+  })
   const given = Buffer.from(hash(secret))
   if (!feed || feed.revokedAt || given.length !== Buffer.byteLength(feed.secretHash) || !timingSafeEqual(given, Buffer.from(feed.secretHash))) {
     throw notFound('calendar feed')
   }
+  // A disabled member's feeds stop with their sign-in.
+  if (feed.member.status !== 'active') throw notFound('calendar feed')
   const meetings = await db.meeting.findMany({
     where: {
       schoolId,
