@@ -103,12 +103,14 @@ export function registerRawBaselines(app: FastifyInstance, database: Database) {
     const principal = request.principal!
     const schoolId = principal.schoolId!
     const body = request.body as { contactId: string; kind: 'informational_interview'; purpose: string; mode: string; location: string; proposedSlots: Array<{ startsAt: string; endsAt: string }> }
+    const [contact, school] = await Promise.all([
+      tenantQuery(database, schoolId, 'SELECT id FROM contacts WHERE school_id = $1 AND id = $2 AND student_id = $3 LIMIT 1', [schoolId, body.contactId, principal.memberId]),
+      tenantQuery<{ settings: unknown }>(database, schoolId, 'SELECT settings FROM schools WHERE id = $1', [schoolId]),
+    ])
+    if (!contact.length) return reply.code(404).send({})
     const client = await acquireForTenant(database.pool, schoolId)
     try {
-      const contact = await client.query('SELECT id FROM contacts WHERE school_id = $1 AND id = $2 AND student_id = $3 LIMIT 1', [schoolId, body.contactId, principal.memberId])
-      if (!contact.rowCount) return reply.code(404).send({})
-      const school = await client.query('SELECT settings FROM schools WHERE id = $1', [schoolId])
-      const settings = schoolSettings(school.rows[0]?.settings)
+      const settings = schoolSettings(school[0]?.settings)
       const now = new Date()
       body.proposedSlots.forEach((slot, index) => checkWindow(parseWindow(slot), body.kind, settings, now, `body.proposedSlots.${index}`))
       const slots = body.proposedSlots.map((slot) => ({ startsAt: new Date(slot.startsAt).toISOString(), endsAt: new Date(slot.endsAt).toISOString() }))

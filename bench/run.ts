@@ -4,7 +4,7 @@
 // both alike; the ratio is of the medians.
 // Uses DATABASE_URL (an owner role that may create databases) or else an embedded PostgreSQL.
 // Options (environment): BENCH_DURATION seconds per round (default 5), BENCH_ROUNDS (default 3),
-// BENCH_CONNECTIONS (default 10).
+// BENCH_CONNECTIONS (default 10), BENCH_ONLY (measure only scenarios whose name contains it).
 import { fork, type ChildProcess } from 'node:child_process'
 import { mkdir, writeFile } from 'node:fs/promises'
 import net from 'node:net'
@@ -295,7 +295,8 @@ try {
     `| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- |`,
   ]
   let errors = 0
-  for (const scenario of scenarios) {
+  // BENCH_ONLY=<text> measures only the scenarios whose name contains it.
+  for (const scenario of scenarios.filter((candidate) => !process.env.BENCH_ONLY || candidate.name.includes(process.env.BENCH_ONLY))) {
     console.error(`measuring ${scenario.name} vs ${scenario.baselineName} ...`)
     const { target, baseline } = await pair(scenario.target, scenario.baseline)
     errors += target.errors + baseline.errors

@@ -120,10 +120,13 @@ export async function requestMeeting(tenant: Tenant, principal: Principal, input
   const purpose = input.purpose.trim()
   if (!purpose) throw invalid('body.purpose', 'must not be blank')
   const { db, schoolId } = tenant
-  const contact = await db.contact.findFirst({ where: { schoolId, id: input.contactId, studentId }, select: { id: true } })
-  if (!contact) throw notFound('contact')
   requireLocation(input.mode, input.location, 'body.location')
-  const settings = await settingsOf(db, schoolId)
+  // Two independent reads, side by side: the contact must be the student's own; the school's settings bound the slots.
+  const [contact, settings] = await Promise.all([
+    db.contact.findFirst({ where: { schoolId, id: input.contactId, studentId }, select: { id: true } }),
+    settingsOf(db, schoolId),
+  ])
+  if (!contact) throw notFound('contact')
   input.proposedSlots.forEach((slot, index) => checkWindow(parseWindow(slot), input.kind, settings, now, `body.proposedSlots.${index}`))
   const row = await db.meeting.create({
     data: {
