@@ -114,6 +114,7 @@ describe('a student\'s journey', () => {
         referrerContactId: priya.id,
         referrerName: null,
         referredContactId: expect.any(String),
+        meetingId: interview.id,
         status: 'suggested',
         note: 'Talk to Omar about UX research',
         createdAt: expect.any(String),

@@ -101,6 +101,7 @@ describe('referrals', () => {
         referrerContactId: referrer.id,
         referrerName: null,
         referredContactId: referred.id,
+        meetingId: null,
         status: 'suggested',
         note: 'Ask about bridges',
         createdAt: expect.any(String),
@@ -469,5 +470,45 @@ describe('referrals', () => {
       expect(response.statusCode).toBe(200)
       expect(response.json()).toEqual({ studentId: empty.id, nodes: [], edges: [], maxDegree: 0 })
     })
+  })
+})
+
+describe('a referral from a meeting', () => {
+  it('names the meeting it came from, whose contact is the referrer', async () => {
+    let now = new Date('2027-02-01T12:00:00Z')
+    const t = await build({}, { clock: () => now })
+    try {
+      const school = await t.school('ref-meeting', ['student'])
+      const other = await t.school('ref-meeting-2', ['student'])
+      const token = school.members.student!.token
+      const post = (url: string, payload: unknown, as = token) => t.request({ method: 'POST', url, token: as, payload: payload as Record<string, unknown> })
+      const grace = (await post('/v1/contacts', { fullName: 'Grace Park', source: 'personal' })).json()
+      const omar = (await post('/v1/contacts', { fullName: 'Omar Haddad', source: 'personal' })).json()
+      const meeting = (
+        await post('/v1/meetings', {
+          contactId: grace.id,
+          kind: 'informational_interview',
+          purpose: 'Information only',
+          mode: 'phone',
+          proposedSlots: [{ startsAt: '2027-02-02T15:00:00Z', endsAt: '2027-02-02T15:30:00Z' }],
+        })
+      ).json()
+
+      const created = await post('/v1/referrals', { referrer: { contactId: grace.id }, referred: { contact: { fullName: 'Dr. Sam Lee' } }, meetingId: meeting.id })
+      expect(created.statusCode).toBe(201)
+      expect(created.json()).toMatchObject({ referrerContactId: grace.id, meetingId: meeting.id })
+
+      const wrongReferrer = await post('/v1/referrals', { referrer: { contactId: omar.id }, referred: { contact: { fullName: 'Someone Else' } }, meetingId: meeting.id })
+      expect(wrongReferrer.statusCode).toBe(400)
+      expect(wrongReferrer.json().errors).toEqual([{ field: 'body.referrer.contactId', message: 'must be the contact of the meeting given in meetingId' }])
+
+      const foreign = await post('/v1/referrals', { referrer: { name: 'A friend' }, referred: { contact: { fullName: 'Nobody' } }, meetingId: meeting.id }, other.members.student!.token)
+      expect(foreign.statusCode).toBe(404)
+      const count = await t.database.forSchool(school.id).db.contact.count({ where: { schoolId: school.id } })
+      expect(count).toBe(3)
+      now = new Date('2027-02-01T12:00:01Z')
+    } finally {
+      await t.close()
+    }
   })
 })

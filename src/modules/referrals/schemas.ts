@@ -23,6 +23,9 @@ export const CreateReferral = Type.Object(
       ],
       { description: 'Whom they suggested: an existing contact, or a new one (created with source "referral")' },
     ),
+    meetingId: Type.Optional(
+      Type.String({ format: 'uuid', maxLength: 36, description: 'The meeting in which the referrer suggested the person (one of yours, with the referrer)' }),
+    ),
     status: Type.Optional(Status),
     note: Type.Optional(Type.String({ maxLength: 2000 })),
   },
@@ -41,6 +44,7 @@ export const Referral = Type.Object(
     referrerContactId: Type.Union([Uuid, Type.Null()]),
     referrerName: Type.Union([Text(200), Type.Null()]),
     referredContactId: Uuid,
+    meetingId: Nullable(Uuid),
     status: Status,
     note: Type.Union([Text(2000), Type.Null()]),
     createdAt: Timestamp,

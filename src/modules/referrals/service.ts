@@ -17,6 +17,7 @@ export function toReferral(row: ReferralRow): ReferralBody {
     referrerContactId: row.referrerContactId,
     referrerName: row.referrerName,
     referredContactId: row.referredContactId,
+    meetingId: row.meetingId,
     status: row.status,
     note: row.note,
     createdAt: row.createdAt.toISOString(),
@@ -30,10 +31,23 @@ async function ownContactId({ db, schoolId }: Tenant, studentId: string, contact
   return contact.id
 }
 
+/** The student's meeting the referral came from; the referrer, when a contact, is the person met there. */
+async function meetingWithReferrer({ db, schoolId }: Tenant, studentId: string, meetingId: string, referrerContactId: string | null) {
+  const meeting = await db.meeting.findFirst({ where: { schoolId, id: meetingId, studentId }, select: { id: true, contactId: true } })
+  if (!meeting) throw notFound('meeting')
+  if (referrerContactId && meeting.contactId !== referrerContactId) {
+    throw new Problem('validation-failed', 'The referrer of a referral from a meeting is the person met there', {
+      extensions: { errors: [{ field: 'body.referrer.contactId', message: 'must be the contact of the meeting given in meetingId' }] },
+    })
+  }
+  return meeting.id
+}
+
 export async function createReferral(tenant: Tenant, principal: Principal, input: CreateReferralBody) {
   const studentId = writingStudent(principal)
   const referrerContactId = 'contactId' in input.referrer ? await ownContactId(tenant, studentId, input.referrer.contactId, 'referrer') : null
   const referrerName = 'name' in input.referrer ? input.referrer.name : null
+  const meetingId = input.meetingId ? await meetingWithReferrer(tenant, studentId, input.meetingId, referrerContactId) : null
   if ('contactId' in input.referred) {
     const referredContactId = await ownContactId(tenant, studentId, input.referred.contactId, 'referred')
     if (referredContactId === referrerContactId) {
@@ -42,7 +56,7 @@ export async function createReferral(tenant: Tenant, principal: Principal, input
       })
     }
     const row = await tenant.db.referral.create({
-      data: { schoolId: tenant.schoolId, studentId, referrerContactId, referrerName, referredContactId, status: input.status, note: input.note ?? null },
+      data: { schoolId: tenant.schoolId, studentId, referrerContactId, referrerName, referredContactId, meetingId, status: input.status, note: input.note ?? null },
     })
     return toReferral(row)
   }
@@ -52,7 +66,7 @@ export async function createReferral(tenant: Tenant, principal: Principal, input
     const scoped = { schoolId: tenant.schoolId, db: tx as unknown as Tenant['db'] }
     const contact = await createContact(scoped, principal, { ...details, source: 'referral' })
     const row = await tx.referral.create({
-      data: { schoolId: tenant.schoolId, studentId, referrerContactId, referrerName, referredContactId: contact.id, status: input.status, note: input.note ?? null },
+      data: { schoolId: tenant.schoolId, studentId, referrerContactId, referrerName, referredContactId: contact.id, meetingId, status: input.status, note: input.note ?? null },
     })
     return toReferral(row)
   })
