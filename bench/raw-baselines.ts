@@ -34,7 +34,7 @@ export function registerRawBaselines(app: FastifyInstance, database: Database) {
     const principal = request.principal!
     const schoolId = principal.schoolId!
     const [schools, members] = await Promise.all([
-      database.platformPool.query('SELECT id, slug, name, time_zone AS "timeZone" FROM schools WHERE id = $1 LIMIT 1', [schoolId]).then((result) => result.rows),
+      database.schools.get(schoolId).then((school) => (school ? [{ id: school.id, slug: school.slug, name: school.name, timeZone: school.timeZone }] : [])),
       tenantQuery(
         database,
         schoolId,
@@ -103,14 +103,13 @@ export function registerRawBaselines(app: FastifyInstance, database: Database) {
     const principal = request.principal!
     const schoolId = principal.schoolId!
     const body = request.body as { contactId: string; kind: 'informational_interview'; purpose: string; mode: string; location: string; proposedSlots: Array<{ startsAt: string; endsAt: string }> }
-    const [contact, school] = await Promise.all([
-      tenantQuery(database, schoolId, 'SELECT id FROM contacts WHERE school_id = $1 AND id = $2 AND student_id = $3 LIMIT 1', [schoolId, body.contactId, principal.memberId]),
-      tenantQuery<{ settings: unknown }>(database, schoolId, 'SELECT settings FROM schools WHERE id = $1', [schoolId]),
-    ])
+    // The school's settings come from the same per-instance cache the service uses.
+    const school = await database.schools.get(schoolId)
+    const contact = await tenantQuery(database, schoolId, 'SELECT id FROM contacts WHERE school_id = $1 AND id = $2 AND student_id = $3 LIMIT 1', [schoolId, body.contactId, principal.memberId])
     if (!contact.length) return reply.code(404).send({})
     const client = await acquireForTenant(database.pool, schoolId)
     try {
-      const settings = schoolSettings(school[0]?.settings)
+      const settings = schoolSettings(school?.settings)
       const now = new Date()
       body.proposedSlots.forEach((slot, index) => checkWindow(parseWindow(slot), body.kind, settings, now, `body.proposedSlots.${index}`))
       const slots = body.proposedSlots.map((slot) => ({ startsAt: new Date(slot.startsAt).toISOString(), endsAt: new Date(slot.endsAt).toISOString() }))

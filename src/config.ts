@@ -20,6 +20,7 @@ const Environment = Type.Object({
   DB_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 3000 }),
   DB_QUERY_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 10000 }),
   TENANT_CLIENT_CACHE_SIZE: Type.Integer({ minimum: 1, default: 200 }),
+  SCHOOL_CACHE_TTL_MS: Type.Integer({ minimum: 0, maximum: 300000, default: 5000 }),
   TRUST_PROXY: Type.String({ default: '', pattern: '^(|true|[0-9]+|[0-9a-fA-F.:/, ]+)$' }),
   SHUTDOWN_READINESS_DELAY_MS: Type.Integer({ minimum: 0, default: 0 }),
   TOKEN_ISSUER: Type.Optional(Type.String({ minLength: 1 })),
@@ -60,6 +61,8 @@ export interface Config {
     connectTimeoutMs: number
     queryTimeoutMs: number
     tenantClientCacheSize: number
+    /** How long a school's row (status, settings) may be served from memory. */
+    schoolCacheTtlMs: number
   }
   seedDemo: boolean
   dataDir: string
@@ -131,6 +134,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,
       queryTimeoutMs: env.DB_QUERY_TIMEOUT_MS,
       tenantClientCacheSize: env.TENANT_CLIENT_CACHE_SIZE,
+      schoolCacheTtlMs: env.SCHOOL_CACHE_TTL_MS,
     },
     seedDemo: env.SEED_DEMO ?? !production,
     dataDir: env.DATA_DIR,

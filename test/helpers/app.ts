@@ -42,6 +42,8 @@ export async function build(overrides: Record<string, string> = {}, options: { j
     DB_CONNECT_TIMEOUT_MS: '1000',
     DB_QUERY_TIMEOUT_MS: '3000',
     TOKEN_ISSUER: 'urn:vantage:test',
+    // Tests change schools behind the service's back (directly in the database); the cache has its own test.
+    SCHOOL_CACHE_TTL_MS: '0',
     ...overrides,
   })
   const database = new Database({ ...config.database, url: options.databaseUrl ?? db.appUrl })

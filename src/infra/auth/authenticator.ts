@@ -229,7 +229,7 @@ export class Authenticator {
 
   async #activeSchool(claim: unknown): Promise<string> {
     if (typeof claim !== 'string' || !/^[0-9a-f-]{36}$/i.test(claim)) throw new Problem('school-unknown')
-    const school = await this.#db.platform.school.findUnique({ where: { id: claim }, select: { status: true } })
+    const school = await this.#db.schools.get(claim)
     if (!school) throw new Problem('school-unknown')
     if (school.status !== 'active') throw new Problem('school-disabled')
     return claim

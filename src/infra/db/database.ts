@@ -5,6 +5,7 @@
 import { PrismaPg } from '@prisma/adapter-pg'
 import pg from 'pg'
 import { PrismaClient } from '../../generated/prisma/client.js'
+import { SchoolCache } from './school-cache.js'
 import { TenantPool } from './tenant-pool.js'
 
 export type Db = PrismaClient
@@ -29,6 +30,8 @@ export interface DatabaseOptions {
    * (the common alternative: every query wrapped in a transaction that sets the school first).
    */
   tenantIsolation?: 'rls' | 'none' | 'transaction'
+  /** How long a school's row may be served from memory (0: always read). */
+  schoolCacheTtlMs?: number
 }
 
 export class Database {
@@ -40,6 +43,8 @@ export class Database {
    */
   readonly platformPool: pg.Pool
   readonly platform: Db
+  /** Schools by id, kept briefly (school-cache.ts). */
+  readonly schools: SchoolCache
   readonly #tenants = new Map<string, Tenant>()
   readonly #cacheSize: number
   readonly #isolation: 'rls' | 'none' | 'transaction'
@@ -65,6 +70,7 @@ export class Database {
     if (this.#isolation !== 'rls') this.pool.setMaxListeners(0)
     // The platform connections never set app.school_id, so row-level security shows them no school's rows.
     this.platform = new PrismaClient({ adapter: new PrismaPg(this.platformPool) })
+    this.schools = new SchoolCache(this.platform, options.schoolCacheTtlMs ?? 0)
   }
 
   #client(tenant: string): Db {

@@ -8,7 +8,7 @@ export async function describeCaller(database: Database, principal: Principal): 
   if (!principal.schoolId) return { ...base, school: null, member: null }
   const { db, schoolId } = database.forSchool(principal.schoolId)
   const [school, member] = await Promise.all([
-    database.platform.school.findUnique({ where: { id: schoolId }, select: { id: true, slug: true, name: true, timeZone: true } }),
+    database.schools.get(schoolId).then((school) => school && { id: school.id, slug: school.slug, name: school.name, timeZone: school.timeZone }),
     principal.memberId
       ? db.member.findUnique({
           where: { schoolId_id: { schoolId, id: principal.memberId } },

@@ -45,7 +45,10 @@ export default async function meetingRoutes(instance: FastifyInstance) {
       body: CreateMeeting,
       response: responses({ 201: MeetingRef }, [404]),
     },
-    handler: async (request, reply) => reply.code(201).send(await requestMeeting(request.tenant, request.principal!, request.body, now())),
+    handler: async (request, reply) => {
+      const school = await app.database.schools.get(request.tenant.schoolId)
+      return reply.code(201).send(await requestMeeting(request.tenant, request.principal!, request.body, now(), school?.settings))
+    },
   })
 
   app.get('/v1/meetings', {

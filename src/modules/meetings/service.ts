@@ -114,18 +114,16 @@ async function settingsOf(client: Pick<Db, 'school'>, schoolId: string) {
   return schoolSettings(school?.settings)
 }
 
-export async function requestMeeting(tenant: Tenant, principal: Principal, input: CreateMeetingBody, now: Date) {
+/** `schoolSettingsStored` is the school's settings as stored (the caller may have them cached). */
+export async function requestMeeting(tenant: Tenant, principal: Principal, input: CreateMeetingBody, now: Date, schoolSettingsStored: unknown) {
   const studentId = writingStudent(principal)
   // The schema's minLength counts spaces; the purpose is stored trimmed, so a blank one is no purpose.
   const purpose = input.purpose.trim()
   if (!purpose) throw invalid('body.purpose', 'must not be blank')
   const { db, schoolId } = tenant
   requireLocation(input.mode, input.location, 'body.location')
-  // Two independent reads, side by side: the contact must be the student's own; the school's settings bound the slots.
-  const [contact, settings] = await Promise.all([
-    db.contact.findFirst({ where: { schoolId, id: input.contactId, studentId }, select: { id: true } }),
-    settingsOf(db, schoolId),
-  ])
+  const settings = schoolSettings(schoolSettingsStored)
+  const contact = await db.contact.findFirst({ where: { schoolId, id: input.contactId, studentId }, select: { id: true } })
   if (!contact) throw notFound('contact')
   input.proposedSlots.forEach((slot, index) => checkWindow(parseWindow(slot), input.kind, settings, now, `body.proposedSlots.${index}`))
   const row = await db.meeting.create({

@@ -87,6 +87,7 @@ export async function updateSchool(database: Database, id: string, input: Update
   const timeZone = input.timeZone === undefined ? undefined : canonicalTimeZone(input.timeZone)
   const current = await database.platform.school.findUnique({ where: { id } })
   if (!current) throw notFound('school')
+  database.schools.invalidate(id)
   const row = await database.platform.school.update({
     where: { id },
     data: {
@@ -96,6 +97,7 @@ export async function updateSchool(database: Database, id: string, input: Update
       settings: input.settings ? { ...(current.settings as object), ...input.settings } : undefined,
     },
   })
+  database.schools.invalidate(id)
   return toSchool(row)
 }
 
