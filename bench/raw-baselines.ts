@@ -30,19 +30,20 @@ async function tenantQuery<T>(database: Database, schoolId: string, text: string
 }
 
 export function registerRawBaselines(app: FastifyInstance, database: Database) {
+  // GET /v1/me reads nothing beyond authentication (the member as read then, the school from the
+  // school cache), so its baseline is the same answer built by hand.
   app.get('/bench/raw/me', { config: anyone }, async (request) => {
     const principal = request.principal!
-    const schoolId = principal.schoolId!
-    const [schools, members] = await Promise.all([
-      database.schools.get(schoolId).then((school) => (school ? [{ id: school.id, slug: school.slug, name: school.name, timeZone: school.timeZone }] : [])),
-      tenantQuery(
-        database,
-        schoolId,
-        'SELECT id, external_id AS "externalId", given_name AS "givenName", family_name AS "familyName", email FROM members WHERE school_id = $1 AND id = $2 LIMIT 1',
-        [schoolId, principal.memberId],
-      ),
-    ])
-    return { kind: principal.kind, subject: principal.subject, via: principal.via, school: schools[0], member: members[0], roles: principal.roles, scopes: principal.scopes }
+    const school = await database.schools.get(principal.schoolId!)
+    return {
+      kind: principal.kind,
+      subject: principal.subject,
+      via: principal.via,
+      school: school && { id: school.id, slug: school.slug, name: school.name, timeZone: school.timeZone },
+      member: principal.kind === 'member' ? principal.profile : null,
+      roles: principal.roles,
+      scopes: principal.scopes,
+    }
   })
 
   app.get('/bench/raw/members', { config: { access: { roles: ['advisor', 'school_admin'] as const } } }, async (request) => {

@@ -244,14 +244,14 @@ export class Authenticator {
     const { db } = this.#db.forSchool(schoolId)
     let member = await db.member.findUnique({
       where: { schoolId_externalId: { schoolId, externalId } },
-      select: { id: true, roles: true, status: true },
+      select: { id: true, roles: true, status: true, externalId: true, givenName: true, familyName: true, email: true },
     })
     if (!member && options.jit && claimedRoles?.length) {
       member = await db.member.upsert({
         where: { schoolId_externalId: { schoolId, externalId } },
         create: { schoolId, externalId, roles: claimedRoles },
         update: {},
-        select: { id: true, roles: true, status: true },
+        select: { id: true, roles: true, status: true, externalId: true, givenName: true, familyName: true, email: true },
       })
     }
     if (!member) throw new Problem('member-unknown', 'No member with this identity is provisioned in the school')
@@ -259,6 +259,7 @@ export class Authenticator {
     // A token narrows the member's roles (an SSO group, a development token for one role); it never adds
     // one, whoever signed it: the school's provider cannot make a student an admin by claiming it.
     const roles = claimedRoles ? member.roles.filter((role) => claimedRoles.includes(role)) : member.roles
-    return { kind: 'member', schoolId, memberId: member.id, subject: externalId, roles, scopes: [], via: options.via }
+    const profile = { id: member.id, externalId: member.externalId, givenName: member.givenName, familyName: member.familyName, email: member.email }
+    return { kind: 'member', schoolId, memberId: member.id, subject: externalId, roles, scopes: [], via: options.via, profile }
   }
 }

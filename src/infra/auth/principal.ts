@@ -7,6 +7,14 @@ export type Role = SchoolRole | 'platform_admin'
 export const SCOPES = ['members:read', 'members:write', 'reports:read'] as const
 export type Scope = (typeof SCOPES)[number]
 
+export interface MemberProfile {
+  id: string
+  externalId: string
+  givenName: string | null
+  familyName: string | null
+  email: string | null
+}
+
 export type Principal =
   | {
       kind: 'member'
@@ -17,6 +25,8 @@ export type Principal =
       scopes: []
       /** 'identity-provider' for the school's own SSO, 'service' for tokens this service signed. */
       via: 'identity-provider' | 'service'
+      /** The member as read while authenticating, so that answering "who am I" needs no second read. */
+      profile: MemberProfile
     }
   | { kind: 'client'; schoolId: string; memberId: null; subject: string; roles: []; scopes: Scope[]; via: 'service' }
   | { kind: 'platform'; schoolId: null; memberId: null; subject: string; roles: ['platform_admin']; scopes: []; via: 'service' | 'platform' }
