@@ -104,21 +104,23 @@ export function registerRawBaselines(app: FastifyInstance, database: Database) {
     const principal = request.principal!
     const schoolId = principal.schoolId!
     const body = request.body as { contactId: string; kind: 'informational_interview'; purpose: string; mode: string; location: string; proposedSlots: Array<{ startsAt: string; endsAt: string }> }
-    // The school's settings come from the same per-instance cache the service uses.
+    // The school's settings come from the same per-instance cache the service uses; the same single
+    // statement checks the contact and writes the row.
     const school = await database.schools.get(schoolId)
-    const contact = await tenantQuery(database, schoolId, 'SELECT id FROM contacts WHERE school_id = $1 AND id = $2 AND student_id = $3 LIMIT 1', [schoolId, body.contactId, principal.memberId])
-    if (!contact.length) return reply.code(404).send({})
+    const settings = schoolSettings(school?.settings)
+    const now = new Date()
+    body.proposedSlots.forEach((slot, index) => checkWindow(parseWindow(slot), body.kind, settings, now, `body.proposedSlots.${index}`))
+    const slots = body.proposedSlots.map((slot) => ({ startsAt: new Date(slot.startsAt).toISOString(), endsAt: new Date(slot.endsAt).toISOString() }))
     const client = await acquireForTenant(database.pool, schoolId)
     try {
-      const settings = schoolSettings(school?.settings)
-      const now = new Date()
-      body.proposedSlots.forEach((slot, index) => checkWindow(parseWindow(slot), body.kind, settings, now, `body.proposedSlots.${index}`))
-      const slots = body.proposedSlots.map((slot) => ({ startsAt: new Date(slot.startsAt).toISOString(), endsAt: new Date(slot.endsAt).toISOString() }))
       const { rows } = await client.query<Meeting>(
         `INSERT INTO meetings (school_id, id, student_id, contact_id, kind, purpose, mode, location, proposed_slots, updated_at)
-         VALUES ($1, uuid_generate_v7(), $2, $3, $4::meeting_kind, $5, $6::meeting_mode, $7, $8::jsonb, now()) RETURNING ${MEETING_COLUMNS}`,
+         SELECT c.school_id, uuid_generate_v7(), c.student_id, c.id, $4::meeting_kind, $5, $6::meeting_mode, $7, $8::jsonb, now()
+           FROM contacts c WHERE c.school_id = $1 AND c.id = $3 AND c.student_id = $2
+         RETURNING ${MEETING_COLUMNS}`,
         [schoolId, principal.memberId, body.contactId, body.kind, body.purpose.trim(), body.mode, body.location, JSON.stringify(slots)],
       )
+      if (!rows[0]) return reply.code(404).send({})
       return reply.code(201).send(toMeeting(rows[0]!))
     } finally {
       client.release()
