@@ -122,7 +122,6 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     issuer: config.auth.issuer,
     audience: config.auth.audience,
     platform: config.auth.platform,
-    allowHttpJwks: config.auth.allowHttpJwks,
     jwksCooldownMs: deps.jwksCooldownMs ?? 30_000,
   })
   await app.register(auth, { authenticator, database })

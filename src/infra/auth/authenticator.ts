@@ -27,7 +27,6 @@ export interface AuthenticatorOptions {
   issuer: string
   audience: string
   platform?: { issuer: string; audience: string; jwksUrl: string }
-  allowHttpJwks: boolean
   /** Minimum time between two JWKS fetches for one provider (an unknown key id triggers a fetch). */
   jwksCooldownMs: number
 }
