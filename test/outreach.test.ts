@@ -1,29 +1,11 @@
-import type { LightMyRequestResponse } from 'fastify'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build, type TestApp, type TestSchool } from './helpers/app.js'
+import { ABSENT_ID, expectProblem, forbiddenBody, JSON_TYPE, notFoundBody, PROBLEM_JSON, UUID } from './helpers/problems.js'
 
-const PROBLEM_JSON = 'application/problem+json; charset=utf-8'
-const JSON_TYPE = 'application/json; charset=utf-8'
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
-const ABSENT_ID = '01900000-0000-7000-8000-000000000000'
 const HOUR = 3_600_000
 const DAY = 24 * HOUR
 
-const forbiddenBody = (instance: string) => ({
-  type: 'urn:vantage:problem:forbidden',
-  title: 'The caller may not do this',
-  status: 403,
-  detail: 'Your role or scopes do not allow this',
-  instance,
-})
-const notFoundBody = (what: string, instance: string) => ({
-  type: 'urn:vantage:problem:not-found',
-  title: 'No such resource',
-  status: 404,
-  detail: `No such ${what}`,
-  instance,
-})
 const invalidBody = (detail: string, instance: string, field: string, message: string) => ({
   type: 'urn:vantage:problem:validation-failed',
   title: 'The request is not valid',
@@ -33,11 +15,6 @@ const invalidBody = (detail: string, instance: string, field: string, message: s
   errors: [{ field, message }],
 })
 
-function expectProblem(response: LightMyRequestResponse, status: number, body: Record<string, unknown>) {
-  expect(response.statusCode, response.body).toBe(status)
-  expect(response.headers['content-type']).toBe(PROBLEM_JSON)
-  expect(response.json()).toEqual(body)
-}
 
 const ago = (ms: number) => new Date(Date.now() - ms).toISOString()
 

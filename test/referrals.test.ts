@@ -2,32 +2,10 @@ import type { LightMyRequestResponse } from 'fastify'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build, type TestApp, type TestSchool } from './helpers/app.js'
+import { ABSENT_ID, expectProblem, forbiddenBody, JSON_TYPE, notFoundBody, PROBLEM_JSON, UUID } from './helpers/problems.js'
 
-const PROBLEM_JSON = 'application/problem+json; charset=utf-8'
-const JSON_TYPE = 'application/json; charset=utf-8'
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
-const ABSENT_ID = '01900000-0000-7000-8000-000000000000'
 
-const forbiddenBody = (instance: string) => ({
-  type: 'urn:vantage:problem:forbidden',
-  title: 'The caller may not do this',
-  status: 403,
-  detail: 'Your role or scopes do not allow this',
-  instance,
-})
-const notFoundBody = (what: string, instance: string) => ({
-  type: 'urn:vantage:problem:not-found',
-  title: 'No such resource',
-  status: 404,
-  detail: `No such ${what}`,
-  instance,
-})
 
-function expectProblem(response: LightMyRequestResponse, status: number, body: Record<string, unknown>) {
-  expect(response.statusCode, response.body).toBe(status)
-  expect(response.headers['content-type']).toBe(PROBLEM_JSON)
-  expect(response.json()).toEqual(body)
-}
 
 const fields = (response: LightMyRequestResponse) => (response.json().errors as Array<{ field: string }>).map((error) => error.field).sort()
 
