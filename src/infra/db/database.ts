@@ -16,6 +16,18 @@ export interface Tenant {
   readonly db: Db
 }
 
+/** The client an interactive transaction hands its callback. */
+export type Transaction = Parameters<Parameters<Db['$transaction']>[0]>[0]
+
+/**
+ * A school's handle whose queries run inside a transaction, for services that take a Tenant. The
+ * transaction's client is a subset of the full client (no nested $transaction), which those
+ * services do not use.
+ */
+export function tenantInTransaction(schoolId: string, tx: Transaction): Tenant {
+  return { schoolId, db: tx as unknown as Db }
+}
+
 export interface DatabaseOptions {
   url: string
   poolMax: number

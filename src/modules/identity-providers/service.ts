@@ -1,7 +1,7 @@
 // A school's trusted identity providers: which issuer, audience and keys make a token one of the
 // school's members. Managed by the school's admins (and platform operators setting a school up).
 import { importJWK, type JWK } from 'jose'
-import type { Tenant } from '../../infra/db/database.js'
+import type { Tenant, Transaction } from '../../infra/db/database.js'
 import { decodeCursor, pageOf } from '../../infra/http/cursor.js'
 import { Problem, notFound } from '../../infra/http/problem.js'
 import { type IdentityProvider as IdentityProviderRow, Prisma } from '../../generated/prisma/client.js'
@@ -49,7 +49,6 @@ function checkKeys(provider: { jwksUri?: string | null; jwks?: unknown }, allowH
   if (errors.length) throw new Problem('validation-failed', 'The provider\'s keys are not valid', { extensions: { errors } })
 }
 
-type Transaction = Parameters<Parameters<Tenant['db']['$transaction']>[0]>[0]
 
 /**
  * Runs `write` once the issuer and audience are free (other than for `except`). A token's issuer

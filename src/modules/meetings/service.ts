@@ -4,7 +4,7 @@
 // longer fits). A student's booked windows cannot overlap: checked here, and enforced by an
 // exclusion constraint for concurrent bookings.
 import type { Principal } from '../../infra/auth/principal.js'
-import type { Db, Tenant } from '../../infra/db/database.js'
+import { type Db, type Tenant, type Transaction, tenantInTransaction } from '../../infra/db/database.js'
 import { decodeCursor, pageOf } from '../../infra/http/cursor.js'
 import { Problem, notFound } from '../../infra/http/problem.js'
 import { Prisma, type Meeting as MeetingRow } from '../../generated/prisma/client.js'
@@ -26,7 +26,6 @@ import type {
 } from './schemas.js'
 import { checkInside, checkWindow, parseWindow, type TimeWindow } from './windows.js'
 
-type Transaction = Parameters<Parameters<Db['$transaction']>[0]>[0]
 
 /** The meetings table's columns under the names of the Prisma model, for statements written in SQL. */
 export const MEETING_COLUMNS = Prisma.sql`school_id::text AS "schoolId", id::text AS id, student_id::text AS "studentId",
@@ -305,7 +304,7 @@ export async function prepareMeeting(tenant: Tenant, principal: Principal, id: s
 export function completeMeeting(tenant: Tenant, principal: Principal, id: string, input: CompleteMeetingBody, now: Date) {
   return transition(tenant, principal, id, 'complete', async (meeting, tx) => {
     if (meeting.startsAt! > now) throw new Problem('conflict', 'A meeting can be completed once it has started', { extensions: { startsAt: meeting.startsAt!.toISOString() } })
-    const scoped: Tenant = { schoolId: tenant.schoolId, db: tx as unknown as Db }
+    const scoped = tenantInTransaction(tenant.schoolId, tx)
     for (const [index, referral] of (input.referrals ?? []).entries()) {
       let referredContactId: string
       if ('contactId' in referral.referred) {

@@ -1,7 +1,7 @@
 // Referrals: "X suggested I talk to Y". Creating one may create the referred contact in the same
 // transaction; the referrals of a student form their network (network.ts).
 import type { Principal } from '../../infra/auth/principal.js'
-import type { Tenant } from '../../infra/db/database.js'
+import { type Tenant, tenantInTransaction } from '../../infra/db/database.js'
 import { decodeCursor, pageOf } from '../../infra/http/cursor.js'
 import { Problem, notFound } from '../../infra/http/problem.js'
 import type { Referral as ReferralRow } from '../../generated/prisma/client.js'
@@ -63,7 +63,7 @@ export async function createReferral(tenant: Tenant, principal: Principal, input
   // A new person: the contact and the referral are written together or not at all.
   const details = input.referred.contact
   return tenant.db.$transaction(async (tx) => {
-    const scoped = { schoolId: tenant.schoolId, db: tx as unknown as Tenant['db'] }
+    const scoped = tenantInTransaction(tenant.schoolId, tx)
     const contact = await createContact(scoped, principal, { ...details, source: 'referral' })
     const row = await tx.referral.create({
       data: { schoolId: tenant.schoolId, studentId, referrerContactId, referrerName, referredContactId: contact.id, meetingId, status: input.status, note: input.note ?? null },

@@ -1,7 +1,7 @@
 // Schools are managed by the platform operator. The schools table is not a tenant table: it is
 // reached only through the platform handle.
 import type { FastifyRequest } from 'fastify'
-import type { Database, Tenant } from '../../infra/db/database.js'
+import { type Database, type Tenant, tenantInTransaction } from '../../infra/db/database.js'
 import { seedQuestionBank } from '../questions/service.js'
 import { decodeCursor, pageOf } from '../../infra/http/cursor.js'
 import { Problem, notFound } from '../../infra/http/problem.js'
@@ -60,7 +60,7 @@ export async function createSchool(database: Database, input: CreateSchoolBody):
   const id = generated!.id
   const row = await database.forSchool(id).db.$transaction(async (tx) => {
     const school = await tx.school.create({ data: { id, slug: input.slug, name: input.name, timeZone, settings: { ...input.settings } } })
-    await seedQuestionBank({ schoolId: id, db: tx as unknown as Tenant['db'] })
+    await seedQuestionBank(tenantInTransaction(id, tx))
     return school
   })
   return toSchool(row)
