@@ -17,13 +17,17 @@ import { ProblemSchema } from './infra/http/schemas.js'
 import calendarRoutes from './modules/calendar/routes.js'
 import contactRoutes from './modules/contacts/routes.js'
 import healthRoutes from './modules/health/routes.js'
+import hostRequestRoutes from './modules/host-requests/routes.js'
+import hostRoutes from './modules/hosts/routes.js'
 import identityProviderRoutes from './modules/identity-providers/routes.js'
 import integrationClientRoutes from './modules/integration-clients/routes.js'
+import matchingRoutes from './modules/matching/routes.js'
 import meetingRoutes from './modules/meetings/routes.js'
 import meRoutes from './modules/me/routes.js'
 import memberRoutes from './modules/members/routes.js'
 import oauthRoutes from './modules/oauth/routes.js'
 import outreachRoutes from './modules/outreach/routes.js'
+import programRoutes from './modules/programs/routes.js'
 import questionRoutes from './modules/questions/routes.js'
 import referralRoutes from './modules/referrals/routes.js'
 import schoolRoutes from './modules/schools/routes.js'
@@ -143,6 +147,10 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(meetingRoutes)
   await app.register(questionRoutes)
   await app.register(calendarRoutes)
+  await app.register(hostRoutes)
+  await app.register(hostRequestRoutes)
+  await app.register(matchingRoutes)
+  await app.register(programRoutes)
   await app.register(graphql, { config })
   return app
 }

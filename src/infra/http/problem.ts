@@ -22,6 +22,7 @@ export const problemTypes = {
   'not-found': { status: 404, title: 'No such resource' },
   'method-not-allowed': { status: 405, title: 'The method is not allowed on this resource' },
   conflict: { status: 409, title: 'The request conflicts with the current state' },
+  'capacity-exhausted': { status: 409, title: 'The host has no capacity left for this' },
   'payload-too-large': { status: 413, title: 'The request body is too large' },
   'unsupported-media-type': { status: 415, title: 'The request body has an unsupported media type' },
   'unsupported-grant-type': { status: 400, title: 'The grant type is not supported' },

@@ -10,6 +10,7 @@ import { Problem, notFound } from '../../infra/http/problem.js'
 import { Prisma, type Meeting as MeetingRow } from '../../generated/prisma/client.js'
 import { studentScope, writingStudent, requestedStudentScope } from '../contacts/access.js'
 import { createContact } from '../contacts/service.js'
+import { hostRequestGate } from '../host-requests/service.js'
 import { checkQuestion } from '../questions/checker.js'
 import { schoolSettings } from '../schools/service.js'
 import { allowedTransitions, type MeetingStatus, nextStatus, PREPARABLE, type Transition } from './lifecycle.js'
@@ -196,6 +197,7 @@ async function transition(
     const row = await tenant.db.$transaction(async (tx) => {
       const meeting = await lockOwnMeeting(tx, tenant.schoolId, studentId, id)
       const status = nextStatus(name, meeting.status)
+      await hostRequestGate(tx, tenant.schoolId, id, name)
       const data = await change(meeting, tx)
       return tx.meeting.update({ where: { schoolId_id: { schoolId: tenant.schoolId, id } }, data: { ...data, status } })
     })

@@ -25,6 +25,9 @@ const memberFields = {
   backgroundTags: Type.Optional(
     Type.Array(Tag, { maxItems: 20, uniqueItems: true, description: 'Background the member chooses to share, e.g. first-generation, transfer, veteran' }),
   ),
+  shareBackgroundTags: Type.Optional(
+    Type.Boolean({ default: true, description: 'Whether the background tags may be used for matching and shown to hosts (default true)' }),
+  ),
 }
 
 export const MemberInput = Type.Object(memberFields, {
@@ -58,10 +61,11 @@ export const Member = Type.Object(
     graduationYear: Nullable(Int32({ minimum: 1900, maximum: 2200 })),
     fieldsOfInterest: Type.Array(Text(120), { maxItems: 20 }),
     backgroundTags: Type.Array(Text(60), { maxItems: 20 }),
+    shareBackgroundTags: Type.Boolean(),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   },
-  { examples: [{ id: '01936f7e-2a10-7d01-8e22-0a1b2c3d4e5f', externalId: 's-1042', roles: ['student'], status: 'active', givenName: 'Ana', familyName: 'Lopez', email: 'ana.lopez@demo.edu', major: 'Biology', graduationYear: 2027, fieldsOfInterest: ['Healthcare'], backgroundTags: ['first-generation'], createdAt: '2026-11-20T15:04:05.000Z', updatedAt: '2026-11-20T15:04:05.000Z' }], $id: 'Member', title: 'Member' },
+  { examples: [{ id: '01936f7e-2a10-7d01-8e22-0a1b2c3d4e5f', externalId: 's-1042', roles: ['student'], status: 'active', givenName: 'Ana', familyName: 'Lopez', email: 'ana.lopez@demo.edu', major: 'Biology', graduationYear: 2027, fieldsOfInterest: ['Healthcare'], backgroundTags: ['first-generation'], shareBackgroundTags: true, createdAt: '2026-11-20T15:04:05.000Z', updatedAt: '2026-11-20T15:04:05.000Z' }], $id: 'Member', title: 'Member' },
 )
 
 export const BulkResult = Type.Object({

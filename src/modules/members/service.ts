@@ -21,6 +21,7 @@ export function toMember(row: MemberRow): MemberBody {
     graduationYear: row.graduationYear,
     fieldsOfInterest: row.fieldsOfInterest,
     backgroundTags: row.backgroundTags,
+    shareBackgroundTags: row.shareBackgroundTags,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   }
@@ -37,6 +38,7 @@ function memberData(input: MemberInputBody) {
     graduationYear: input.graduationYear ?? null,
     fieldsOfInterest: input.fieldsOfInterest ?? [],
     backgroundTags: input.backgroundTags ?? [],
+    shareBackgroundTags: input.shareBackgroundTags ?? true,
   }
 }
 
@@ -64,15 +66,15 @@ export async function upsertMember(tenant: Tenant, principal: Principal, externa
   const data = memberData(input)
   const [row] = await db.$queryRaw<Array<{ id: string; inserted: boolean }>>`
     INSERT INTO members (school_id, id, external_id, roles, status, given_name, family_name, email, major,
-                         graduation_year, fields_of_interest, background_tags, updated_at)
+                         graduation_year, fields_of_interest, background_tags, share_background_tags, updated_at)
     VALUES (${schoolId}::uuid, uuid_generate_v7(), ${externalId}, ${data.roles}::member_role[], ${data.status}::member_status,
             ${data.givenName}, ${data.familyName}, ${data.email}, ${data.major}, ${data.graduationYear}::int,
-            ${data.fieldsOfInterest}::text[], ${data.backgroundTags}::text[], now())
+            ${data.fieldsOfInterest}::text[], ${data.backgroundTags}::text[], ${data.shareBackgroundTags}, now())
     ON CONFLICT (school_id, external_id) DO UPDATE SET
       roles = EXCLUDED.roles, status = EXCLUDED.status, given_name = EXCLUDED.given_name,
       family_name = EXCLUDED.family_name, email = EXCLUDED.email, major = EXCLUDED.major,
       graduation_year = EXCLUDED.graduation_year, fields_of_interest = EXCLUDED.fields_of_interest,
-      background_tags = EXCLUDED.background_tags, updated_at = now()
+      background_tags = EXCLUDED.background_tags, share_background_tags = EXCLUDED.share_background_tags, updated_at = now()
     RETURNING id::text, (xmax = 0) AS inserted`
   const member = await db.member.findUniqueOrThrow({ where: { schoolId_id: { schoolId, id: row!.id } } })
   return { member: toMember(member), created: row!.inserted }
@@ -97,17 +99,17 @@ export async function bulkUpsertMembers(tenant: Tenant, principal: Principal, me
   // One statement: every member is written or none is.
   const rows = await db.$queryRaw<Array<{ id: string; external_id: string; inserted: boolean }>>`
     INSERT INTO members (school_id, id, external_id, roles, status, given_name, family_name, email, major,
-                         graduation_year, fields_of_interest, background_tags, updated_at)
+                         graduation_year, fields_of_interest, background_tags, share_background_tags, updated_at)
     SELECT ${schoolId}::uuid, uuid_generate_v7(), r.external_id, r.roles, r.status, r."givenName", r."familyName", r.email,
-           r.major, r."graduationYear", r."fieldsOfInterest", r."backgroundTags", now()
+           r.major, r."graduationYear", r."fieldsOfInterest", r."backgroundTags", r."shareBackgroundTags", now()
       FROM jsonb_to_recordset(${JSON.stringify(records)}::jsonb) AS r(
              external_id text, roles member_role[], status member_status, "givenName" text, "familyName" text,
-             email text, major text, "graduationYear" int, "fieldsOfInterest" text[], "backgroundTags" text[])
+             email text, major text, "graduationYear" int, "fieldsOfInterest" text[], "backgroundTags" text[], "shareBackgroundTags" boolean)
     ON CONFLICT (school_id, external_id) DO UPDATE SET
       roles = EXCLUDED.roles, status = EXCLUDED.status, given_name = EXCLUDED.given_name,
       family_name = EXCLUDED.family_name, email = EXCLUDED.email, major = EXCLUDED.major,
       graduation_year = EXCLUDED.graduation_year, fields_of_interest = EXCLUDED.fields_of_interest,
-      background_tags = EXCLUDED.background_tags, updated_at = now()
+      background_tags = EXCLUDED.background_tags, share_background_tags = EXCLUDED.share_background_tags, updated_at = now()
     RETURNING id::text, external_id, (xmax = 0) AS inserted`
   const byExternalId = new Map(rows.map((row) => [row.external_id, row]))
   const results = members.map((member) => {

@@ -8,6 +8,40 @@ export const SchoolSettings = Type.Object(
     thankYouWindowHours: Type.Optional(Int32({ minimum: 1, maximum: 168, description: 'Hours after a meeting ends by which the thank-you note is due (default 24)' })),
     interviewMinMinutes: Type.Optional(Int32({ minimum: 15, maximum: 30, description: 'Shortest informational interview (default 30; a school may widen to 15)' })),
     interviewMaxMinutes: Type.Optional(Int32({ minimum: 60, maximum: 120, description: 'Longest informational interview (default 60; a school may widen to 120)' })),
+    hostRequestFanout: Type.Optional(Int32({ minimum: 1, maximum: 10, description: 'How many hosts one request may go to at once (default 3); when one accepts, the others are withdrawn' })),
+    hostRequestExpiryDays: Type.Optional(Int32({ minimum: 1, maximum: 60, description: 'Days a request to a host waits for an answer before it expires (default 7)' })),
+    terms: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            name: Type.String({ minLength: 1, maxLength: 60 }),
+            startsOn: Type.String({ format: 'date', maxLength: 10 }),
+            endsOn: Type.String({ format: 'date', maxLength: 10 }),
+          },
+          { additionalProperties: false },
+        ),
+        {
+          maxItems: 40,
+          description:
+            'The school\'s terms, for hosts\' shadow-day limits (dates in the school\'s time zone; terms must not overlap). Without them a year has three terms: January-May, June-August and September-December.',
+        },
+      ),
+    ),
+    matchingWeights: Type.Optional(
+      Type.Object(
+        {
+          field: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+          organization: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+          background: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+          capacity: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+          responsiveness: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+        },
+        {
+          additionalProperties: false,
+          description: 'Weights of the host-suggestion score, each 0-1 (see the README); the field weight may not be below 0.1, so relevance always counts',
+        },
+      ),
+    ),
   },
   { additionalProperties: false, description: 'School-wide settings' },
 )

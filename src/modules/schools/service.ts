@@ -8,13 +8,50 @@ import { Problem, notFound } from '../../infra/http/problem.js'
 import type { School as SchoolRow } from '../../generated/prisma/client.js'
 import type { CreateSchoolBody, SchoolBody, UpdateSchoolBody } from './schemas.js'
 
-const DEFAULT_SETTINGS = { thankYouWindowHours: 24, interviewMinMinutes: 30, interviewMaxMinutes: 60 }
+export const DEFAULT_MATCHING_WEIGHTS = { field: 0.35, organization: 0.2, background: 0.15, capacity: 0.1, responsiveness: 0.2 }
+
+export type MatchingWeights = typeof DEFAULT_MATCHING_WEIGHTS
+
+export interface Term {
+  name: string
+  startsOn: string
+  endsOn: string
+}
+
+const DEFAULT_SETTINGS = {
+  thankYouWindowHours: 24,
+  interviewMinMinutes: 30,
+  interviewMaxMinutes: 60,
+  hostRequestFanout: 3,
+  hostRequestExpiryDays: 7,
+  terms: [] as Term[],
+  matchingWeights: DEFAULT_MATCHING_WEIGHTS,
+}
 
 export type EffectiveSchoolSettings = typeof DEFAULT_SETTINGS
 
 /** A school's settings with the defaults filled in. */
 export function schoolSettings(stored: unknown): EffectiveSchoolSettings {
-  return { ...DEFAULT_SETTINGS, ...(stored && typeof stored === 'object' ? stored : {}) }
+  const given = (stored && typeof stored === 'object' ? stored : {}) as Partial<EffectiveSchoolSettings>
+  return { ...DEFAULT_SETTINGS, ...given, matchingWeights: { ...DEFAULT_MATCHING_WEIGHTS, ...given.matchingWeights } }
+}
+
+function invalidSetting(field: string, message: string): Problem {
+  return new Problem('validation-failed', `${field} ${message}`, { extensions: { errors: [{ field, message }] } })
+}
+
+/** Rules across settings that a schema cannot say: terms in order without overlap, a minimum field weight. */
+function checkSettings(settings: CreateSchoolBody['settings']) {
+  if (!settings) return
+  if (settings.matchingWeights?.field !== undefined && settings.matchingWeights.field < 0.1) {
+    throw invalidSetting('body.settings.matchingWeights.field', 'must be at least 0.1: the shared field always counts')
+  }
+  const terms = [...(settings.terms ?? [])].sort((a, b) => a.startsOn.localeCompare(b.startsOn))
+  terms.forEach((term, index) => {
+    if (term.endsOn < term.startsOn) throw invalidSetting('body.settings.terms', `"${term.name}" ends before it starts`)
+    const previous = terms[index - 1]
+    if (previous && term.startsOn <= previous.endsOn) throw invalidSetting('body.settings.terms', `"${term.name}" overlaps "${previous.name}"`)
+  })
 }
 
 /**
@@ -22,7 +59,7 @@ export function schoolSettings(stored: unknown): EffectiveSchoolSettings {
  * "+05:00" are refused although Intl accepts them: they ignore daylight saving time, and PostgreSQL
  * reads their sign the other way round (POSIX), so the school's local times would be wrong there.
  */
-function canonicalTimeZone(timeZone: string): string {
+export function canonicalTimeZone(timeZone: string, field = 'body.timeZone'): string {
   let resolved: string | undefined
   try {
     resolved = new Intl.DateTimeFormat('en-US', { timeZone }).resolvedOptions().timeZone
@@ -31,7 +68,7 @@ function canonicalTimeZone(timeZone: string): string {
   }
   if (!resolved || /^[+-]/.test(resolved)) {
     throw new Problem('validation-failed', `"${timeZone}" is not an IANA time zone`, {
-      extensions: { errors: [{ field: 'body.timeZone', message: 'is not an IANA time zone' }] },
+      extensions: { errors: [{ field, message: 'is not an IANA time zone' }] },
     })
   }
   return resolved
@@ -52,6 +89,7 @@ export function toSchool(row: SchoolRow): SchoolBody {
 
 export async function createSchool(database: Database, input: CreateSchoolBody): Promise<SchoolBody> {
   const timeZone = canonicalTimeZone(input.timeZone)
+  checkSettings(input.settings)
   const existing = await database.platform.school.findUnique({ where: { slug: input.slug }, select: { id: true } })
   if (existing) throw new Problem('conflict', `A school with the slug "${input.slug}" already exists`)
   // The school and its question bank are written together, on the new school's own handle (the
@@ -85,6 +123,7 @@ export async function getSchool(database: Database, id: string): Promise<SchoolB
 
 export async function updateSchool(database: Database, id: string, input: UpdateSchoolBody): Promise<SchoolBody> {
   const timeZone = input.timeZone === undefined ? undefined : canonicalTimeZone(input.timeZone)
+  checkSettings(input.settings)
   const current = await database.platform.school.findUnique({ where: { id } })
   if (!current) throw notFound('school')
   database.schools.invalidate(id)
@@ -94,7 +133,15 @@ export async function updateSchool(database: Database, id: string, input: Update
       name: input.name,
       timeZone,
       status: input.status,
-      settings: input.settings ? { ...(current.settings as object), ...input.settings } : undefined,
+      settings: input.settings
+        ? {
+            ...(current.settings as object),
+            ...input.settings,
+            ...(input.settings.matchingWeights
+              ? { matchingWeights: { ...(current.settings as { matchingWeights?: object }).matchingWeights, ...input.settings.matchingWeights } }
+              : {}),
+          }
+        : undefined,
     },
   })
   database.schools.invalidate(id)

@@ -1,0 +1,28 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import type { FastifyInstance } from 'fastify'
+import { notFound } from '../../infra/http/problem.js'
+import { responses, Uuid } from '../../infra/http/schemas.js'
+import { SuggestionQuery, Suggestions } from './schemas.js'
+import { hostSuggestions } from './suggestions.js'
+
+export default async function matchingRoutes(instance: FastifyInstance) {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>()
+
+  app.get('/v1/members/:memberId/host-suggestions', {
+    config: { access: { roles: ['student', 'advisor', 'school_admin'] as const } },
+    schema: {
+      operationId: 'getHostSuggestions',
+      tags: ['hosts'],
+      summary: 'Hosts for a student\'s goal, ranked, each with a score in [0, 1] and the reasons (students: their own; advisors, admins: any student)',
+      params: Type.Object({ memberId: Uuid }),
+      querystring: SuggestionQuery,
+      response: responses({ 200: Suggestions }, [404]),
+    },
+    handler: async (request) => {
+      const school = await app.database.schools.get(request.tenant.schoolId)
+      if (!school) throw notFound('school')
+      return hostSuggestions(request.tenant, request.principal!, request.params.memberId, request.query, app.clock(), school)
+    },
+  })
+}

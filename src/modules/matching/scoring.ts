@@ -1,0 +1,119 @@
+// How well a host fits a student's goal: a score in [0, 1] with the reasons behind it. One function,
+// used by the suggestions for one student and by cohort assignment, so an advisor sees the same
+// reasons in both. The weights and why they are what they are: README, "Matching".
+//
+// Components, each in [0, 1], only counted when they apply:
+// - field: the goal's field (or, without one, any of the student's fields of interest) is among
+//   the host's industries or occupations; applies when there is a field to compare;
+// - organization: the host works at the organization the student named; applies when one is named;
+// - background: background tags shared by student and host (1 for two or more, 0.5 for one);
+//   applies only when the student shares their tags and has some;
+// - capacity: the share of the host's meetings for the month still free;
+// - responsiveness: (answered + 1) / (answered + expired + 2): a new host starts at 0.5, and one
+//   who lets requests expire sinks.
+// score = Σ weight·component / Σ weight over the components that apply, rounded to 3 decimals.
+import type { MatchingWeights } from '../schools/service.js'
+
+export type ReasonCode =
+  | 'shared_field'
+  | 'shared_background'
+  | 'knows_organization'
+  | 'available'
+  | 'capacity_left'
+  | 'responsive'
+  | 'preference'
+  | 'pinned'
+
+export interface Reason {
+  code: ReasonCode
+  text: string
+}
+
+export interface StudentFacts {
+  fieldsOfInterest: string[]
+  backgroundTags: string[]
+  shareBackgroundTags: boolean
+}
+
+export interface HostFacts {
+  organization: string
+  industries: string[]
+  occupations: string[]
+  backgroundTags: string[]
+  answeredCount: number
+  expiredCount: number
+  meetingsLeft: number
+  maxMeetingsPerMonth: number
+}
+
+export interface Goal {
+  field?: string | undefined
+  organization?: string | undefined
+}
+
+export interface Fit {
+  score: number
+  reasons: Reason[]
+}
+
+const fold = (text: string) => text.trim().toLocaleLowerCase('en')
+
+/** The fields a host works in, matched case-insensitively. */
+export function hostFields(host: Pick<HostFacts, 'industries' | 'occupations'>): Map<string, string> {
+  const fields = new Map<string, string>()
+  for (const field of [...host.industries, ...host.occupations]) fields.set(fold(field), field)
+  return fields
+}
+
+/** The student's fields a host works in (the goal's field alone when the goal names one). */
+export function sharedFields(student: StudentFacts, goal: Goal, host: Pick<HostFacts, 'industries' | 'occupations'>): string[] {
+  const wanted = goal.field ? [goal.field] : student.fieldsOfInterest
+  const fields = hostFields(host)
+  return wanted.filter((field) => fields.has(fold(field))).map((field) => fields.get(fold(field))!)
+}
+
+export function scoreFit(student: StudentFacts, goal: Goal, host: HostFacts, weights: MatchingWeights): Fit {
+  const reasons: Reason[] = []
+  let total = 0
+  let weightSum = 0
+  const count = (weight: number, value: number) => {
+    total += weight * value
+    weightSum += weight
+  }
+
+  const wantsField = goal.field ? 1 : student.fieldsOfInterest.length
+  if (wantsField) {
+    const shared = sharedFields(student, goal, host)
+    count(weights.field, shared.length ? 1 : 0)
+    if (shared.length) reasons.push({ code: 'shared_field', text: `Works in ${shared.join(', ')}, ${shared.length === 1 ? 'a field' : 'fields'} you are exploring` })
+  }
+
+  if (goal.organization) {
+    const knows = fold(host.organization) === fold(goal.organization)
+    count(weights.organization, knows ? 1 : 0)
+    if (knows) reasons.push({ code: 'knows_organization', text: `Works at ${host.organization}` })
+  }
+
+  if (student.shareBackgroundTags && student.backgroundTags.length) {
+    const hostTags = new Set(host.backgroundTags)
+    const shared = student.backgroundTags.filter((tag) => hostTags.has(tag))
+    count(weights.background, Math.min(shared.length, 2) / 2)
+    if (shared.length) reasons.push({ code: 'shared_background', text: `Shares your background: ${shared.join(', ')}` })
+  }
+
+  const capacity = host.maxMeetingsPerMonth > 0 ? Math.max(0, host.meetingsLeft) / host.maxMeetingsPerMonth : 0
+  count(weights.capacity, capacity)
+  if (host.meetingsLeft > 0) {
+    reasons.push({ code: 'capacity_left', text: `Has ${host.meetingsLeft} of ${host.maxMeetingsPerMonth} meetings left that month` })
+  }
+
+  const decided = host.answeredCount + host.expiredCount
+  count(weights.responsiveness, (host.answeredCount + 1) / (decided + 2))
+  reasons.push({
+    code: 'responsive',
+    text: decided === 0 ? 'New host: no requests answered or expired yet' : `Answered ${host.answeredCount} of ${decided} requests`,
+  })
+
+  const score = weightSum > 0 ? Math.round((total / weightSum) * 1000) / 1000 : 0
+  return { score, reasons }
+}
