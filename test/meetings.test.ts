@@ -6,6 +6,16 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { build, type TestApp, type TestSchool } from './helpers/app.js'
 
 const PROBLEM_JSON = 'application/problem+json; charset=utf-8'
+/** A school's settings as read when none were given (as documented for the schools API). */
+const DEFAULT_SETTINGS = {
+  thankYouWindowHours: 24,
+  interviewMinMinutes: 30,
+  interviewMaxMinutes: 60,
+  hostRequestFanout: 3,
+  hostRequestExpiryDays: 7,
+  terms: [],
+  matchingWeights: { field: 0.35, organization: 0.2, background: 0.15, capacity: 0.1, responsiveness: 0.2 },
+}
 const JSON_TYPE = 'application/json; charset=utf-8'
 const MISSING_ID = '0190aaaa-0000-7000-8000-000000000000'
 const MINUTE = 60_000
@@ -289,7 +299,7 @@ describe('meetings', () => {
         payload: { settings: { interviewMinMinutes: 15, interviewMaxMinutes: 120, thankYouWindowHours: 48 } },
       })
       expect(patched.statusCode).toBe(200)
-      expect(patched.json().settings).toEqual({ thankYouWindowHours: 48, interviewMinMinutes: 15, interviewMaxMinutes: 120 })
+      expect(patched.json().settings).toEqual({ ...DEFAULT_SETTINGS, thankYouWindowHours: 48, interviewMinMinutes: 15, interviewMaxMinutes: 120 })
     })
 
     it('accepts 15- and 120-minute interviews and refuses 14 and 121, when requesting and scheduling', async () => {

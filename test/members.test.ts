@@ -52,6 +52,7 @@ describe('members', () => {
         externalId: 'S-1001',
         status: 'active',
         ...body,
+        shareBackgroundTags: true,
         createdAt: expect.any(String),
         updatedAt: expect.any(String),
       })
@@ -96,6 +97,7 @@ describe('members', () => {
         graduationYear: null,
         fieldsOfInterest: [],
         backgroundTags: [],
+        shareBackgroundTags: true,
       })
       const { rows } = await owner.query(
         'SELECT roles::text[] AS roles, email, major, graduation_year, fields_of_interest, background_tags FROM members WHERE school_id = $1 AND external_id = $2',

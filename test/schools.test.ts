@@ -5,6 +5,16 @@ import { build, type TestApp, type TestSchool } from './helpers/app.js'
 const PROBLEM_JSON = 'application/problem+json; charset=utf-8'
 const JSON_TYPE = 'application/json; charset=utf-8'
 const MISSING_ID = '0190aaaa-0000-7000-8000-000000000000'
+/** A school's settings as read when none were given. */
+const DEFAULT_SETTINGS = {
+  thankYouWindowHours: 24,
+  interviewMinMinutes: 30,
+  interviewMaxMinutes: 60,
+  hostRequestFanout: 3,
+  hostRequestExpiryDays: 7,
+  terms: [],
+  matchingWeights: { field: 0.35, organization: 0.2, background: 0.15, capacity: 0.1, responsiveness: 0.2 },
+}
 
 describe('schools', () => {
   let t: TestApp
@@ -35,7 +45,7 @@ describe('schools', () => {
       name: 'North State University',
       timeZone: 'America/Chicago',
       status: 'active',
-      settings: { thankYouWindowHours: 24, interviewMinMinutes: 30, interviewMaxMinutes: 60 },
+      settings: DEFAULT_SETTINGS,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     })
@@ -50,15 +60,34 @@ describe('schools', () => {
   it('keeps the settings given at creation', async () => {
     const response = await create({ slug: 'east-tech', name: 'East Tech', timeZone: 'Europe/Paris', settings: { thankYouWindowHours: 48 } })
     expect(response.statusCode).toBe(201)
-    expect(response.json().settings).toEqual({ thankYouWindowHours: 48, interviewMinMinutes: 30, interviewMaxMinutes: 60 })
+    expect(response.json().settings).toEqual({ ...DEFAULT_SETTINGS, thankYouWindowHours: 48 })
   })
 
   it('changes one setting without resetting the others', async () => {
     const created = (await create({ slug: 'settings-u', name: 'Settings U', timeZone: 'UTC', settings: { thankYouWindowHours: 48 } })).json()
     const widened = await t.request({ method: 'PATCH', url: `/v1/schools/${created.id}`, token: operator, payload: { settings: { interviewMinMinutes: 15 } } })
-    expect(widened.json().settings).toEqual({ thankYouWindowHours: 48, interviewMinMinutes: 15, interviewMaxMinutes: 60 })
+    expect(widened.json().settings).toEqual({ ...DEFAULT_SETTINGS, thankYouWindowHours: 48, interviewMinMinutes: 15 })
     const tooWide = await t.request({ method: 'PATCH', url: `/v1/schools/${created.id}`, token: operator, payload: { settings: { interviewMaxMinutes: 121 } } })
     expect(tooWide.statusCode).toBe(400)
+  })
+
+  it('merges matching weights key by key, and refuses weights and terms that contradict themselves', async () => {
+    const created = (await create({ slug: 'weights-u', name: 'Weights U', timeZone: 'UTC', settings: { matchingWeights: { organization: 0.5 } } })).json()
+    expect(created.settings.matchingWeights).toEqual({ ...DEFAULT_SETTINGS.matchingWeights, organization: 0.5 })
+    const patched = await t.request({ method: 'PATCH', url: `/v1/schools/${created.id}`, token: operator, payload: { settings: { matchingWeights: { background: 0 } } } })
+    expect(patched.json().settings.matchingWeights).toEqual({ ...DEFAULT_SETTINGS.matchingWeights, organization: 0.5, background: 0 })
+    const refusals = [
+      [{ matchingWeights: { field: 0.05 } }, 'body.settings.matchingWeights.field'],
+      [{ terms: [{ name: 'Fall', startsOn: '2030-09-01', endsOn: '2030-12-20' }, { name: 'Winter', startsOn: '2030-12-15', endsOn: '2031-01-31' }] }, 'body.settings.terms'],
+      [{ terms: [{ name: 'Backwards', startsOn: '2030-09-01', endsOn: '2030-08-01' }] }, 'body.settings.terms'],
+    ] as const
+    for (const [settings, field] of refusals) {
+      const refused = await t.request({ method: 'PATCH', url: `/v1/schools/${created.id}`, token: operator, payload: { settings } })
+      expect(refused.statusCode, JSON.stringify(settings)).toBe(400)
+      expect(refused.json().errors).toEqual([{ field, message: expect.any(String) }])
+    }
+    const { rows } = await owner.query('SELECT settings FROM schools WHERE id = $1', [created.id])
+    expect(rows[0].settings).toEqual({ matchingWeights: { organization: 0.5, background: 0 } })
   })
 
   it('answers 409 for a slug that is taken, and keeps the first school', async () => {

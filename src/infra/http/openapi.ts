@@ -77,6 +77,9 @@ export default fp(
           { name: 'meetings', description: 'Informational interviews and job shadows, from request to thank-you' },
           { name: 'questions', description: 'The school\'s question bank and the closed-question checker' },
           { name: 'calendar', description: 'Meetings as iCalendar, and revocable calendar feeds' },
+          { name: 'hosts', description: 'Alumni who volunteer as hosts: profiles, availability, capacity, suggestions and load' },
+          { name: 'host-requests', description: 'Requests to alumni hosts: sent to several at once, accepted, declined, withdrawn or expired' },
+          { name: 'programmes', description: 'Cohort programmes such as a shadow week, and their optimal assignment runs' },
         ],
         components: {
           securitySchemes: {

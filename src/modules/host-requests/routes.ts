@@ -5,7 +5,7 @@ import { Page, responses, Uuid } from '../../infra/http/schemas.js'
 import { AcceptHostRequest, CreateHostRequests, DeclineHostRequest, HostRequest, HostRequestGroup, HostRequestListQuery } from './schemas.js'
 import { acceptHostRequest, createHostRequests, declineHostRequest, getHostRequest, listHostRequests, withdrawHostRequest } from './service.js'
 
-const tags = ['host requests']
+const tags = ['host-requests']
 const RequestPath = Type.Object({ requestId: Uuid })
 const participants = { access: { roles: ['student', 'alumni', 'advisor', 'school_admin'] as const } }
 
