@@ -10,6 +10,7 @@ import { prefixQuery, toContact } from '../src/modules/contacts/service.js'
 import { toMeeting } from '../src/modules/meetings/service.js'
 import { checkWindow, parseWindow } from '../src/modules/meetings/windows.js'
 import { schoolSettings } from '../src/modules/schools/service.js'
+import { candidateHostsSql, suggestionRange } from '../src/modules/matching/suggestions.js'
 
 const MEETING_COLUMNS = `school_id::text AS "schoolId", id::text AS id, student_id::text AS "studentId", contact_id::text AS "contactId", kind::text AS kind,
   status::text AS status, purpose, mode::text AS mode, location, proposed_slots AS "proposedSlots", starts_at AS "startsAt", ends_at AS "endsAt",
@@ -30,6 +31,28 @@ async function tenantQuery<T>(database: Database, schoolId: string, text: string
 }
 
 export function registerRawBaselines(app: FastifyInstance, database: Database) {
+  // Host suggestions: only the candidate query (the same SQL the route sends), its rows unscored,
+  // unfiltered by capacity and availability and unranked; the first ten are answered.
+  app.get<{ Params: { memberId: string }; Querystring: { kind: string } }>(
+    '/bench/raw/members/:memberId/host-suggestions',
+    { config: { access: { roles: ['student'] as const } } },
+    async (request) => {
+      const schoolId = request.principal!.schoolId!
+      const school = await database.schools.get(schoolId)
+      const range = suggestionRange({}, new Date(), school!)
+      const sql = candidateHostsSql(schoolId, {
+        studentId: request.params.memberId,
+        kind: request.query.kind,
+        mode: null,
+        from: range.from,
+        termStart: range.termStart,
+        termEnd: range.termEnd,
+      })
+      const rows = await tenantQuery<Record<string, unknown>>(database, schoolId, sql.text, sql.values)
+      return { candidates: rows.length, items: rows.slice(0, 10) }
+    },
+  )
+
   // GET /v1/me reads nothing beyond authentication (the member as read then, the school from the
   // school cache), so its baseline is the same answer built by hand.
   app.get('/bench/raw/me', { config: anyone }, async (request) => {

@@ -38,6 +38,49 @@ const demo2: DemoMember[] = [
   { externalId: 'demo2-alumni-1', roles: ['alumni'], givenName: 'James', familyName: 'Brown', major: 'History', graduationYear: 2010, fieldsOfInterest: ['Law'], backgroundTags: [] },
 ]
 
+/**
+ * Host profiles of the demo alumni (demo-alumni-4 has none: the README has them volunteer). Weekday
+ * windows in New York time, open every week, so suggestions and programmes find them whatever the date.
+ */
+const demoHosts = [
+  {
+    externalId: 'demo-alumni-1',
+    organization: 'Mercy Hospital',
+    title: 'Nurse practitioner',
+    industries: ['Healthcare'],
+    occupations: ['Nursing', 'Public health'],
+    location: 'Boston',
+    backgroundTags: ['first-generation'],
+    bio: 'Twelve years in emergency care; happy to talk about nursing school and public health.',
+    contactEmail: 'grace.park@mercy.example',
+    weeklyWindows: [{ weekday: 2, start: '09:00', end: '12:00' }, { weekday: 4, start: '13:00', end: '17:00' }],
+  },
+  {
+    externalId: 'demo-alumni-2',
+    organization: 'Northwind Software',
+    title: 'Staff engineer',
+    industries: ['Software engineering'],
+    occupations: ['Software engineering', 'Product management'],
+    location: 'New York',
+    backgroundTags: ['international'],
+    bio: 'Backend systems and mentoring new engineers.',
+    contactEmail: 'omar.haddad@northwind.example',
+    weeklyWindows: [{ weekday: 1, start: '10:00', end: '16:00' }, { weekday: 3, start: '10:00', end: '16:00' }],
+  },
+  {
+    externalId: 'demo-alumni-3',
+    organization: 'Harbor Capital',
+    title: 'Vice president, equity research',
+    industries: ['Finance'],
+    occupations: ['Consulting', 'Finance'],
+    location: 'New York',
+    backgroundTags: ['transfer'],
+    bio: 'From community college transfer to equity research.',
+    contactEmail: 'rachel.cohen@harbor.example',
+    weeklyWindows: [{ weekday: 5, start: '08:00', end: '18:00' }],
+  },
+]
+
 const schools = [
   { slug: 'demo', name: 'Demo University', timeZone: 'America/New_York', members: demo, emailDomain: 'demo.edu' },
   { slug: 'demo-2', name: 'Second Demo College', timeZone: 'America/Chicago', members: demo2, emailDomain: 'demo2.edu' },
@@ -49,8 +92,9 @@ export async function seedDemo(database: Database): Promise<string[]> {
   for (const spec of schools) {
     const existing = await database.platform.school.findUnique({ where: { slug: spec.slug }, select: { id: true } })
     if (existing) {
-      // Demo schools seeded before the question bank existed get it now.
+      // Demo schools seeded before the question bank or host profiles existed get them now.
       await seedQuestionBank(database.forSchool(existing.id))
+      if (spec.slug === 'demo') await seedDemoHosts(database, existing.id)
       continue
     }
     const school = await database.platform.school.create({
@@ -65,7 +109,34 @@ export async function seedDemo(database: Database): Promise<string[]> {
         email: `${member.givenName.toLowerCase()}.${member.familyName.toLowerCase()}@${spec.emailDomain}`.normalize('NFD').replace(/[\u0300-\u036f]/g, ''),
       })),
     })
+    if (spec.slug === 'demo') await seedDemoHosts(database, school.id)
     created.push(spec.slug)
   }
   return created
+}
+
+async function seedDemoHosts(database: Database, schoolId: string) {
+  const { db } = database.forSchool(schoolId)
+  for (const host of demoHosts) {
+    const member = await db.member.findUnique({ where: { schoolId_externalId: { schoolId, externalId: host.externalId } }, select: { id: true } })
+    if (!member) continue
+    const { externalId: _externalId, ...profile } = host
+    await db.hostProfile.upsert({
+      where: { schoolId_memberId: { schoolId, memberId: member.id } },
+      update: {},
+      create: {
+        schoolId,
+        memberId: member.id,
+        ...profile,
+        offers: ['informational_interview', 'job_shadow'],
+        modes: ['in_person', 'video', 'phone'],
+        accepting: true,
+        timeZone: 'America/New_York',
+        maxMeetingsPerMonth: 4,
+        maxShadowDaysPerTerm: 5,
+        maxOpenRequests: 10,
+        blackouts: [],
+      },
+    })
+  }
 }

@@ -234,3 +234,12 @@ ALTER TABLE "host_profiles" ADD CONSTRAINT host_profiles_capacity_check
 ALTER TABLE "program_hosts" ADD CONSTRAINT program_hosts_capacity_check CHECK (capacity >= 0);
 ALTER TABLE "program_students" ADD CONSTRAINT program_students_placements_check CHECK (placements >= 0);
 ALTER TABLE "programs" ADD CONSTRAINT programs_dates_check CHECK (ends_on >= starts_on);
+
+-- The booked window of an accepted request, kept with its meeting (the ledger reads it).
+-- AlterTable
+ALTER TABLE "host_requests" ADD COLUMN     "ends_at" TIMESTAMPTZ(3),
+ADD COLUMN     "shadow_days" INTEGER NOT NULL DEFAULT 0,
+ADD COLUMN     "starts_at" TIMESTAMPTZ(3);
+
+-- CreateIndex
+CREATE INDEX "host_requests_school_id_status_starts_at_idx" ON "host_requests"("school_id", "status", "starts_at");

@@ -14,7 +14,7 @@ import { Problem, forbidden, notFound } from '../../infra/http/problem.js'
 import type { Prisma } from '../../generated/prisma/client.js'
 import { writingStudent } from '../contacts/access.js'
 import { blackoutDuring, type Availability, type Blackout, type WeeklyWindow } from '../hosts/availability.js'
-import { bookedMeetings, ledgerRefusal, monthOf, termOf, termWindow } from '../hosts/ledger.js'
+import { bookedMeetings, ledgerRefusal, monthOf, shadowDays, termOf, termWindow } from '../hosts/ledger.js'
 import { displayName, isStaff, responseRate } from '../hosts/service.js'
 import { checkWindow, parseWindow, type TimeWindow } from '../meetings/windows.js'
 import { schoolSettings } from '../schools/service.js'
@@ -380,7 +380,7 @@ export async function acceptHostRequest(tenant: Tenant, principal: Principal, id
       const to = new Date(Math.max(month.endsAt.getTime(), termSpan.endsAt.getTime(), window.endsAt.getTime()))
       const booked = await bookedMeetings(tx, schoolId, hostId, from, to)
       const clash = booked.find((other) => other.startsAt < window.endsAt && other.endsAt > window.startsAt)
-      if (clash) throw new Problem('conflict', 'You already have a meeting at that time', { extensions: { overlappingMeetingId: clash.id } })
+      if (clash) throw new Problem('conflict', 'You already have a meeting at that time', { extensions: { overlappingMeetingId: clash.meetingId } })
       const refusal = ledgerRefusal(profile, booked, window, meeting.kind, { term, window: termSpan })
       if (refusal) throw new Problem('capacity-exhausted', refusal.reason, { extensions: { limit: refusal.limit } })
 
@@ -394,7 +394,16 @@ export async function acceptHostRequest(tenant: Tenant, principal: Principal, id
           thankYouDueAt: new Date(window.endsAt.getTime() + settings.thankYouWindowHours * HOUR),
         },
       })
-      await tx.hostRequest.update({ where: { schoolId_id: { schoolId, id } }, data: { status: 'accepted', respondedAt: now } })
+      await tx.hostRequest.update({
+        where: { schoolId_id: { schoolId, id } },
+        data: {
+          status: 'accepted',
+          respondedAt: now,
+          startsAt: window.startsAt,
+          endsAt: window.endsAt,
+          shadowDays: meeting.kind === 'job_shadow' ? shadowDays(window, profile.timeZone) : 0,
+        },
+      })
       await tx.hostProfile.update({
         where: { schoolId_memberId: { schoolId, memberId: hostId } },
         data: { answeredCount: { increment: 1 }, lastActiveAt: now },
@@ -453,6 +462,27 @@ export async function withdrawHostRequest(tenant: Tenant, principal: Principal, 
     await tx.meeting.updateMany({ where: { schoolId, id: request.meetingId, status: 'requested' }, data: { status: 'cancelled', closedReason: 'Withdrawn by the student', closedAt: now } })
   })
   return getHostRequest(tenant, principal, id, now)
+}
+
+/** The meeting statuses in which an accepted request holds the host's capacity. */
+export const BOOKED_STATUSES = ['scheduled', 'resume_sent', 'completed', 'thank_you_sent'] as const
+
+/**
+ * Keeps an accepted request's booked window with its meeting after a transition: a reschedule moves
+ * it, a cancellation or no-show frees it (the host's ledger reads these columns).
+ */
+export async function syncHostBooking(tx: Transaction, schoolId: string, meetingId: string) {
+  await tx.$executeRaw`
+    UPDATE host_requests r SET
+      starts_at = CASE WHEN m.status::text = ANY(${[...BOOKED_STATUSES]}::text[]) THEN m.starts_at END,
+      ends_at = CASE WHEN m.status::text = ANY(${[...BOOKED_STATUSES]}::text[]) THEN m.ends_at END,
+      shadow_days = CASE WHEN m.status::text = ANY(${[...BOOKED_STATUSES]}::text[]) AND m.kind = 'job_shadow'
+                         THEN ((m.ends_at - interval '1 millisecond') AT TIME ZONE hp.time_zone)::date - (m.starts_at AT TIME ZONE hp.time_zone)::date + 1
+                         ELSE 0 END,
+      updated_at = now()
+      FROM meetings m, host_profiles hp
+     WHERE r.school_id = ${schoolId}::uuid AND r.meeting_id = ${meetingId}::uuid AND r.status = 'accepted'
+       AND m.school_id = r.school_id AND m.id = r.meeting_id AND hp.school_id = r.school_id AND hp.member_id = r.host_id`
 }
 
 /**

@@ -3,14 +3,15 @@
 //   sent) that start in a calendar month of the host's time zone;
 // - shadow days per term: the local dates the host's booked job shadows cover, per school term;
 // - open requests: requests to the host still waiting for an answer.
-// A cancelled, declined or no-show meeting gives its place back.
+// A cancelled, declined or no-show meeting gives its place back. The booked window and shadow days
+// are kept on the accepted request (host_requests.starts_at, ends_at, shadow_days) and follow the
+// meeting through every transition (syncHostBooking), so the ledger reads one indexed table.
 import { DateTime } from 'luxon'
 import type { Transaction, Db } from '../../infra/db/database.js'
 import type { Term } from '../schools/service.js'
 import type { TimeWindow } from '../meetings/windows.js'
 import { localDates } from './availability.js'
 
-export const BOOKED_STATUSES = ['scheduled', 'resume_sent', 'completed', 'thank_you_sent'] as const
 
 /** Without configured terms a year has three: January-May, June-August, September-December. */
 function defaultTerm(date: string): Term {
@@ -47,21 +48,20 @@ export function shadowDays(window: TimeWindow, timeZone: string): number {
 }
 
 export interface BookedMeeting {
-  id: string
-  kind: 'informational_interview' | 'job_shadow'
+  meetingId: string
   startsAt: Date
   endsAt: Date
+  /** Host-local dates of a job shadow; 0 for an interview. */
+  shadowDays: number
 }
 
-/** The host's booked meetings that touch [from, to). */
+/** The host's booked meetings that touch [from, to), as kept on their accepted requests. */
 export async function bookedMeetings(db: Db | Transaction, schoolId: string, hostId: string, from: Date, to: Date): Promise<BookedMeeting[]> {
   return db.$queryRaw<BookedMeeting[]>`
-    SELECT m.id::text AS id, m.kind::text AS kind, m.starts_at AS "startsAt", m.ends_at AS "endsAt"
-      FROM host_requests r
-      JOIN meetings m ON m.school_id = r.school_id AND m.id = r.meeting_id
-     WHERE r.school_id = ${schoolId}::uuid AND r.host_id = ${hostId}::uuid AND r.status = 'accepted'
-       AND m.status::text = ANY(${[...BOOKED_STATUSES]}::text[])
-       AND m.starts_at < ${to} AND m.ends_at > ${from}`
+    SELECT meeting_id::text AS "meetingId", starts_at AS "startsAt", ends_at AS "endsAt", shadow_days AS "shadowDays"
+      FROM host_requests
+     WHERE school_id = ${schoolId}::uuid AND host_id = ${hostId}::uuid AND status = 'accepted'
+       AND starts_at < ${to} AND ends_at > ${from}`
 }
 
 export interface LedgerLimits {
@@ -89,8 +89,8 @@ export function ledgerRefusal(
   }
   if (kind === 'job_shadow') {
     const days = booked
-      .filter((meeting) => meeting.kind === 'job_shadow' && meeting.startsAt >= term.window.startsAt && meeting.startsAt < term.window.endsAt)
-      .reduce((sum, meeting) => sum + shadowDays(meeting, limits.timeZone), 0)
+      .filter((meeting) => meeting.startsAt >= term.window.startsAt && meeting.startsAt < term.window.endsAt)
+      .reduce((sum, meeting) => sum + meeting.shadowDays, 0)
     const needed = shadowDays(window, limits.timeZone)
     if (days + needed > limits.maxShadowDaysPerTerm) {
       return {

@@ -7,9 +7,10 @@ import { DateTime } from 'luxon'
 import type { Principal } from '../../infra/auth/principal.js'
 import type { Tenant } from '../../infra/db/database.js'
 import { Problem, notFound } from '../../infra/http/problem.js'
+import { Prisma } from '../../generated/prisma/client.js'
 import { studentScope } from '../contacts/access.js'
 import { availableWindows, describeWindow, type Blackout, type WeeklyWindow } from '../hosts/availability.js'
-import { BOOKED_STATUSES, termOf, termWindow } from '../hosts/ledger.js'
+import { termOf, termWindow } from '../hosts/ledger.js'
 import { displayName, responseRate } from '../hosts/service.js'
 import { schoolSettings } from '../schools/service.js'
 import { scoreFit, type Reason } from './scoring.js'
@@ -49,49 +50,54 @@ function invalid(field: string, message: string) {
   return new Problem('validation-failed', `${field} ${message}`, { extensions: { errors: [{ field, message }] } })
 }
 
+export interface CandidateArgs {
+  studentId: string
+  kind: string
+  mode: string | null
+  from: Date
+  termStart: Date
+  termEnd: Date
+}
+
 /** The candidate hosts and their loads, in one statement. Exported for the benchmark's baseline. */
-export function candidateHosts(
-  tenant: Tenant,
-  args: { studentId: string; kind: string; mode: string | null; from: Date; termStart: Date; termEnd: Date },
-) {
-  const { db, schoolId } = tenant
-  return db.$queryRaw<CandidateRow[]>`
+export function candidateHostsSql(schoolId: string, args: CandidateArgs): Prisma.Sql {
+  // The loads of all the school's hosts in one pass over their open and booked requests (an index
+  // range on (school_id, status, starts_at)), rather than a lookup per host; each host's month is
+  // its own time zone's, added in local time so daylight saving changes do not move its end.
+  return Prisma.sql`
+    WITH loads AS (
+      SELECT r.host_id,
+             count(*) FILTER (WHERE r.status = 'pending' AND r.expires_at > ${args.from})::int AS open,
+             count(*) FILTER (WHERE r.status = 'accepted' AND r.starts_at >= ms.month_start AND r.starts_at < ms.month_end)::int AS booked,
+             coalesce(sum(r.shadow_days) FILTER (WHERE r.status = 'accepted' AND r.starts_at >= ${args.termStart} AND r.starts_at < ${args.termEnd}), 0)::int AS shadow_days
+        FROM host_requests r
+        JOIN host_profiles lp ON lp.school_id = r.school_id AND lp.member_id = r.host_id
+        CROSS JOIN LATERAL (
+          SELECT date_trunc('month', ${args.from}::timestamptz AT TIME ZONE lp.time_zone) AT TIME ZONE lp.time_zone AS month_start,
+                 (date_trunc('month', ${args.from}::timestamptz AT TIME ZONE lp.time_zone) + interval '1 month') AT TIME ZONE lp.time_zone AS month_end) ms
+       WHERE r.school_id = ${schoolId}::uuid
+         AND (r.status = 'pending'
+              OR (r.status = 'accepted' AND r.starts_at >= least(${args.from}::timestamptz - interval '32 days', ${args.termStart})
+                                        AND r.starts_at < greatest(${args.from}::timestamptz + interval '32 days', ${args.termEnd})))
+       GROUP BY r.host_id
+    )
     SELECT hp.member_id::text AS "memberId", m.given_name AS "givenName", m.family_name AS "familyName", hp.organization, hp.title,
            hp.industries, hp.occupations, hp.background_tags AS "backgroundTags", hp.modes::text[] AS modes, hp.location,
            hp.time_zone AS "timeZone", hp.weekly_windows AS "weeklyWindows", hp.blackouts, hp.answered_count AS "answeredCount",
            hp.expired_count AS "expiredCount", hp.max_meetings_per_month AS "maxMeetingsPerMonth",
            hp.max_shadow_days_per_term AS "maxShadowDaysPerTerm", hp.max_open_requests AS "maxOpenRequests",
-           hp.last_active_at AS "lastActiveAt", coalesce(o.open, 0) AS "openRequests", coalesce(b.booked, 0) AS "bookedInMonth",
-           coalesce(b.shadow_days, 0) AS "shadowDaysInTerm"
+           hp.last_active_at AS "lastActiveAt", coalesce(l.open, 0) AS "openRequests", coalesce(l.booked, 0) AS "bookedInMonth",
+           coalesce(l.shadow_days, 0) AS "shadowDaysInTerm"
       FROM host_profiles hp
       JOIN members m ON m.school_id = hp.school_id AND m.id = hp.member_id AND m.status = 'active'
-      CROSS JOIN LATERAL (
-        SELECT date_trunc('month', ${args.from}::timestamptz AT TIME ZONE hp.time_zone) AT TIME ZONE hp.time_zone AS month_start) ms
-      LEFT JOIN LATERAL (
-        SELECT count(*)::int AS open FROM host_requests r
-         WHERE r.school_id = hp.school_id AND r.host_id = hp.member_id AND r.status = 'pending' AND r.expires_at > ${args.from}) o ON true
-      LEFT JOIN LATERAL (
-        SELECT count(*) FILTER (WHERE mt.starts_at >= ms.month_start AND mt.starts_at < ms.month_start + interval '1 month')::int AS booked,
-               coalesce(sum(((mt.ends_at - interval '1 millisecond') AT TIME ZONE hp.time_zone)::date - (mt.starts_at AT TIME ZONE hp.time_zone)::date + 1)
-                 FILTER (WHERE mt.kind = 'job_shadow' AND mt.starts_at >= ${args.termStart} AND mt.starts_at < ${args.termEnd}), 0)::int AS shadow_days
-          FROM host_requests r
-          JOIN meetings mt ON mt.school_id = r.school_id AND mt.id = r.meeting_id
-         WHERE r.school_id = hp.school_id AND r.host_id = hp.member_id AND r.status = 'accepted'
-           AND mt.status::text = ANY(${[...BOOKED_STATUSES]}::text[])
-           AND mt.starts_at >= least(ms.month_start, ${args.termStart}) AND mt.starts_at < greatest(ms.month_start + interval '1 month', ${args.termEnd})) b ON true
+      LEFT JOIN loads l ON l.host_id = hp.member_id
      WHERE hp.school_id = ${schoolId}::uuid AND hp.accepting AND ${args.kind}::meeting_kind = ANY(hp.offers)
        AND (${args.mode}::meeting_mode IS NULL OR ${args.mode}::meeting_mode = ANY(hp.modes))
        AND hp.member_id <> ${args.studentId}::uuid`
 }
 
-export async function hostSuggestions(tenant: Tenant, principal: Principal, studentId: string, query: SuggestionQueryBody, now: Date, school: { timeZone: string; settings: unknown }): Promise<SuggestionsBody> {
-  studentScope(principal, studentId)
-  const { db, schoolId } = tenant
-  const student = await db.member.findFirst({
-    where: { schoolId, id: studentId, roles: { has: 'student' } },
-    select: { fieldsOfInterest: true, backgroundTags: true, shareBackgroundTags: true },
-  })
-  if (!student) throw notFound('student')
+/** The range a goal searches (from now at the earliest) and the school term of its start. */
+export function suggestionRange(query: Pick<SuggestionQueryBody, 'from' | 'to'>, now: Date, school: { timeZone: string; settings: unknown }) {
   const settings = schoolSettings(school.settings)
   const from = query.from ? new Date(query.from) : now
   const to = query.to ? new Date(query.to) : new Date(from.getTime() + DEFAULT_RANGE_DAYS * DAY)
@@ -100,14 +106,29 @@ export async function hostSuggestions(tenant: Tenant, principal: Principal, stud
   const searchFrom = from < now ? now : from
   const term = termOf(DateTime.fromJSDate(searchFrom, { zone: school.timeZone }).toISODate()!, settings.terms)
   const termSpan = termWindow(term, school.timeZone)
-  const rows = await candidateHosts(tenant, {
-    studentId,
-    kind: query.kind,
-    mode: query.mode ?? null,
-    from: searchFrom,
-    termStart: termSpan.startsAt,
-    termEnd: termSpan.endsAt,
+  return { settings, from: searchFrom, to, termStart: termSpan.startsAt, termEnd: termSpan.endsAt }
+}
+
+export async function hostSuggestions(
+  tenant: Tenant,
+  principal: Principal,
+  studentId: string,
+  query: SuggestionQueryBody,
+  now: Date,
+  school: { timeZone: string; settings: unknown },
+): Promise<SuggestionsBody> {
+  studentScope(principal, studentId)
+  const { db, schoolId } = tenant
+  const student = await db.member.findFirst({
+    where: { schoolId, id: studentId, roles: { has: 'student' } },
+    select: { fieldsOfInterest: true, backgroundTags: true, shareBackgroundTags: true },
   })
+  if (!student) throw notFound('student')
+  const range = suggestionRange(query, now, school)
+  const { settings, from: searchFrom, to } = range
+  const rows = await db.$queryRaw<CandidateRow[]>(
+    candidateHostsSql(schoolId, { studentId, kind: query.kind, mode: query.mode ?? null, from: searchFrom, termStart: range.termStart, termEnd: range.termEnd }),
+  )
   const minMinutes = query.kind === 'job_shadow' ? SHADOW_MIN_MINUTES : settings.interviewMinMinutes
   const goal = { field: query.field, organization: query.organization }
   const ranked: Array<SuggestionsBody['items'][number] & { load: number }> = []

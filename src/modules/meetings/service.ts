@@ -10,7 +10,7 @@ import { Problem, notFound } from '../../infra/http/problem.js'
 import { Prisma, type Meeting as MeetingRow } from '../../generated/prisma/client.js'
 import { studentScope, writingStudent, requestedStudentScope } from '../contacts/access.js'
 import { createContact } from '../contacts/service.js'
-import { hostRequestGate } from '../host-requests/service.js'
+import { hostRequestGate, syncHostBooking } from '../host-requests/service.js'
 import { checkQuestion } from '../questions/checker.js'
 import { schoolSettings } from '../schools/service.js'
 import { allowedTransitions, type MeetingStatus, nextStatus, PREPARABLE, type Transition } from './lifecycle.js'
@@ -199,7 +199,9 @@ async function transition(
       const status = nextStatus(name, meeting.status)
       await hostRequestGate(tx, tenant.schoolId, id, name)
       const data = await change(meeting, tx)
-      return tx.meeting.update({ where: { schoolId_id: { schoolId: tenant.schoolId, id } }, data: { ...data, status } })
+      const updated = await tx.meeting.update({ where: { schoolId_id: { schoolId: tenant.schoolId, id } }, data: { ...data, status } })
+      await syncHostBooking(tx, tenant.schoolId, id)
+      return updated
     })
     return toMeeting(row)
   } catch (error) {

@@ -10,7 +10,6 @@ import { decodeCursor, pageOf } from '../../infra/http/cursor.js'
 import { Problem, notFound } from '../../infra/http/problem.js'
 import type { Prisma, Program as ProgramRow, AssignmentRun as RunRow } from '../../generated/prisma/client.js'
 import { availableWindows, describeWindow, type Blackout, type WeeklyWindow } from '../hosts/availability.js'
-import { BOOKED_STATUSES } from '../hosts/ledger.js'
 import { displayName } from '../hosts/service.js'
 import { expireOverdueRequests, insertHostRequest } from '../host-requests/service.js'
 import { schoolSettings } from '../schools/service.js'
@@ -241,9 +240,12 @@ async function loadAssignmentInput(tenant: Tenant, program: ProgramRow, now: Dat
   // programme's month), for the tie-break toward less-loaded hosts and for the monthly capacity.
   const loads = await db.$queryRaw<Array<{ hostId: string; requests: number; bookedInMonth: number }>>`
     SELECT r.host_id::text AS "hostId", count(*) FILTER (WHERE r.created_at > ${new Date(now.getTime() - 365 * DAY)})::int AS requests,
-           count(*) FILTER (WHERE r.status = 'accepted' AND m.status::text = ANY(${[...BOOKED_STATUSES]}::text[])
-                              AND m.starts_at >= date_trunc('month', ${span.startsAt}::timestamptz) AND m.starts_at < date_trunc('month', ${span.startsAt}::timestamptz) + interval '1 month')::int AS "bookedInMonth"
-      FROM host_requests r JOIN meetings m ON m.school_id = r.school_id AND m.id = r.meeting_id
+           count(*) FILTER (WHERE r.status = 'accepted' AND r.starts_at >= ms.month_start AND r.starts_at < ms.month_end)::int AS "bookedInMonth"
+      FROM host_requests r
+      JOIN host_profiles hp ON hp.school_id = r.school_id AND hp.member_id = r.host_id
+      CROSS JOIN LATERAL (
+        SELECT date_trunc('month', ${span.startsAt}::timestamptz AT TIME ZONE hp.time_zone) AT TIME ZONE hp.time_zone AS month_start,
+               (date_trunc('month', ${span.startsAt}::timestamptz AT TIME ZONE hp.time_zone) + interval '1 month') AT TIME ZONE hp.time_zone AS month_end) ms
      WHERE r.school_id = ${schoolId}::uuid AND r.host_id = ANY(${hostIds}::uuid[])
      GROUP BY r.host_id`
   const hosts: AssignmentHost[] = programHosts.map((row) => {
