@@ -17,6 +17,7 @@ import {
   type CrossTenantCase,
   type CrossTenantFixture,
   createCrossTenantFixture,
+  hostProfileBody,
   matrixCoverage,
   notFound,
   registeredRoutes,
@@ -82,6 +83,12 @@ describe('cross-tenant isolation', () => {
           'PATCH /v1/questions/:questionId',
           'POST /v1/questions/check',
           'DELETE /v1/calendar-feeds/:feedId',
+          'PUT /v1/hosts/:memberId',
+          'POST /v1/host-requests/:requestId/accept',
+          'GET /v1/members/:memberId/host-suggestions',
+          'PUT /v1/programs/:programId/students',
+          'POST /v1/programs/:programId/assignment-runs/:runId/publish',
+          'GET /v1/host-load',
         ]),
       )
       const open = routes.filter((route) => route.public).map((route) => route.key)
@@ -155,6 +162,7 @@ describe('cross-tenant isolation', () => {
       // And for meetings, their preparation, the bank and feeds: each answer below, judged as if B's
       // records were A's, names what the fixture lists among A's secrets.
       const anything = { describe: 'anything', check: () => {} }
+      const hosting = f.b.hosting
       const judged: Array<[CrossTenantCase, string[]]> = [
         [
           { route: 'GET /v1/meetings/:meetingId', as: 'student', name: "B's meeting judged as A's", request: (x) => ({ url: `/v1/meetings/${x.b.meeting.id}` }), expect: anything },
@@ -167,6 +175,29 @@ describe('cross-tenant isolation', () => {
         [{ route: 'GET /v1/meetings', as: 'advisor', name: "B's meetings judged as A's", request: () => ({ url: '/v1/meetings' }), expect: anything }, [f.b.meeting.id, f.b.meeting.purpose]],
         [{ route: 'GET /v1/questions', as: 'alumni', name: "B's bank judged as A's", request: () => ({ url: '/v1/questions' }), expect: anything }, [f.b.questionBank.custom.id, f.b.questionBank.custom.text, f.b.questionBank.standardId]],
         [{ route: 'GET /v1/calendar-feeds', as: 'advisor', name: "B's feeds judged as A's", request: () => ({ url: '/v1/calendar-feeds' }), expect: anything }, [f.b.calendarFeeds.advisor.id]],
+        // Alumni hosting: the profile with its private contact details (as staff see it), the request,
+        // the programme and its run.
+        [
+          { route: 'GET /v1/hosts/:memberId', as: 'advisor', name: "B's host judged as A's", request: (x) => ({ url: `/v1/hosts/${x.b.hosting.host.memberId}` }), expect: anything },
+          [hosting.host.organization, hosting.host.title, hosting.host.bio, hosting.host.location, hosting.host.contactEmail, hosting.host.contactPhone],
+        ],
+        [
+          { route: 'GET /v1/host-requests/:requestId', as: 'student', name: "B's request judged as A's", request: (x) => ({ url: `/v1/host-requests/${x.b.hosting.request.id}` }), expect: anything },
+          [hosting.request.id, hosting.request.groupId, hosting.request.meetingId, hosting.request.purpose, hosting.request.location, hosting.host.organization, hosting.host.title],
+        ],
+        [{ route: 'GET /v1/meetings/:meetingId', as: 'student', name: "B's request's meeting judged as A's", request: (x) => ({ url: `/v1/meetings/${x.b.hosting.request.meetingId}` }), expect: anything }, [hosting.request.contactId, hosting.request.purpose]],
+        [
+          { route: 'GET /v1/members/:memberId/host-suggestions', as: 'advisor', name: "B's suggestions judged as A's", request: (x) => ({ url: `/v1/members/${x.b.school.members.student!.id}/host-suggestions?kind=job_shadow` }), expect: anything },
+          [hosting.host.organization, hosting.host.title, hosting.host.location],
+        ],
+        [
+          { route: 'GET /v1/programs/:programId', as: 'advisor', name: "B's programme judged as A's", request: (x) => ({ url: `/v1/programs/${x.b.hosting.program.id}` }), expect: anything },
+          [hosting.program.id, hosting.program.name, hosting.program.description, hosting.host.organization],
+        ],
+        [
+          { route: 'GET /v1/programs/:programId/assignment-runs/:runId', as: 'school_admin', name: "B's run judged as A's", request: (x) => ({ url: `/v1/programs/${x.b.hosting.program.id}/assignment-runs/${x.b.hosting.run.id}` }), expect: anything },
+          [hosting.run.id, hosting.run.inputDigest, hosting.program.id],
+        ],
       ]
       for (const [entry, secrets] of judged) {
         const message = await runCrossTenantMatrix(t, { a: f.b, b: f.b }, [entry]).then(() => 'passed', (error: Error) => error.message)
@@ -176,6 +207,8 @@ describe('cross-tenant isolation', () => {
       }
       // Every feed's id and secret count too (no answer to B shows a secret, so none is judged above).
       for (const feed of Object.values(f.a.calendarFeeds)) expect(secretsOf(f.a)).toEqual(expect.arrayContaining([feed.id, feed.secret]))
+      // A's host's private contact details are A's secrets (no answer to B shows them, staff's included).
+      expect(secretsOf(f.a)).toEqual(expect.arrayContaining([f.a.hosting.host.contactEmail, f.a.hosting.host.contactPhone, f.a.hosting.request.contactId, f.a.hosting.run.inputDigest]))
     })
   })
 
@@ -350,6 +383,67 @@ describe('cross-tenant isolation', () => {
       }
     })
 
+    it('for hosts, host requests, suggestions and programmes, in the path and in the body', async () => {
+      const a = f.a.hosting
+      const b = f.b.hosting
+      const token = (caller: 'student' | 'alumni' | 'advisor' | 'school_admin') => f.b.school.members[caller]!.token
+      for (const caller of ['student', 'alumni', 'advisor', 'school_admin'] as const) {
+        await compare({ method: 'GET', token: token(caller), foreign: `/v1/hosts/${a.host.memberId}`, missing: `/v1/hosts/${randomUUID()}` })
+        await compare({ method: 'GET', token: token(caller), foreign: `/v1/host-requests/${a.request.id}`, missing: `/v1/host-requests/${randomUUID()}` })
+      }
+      for (const caller of ['student', 'advisor', 'school_admin'] as const) {
+        // The problem's instance is the path, without the query.
+        const [foreignPath, missingPath] = [f.a.school.members.student!.id, randomUUID()].map((id) => `/v1/members/${id}/host-suggestions`) as [string, string]
+        const foreign = await t.request({ method: 'GET', url: `${foreignPath}?kind=informational_interview`, token: token(caller) })
+        const missing = await t.request({ method: 'GET', url: `${missingPath}?kind=informational_interview`, token: token(caller) })
+        expect(foreign.statusCode, foreign.body).toBe(404)
+        expectSameAnswer(foreign, missing, foreignPath, missingPath)
+      }
+      const profile = { organization: 'x', industries: [], occupations: [], offers: ['job_shadow'], modes: ['video'], accepting: true, timeZone: 'UTC', capacity: { maxMeetingsPerMonth: 1, maxShadowDaysPerTerm: 1, maxOpenRequests: 1 }, availability: { weeklyWindows: [], blackouts: [] } }
+      await compare({ method: 'PUT', token: token('school_admin'), payload: profile, foreign: `/v1/hosts/${a.host.memberId}`, missing: `/v1/hosts/${randomUUID()}` })
+      // An alumnus may keep their own profile only: A's alumnus's id is refused as any other id is.
+      await compare({ method: 'PUT', token: token('alumni'), payload: profile, status: 403, foreign: `/v1/hosts/${a.host.memberId}`, missing: `/v1/hosts/${randomUUID()}` })
+      await compare({ method: 'POST', token: token('alumni'), payload: { slot: 0 }, foreign: `/v1/host-requests/${a.request.id}/accept`, missing: `/v1/host-requests/${randomUUID()}/accept` })
+      await compare({ method: 'POST', token: token('alumni'), payload: {}, foreign: `/v1/host-requests/${a.request.id}/decline`, missing: `/v1/host-requests/${randomUUID()}/decline` })
+      await compare({ method: 'POST', token: token('student'), foreign: `/v1/host-requests/${a.request.id}/withdraw`, missing: `/v1/host-requests/${randomUUID()}/withdraw` })
+      for (const caller of ['advisor', 'school_admin'] as const) {
+        const program = (id: string) => `/v1/programs/${id}`
+        const run = (programId: string, runId: string) => `/v1/programs/${programId}/assignment-runs/${runId}`
+        await compare({ method: 'GET', token: token(caller), foreign: program(a.program.id), missing: program(randomUUID()) })
+        await compare({ method: 'PATCH', token: token(caller), payload: { name: 'x' }, foreign: program(a.program.id), missing: program(randomUUID()) })
+        await compare({ method: 'PUT', token: token(caller), payload: { hosts: [] }, foreign: `${program(a.program.id)}/hosts`, missing: `${program(randomUUID())}/hosts` })
+        await compare({ method: 'PUT', token: token(caller), payload: { students: [] }, foreign: `${program(a.program.id)}/students`, missing: `${program(randomUUID())}/students` })
+        await compare({ method: 'POST', token: token(caller), payload: {}, foreign: `${program(a.program.id)}/assignment-runs`, missing: `${program(randomUUID())}/assignment-runs` })
+        await compare({ method: 'GET', token: token(caller), foreign: `${program(a.program.id)}/assignment-runs`, missing: `${program(randomUUID())}/assignment-runs` })
+        await compare({ method: 'GET', token: token(caller), foreign: `${program(a.program.id)}/load`, missing: `${program(randomUUID())}/load` })
+        for (const [foreign, missing] of [
+          [run(a.program.id, a.run.id), run(randomUUID(), randomUUID())],
+          [run(b.program.id, a.run.id), run(b.program.id, randomUUID())],
+          [run(a.program.id, b.run.id), run(randomUUID(), b.run.id)],
+        ] as const) {
+          await compare({ method: 'GET', token: token(caller), foreign, missing })
+          await compare({ method: 'POST', token: token(caller), foreign: `${foreign}/publish`, missing: `${missing}/publish` })
+        }
+      }
+      /** The answers to the same write naming A's record and naming no one's: the same, byte for byte. */
+      async function sameWrite(caller: 'student' | 'advisor', method: 'POST' | 'PUT', url: string, foreign: object, missing: object, status: number) {
+        const answers = [await t.request({ method, url, token: token(caller), payload: foreign }), await t.request({ method, url, token: token(caller), payload: missing })]
+        for (const answer of answers) expect(answer.statusCode, answer.body).toBe(status)
+        expect(answers[0]!.body).toBe(answers[1]!.body)
+        expect(answers[0]!.headers['content-length']).toBe(answers[1]!.headers['content-length'])
+      }
+      const ask = (hostIds: string[]) => ({ hostIds, kind: 'informational_interview', purpose: 'x', mode: 'video', location: 'https://x.example', proposedSlots: b.request.proposedSlots })
+      await sameWrite('student', 'POST', '/v1/host-requests', ask([a.host.memberId]), ask([randomUUID()]), 404)
+      await sameWrite('student', 'POST', '/v1/host-requests', ask([b.host.memberId, a.host.memberId]), ask([b.host.memberId, randomUUID()]), 404)
+      const own = `/v1/programs/${b.program.id}`
+      const studentId = f.b.school.members.student!.id
+      await sameWrite('advisor', 'PUT', `${own}/hosts`, { hosts: [{ hostId: a.host.memberId, capacity: 1 }] }, { hosts: [{ hostId: randomUUID(), capacity: 1 }] }, 404)
+      await sameWrite('advisor', 'PUT', `${own}/students`, { students: [{ studentId: f.a.school.members.student!.id }] }, { students: [{ studentId: randomUUID() }] }, 404)
+      await sameWrite('advisor', 'PUT', `${own}/students`, { students: [{ studentId, preferences: [a.host.memberId] }] }, { students: [{ studentId, preferences: [randomUUID()] }] }, 400)
+      await sameWrite('advisor', 'POST', `${own}/assignment-runs`, { pins: [{ studentId: f.a.school.members.student!.id, hostId: b.host.memberId }] }, { pins: [{ studentId: randomUUID(), hostId: b.host.memberId }] }, 400)
+      await sameWrite('advisor', 'POST', `${own}/assignment-runs`, { forbidden: [{ studentId, hostId: a.host.memberId }] }, { forbidden: [{ studentId, hostId: randomUUID() }] }, 400)
+    })
+
     it('and the platform-only routes refuse B alike for A\'s school and for none', async () => {
       const admin = f.b.school.members.school_admin!.token
       await compare({ method: 'GET', token: admin, status: 403, foreign: `/v1/schools/${f.a.school.id}`, missing: `/v1/schools/${randomUUID()}` })
@@ -451,7 +545,8 @@ describe('cross-tenant isolation', () => {
       expect(after).toEqual(before)
       const mine = f.a.school.members.student!.token
       const contacts = await t.request({ method: 'GET', url: '/v1/contacts?limit=100', token: mine })
-      expect((contacts.json() as { items: Array<{ id: string }> }).items.map((item) => item.id).sort()).toEqual([a.contact.id, a.referredContact.id].sort())
+      // Their two contacts, and the one their request to A's host added.
+      expect((contacts.json() as { items: Array<{ id: string }> }).items.map((item) => item.id).sort()).toEqual([a.contact.id, a.referredContact.id, f.a.hosting.request.contactId].sort())
       const log = await t.request({ method: 'GET', url: `/v1/contacts/${a.contact.id}/outreach`, token: mine })
       expect(log.json()).toMatchObject({ items: [{ id: a.outreach.id, outcome: 'agreed' }] })
     })
@@ -548,6 +643,63 @@ describe('cross-tenant isolation', () => {
       } finally {
         clockSkewMs = 0
       }
+    })
+
+    it('writes to A\'s host profile, request, programme and run; A\'s host, student and advisor still see them as they were', async () => {
+      const a = f.a.hosting
+      const hostRow = async () => (await owner.query('SELECT to_jsonb(h) AS row FROM host_profiles h WHERE school_id = $1 AND member_id = $2', [f.a.school.id, a.host.memberId])).rows[0]?.row
+      const tables = {
+        host_requests: [a.request.id],
+        meetings: [a.request.meetingId],
+        contacts: [a.request.contactId],
+        programs: [a.program.id],
+        assignment_runs: [a.run.id],
+      }
+      const before = { rows: await rowsById(f.a.school.id, tables), host: await hostRow() }
+      expect(before.rows.every(Boolean) && Boolean(before.host)).toBe(true)
+      const participants = async () => {
+        const hosts = await owner.query('SELECT host_id::text, capacity FROM program_hosts WHERE school_id = $1 AND program_id = $2', [f.a.school.id, a.program.id])
+        const students = await owner.query('SELECT student_id::text, placements FROM program_students WHERE school_id = $1 AND program_id = $2', [f.a.school.id, a.program.id])
+        return { hosts: hosts.rows, students: students.rows }
+      }
+      const beforeParticipants = await participants()
+      expect(beforeParticipants).toEqual({ hosts: [{ host_id: a.host.memberId, capacity: 1 }], students: [{ student_id: f.a.school.members.student!.id, placements: 1 }] })
+
+      const as = (caller: 'student' | 'alumni' | 'advisor' | 'school_admin') => f.b.school.members[caller]!.token
+      const writes: Array<['student' | 'alumni' | 'advisor' | 'school_admin', 'POST' | 'PUT' | 'PATCH', string, object | undefined, number]> = [
+        ['school_admin', 'PUT', `/v1/hosts/${a.host.memberId}`, { ...hostProfileBody('mallory', '+1 555 000 0000'), accepting: false }, 404],
+        ['alumni', 'PUT', `/v1/hosts/${a.host.memberId}`, { ...hostProfileBody('mallory', '+1 555 000 0000'), accepting: false }, 403],
+        ['alumni', 'POST', `/v1/host-requests/${a.request.id}/accept`, { slot: 0 }, 404],
+        ['alumni', 'POST', `/v1/host-requests/${a.request.id}/decline`, { reason: 'B' }, 404],
+        ['student', 'POST', `/v1/host-requests/${a.request.id}/withdraw`, undefined, 404],
+        ['student', 'POST', `/v1/meetings/${a.request.meetingId}/cancel`, { reason: 'B' }, 404],
+        ['advisor', 'PATCH', `/v1/programs/${a.program.id}`, { name: 'B', modes: ['phone'] }, 404],
+        ['advisor', 'PUT', `/v1/programs/${a.program.id}/hosts`, { hosts: [] }, 404],
+        ['school_admin', 'PUT', `/v1/programs/${a.program.id}/students`, { students: [] }, 404],
+        ['advisor', 'POST', `/v1/programs/${a.program.id}/assignment-runs`, { forbidden: [] }, 404],
+        ['school_admin', 'POST', `/v1/programs/${a.program.id}/assignment-runs/${a.run.id}/publish`, undefined, 404],
+        ['advisor', 'POST', `/v1/programs/${f.b.hosting.program.id}/assignment-runs/${a.run.id}/publish`, undefined, 404],
+      ]
+      for (const [caller, method, url, payload, status] of writes) {
+        const answer = await t.request({ method, url, token: as(caller), ...(payload ? { payload } : {}) })
+        expect(answer.statusCode, `${caller} ${method} ${url}: ${answer.body}`).toBe(status)
+      }
+      expect(await rowsById(f.a.school.id, tables)).toEqual(before.rows)
+      expect(await hostRow()).toEqual(before.host)
+      expect(await participants()).toEqual(beforeParticipants)
+      // No request was sent for A's run, to anyone of either school.
+      expect((await owner.query('SELECT count(*)::int AS n FROM host_requests WHERE run_id = $1', [a.run.id])).rows[0].n).toBe(0)
+
+      // A's people see them as they were: the host still has the request to answer, the run is unpublished.
+      const mine = (caller: 'student' | 'alumni' | 'advisor') => f.a.school.members[caller]!.token
+      const request = await t.request({ method: 'GET', url: `/v1/host-requests/${a.request.id}`, token: mine('alumni') })
+      expect(request.json()).toMatchObject({ id: a.request.id, status: 'pending', declineReason: null, respondedAt: null, host: { memberId: a.host.memberId, organization: a.host.organization } })
+      const host = await t.request({ method: 'GET', url: `/v1/hosts/${a.host.memberId}`, token: mine('student') })
+      expect(host.json()).toMatchObject({ organization: a.host.organization, accepting: true, contact: null })
+      const run = await t.request({ method: 'GET', url: `/v1/programs/${a.program.id}/assignment-runs/${a.run.id}`, token: mine('advisor') })
+      expect(run.json()).toMatchObject({ id: a.run.id, publishedAt: null, pairs: [{ studentId: f.a.school.members.student!.id, hostId: a.host.memberId }] })
+      const program = await t.request({ method: 'GET', url: `/v1/programs/${a.program.id}`, token: mine('advisor') })
+      expect(program.json()).toMatchObject({ program: { name: a.program.name, status: 'draft', publishedRunId: null }, hosts: [{ hostId: a.host.memberId, capacity: 1 }] })
     })
 
     it('PATCH of A\'s school', async () => {

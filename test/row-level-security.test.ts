@@ -26,7 +26,9 @@ function fixtureRow(schoolId: string, table: string): string {
 /**
  * How to insert one row of each tenant table for a school. The meta-test requires an entry for every
  * table with a school_id column, so a new tenant table gets its isolation checked here too. A builder
- * may use the school's fixture row of a table its foreign keys reference (`fixtureRow`).
+ * may use the school's fixture row of a table its foreign keys reference (`fixtureRow`). It answers
+ * the row's key as `rowKey` reads it: the id, or for a table without one the other columns of its
+ * primary key joined with '/' (a host profile: its member_id).
  */
 const INSERT_ROW: Record<string, (client: Queryable, schoolId: string, tag: string) => Promise<string>> = {
   members: async (client, schoolId, tag) =>
@@ -110,6 +112,102 @@ const INSERT_ROW: Record<string, (client: Queryable, schoolId: string, tag: stri
         [schoolId, fixtureRow(schoolId, 'members'), createHash('sha256').update(`secret of ${tag}`).digest('base64url')],
       )
     ).rows[0]!.id,
+  // Tables keyed by their parents (a host profile by its member, a programme's host or student by the
+  // programme and the member) take the first parent row of the school that has none yet: the school's
+  // fixture row when the fixture is laid out, and the row laid out just before when a test adds B's own
+  // rows again. A parent the school's setting hides falls back to the school's fixture row, so a row
+  // aimed at another school is still well formed and refused by row-level security alone.
+  //
+  // The school's member (its one members row, a student) volunteers as a host: weekday mornings.
+  host_profiles: async (client, schoolId, tag) =>
+    (
+      await client.query<{ key: string }>(
+        `INSERT INTO host_profiles (school_id, member_id, organization, industries, offers, modes, time_zone, contact_email,
+                                    max_meetings_per_month, max_shadow_days_per_term, max_open_requests, weekly_windows, updated_at)
+         VALUES ($1, COALESCE((SELECT m.id FROM members m WHERE m.school_id = $1
+                                 AND NOT EXISTS (SELECT 1 FROM host_profiles h WHERE h.school_id = m.school_id AND h.member_id = m.id)
+                               ORDER BY m.id LIMIT 1), $2::uuid),
+                 $3, ARRAY['biotechnology'], ARRAY['informational_interview']::meeting_kind[], ARRAY['video']::meeting_mode[], 'UTC', $4,
+                 4, 2, 3, '[{"weekday": 1, "start": "09:00", "end": "12:00"}]', now())
+         RETURNING member_id::text AS key`,
+        [schoolId, fixtureRow(schoolId, 'members'), `RLS Bioworks ${tag}`, `${tag}@hosts.rls.example`],
+      )
+    ).rows[0]!.key,
+  programs: async (client, schoolId, tag) =>
+    (
+      await client.query<{ id: string }>(
+        `INSERT INTO programs (school_id, id, name, kind, modes, starts_on, ends_on, updated_at)
+         VALUES ($1, uuid_generate_v7(), $2, 'informational_interview', ARRAY['video']::meeting_mode[], '2031-01-06', '2031-01-17', now()) RETURNING id::text`,
+        [schoolId, `Programme ${tag}`],
+      )
+    ).rows[0]!.id,
+  // The school's host (its member: hosts reference members) in the first programme of the school without hosts.
+  program_hosts: async (client, schoolId) =>
+    (
+      await client.query<{ key: string }>(
+        `INSERT INTO program_hosts (school_id, program_id, host_id, capacity)
+         VALUES ($1, COALESCE((SELECT p.id FROM programs p WHERE p.school_id = $1
+                                 AND NOT EXISTS (SELECT 1 FROM program_hosts ph WHERE ph.school_id = p.school_id AND ph.program_id = p.id)
+                               ORDER BY p.id LIMIT 1), $2::uuid), $3, 2)
+         RETURNING program_id::text || '/' || host_id::text AS key`,
+        [schoolId, fixtureRow(schoolId, 'programs'), fixtureRow(schoolId, 'members')],
+      )
+    ).rows[0]!.key,
+  // The school's student in the first programme of the school without students, preferring its host.
+  program_students: async (client, schoolId) =>
+    (
+      await client.query<{ key: string }>(
+        `INSERT INTO program_students (school_id, program_id, student_id, placements, preferences, modes)
+         VALUES ($1, COALESCE((SELECT p.id FROM programs p WHERE p.school_id = $1
+                                 AND NOT EXISTS (SELECT 1 FROM program_students ps WHERE ps.school_id = p.school_id AND ps.program_id = p.id)
+                               ORDER BY p.id LIMIT 1), $2::uuid), $3, 1, ARRAY[$4::uuid], ARRAY['video']::meeting_mode[])
+         RETURNING program_id::text || '/' || student_id::text AS key`,
+        [schoolId, fixtureRow(schoolId, 'programs'), fixtureRow(schoolId, 'members'), fixtureRow(schoolId, 'members')],
+      )
+    ).rows[0]!.key,
+  // A run of the school's programme, as POST …/assignment-runs writes it, with no pair: its only
+  // foreign key is its programme, so it may be laid out before the school's member exists.
+  assignment_runs: async (client, schoolId, tag) =>
+    (
+      await client.query<{ id: string }>(
+        `INSERT INTO assignment_runs (school_id, id, program_id, input_digest, objective, pairs, unmatched, stats)
+         VALUES ($1, uuid_generate_v7(), $2, $3, 0, '[]', '[]',
+                 '{"students": 0, "hosts": 0, "placementsWanted": 0, "placementsMade": 0, "candidatePairs": 0, "solveMs": 0, "placementGini": 0}')
+         RETURNING id::text`,
+        [schoolId, fixtureRow(schoolId, 'programs'), createHash('sha256').update(`run of ${tag}`).digest('hex')],
+      )
+    ).rows[0]!.id,
+  // The student's request to the school's host through the first meeting of the school that no request
+  // uses yet (the fixture's meeting), in the school's programme, pending for a week.
+  host_requests: async (client, schoolId) =>
+    (
+      await client.query<{ id: string }>(
+        `INSERT INTO host_requests (school_id, id, group_id, student_id, host_id, meeting_id, program_id, status, expires_at, updated_at)
+         VALUES ($1, uuid_generate_v7(), gen_random_uuid(), $2, $3,
+                 COALESCE((SELECT m.id FROM meetings m WHERE m.school_id = $1
+                             AND NOT EXISTS (SELECT 1 FROM host_requests r WHERE r.school_id = m.school_id AND r.meeting_id = m.id)
+                           ORDER BY m.id LIMIT 1), $4::uuid),
+                 $5, 'pending', now() + interval '7 days', now())
+         RETURNING id::text`,
+        [schoolId, fixtureRow(schoolId, 'members'), fixtureRow(schoolId, 'members'), fixtureRow(schoolId, 'meetings'), fixtureRow(schoolId, 'programs')],
+      )
+    ).rows[0]!.id,
+}
+
+/**
+ * Each tenant table's row key as SQL text: its primary key's columns other than school_id, in key
+ * order, joined with '/' (`"id"::text` for most tables), read from the catalog.
+ */
+async function rowKeys(client: Queryable): Promise<Map<string, string>> {
+  const { rows } = await client.query<{ relname: string; columns: string[] }>(`
+    SELECT c.relname, array_agg(a.attname::text ORDER BY k.ord) AS columns FROM pg_constraint p
+      JOIN pg_class c ON c.oid = p.conrelid
+      JOIN pg_namespace n ON n.oid = c.relnamespace
+      CROSS JOIN LATERAL unnest(p.conkey) WITH ORDINALITY AS k(attnum, ord)
+      JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum
+     WHERE p.contype = 'p' AND n.nspname = 'public' AND a.attname <> 'school_id'
+     GROUP BY c.relname`)
+  return new Map(rows.map((row) => [row.relname, row.columns.map((column) => `"${column}"::text`).join(" || '/' || ")]))
 }
 
 /** Tables in schema public with a school_id column, read from the catalog. */
@@ -227,6 +325,13 @@ describe('row-level security, as the service role', () => {
   const schoolA = { id: '', rows: {} as Record<string, string> }
   const schoolB = { id: '', rows: {} as Record<string, string> }
   const opened: pg.Client[] = []
+  let keys = new Map<string, string>()
+  /** The SQL text of a table's row key (see rowKeys): what its builder answers. */
+  const rowKey = (table: string): string => {
+    const key = keys.get(table)
+    if (!key) throw new Error(`${table} has no primary key`)
+    return key
+  }
 
   /** A fresh connection as the service role; with a school set when one is given. */
   async function asService(schoolId?: string): Promise<pg.Client> {
@@ -255,6 +360,7 @@ describe('row-level security, as the service role', () => {
     serviceRole = decodeURIComponent(new URL(t.db.appUrl).username)
     owner = new pg.Client({ connectionString: t.db.ownerUrl })
     await owner.connect()
+    keys = await rowKeys(owner)
     for (const [school, slug] of [[schoolA, 'rls-a'], [schoolB, 'rls-b']] as const) {
       school.id = (
         await owner.query<{ id: string }>(
@@ -278,7 +384,23 @@ describe('row-level security, as the service role', () => {
   it('has fixture rows for every tenant table, for both schools', async () => {
     const tables = await tenantTables(owner)
     expect(tables).toEqual(
-      expect.arrayContaining(['identity_providers', 'integration_clients', 'members', 'contacts', 'outreach', 'referrals', 'meetings', 'questions', 'calendar_feeds']),
+      expect.arrayContaining([
+        'identity_providers',
+        'integration_clients',
+        'members',
+        'contacts',
+        'outreach',
+        'referrals',
+        'meetings',
+        'questions',
+        'calendar_feeds',
+        'host_profiles',
+        'host_requests',
+        'programs',
+        'program_hosts',
+        'program_students',
+        'assignment_runs',
+      ]),
     )
     expect(tables.filter((table) => !INSERT_ROW[table])).toEqual([])
     // Laid out parents first: a contact after its student, outreach and referrals after their contact,
@@ -291,12 +413,28 @@ describe('row-level security, as the service role', () => {
     expect(order.indexOf('contacts')).toBeLessThan(order.indexOf('meetings'))
     expect(order.indexOf('meetings')).toBeLessThan(order.indexOf('referrals'))
     expect(order.indexOf('members')).toBeLessThan(order.indexOf('calendar_feeds'))
+    // A host profile after its member; a request after its meeting and programme; a programme's hosts,
+    // students and runs after it.
+    expect(order.indexOf('members')).toBeLessThan(order.indexOf('host_profiles'))
+    expect(order.indexOf('meetings')).toBeLessThan(order.indexOf('host_requests'))
+    expect(order.indexOf('programs')).toBeLessThan(order.indexOf('host_requests'))
+    for (const child of ['program_hosts', 'program_students', 'assignment_runs']) expect(order.indexOf('programs')).toBeLessThan(order.indexOf(child))
+    // Tables without an id are keyed by the rest of their primary key.
+    expect([rowKey('meetings'), rowKey('host_profiles'), rowKey('program_hosts')]).toEqual(['"id"::text', '"member_id"::text', `"program_id"::text || '/' || "host_id"::text`])
     // Each fixture row is the one its builder says: a meeting of the school's student with its contact.
     for (const school of [schoolA, schoolB]) {
       const { rows } = await owner.query('SELECT student_id::text, contact_id::text, status::text FROM meetings WHERE school_id = $1', [school.id])
       expect(rows).toEqual([{ student_id: school.rows.members, contact_id: school.rows.contacts, status: 'requested' }])
       const feeds = await owner.query('SELECT member_id::text FROM calendar_feeds WHERE school_id = $1', [school.id])
       expect(feeds.rows).toEqual([{ member_id: school.rows.members }])
+      // The member hosts; the request is the meeting's, to that host, in the programme, whose host and student they are.
+      expect(school.rows.host_profiles).toBe(school.rows.members)
+      const requests = await owner.query('SELECT student_id::text, host_id::text, meeting_id::text, program_id::text FROM host_requests WHERE school_id = $1', [school.id])
+      expect(requests.rows).toEqual([{ student_id: school.rows.members, host_id: school.rows.members, meeting_id: school.rows.meetings, program_id: school.rows.programs }])
+      expect(school.rows.program_hosts).toBe(`${school.rows.programs}/${school.rows.members}`)
+      expect(school.rows.program_students).toBe(`${school.rows.programs}/${school.rows.members}`)
+      const runs = await owner.query('SELECT program_id::text FROM assignment_runs WHERE school_id = $1', [school.id])
+      expect(runs.rows).toEqual([{ program_id: school.rows.programs }])
     }
     for (const table of tables) {
       expect(await ownerCount(table, schoolA.id), `A's ${table}`).toBe(1)
@@ -334,9 +472,9 @@ describe('row-level security, as the service role', () => {
     it('A\'s rows are invisible, B\'s are all there', async () => {
       const service = await asService(schoolB.id)
       for (const table of await tenantTables(owner)) {
-        expect((await service.query(`SELECT * FROM "${table}" WHERE id = $1`, [schoolA.rows[table]])).rowCount, `A's ${table} by id`).toBe(0)
+        expect((await service.query(`SELECT * FROM "${table}" WHERE ${rowKey(table)} = $1`, [schoolA.rows[table]])).rowCount, `A's ${table} by key`).toBe(0)
         expect((await service.query(`SELECT * FROM "${table}" WHERE school_id = $1`, [schoolA.id])).rowCount).toBe(0)
-        const all = await service.query<{ school_id: string; id: string }>(`SELECT school_id::text, id::text FROM "${table}"`)
+        const all = await service.query<{ school_id: string; id: string }>(`SELECT school_id::text, ${rowKey(table)} AS id FROM "${table}"`)
         expect(all.rows).toEqual([{ school_id: schoolB.id, id: schoolB.rows[table] }])
       }
     })
@@ -347,9 +485,9 @@ describe('row-level security, as the service role', () => {
       const before = new Map<string, unknown[]>()
       for (const table of tables) {
         before.set(table, (await owner.query(`SELECT to_jsonb(t) AS row FROM "${table}" t WHERE school_id = $1`, [schoolA.id])).rows)
-        expect((await service.query(`UPDATE "${table}" SET school_id = school_id WHERE id = $1`, [schoolA.rows[table]])).rowCount).toBe(0)
+        expect((await service.query(`UPDATE "${table}" SET school_id = school_id WHERE ${rowKey(table)} = $1`, [schoolA.rows[table]])).rowCount).toBe(0)
         expect((await service.query(`UPDATE "${table}" SET school_id = school_id WHERE school_id = $1`, [schoolA.id])).rowCount).toBe(0)
-        expect((await service.query(`DELETE FROM "${table}" WHERE id = $1`, [schoolA.rows[table]])).rowCount).toBe(0)
+        expect((await service.query(`DELETE FROM "${table}" WHERE ${rowKey(table)} = $1`, [schoolA.rows[table]])).rowCount).toBe(0)
         expect((await service.query(`DELETE FROM "${table}" WHERE school_id = $1`, [schoolA.id])).rowCount).toBe(0)
       }
       // Unfiltered, the statements reach B's row alone (undone). Children first: a contact's referral
@@ -370,7 +508,7 @@ describe('row-level security, as the service role', () => {
       const service = await asService(schoolB.id)
       for (const table of await tenantTables(owner)) {
         expect(await sqlState(INSERT_ROW[table]!(service, schoolA.id, `b-into-a-${table}`)), `INSERT into ${table}`).toBe('42501')
-        expect(await sqlState(service.query(`UPDATE "${table}" SET school_id = $1 WHERE id = $2`, [schoolA.id, schoolB.rows[table]])), `UPDATE of ${table}`).toBe('42501')
+        expect(await sqlState(service.query(`UPDATE "${table}" SET school_id = $1 WHERE ${rowKey(table)} = $2`, [schoolA.id, schoolB.rows[table]])), `UPDATE of ${table}`).toBe('42501')
         expect(await ownerCount(table, schoolA.id)).toBe(1)
         expect(await ownerCount(table, schoolB.id)).toBe(1)
       }

@@ -16,6 +16,7 @@ import { randomUUID } from 'node:crypto'
 import dc from 'node:diagnostics_channel'
 import { isDeepStrictEqual } from 'node:util'
 import type { FastifyInstance, HTTPMethods, LightMyRequestResponse, RouteOptions } from 'fastify'
+import { DateTime } from 'luxon'
 import pg from 'pg'
 import { buildApp } from '../../src/app.js'
 import { CONTACT_SOURCES } from '../../src/modules/contacts/schemas.js'
@@ -27,7 +28,8 @@ import type { TestApp, TestSchool } from './app.js'
 // Fixture: two schools, each with a member per role, an identity provider, an integration client,
 // its student's conversations (a contact, outreach to it, a referral that added a second contact),
 // a question its advisor added to the bank, its student's scheduled and prepared meeting with the
-// contact, and a calendar feed for every member
+// contact, a calendar feed for every member, and alumni hosting: its alumnus's host profile, its
+// student's pending request to that host, and a programme (host and student) with one unpublished run
 // ---------------------------------------------------------------------------------------------
 
 export type MemberRoleName = 'student' | 'alumni' | 'advisor' | 'school_admin'
@@ -74,6 +76,27 @@ export interface CalendarFeedFixture {
   secret: string
 }
 
+/** A window as the API takes it. */
+export interface SlotWindow {
+  startsAt: string
+  endsAt: string
+}
+
+/**
+ * Alumni hosting in a school: its alumnus volunteers as a host, its student asks that host (the
+ * request waits: pending), and its advisor runs a programme with the two (capacity 1) and computes one
+ * assignment run, not published. Every string below is the school's own.
+ */
+export interface HostingFixture {
+  /** The host profile of the school's `alumni` member (memberId is that member's id). */
+  host: { memberId: string; organization: string; title: string; bio: string; location: string; contactEmail: string; contactPhone: string }
+  /** The student's request to the host, with the meeting and the contact it created. */
+  request: { id: string; groupId: string; meetingId: string; contactId: string; purpose: string; location: string; proposedSlots: SlotWindow[] }
+  program: { id: string; name: string; description: string; startsOn: string; endsOn: string }
+  /** The programme's one run: it pairs the student with the host. */
+  run: { id: string; inputDigest: string }
+}
+
 export interface TenantFixture {
   school: TestSchool & { name: string }
   identityProvider: { id: string; issuer: string; audience: string }
@@ -83,6 +106,7 @@ export interface TenantFixture {
   meeting: MeetingFixture
   /** One feed per member; the student's lists `meeting`. */
   calendarFeeds: Record<MemberRoleName, CalendarFeedFixture>
+  hosting: HostingFixture
 }
 
 export interface CrossTenantFixture {
@@ -221,7 +245,112 @@ async function calendarFeedsFixture(t: TestApp, school: TestSchool, slug: string
   return feeds
 }
 
-async function tenantFixture(t: TestApp, slug: string, shape: ConversationShape): Promise<TenantFixture> {
+/** The test schools' time zone (t.school creates them in it); the hosts keep their hours in it too. */
+const SCHOOL_ZONE = 'America/New_York'
+
+/**
+ * A host profile for the school's alumnus: weekday hours (Monday to Friday, 08:00-20:00 local), both
+ * kinds, video and in person, room for several open requests. Every free text names the school.
+ */
+export function hostProfileBody(slug: string, phone: string) {
+  return {
+    organization: `${slug} Bioworks Institute`,
+    title: `Principal scientist of the ${slug} bioworks`,
+    industries: ['Biotechnology'],
+    occupations: ['Research scientist'],
+    offers: ['informational_interview', 'job_shadow'],
+    modes: ['video', 'in_person'],
+    location: `${slug} Bioworks, building 7`,
+    backgroundTags: ['first-gen'],
+    bio: `Twenty years at the ${slug} bioworks; glad to talk about lab careers`,
+    accepting: true,
+    timeZone: SCHOOL_ZONE,
+    contactEmail: `host.alumna@${slug}-bioworks.example`,
+    contactPhone: phone,
+    capacity: { maxMeetingsPerMonth: 4, maxShadowDaysPerTerm: 3, maxOpenRequests: 5 },
+    availability: { weeklyWindows: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '08:00', end: '20:00' })), blackouts: [] },
+  }
+}
+
+/** The first weekday at least a week ahead (local date in the schools' zone), and the weekday after it. */
+function weekdaysAhead(): [DateTime, DateTime] {
+  let first = DateTime.now().setZone(SCHOOL_ZONE).plus({ days: 7 }).startOf('day')
+  while (first.weekday > 5) first = first.plus({ days: 1 })
+  let second = first.plus({ days: 1 })
+  while (second.weekday > 5) second = second.plus({ days: 1 })
+  return [first, second]
+}
+
+function localSlot(day: DateTime, hour: number, minutes: number): SlotWindow {
+  const start = day.set({ hour, minute: 0 })
+  return { startsAt: start.toUTC().toISO()!, endsAt: start.plus({ minutes }).toUTC().toISO()! }
+}
+
+/**
+ * The school's alumni hosting, created through the API: the alumnus's profile (as the alumnus), the
+ * student's request (slots a week ahead, on weekdays inside the host's hours), a programme over the
+ * two weeks from then with that host (capacity 1) and that student (as the advisor), and one run.
+ */
+async function hostingFixture(t: TestApp, school: TestSchool, slug: string, phone: string): Promise<HostingFixture> {
+  const alumnus = school.members.alumni!
+  const student = school.members.student!
+  const advisor = school.members.advisor!.token
+  const profile = hostProfileBody(slug, phone)
+  await expectCreated(await t.request({ method: 'PUT', url: `/v1/hosts/${alumnus.id}`, token: alumnus.token, payload: profile }), `${slug}'s host profile`)
+
+  const [first, second] = weekdaysAhead()
+  const proposedSlots = [localSlot(first, 14, 30), localSlot(second, 10, 45)]
+  const purpose = `Learn how the ${slug} bioworks trains research scientists (information only)`
+  const location = `https://meet.${slug}-bioworks.example/intro`
+  const group = await expectCreated(
+    await t.request({
+      method: 'POST',
+      url: '/v1/host-requests',
+      token: student.token,
+      payload: { hostIds: [alumnus.id], kind: 'informational_interview', purpose, mode: 'video', location, proposedSlots },
+    }),
+    `${slug}'s host request`,
+  )
+  const [request] = group.items as Array<{ id: string; groupId: string; meetingId: string; status: string }>
+  if (!request || request.status !== 'pending') throw new Error(`${slug}'s host request is not pending: ${JSON.stringify(group)}`)
+  const meeting = await expectOk(await t.request({ method: 'GET', url: `/v1/meetings/${request.meetingId}`, token: student.token }), `${slug}'s host request's meeting`)
+
+  const startsOn = first.toISODate()!
+  const endsOn = first.plus({ days: 13 }).toISODate()!
+  const programBody = {
+    name: `${slug} bioworks interview fortnight`,
+    description: `Alumni of ${slug} meet the class of 2027`,
+    kind: 'informational_interview',
+    modes: ['video'],
+    startsOn,
+    endsOn,
+  }
+  const program = await expectCreated(await t.request({ method: 'POST', url: '/v1/programs', token: advisor, payload: programBody }), `${slug}'s programme`)
+  const programUrl = `/v1/programs/${program.id}`
+  await expectOk(await t.request({ method: 'PUT', url: `${programUrl}/hosts`, token: advisor, payload: { hosts: [{ hostId: alumnus.id, capacity: 1 }] } }), `${slug}'s programme hosts`)
+  await expectOk(await t.request({ method: 'PUT', url: `${programUrl}/students`, token: advisor, payload: { students: [{ studentId: student.id }] } }), `${slug}'s programme students`)
+  const run = await expectCreated(await t.request({ method: 'POST', url: `${programUrl}/assignment-runs`, token: advisor, payload: {} }), `${slug}'s assignment run`)
+  const pairs = (run.pairs as Array<{ studentId: string; hostId: string }>).map(({ studentId, hostId }) => ({ studentId, hostId }))
+  if (!isDeepStrictEqual(pairs, [{ studentId: student.id, hostId: alumnus.id }]) || run.publishedAt !== null) {
+    throw new Error(`${slug}'s run does not pair its student with its host, unpublished: ${JSON.stringify(run)}`)
+  }
+  return {
+    host: {
+      memberId: alumnus.id,
+      organization: profile.organization,
+      title: profile.title,
+      bio: profile.bio,
+      location: profile.location,
+      contactEmail: profile.contactEmail,
+      contactPhone: profile.contactPhone,
+    },
+    request: { id: request.id, groupId: request.groupId, meetingId: request.meetingId, contactId: meeting.contactId as string, purpose, location, proposedSlots },
+    program: { id: program.id as string, name: programBody.name, description: programBody.description, startsOn, endsOn },
+    run: { id: run.id as string, inputDigest: run.inputDigest as string },
+  }
+}
+
+async function tenantFixture(t: TestApp, slug: string, shape: ConversationShape, phone: string): Promise<TenantFixture> {
   const school = await t.school(slug)
   const admin = school.members.school_admin!.token
   const provider = await expectCreated(
@@ -264,14 +393,15 @@ async function tenantFixture(t: TestApp, slug: string, shape: ConversationShape)
     questionBank,
     meeting: await meetingFixture(t, school, slug, conversations.contact.id, questionBank),
     calendarFeeds: await calendarFeedsFixture(t, school, slug),
+    hosting: await hostingFixture(t, school, slug, phone),
   }
 }
 
 /** Creates schools A and B through the API (as each school's admin) with one of every resource. */
 export async function createCrossTenantFixture(t: TestApp, slugs: { a: string; b: string } = { a: 'xt-a', b: 'xt-b' }): Promise<CrossTenantFixture> {
   return {
-    a: await tenantFixture(t, slugs.a, { source: 'cold', channel: 'linkedin', outcome: 'agreed' }),
-    b: await tenantFixture(t, slugs.b, { source: 'personal', channel: 'email', outcome: 'replied' }),
+    a: await tenantFixture(t, slugs.a, { source: 'cold', channel: 'linkedin', outcome: 'agreed' }, '+1 (555) 010-4471'),
+    b: await tenantFixture(t, slugs.b, { source: 'personal', channel: 'email', outcome: 'replied' }, '+1 (555) 010-8832'),
   }
 }
 
@@ -297,6 +427,30 @@ export function secretsOf(tenant: TenantFixture): string[] {
     tenant.integrationClient.clientSecret,
     ...conversationSecrets(tenant.conversations),
     ...meetingSecrets(tenant),
+    ...hostingSecrets(tenant.hosting),
+  ]
+}
+
+/** A's host profile (its private contact details too), A's student's request, A's programme and run. */
+function hostingSecrets({ host, request, program, run }: HostingFixture): string[] {
+  return [
+    host.organization,
+    host.title,
+    host.bio,
+    host.location,
+    host.contactEmail,
+    host.contactPhone,
+    request.id,
+    request.groupId,
+    request.meetingId,
+    request.contactId,
+    request.purpose,
+    request.location,
+    program.id,
+    program.name,
+    program.description,
+    run.id,
+    run.inputDigest,
   ]
 }
 
@@ -399,7 +553,7 @@ export const notFound = (): Expectation => problem('not-found', 404, 'No such re
 /** The route is closed to B's caller whatever it names (the same for A's ids as for any other). */
 export const forbidden = (): Expectation => problem('forbidden', 403, 'The caller may not do this')
 
-type Table = 'members' | 'identity_providers' | 'integration_clients' | 'contacts' | 'referrals' | 'meetings'
+type Table = 'members' | 'identity_providers' | 'integration_clients' | 'contacts' | 'referrals' | 'meetings' | 'programs'
 
 /** B's write clashes with something of another school it may not learn more about. */
 export const conflict = (): Expectation => problem('conflict', 409, 'The request conflicts with the current state')
@@ -426,11 +580,11 @@ export function onlyOwnRows(table: Table, options: { ofStudent?: boolean } = {})
 }
 
 /**
- * B's caller writes nothing aimed at A, nor anything of B's own: the whole of B is as it was, and so
- * is the whole of A (checked for this request alone; the runner checks A after the whole matrix too).
+ * `base`, and B's caller writes nothing aimed at A, nor anything of B's own: the whole of B is as it
+ * was, and so is the whole of A (checked for this request alone; the runner checks A after the whole
+ * matrix too).
  */
-export function notFoundWritingNothing(): Expectation<{ a: Record<string, unknown[]>; b: Record<string, unknown[]> }> {
-  const base = notFound()
+export function writingNothing(base: Expectation): Expectation<{ a: Record<string, unknown[]>; b: Record<string, unknown[]> }> {
   return {
     describe: `${base.describe}, none of A's or B's rows written`,
     prepare: async ({ f, owner }) => ({ a: await snapshotSchool(owner, f.a.school.id), b: await snapshotSchool(owner, f.b.school.id) }),
@@ -442,6 +596,42 @@ export function notFoundWritingNothing(): Expectation<{ a: Record<string, unknow
           equal(after[table], before[side][table], `${side.toUpperCase()}'s ${table} rows`)
         }
       }
+    },
+  }
+}
+
+/** A 404 that writes nothing. */
+export function notFoundWritingNothing(): Expectation<{ a: Record<string, unknown[]>; b: Record<string, unknown[]> }> {
+  return writingNothing(notFound())
+}
+
+/**
+ * A 404 with this problem detail that writes nothing: the refusal is for the id it should be (e.g.
+ * "No such host (hostIds.1)": A's host named second, after B's own).
+ */
+export function notFoundOfWritingNothing(detail: string): Expectation<{ a: Record<string, unknown[]>; b: Record<string, unknown[]> }> {
+  return writingNothing(withDetail(notFound(), detail))
+}
+
+/** A 400 naming `field` (a field of B's body that names A's record), writing nothing. */
+export function invalidWritingNothing(field: string): Expectation<{ a: Record<string, unknown[]>; b: Record<string, unknown[]> }> {
+  const base = problem('validation-failed', 400, 'The request is not valid')
+  return writingNothing({
+    describe: `${base.describe} on ${field}`,
+    async check(response, ctx) {
+      await base.check(response, ctx, undefined)
+      const body = response.json() as { errors?: Array<{ field: string }> }
+      equal(body.errors?.map((error) => error.field), [field], 'errors[].field')
+    },
+  })
+}
+
+function withDetail(base: Expectation, detail: string): Expectation {
+  return {
+    describe: `${base.describe} "${detail}"`,
+    async check(response, ctx) {
+      await base.check(response, ctx, undefined)
+      equal((response.json() as { detail?: string }).detail, detail, 'problem detail')
     },
   }
 }
@@ -639,15 +829,15 @@ function bothPaths(
 
 const MEMBER_READERS: Caller[] = ['school_admin', 'advisor', 'student', 'alumni', 'client']
 
-/** A list whose items are exactly the given ids (B's own), in any order. */
-export function listsExactly(ids: (f: CrossTenantFixture) => string[], what: string): Expectation {
+/** A list whose items are exactly the given ids (B's own), in any order; `key` names an item's id (default `id`). */
+export function listsExactly(ids: (f: CrossTenantFixture) => string[], what: string, key = 'id'): Expectation {
   return {
     describe: `200 listing exactly ${what}`,
     check(response, { f }) {
       equal(response.statusCode, 200, 'status')
       equal(response.headers['content-type'], JSON_TYPE, 'content-type')
-      const body = response.json() as { items: Array<{ id: string }>; nextCursor?: string | null }
-      equal(body.items.map((item) => item.id).sort(), [...ids(f)].sort(), `ids listed (${what})`)
+      const body = response.json() as { items: Array<Record<string, unknown>>; nextCursor?: string | null }
+      equal(body.items.map((item) => item[key]).sort(), [...ids(f)].sort(), `${key}s listed (${what})`)
       if ('nextCursor' in body) equal(body.nextCursor, null, 'nextCursor')
     },
   }
@@ -1125,6 +1315,405 @@ const MEETING_CASES: CrossTenantCase[] = [
   { route: 'DELETE /v1/calendar-feeds/:feedId', as: 'client', name: "A's student's feed", request: (f) => ({ url: `/v1/calendar-feeds/${f.a.calendarFeeds.student.id}` }), expect: forbidden() },
 ]
 
+// ---------------------------------------------------------------------------------------------
+// Alumni hosts, host requests, suggestions and programmes
+// ---------------------------------------------------------------------------------------------
+
+/** A list of exactly the rows of B the owner connection finds (`sql` selects their ids as `id`); `key` names an item's id. */
+export function listsOwnRows(what: string, sql: (f: CrossTenantFixture) => [string, unknown[]], key = 'id'): Expectation {
+  return {
+    describe: `200 listing exactly ${what}`,
+    async check(response, { f, owner }) {
+      equal(response.statusCode, 200, 'status')
+      equal(response.headers['content-type'], JSON_TYPE, 'content-type')
+      const [text, params] = sql(f)
+      const { rows } = await owner.query<{ id: string }>(text, params)
+      if (rows.length === 0) fail(`the fixture gives B no ${what}; the list would prove nothing`)
+      const body = response.json() as { items: Array<Record<string, unknown>>; nextCursor?: string | null }
+      equal(body.items.map((item) => item[key]).sort(), rows.map((row) => row.id).sort(), `${key}s listed (${what})`)
+      if ('nextCursor' in body) equal(body.nextCursor, null, 'nextCursor')
+    },
+  }
+}
+
+const bHostProfiles = (f: CrossTenantFixture): [string, unknown[]] => ['SELECT member_id::text AS id FROM host_profiles WHERE school_id = $1', [f.b.school.id]]
+
+/** GET /v1/hosts: B's host profiles (keyed by member id), all of them, none of A's. */
+const ownHosts = () => listsOwnRows("B's host profiles", bHostProfiles, 'memberId')
+
+/** GET /v1/host-requests: what B's caller may see of B's requests, all of it. */
+function ownHostRequests(caller: Caller): Expectation {
+  if (caller === 'student') {
+    return listsOwnRows("B's student's host requests", (f) => ['SELECT id::text FROM host_requests WHERE school_id = $1 AND student_id = $2', [f.b.school.id, f.b.school.members.student!.id]])
+  }
+  if (caller === 'alumni') {
+    return listsOwnRows("host requests addressed to B's alumnus", (f) => ['SELECT id::text FROM host_requests WHERE school_id = $1 AND host_id = $2', [f.b.school.id, f.b.hosting.host.memberId]])
+  }
+  return listsOwnRows("B's host requests", (f) => ['SELECT id::text FROM host_requests WHERE school_id = $1', [f.b.school.id]])
+}
+
+/** GET /v1/hosts/{B's alumnus}: B's own host profile. */
+export function ownHost(): Expectation {
+  return {
+    describe: "200 with B's alumnus's host profile",
+    check(response, { f }) {
+      equal(response.statusCode, 200, 'status')
+      equal(response.headers['content-type'], JSON_TYPE, 'content-type')
+      const body = response.json() as { memberId: string; organization: string; bio: string }
+      equal([body.memberId, body.organization, body.bio], [f.b.hosting.host.memberId, f.b.hosting.host.organization, f.b.hosting.host.bio], 'host')
+    },
+  }
+}
+
+/** GET /v1/host-requests/{B's request}: B's student's request to B's host. */
+export function ownHostRequest(): Expectation {
+  return {
+    describe: "200 with B's student's request to B's host",
+    check(response, { f }) {
+      equal(response.statusCode, 200, 'status')
+      equal(response.headers['content-type'], JSON_TYPE, 'content-type')
+      const body = response.json() as { id: string; groupId: string; meetingId: string; status: string; student: { id: string }; host: { memberId: string; organization: string } }
+      const { request, host } = f.b.hosting
+      equal(
+        [body.id, body.groupId, body.meetingId, body.status, body.student.id, body.host.memberId, body.host.organization],
+        [request.id, request.groupId, request.meetingId, 'pending', f.b.school.members.student!.id, host.memberId, host.organization],
+        'request',
+      )
+    },
+  }
+}
+
+/** GET /v1/members/{B's student}/host-suggestions: B's host, the one host of B who fits, and no one else. */
+export function ownSuggestions(): Expectation {
+  return {
+    describe: "200 suggesting B's host alone",
+    check(response, { f }) {
+      equal(response.statusCode, 200, 'status')
+      equal(response.headers['content-type'], JSON_TYPE, 'content-type')
+      const body = response.json() as { items: Array<{ host: { memberId: string; organization: string } }> }
+      equal(
+        body.items.map((item) => [item.host.memberId, item.host.organization]),
+        [[f.b.hosting.host.memberId, f.b.hosting.host.organization]],
+        'suggested hosts',
+      )
+    },
+  }
+}
+
+/** POST /v1/programs: a programme of B's. */
+export function createsOwnProgram(): Expectation {
+  return {
+    describe: "201 with a programme of B's",
+    async check(response, { f, owner }) {
+      equal(response.statusCode, 201, 'status')
+      const body = response.json() as { id: string; name: string; hostCount: number; studentCount: number }
+      equal([body.name, body.hostCount, body.studentCount], [NEW_PROGRAM.name, 0, 0], 'programme')
+      const { rows } = await owner.query('SELECT school_id::text FROM programs WHERE id = $1', [body.id])
+      equal(rows, [{ school_id: f.b.school.id }], "the programme's school")
+    },
+  }
+}
+
+/** GET /v1/programs/{B's programme}: B's programme with B's host and B's student. */
+export function ownProgramDetail(): Expectation {
+  return {
+    describe: "200 with B's programme, B's host and B's student",
+    check(response, { f }) {
+      equal(response.statusCode, 200, 'status')
+      equal(response.headers['content-type'], JSON_TYPE, 'content-type')
+      const body = response.json() as { program: { id: string; name: string }; hosts: Array<{ hostId: string; organization: string | null; capacity: number }>; students: Array<{ studentId: string }> }
+      equal([body.program.id, body.program.name], [f.b.hosting.program.id, f.b.hosting.program.name], 'programme')
+      equal(body.hosts, [{ hostId: f.b.hosting.host.memberId, name: `alumni ${f.b.school.slug}`, organization: f.b.hosting.host.organization, capacity: 1 }], 'hosts')
+      equal(body.students.map((student) => student.studentId), [f.b.school.members.student!.id], 'students')
+    },
+  }
+}
+
+function pairsOf(body: { pairs: Array<{ studentId: string; hostId: string }> }) {
+  return body.pairs.map(({ studentId, hostId }) => ({ studentId, hostId }))
+}
+const bPair = (f: CrossTenantFixture) => [{ studentId: f.b.school.members.student!.id, hostId: f.b.hosting.host.memberId }]
+
+/** POST /v1/programs/{B's programme}/assignment-runs: a run of B's pairing B's student with B's host. */
+export function createsOwnRun(): Expectation {
+  return {
+    describe: "201 with a run of B's programme pairing B's student with B's host",
+    async check(response, { f, owner }) {
+      equal(response.statusCode, 201, 'status')
+      const body = response.json() as { id: string; programId: string; pairs: Array<{ studentId: string; hostId: string }>; unmatched: unknown[]; publishedAt: null }
+      equal([body.programId, pairsOf(body), body.unmatched, body.publishedAt], [f.b.hosting.program.id, bPair(f), [], null], 'run')
+      const { rows } = await owner.query('SELECT school_id::text, program_id::text FROM assignment_runs WHERE id = $1', [body.id])
+      equal(rows, [{ school_id: f.b.school.id, program_id: f.b.hosting.program.id }], "the run's school and programme")
+    },
+  }
+}
+
+/** GET /v1/programs/{B's}/assignment-runs/{B's run}: the run as the fixture made it. */
+export function ownRun(): Expectation {
+  return {
+    describe: "200 with B's run",
+    check(response, { f }) {
+      equal(response.statusCode, 200, 'status')
+      equal(response.headers['content-type'], JSON_TYPE, 'content-type')
+      const body = response.json() as { id: string; programId: string; inputDigest: string; pairs: Array<{ studentId: string; hostId: string }>; publishedAt: string | null }
+      equal([body.id, body.programId, body.inputDigest, pairsOf(body), body.publishedAt], [f.b.hosting.run.id, f.b.hosting.program.id, f.b.hosting.run.inputDigest, bPair(f), null], 'run')
+    },
+  }
+}
+
+/**
+ * GET /v1/host-load and GET /v1/programs/{B's}/load: one line per host of B (of the programme's,
+ * with its capacity in it), the requests and placements counted from B's rows.
+ */
+export function ownHostLoad(scope: 'school' | 'program'): Expectation {
+  return {
+    describe: `200 with the load of B's ${scope === 'program' ? "programme's " : ''}hosts alone`,
+    async check(response, { f, owner }) {
+      equal(response.statusCode, 200, 'status')
+      equal(response.headers['content-type'], JSON_TYPE, 'content-type')
+      const programId = scope === 'program' ? f.b.hosting.program.id : null
+      const { rows } = await owner.query<{ hostId: string; requests: number; placements: number; capacity: number | null }>(
+        `SELECT hp.member_id::text AS "hostId", count(r.id)::int AS requests, count(r.id) FILTER (WHERE r.status = 'accepted')::int AS placements, ph.capacity
+           FROM host_profiles hp
+           LEFT JOIN program_hosts ph ON ph.school_id = hp.school_id AND ph.host_id = hp.member_id AND ph.program_id = $2::uuid
+           LEFT JOIN host_requests r ON r.school_id = hp.school_id AND r.host_id = hp.member_id AND ($2::uuid IS NULL OR r.program_id = $2::uuid)
+          WHERE hp.school_id = $1 AND ($2::uuid IS NULL OR ph.host_id IS NOT NULL)
+          GROUP BY hp.member_id, ph.capacity ORDER BY hp.member_id`,
+        [f.b.school.id, programId],
+      )
+      if (rows.length === 0) fail("the fixture gives B no host; the load would prove nothing")
+      const body = response.json() as { hosts: Array<{ hostId: string; requests: number; placements: number; capacity: number | null }> }
+      equal(
+        body.hosts.map(({ hostId, requests, placements, capacity }) => ({ hostId, requests, placements, capacity })).sort((x, y) => x.hostId.localeCompare(y.hostId)),
+        rows,
+        'hosts (id, requests, placements, capacity)',
+      )
+    },
+  }
+}
+
+const HOSTS = '/v1/hosts'
+const HOST_REQUESTS = '/v1/host-requests'
+const PROGRAMS = '/v1/programs'
+const RUNS = `${PROGRAMS}/:programId/assignment-runs`
+/** Programmes are the career office's: advisors and admins; no one else, whatever the id. */
+const NOT_ORGANIZERS = ['student', 'alumni', 'client'] as const
+const aHost = (f: CrossTenantFixture) => f.a.hosting.host.memberId
+const bHost = (f: CrossTenantFixture) => f.b.hosting.host.memberId
+const aRequest = (f: CrossTenantFixture) => f.a.hosting.request.id
+const aProgram = (f: CrossTenantFixture) => f.a.hosting.program.id
+const bProgram = (f: CrossTenantFixture) => f.b.hosting.program.id
+const bStudent = (f: CrossTenantFixture) => f.b.school.members.student!.id
+
+/** A host profile B may write: validation passes, so the answer is the handler's. */
+const hostPut = () => hostProfileBody('mallory', '+1 (555) 000-0000')
+/** B's student's request (slots of B's own fixture, a week ahead) to the hosts named. */
+const hostRequestBody = (hostIds: string[], f: CrossTenantFixture) => ({
+  hostIds,
+  kind: 'informational_interview',
+  purpose: 'B would like to learn about the work',
+  mode: 'video',
+  location: 'https://meet.b.example/x',
+  proposedSlots: f.b.hosting.request.proposedSlots,
+})
+const NEW_PROGRAM = { name: 'B spring interviews', kind: 'informational_interview', modes: ['video', 'phone'], startsOn: '2031-03-03', endsOn: '2031-03-14' }
+const programPatch = { name: 'Renamed by B', description: 'B was here', endsOn: '2031-03-20' }
+const bProgramHosts = (f: CrossTenantFixture) => ({ hosts: [{ hostId: bHost(f), capacity: 3 }] })
+const bProgramStudents = (f: CrossTenantFixture) => ({ students: [{ studentId: bStudent(f), placements: 2 }] })
+
+/** A run's path: a programme and a run, each A's or B's. */
+function runPaths(f: CrossTenantFixture) {
+  return [
+    { name: "A's run of A's programme", url: `${PROGRAMS}/${aProgram(f)}/assignment-runs/${f.a.hosting.run.id}` },
+    { name: "A's run under B's programme", url: `${PROGRAMS}/${bProgram(f)}/assignment-runs/${f.a.hosting.run.id}` },
+    { name: "B's run under A's programme", url: `${PROGRAMS}/${aProgram(f)}/assignment-runs/${f.b.hosting.run.id}` },
+  ]
+}
+
+/** Entries for each of the run paths, for each of `callers`. */
+function perRunPath(callers: readonly Caller[], route: string, suffix: string, expect: (as: Caller) => Expectation): CrossTenantCase[] {
+  return [0, 1, 2].flatMap((index) =>
+    callers.map((as) => ({
+      route,
+      as,
+      name: ['A\'s run of A\'s programme', 'A\'s run under B\'s programme', 'B\'s run under A\'s programme'][index]!,
+      request: (f: CrossTenantFixture) => ({ url: `${runPaths(f)[index]!.url}${suffix}` }),
+      expect: expect(as),
+    })),
+  )
+}
+
+const HOSTING_CASES: CrossTenantCase[] = [
+  // --- host profiles (an alumnus keeps their own, an admin any alumnus's; every member reads) -------
+  {
+    route: `PUT ${HOSTS}/:memberId`,
+    as: 'school_admin',
+    name: "A's alumnus's host profile",
+    request: (f) => ({ url: `${HOSTS}/${aHost(f)}`, payload: hostPut() }),
+    expect: notFoundOfWritingNothing('No such member'),
+  },
+  {
+    route: `PUT ${HOSTS}/:memberId`,
+    as: 'school_admin',
+    name: "A's student as a host",
+    request: (f) => ({ url: `${HOSTS}/${f.a.school.members.student!.id}`, payload: hostPut() }),
+    expect: notFoundOfWritingNothing('No such member'),
+  },
+  // An alumnus keeps their own profile only: any other id is refused alike, B's or A's.
+  ...asEach(['alumni', 'student', 'advisor', 'client'], `PUT ${HOSTS}/:memberId`, "A's alumnus's host profile", (f) => ({ url: `${HOSTS}/${aHost(f)}`, payload: hostPut() }), forbidden),
+  ...asEach(MEMBERS, `GET ${HOSTS}`, 'list hosts', () => ({ url: `${HOSTS}?limit=100` }), ownHosts),
+  // Filters A's host matches as well as B's: B's host alone.
+  ...asEach(MEMBERS, `GET ${HOSTS}`, 'accepting interview hosts in biotechnology', () => ({ url: `${HOSTS}?accepting=true&offers=informational_interview&industry=Biotechnology&limit=100` }), ownHosts),
+  ...asEach(MEMBERS, `GET ${HOSTS}`, "hosts at A's host's organization", (f) => ({ url: `${HOSTS}?organization=${encodeURIComponent(f.a.hosting.host.organization)}&limit=100` }), () => listsExactly(() => [], 'no host', 'memberId')),
+  { route: `GET ${HOSTS}`, as: 'client', name: 'list hosts', request: () => ({ url: `${HOSTS}?limit=100` }), expect: forbidden() },
+  ...asEach(MEMBERS, `GET ${HOSTS}/:memberId`, "A's alumnus's host profile", (f) => ({ url: `${HOSTS}/${aHost(f)}` }), notFound),
+  ...asEach(MEMBERS, `GET ${HOSTS}/:memberId`, "B's alumnus's host profile", (f) => ({ url: `${HOSTS}/${bHost(f)}` }), ownHost),
+  { route: `GET ${HOSTS}/:memberId`, as: 'client', name: "A's alumnus's host profile", request: (f) => ({ url: `${HOSTS}/${aHost(f)}` }), expect: forbidden() },
+
+  // --- host requests (students send; the addressed host answers; staff read the school's) ----------
+  {
+    route: `POST ${HOST_REQUESTS}`,
+    as: 'student',
+    name: "a request to A's host",
+    request: (f) => ({ url: HOST_REQUESTS, payload: hostRequestBody([aHost(f)], f) }),
+    expect: notFoundOfWritingNothing('No such host (hostIds.0)'),
+  },
+  {
+    route: `POST ${HOST_REQUESTS}`,
+    as: 'student',
+    name: "a request to B's host and A's",
+    request: (f) => ({ url: HOST_REQUESTS, payload: hostRequestBody([bHost(f), aHost(f)], f) }),
+    expect: notFoundOfWritingNothing('No such host (hostIds.1)'),
+  },
+  {
+    route: `POST ${HOST_REQUESTS}`,
+    as: 'student',
+    name: "a request to A's student",
+    request: (f) => ({ url: HOST_REQUESTS, payload: hostRequestBody([f.a.school.members.student!.id], f) }),
+    expect: notFoundOfWritingNothing('No such host (hostIds.0)'),
+  },
+  ...asEach(['alumni', ...STAFF, 'client'], `POST ${HOST_REQUESTS}`, "a request to A's host", (f) => ({ url: HOST_REQUESTS, payload: hostRequestBody([aHost(f)], f) }), forbidden),
+  ...MEMBERS.map((as): CrossTenantCase => ({ route: `GET ${HOST_REQUESTS}`, as, name: 'list host requests', request: () => ({ url: `${HOST_REQUESTS}?limit=100` }), expect: ownHostRequests(as) })),
+  ...[
+    { name: "requests to A's host", query: (f: CrossTenantFixture) => `hostId=${aHost(f)}` },
+    { name: "requests of A's student", query: (f: CrossTenantFixture) => `studentId=${f.a.school.members.student!.id}` },
+    { name: "requests in A's group", query: (f: CrossTenantFixture) => `groupId=${f.a.hosting.request.groupId}` },
+    { name: "requests of A's programme", query: (f: CrossTenantFixture) => `programId=${aProgram(f)}` },
+  ].flatMap(({ name, query }) => asEach(MEMBERS, `GET ${HOST_REQUESTS}`, name, (f) => ({ url: `${HOST_REQUESTS}?${query(f)}&limit=100` }), () => listsExactly(() => [], 'no request'))),
+  { route: `GET ${HOST_REQUESTS}`, as: 'client', name: 'list host requests', request: () => ({ url: `${HOST_REQUESTS}?limit=100` }), expect: forbidden() },
+  ...asEach(MEMBERS, `GET ${HOST_REQUESTS}/:requestId`, "A's request", (f) => ({ url: `${HOST_REQUESTS}/${aRequest(f)}` }), notFound),
+  ...asEach(MEMBERS, `GET ${HOST_REQUESTS}/:requestId`, "B's own request", (f) => ({ url: `${HOST_REQUESTS}/${f.b.hosting.request.id}` }), ownHostRequest),
+  { route: `GET ${HOST_REQUESTS}/:requestId`, as: 'client', name: "A's request", request: (f) => ({ url: `${HOST_REQUESTS}/${aRequest(f)}` }), expect: forbidden() },
+  // Answering: only the host addressed (an alumnus) accepts or declines; only the student withdraws.
+  ...[
+    { suffix: '/accept', body: () => ({ slot: 0, location: 'https://meet.b.example/taken' }) },
+    { suffix: '/decline', body: () => ({ reason: 'B was here' }) },
+  ].flatMap(({ suffix, body }): CrossTenantCase[] => [
+    { route: `POST ${HOST_REQUESTS}/:requestId${suffix}`, as: 'alumni', name: "A's request", request: (f) => ({ url: `${HOST_REQUESTS}/${aRequest(f)}${suffix}`, payload: body() }), expect: notFoundOfWritingNothing('No such host request') },
+    ...asEach(['student', ...STAFF, 'client'], `POST ${HOST_REQUESTS}/:requestId${suffix}`, "A's request", (f) => ({ url: `${HOST_REQUESTS}/${aRequest(f)}${suffix}`, payload: body() }), forbidden),
+  ]),
+  { route: `POST ${HOST_REQUESTS}/:requestId/withdraw`, as: 'student', name: "A's request", request: (f) => ({ url: `${HOST_REQUESTS}/${aRequest(f)}/withdraw` }), expect: notFoundOfWritingNothing('No such host request') },
+  ...asEach(['alumni', ...STAFF, 'client'], `POST ${HOST_REQUESTS}/:requestId/withdraw`, "A's request", (f) => ({ url: `${HOST_REQUESTS}/${aRequest(f)}/withdraw` }), forbidden),
+
+  // --- suggestions (a student's own; advisors and admins any student's) ------------------------------
+  ...asEach(CONVERSATION_READERS, 'GET /v1/members/:memberId/host-suggestions', "A's student's suggestions", (f) => ({ url: `/v1/members/${aStudent(f)}/host-suggestions?kind=informational_interview` }), notFound),
+  ...asEach(CONVERSATION_READERS, 'GET /v1/members/:memberId/host-suggestions', "B's student's suggestions", (f) => ({ url: `/v1/members/${bStudent(f)}/host-suggestions?kind=informational_interview&mode=video&field=Biotechnology&limit=50` }), ownSuggestions),
+  ...asEach(NO_ACCESS, 'GET /v1/members/:memberId/host-suggestions', "A's student's suggestions", (f) => ({ url: `/v1/members/${aStudent(f)}/host-suggestions?kind=informational_interview` }), forbidden),
+
+  // --- programmes (advisors and admins) --------------------------------------------------------------
+  ...asEach(STAFF, `POST ${PROGRAMS}`, 'create a programme', () => ({ url: PROGRAMS, payload: NEW_PROGRAM }), createsOwnProgram),
+  ...asEach(NOT_ORGANIZERS, `POST ${PROGRAMS}`, 'create a programme', () => ({ url: PROGRAMS, payload: NEW_PROGRAM }), forbidden),
+  ...asEach(STAFF, `GET ${PROGRAMS}`, 'list programmes', () => ({ url: `${PROGRAMS}?limit=100` }), () => onlyOwnRows('programs')),
+  ...asEach(NOT_ORGANIZERS, `GET ${PROGRAMS}`, 'list programmes', () => ({ url: `${PROGRAMS}?limit=100` }), forbidden),
+  ...asEach(STAFF, `GET ${PROGRAMS}/:programId`, "A's programme", (f) => ({ url: `${PROGRAMS}/${aProgram(f)}` }), notFound),
+  ...asEach(STAFF, `GET ${PROGRAMS}/:programId`, "B's own programme", (f) => ({ url: `${PROGRAMS}/${bProgram(f)}` }), ownProgramDetail),
+  ...asEach(NOT_ORGANIZERS, `GET ${PROGRAMS}/:programId`, "A's programme", (f) => ({ url: `${PROGRAMS}/${aProgram(f)}` }), forbidden),
+  ...asEach(STAFF, `PATCH ${PROGRAMS}/:programId`, "A's programme", (f) => ({ url: `${PROGRAMS}/${aProgram(f)}`, payload: programPatch }), () => notFoundOfWritingNothing('No such programme')),
+  ...asEach(NOT_ORGANIZERS, `PATCH ${PROGRAMS}/:programId`, "A's programme", (f) => ({ url: `${PROGRAMS}/${aProgram(f)}`, payload: programPatch }), forbidden),
+
+  // Participants: A's programme with B's own, or B's programme with A's.
+  ...asEach(STAFF, `PUT ${PROGRAMS}/:programId/hosts`, "A's programme with B's host", (f) => ({ url: `${PROGRAMS}/${aProgram(f)}/hosts`, payload: bProgramHosts(f) }), () => notFoundOfWritingNothing('No such programme')),
+  ...asEach(STAFF, `PUT ${PROGRAMS}/:programId/hosts`, "B's programme with A's host", (f) => ({ url: `${PROGRAMS}/${bProgram(f)}/hosts`, payload: { hosts: [{ hostId: aHost(f), capacity: 1 }] } }), () => notFoundOfWritingNothing('No such host (hosts.0)')),
+  ...asEach(
+    STAFF,
+    `PUT ${PROGRAMS}/:programId/hosts`,
+    "B's programme with B's host and A's",
+    (f) => ({ url: `${PROGRAMS}/${bProgram(f)}/hosts`, payload: { hosts: [{ hostId: bHost(f), capacity: 1 }, { hostId: aHost(f), capacity: 1 }] } }),
+    () => notFoundOfWritingNothing('No such host (hosts.1)'),
+  ),
+  ...asEach(NOT_ORGANIZERS, `PUT ${PROGRAMS}/:programId/hosts`, "A's programme with B's host", (f) => ({ url: `${PROGRAMS}/${aProgram(f)}/hosts`, payload: bProgramHosts(f) }), forbidden),
+  ...asEach(STAFF, `PUT ${PROGRAMS}/:programId/students`, "A's programme with B's student", (f) => ({ url: `${PROGRAMS}/${aProgram(f)}/students`, payload: bProgramStudents(f) }), () => notFoundOfWritingNothing('No such programme')),
+  ...asEach(
+    STAFF,
+    `PUT ${PROGRAMS}/:programId/students`,
+    "B's programme with A's student",
+    (f) => ({ url: `${PROGRAMS}/${bProgram(f)}/students`, payload: { students: [{ studentId: aStudent(f) }] } }),
+    () => notFoundOfWritingNothing('No such student (students.0)'),
+  ),
+  ...asEach(
+    STAFF,
+    `PUT ${PROGRAMS}/:programId/students`,
+    "B's programme with B's student and A's",
+    (f) => ({ url: `${PROGRAMS}/${bProgram(f)}/students`, payload: { students: [{ studentId: bStudent(f) }, { studentId: aStudent(f) }] } }),
+    () => notFoundOfWritingNothing('No such student (students.1)'),
+  ),
+  ...asEach(
+    STAFF,
+    `PUT ${PROGRAMS}/:programId/students`,
+    "B's programme with B's student preferring A's host",
+    (f) => ({ url: `${PROGRAMS}/${bProgram(f)}/students`, payload: { students: [{ studentId: bStudent(f), preferences: [bHost(f), aHost(f)] }] } }),
+    () => invalidWritingNothing('body.students.0.preferences.1'),
+  ),
+  ...asEach(NOT_ORGANIZERS, `PUT ${PROGRAMS}/:programId/students`, "A's programme with B's student", (f) => ({ url: `${PROGRAMS}/${aProgram(f)}/students`, payload: bProgramStudents(f) }), forbidden),
+
+  // Runs: computing on A's programme, or on B's with pins and forbidden pairs naming A's people.
+  ...asEach(STAFF, `POST ${RUNS}`, "a run of A's programme", (f) => ({ url: `${PROGRAMS}/${aProgram(f)}/assignment-runs`, payload: {} }), () => notFoundOfWritingNothing('No such programme')),
+  ...[
+    { name: "B's programme pinning A's student to B's host", body: (f: CrossTenantFixture) => ({ pins: [{ studentId: aStudent(f), hostId: bHost(f) }] }), field: 'body.pins.0.studentId' },
+    { name: "B's programme pinning B's student to A's host", body: (f: CrossTenantFixture) => ({ pins: [{ studentId: bStudent(f), hostId: aHost(f) }] }), field: 'body.pins.0.hostId' },
+    {
+      name: "B's programme forbidding B's pair and A's student with B's host",
+      body: (f: CrossTenantFixture) => ({ forbidden: [{ studentId: bStudent(f), hostId: bHost(f) }, { studentId: aStudent(f), hostId: bHost(f) }] }),
+      field: 'body.forbidden.1.studentId',
+    },
+  ].flatMap(({ name, body, field }) => asEach(STAFF, `POST ${RUNS}`, name, (f) => ({ url: `${PROGRAMS}/${bProgram(f)}/assignment-runs`, payload: body(f) }), () => invalidWritingNothing(field))),
+  ...asEach(STAFF, `POST ${RUNS}`, "a run of B's own programme", (f) => ({ url: `${PROGRAMS}/${bProgram(f)}/assignment-runs`, payload: {} }), createsOwnRun),
+  ...asEach(NOT_ORGANIZERS, `POST ${RUNS}`, "a run of A's programme", (f) => ({ url: `${PROGRAMS}/${aProgram(f)}/assignment-runs`, payload: {} }), forbidden),
+  ...asEach(STAFF, `GET ${RUNS}`, "A's programme's runs", (f) => ({ url: `${PROGRAMS}/${aProgram(f)}/assignment-runs?limit=100` }), notFound),
+  ...asEach(
+    STAFF,
+    `GET ${RUNS}`,
+    "B's programme's runs",
+    (f) => ({ url: `${PROGRAMS}/${bProgram(f)}/assignment-runs?limit=100` }),
+    () => listsOwnRows("runs of B's programme", (f) => ['SELECT id::text FROM assignment_runs WHERE school_id = $1 AND program_id = $2', [f.b.school.id, bProgram(f)]]),
+  ),
+  ...asEach(NOT_ORGANIZERS, `GET ${RUNS}`, "A's programme's runs", (f) => ({ url: `${PROGRAMS}/${aProgram(f)}/assignment-runs?limit=100` }), forbidden),
+  ...perRunPath(STAFF, `GET ${RUNS}/:runId`, '', notFound),
+  ...asEach(STAFF, `GET ${RUNS}/:runId`, "B's run of B's programme", (f) => ({ url: `${PROGRAMS}/${bProgram(f)}/assignment-runs/${f.b.hosting.run.id}` }), ownRun),
+  ...perRunPath(NOT_ORGANIZERS, `GET ${RUNS}/:runId`, '', forbidden),
+  // Publishing would send requests to the run's hosts: A's run stays unpublished, none are sent.
+  ...perRunPath(STAFF, `POST ${RUNS}/:runId/publish`, '/publish', () => notFoundWritingNothing()),
+  ...perRunPath(NOT_ORGANIZERS, `POST ${RUNS}/:runId/publish`, '/publish', forbidden),
+  ...asEach(STAFF, `GET ${PROGRAMS}/:programId/load`, "A's programme's host load", (f) => ({ url: `${PROGRAMS}/${aProgram(f)}/load` }), notFound),
+  ...asEach(STAFF, `GET ${PROGRAMS}/:programId/load`, "B's programme's host load", (f) => ({ url: `${PROGRAMS}/${bProgram(f)}/load` }), () => ownHostLoad('program')),
+  ...asEach(NOT_ORGANIZERS, `GET ${PROGRAMS}/:programId/load`, "A's programme's host load", (f) => ({ url: `${PROGRAMS}/${aProgram(f)}/load` }), forbidden),
+  ...asEach(STAFF, 'GET /v1/host-load', "the school's host load", () => ({ url: '/v1/host-load' }), () => ownHostLoad('school')),
+  ...asEach(
+    STAFF,
+    'GET /v1/host-load',
+    "the school's host load over two years",
+    () => ({ url: `/v1/host-load?from=${encodeURIComponent(new Date(Date.now() - 365 * DAY).toISOString())}&to=${encodeURIComponent(new Date(Date.now() + 365 * DAY).toISOString())}` }),
+    () => ownHostLoad('school'),
+  ),
+  ...asEach(NOT_ORGANIZERS, 'GET /v1/host-load', "the school's host load", () => ({ url: '/v1/host-load' }), forbidden),
+
+  // --- A's request's meeting and contact, through the meetings and contacts routes --------------------
+  ...asEach(CONVERSATION_READERS, `GET ${MEETINGS}/:meetingId`, "A's host request's meeting", (f) => ({ url: `${MEETINGS}/${f.a.hosting.request.meetingId}` }), notFound),
+  { route: `POST ${MEETINGS}/:meetingId/cancel`, as: 'student', name: "A's host request's meeting", request: (f) => ({ url: `${MEETINGS}/${f.a.hosting.request.meetingId}/cancel`, payload: { reason: 'B was here' } }), expect: notFoundWritingNothing() },
+  { route: `POST ${MEETINGS}/:meetingId/schedule`, as: 'student', name: "A's host request's meeting", request: (f) => ({ url: `${MEETINGS}/${f.a.hosting.request.meetingId}/schedule`, payload: f.a.hosting.request.proposedSlots[0] }), expect: notFoundWritingNothing() },
+  ...asEach(CONVERSATION_READERS, `GET ${CONTACTS}/:contactId`, "A's student's contact for A's host", (f) => ({ url: `${CONTACTS}/${f.a.hosting.request.contactId}` }), notFound),
+]
+
 /** Every non-public route of the app, aimed by B at A. Later features add their routes here. */
 export const CROSS_TENANT_MATRIX: CrossTenantCase[] = [
   // --- the caller ------------------------------------------------------------------------------
@@ -1242,6 +1831,9 @@ export const CROSS_TENANT_MATRIX: CrossTenantCase[] = [
 
   // --- meetings, the question bank and calendar feeds (the same) --------------------------------------
   ...MEETING_CASES,
+
+  // --- alumni hosts, host requests, suggestions and programmes ---------------------------------------
+  ...HOSTING_CASES,
 ]
 
 // ---------------------------------------------------------------------------------------------
