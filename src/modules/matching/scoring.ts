@@ -114,6 +114,7 @@ export function scoreFit(student: StudentFacts, goal: Goal, host: HostFacts, wei
     text: decided === 0 ? 'New host: no requests answered or expired yet' : `Answered ${host.answeredCount} of ${decided} requests`,
   })
 
-  const score = weightSum > 0 ? Math.round((total / weightSum) * 1000) / 1000 : 0
+  // Float noise first (0.55 / 0.8 computes as 0.68749999…), then thousandths, so an exact half rounds up.
+  const score = weightSum > 0 ? Math.round(Math.round((total / weightSum) * 1e9) / 1e6) / 1000 : 0
   return { score, reasons }
 }

@@ -1,8 +1,8 @@
 // Host suggestions for one student and a goal. PostgreSQL reads the candidates (hosts of the school
-// who accept now and offer the kind and mode), with their open requests and their booked meetings
-// and shadow days in the month and term of the goal's start; this module drops those without
-// capacity or an available window in the goal's range, scores the rest (scoring.ts) and ranks them:
-// score first, then the less-loaded host, then the member id, so equal scores spread the asks.
+// who accept now, offer the kind and mode and have capacity in the month and term of the goal's
+// start); this module scores them (scoring.ts), ranks them (score, then the less-loaded host, then
+// the member id, so equal scores spread the asks) and keeps those with an available window in the
+// goal's range, in rank order, until the page is full.
 import { DateTime } from 'luxon'
 import type { Principal } from '../../infra/auth/principal.js'
 import type { Tenant } from '../../infra/db/database.js'
@@ -21,29 +21,18 @@ const DEFAULT_RANGE_DAYS = 30
 const MAX_RANGE_DAYS = 180
 const SHADOW_MIN_MINUTES = 60
 
+/** What the candidate query reads of each host: enough to score it. */
 export interface CandidateRow {
   memberId: string
-  givenName: string | null
-  familyName: string | null
   organization: string
-  title: string | null
   industries: string[]
   occupations: string[]
   backgroundTags: string[]
-  modes: Array<'in_person' | 'video' | 'phone'>
-  location: string | null
-  timeZone: string
-  weeklyWindows: WeeklyWindow[]
-  blackouts: Blackout[]
   answeredCount: number
   expiredCount: number
   maxMeetingsPerMonth: number
-  maxShadowDaysPerTerm: number
-  maxOpenRequests: number
-  lastActiveAt: Date
   openRequests: number
   bookedInMonth: number
-  shadowDaysInTerm: number
 }
 
 function invalid(field: string, message: string) {
@@ -59,41 +48,46 @@ export interface CandidateArgs {
   termEnd: Date
 }
 
-/** The candidate hosts and their loads, in one statement. Exported for the benchmark's baseline. */
+/**
+ * The hosts who offer the kind (and mode), accept now and have capacity (open requests, meetings in
+ * their month, shadow days in the term), with what scoring needs, in one statement. The loads come
+ * from one pass over the school's open and booked requests (an index range on (school_id, status,
+ * starts_at)); each host's month is its own time zone's, computed once per zone and added in local
+ * time so daylight saving changes do not move its end. Exported for the benchmark's baseline.
+ */
 export function candidateHostsSql(schoolId: string, args: CandidateArgs): Prisma.Sql {
-  // The loads of all the school's hosts in one pass over their open and booked requests (an index
-  // range on (school_id, status, starts_at)), rather than a lookup per host; each host's month is
-  // its own time zone's, added in local time so daylight saving changes do not move its end.
   return Prisma.sql`
-    WITH loads AS (
+    WITH zones AS (
+      SELECT z.tz,
+             date_trunc('month', ${args.from}::timestamptz AT TIME ZONE z.tz) AT TIME ZONE z.tz AS month_start,
+             (date_trunc('month', ${args.from}::timestamptz AT TIME ZONE z.tz) + interval '1 month') AT TIME ZONE z.tz AS month_end
+        FROM (SELECT DISTINCT time_zone AS tz FROM host_profiles WHERE school_id = ${schoolId}::uuid) z
+    ), loads AS (
       SELECT r.host_id,
              count(*) FILTER (WHERE r.status = 'pending' AND r.expires_at > ${args.from})::int AS open,
-             count(*) FILTER (WHERE r.status = 'accepted' AND r.starts_at >= ms.month_start AND r.starts_at < ms.month_end)::int AS booked,
+             count(*) FILTER (WHERE r.status = 'accepted' AND r.starts_at >= z.month_start AND r.starts_at < z.month_end)::int AS booked,
              coalesce(sum(r.shadow_days) FILTER (WHERE r.status = 'accepted' AND r.starts_at >= ${args.termStart} AND r.starts_at < ${args.termEnd}), 0)::int AS shadow_days
         FROM host_requests r
         JOIN host_profiles lp ON lp.school_id = r.school_id AND lp.member_id = r.host_id
-        CROSS JOIN LATERAL (
-          SELECT date_trunc('month', ${args.from}::timestamptz AT TIME ZONE lp.time_zone) AT TIME ZONE lp.time_zone AS month_start,
-                 (date_trunc('month', ${args.from}::timestamptz AT TIME ZONE lp.time_zone) + interval '1 month') AT TIME ZONE lp.time_zone AS month_end) ms
+        JOIN zones z ON z.tz = lp.time_zone
        WHERE r.school_id = ${schoolId}::uuid
          AND (r.status = 'pending'
               OR (r.status = 'accepted' AND r.starts_at >= least(${args.from}::timestamptz - interval '32 days', ${args.termStart})
                                         AND r.starts_at < greatest(${args.from}::timestamptz + interval '32 days', ${args.termEnd})))
        GROUP BY r.host_id
     )
-    SELECT hp.member_id::text AS "memberId", m.given_name AS "givenName", m.family_name AS "familyName", hp.organization, hp.title,
-           hp.industries, hp.occupations, hp.background_tags AS "backgroundTags", hp.modes::text[] AS modes, hp.location,
-           hp.time_zone AS "timeZone", hp.weekly_windows AS "weeklyWindows", hp.blackouts, hp.answered_count AS "answeredCount",
-           hp.expired_count AS "expiredCount", hp.max_meetings_per_month AS "maxMeetingsPerMonth",
-           hp.max_shadow_days_per_term AS "maxShadowDaysPerTerm", hp.max_open_requests AS "maxOpenRequests",
-           hp.last_active_at AS "lastActiveAt", coalesce(l.open, 0) AS "openRequests", coalesce(l.booked, 0) AS "bookedInMonth",
-           coalesce(l.shadow_days, 0) AS "shadowDaysInTerm"
+    SELECT hp.member_id::text AS "memberId", hp.organization, hp.industries, hp.occupations, hp.background_tags AS "backgroundTags",
+           hp.answered_count AS "answeredCount", hp.expired_count AS "expiredCount", hp.max_meetings_per_month AS "maxMeetingsPerMonth",
+           coalesce(l.open, 0) AS "openRequests", coalesce(l.booked, 0) AS "bookedInMonth"
       FROM host_profiles hp
       JOIN members m ON m.school_id = hp.school_id AND m.id = hp.member_id AND m.status = 'active'
       LEFT JOIN loads l ON l.host_id = hp.member_id
      WHERE hp.school_id = ${schoolId}::uuid AND hp.accepting AND ${args.kind}::meeting_kind = ANY(hp.offers)
        AND (${args.mode}::meeting_mode IS NULL OR ${args.mode}::meeting_mode = ANY(hp.modes))
-       AND hp.member_id <> ${args.studentId}::uuid`
+       AND hp.member_id <> ${args.studentId}::uuid
+       AND coalesce(l.open, 0) < hp.max_open_requests
+       AND coalesce(l.booked, 0) < hp.max_meetings_per_month
+       AND (${args.kind}::meeting_kind <> 'job_shadow' OR coalesce(l.shadow_days, 0) < hp.max_shadow_days_per_term)`
 }
 
 /** The range a goal searches (from now at the earliest) and the school term of its start. */
@@ -131,43 +125,60 @@ export async function hostSuggestions(
   )
   const minMinutes = query.kind === 'job_shadow' ? SHADOW_MIN_MINUTES : settings.interviewMinMinutes
   const goal = { field: query.field, organization: query.organization }
-  const ranked: Array<SuggestionsBody['items'][number] & { load: number }> = []
-  for (const row of rows) {
-    if (row.openRequests >= row.maxOpenRequests) continue
-    if (row.bookedInMonth >= row.maxMeetingsPerMonth) continue
-    if (query.kind === 'job_shadow' && row.shadowDaysInTerm >= row.maxShadowDaysPerTerm) continue
-    const [window] = availableWindows({ timeZone: row.timeZone, weeklyWindows: row.weeklyWindows, blackouts: row.blackouts }, searchFrom, to, minMinutes, 1)
-    if (!window) continue
-    const meetingsLeft = row.maxMeetingsPerMonth - row.bookedInMonth
-    const fit = scoreFit(student, goal, { ...row, meetingsLeft }, settings.matchingWeights)
-    const reasons: Reason[] = [...fit.reasons, { code: 'available', text: `Available ${describeWindow(window, row.timeZone)}` }]
-    ranked.push({
-      host: {
-        memberId: row.memberId,
-        name: displayName(row),
-        organization: row.organization,
-        title: row.title,
-        industries: row.industries,
-        occupations: row.occupations,
-        modes: row.modes,
-        location: row.location,
-        backgroundTags: row.backgroundTags,
-        responseRate: responseRate(row),
-        lastActiveAt: row.lastActiveAt.toISOString(),
-      },
-      score: fit.score,
-      reasons: reasons.sort((a, b) => REASON_ORDER.indexOf(a.code) - REASON_ORDER.indexOf(b.code)),
-      firstAvailable: { startsAt: window.startsAt.toISOString(), endsAt: window.endsAt.toISOString() },
-      openRequests: row.openRequests,
-      meetingsLeftThisMonth: meetingsLeft,
-      load: row.openRequests + row.bookedInMonth,
+  // Score every candidate (cheap), rank, then check availability (time-zone arithmetic, the costly
+  // part) in rank order only until the page is full: the result is the same as filtering first.
+  const scored = rows
+    .map((row) => {
+      const meetingsLeft = row.maxMeetingsPerMonth - row.bookedInMonth
+      return { row, meetingsLeft, fit: scoreFit(student, goal, { ...row, meetingsLeft }, settings.matchingWeights), load: row.openRequests + row.bookedInMonth }
     })
+    .sort((a, b) => b.fit.score - a.fit.score || a.load - b.load || (a.row.memberId < b.row.memberId ? -1 : a.row.memberId > b.row.memberId ? 1 : 0))
+  const items: SuggestionsBody['items'] = []
+  const batch = Math.max(20, query.limit * 2)
+  for (let offset = 0; offset < scored.length && items.length < query.limit; offset += batch) {
+    const slice = scored.slice(offset, offset + batch)
+    const details = await db.hostProfile.findMany({
+      where: { schoolId, memberId: { in: slice.map((entry) => entry.row.memberId) } },
+      select: {
+        memberId: true, title: true, modes: true, location: true, timeZone: true, weeklyWindows: true, blackouts: true, lastActiveAt: true,
+        member: { select: { givenName: true, familyName: true } },
+      },
+    })
+    const byId = new Map(details.map((detail) => [detail.memberId, detail]))
+    for (const { row, fit, meetingsLeft } of slice) {
+      const detail = byId.get(row.memberId)
+      if (!detail) continue
+      const availability = { timeZone: detail.timeZone, weeklyWindows: detail.weeklyWindows as unknown as WeeklyWindow[], blackouts: detail.blackouts as unknown as Blackout[] }
+      const [window] = availableWindows(availability, searchFrom, to, minMinutes, 1)
+      if (!window) continue
+      const reasons: Reason[] = [...fit.reasons, { code: 'available', text: `Available ${describeWindow(window, detail.timeZone)}` }]
+      items.push({
+        host: {
+          memberId: row.memberId,
+          name: displayName(detail.member),
+          organization: row.organization,
+          title: detail.title,
+          industries: row.industries,
+          occupations: row.occupations,
+          modes: detail.modes,
+          location: detail.location,
+          backgroundTags: row.backgroundTags,
+          responseRate: responseRate(row),
+          lastActiveAt: detail.lastActiveAt.toISOString(),
+        },
+        score: fit.score,
+        reasons: reasons.sort((a, b) => REASON_ORDER.indexOf(a.code) - REASON_ORDER.indexOf(b.code)),
+        firstAvailable: { startsAt: window.startsAt.toISOString(), endsAt: window.endsAt.toISOString() },
+        openRequests: row.openRequests,
+        meetingsLeftThisMonth: meetingsLeft,
+      })
+      if (items.length >= query.limit) break
+    }
   }
-  ranked.sort((a, b) => b.score - a.score || a.load - b.load || a.host.memberId.localeCompare(b.host.memberId))
   return {
     goal: { kind: query.kind, field: query.field ?? null, organization: query.organization ?? null, mode: query.mode ?? null, from: searchFrom.toISOString(), to: to.toISOString() },
     backgroundTagsUsed: student.shareBackgroundTags,
-    items: ranked.slice(0, query.limit).map(({ load: _load, ...item }) => item),
+    items,
   }
 }
 

@@ -148,11 +148,12 @@ class Candidates {
   }
 
   /** The first stage of the funnel that no host passes, for a student left short. */
-  blocker(student: AssignmentStudent): Pick<Unmatched, 'reason' | 'detail'> {
+  blocker(student: AssignmentStudent, placedWith: ReadonlySet<string>): Pick<Unmatched, 'reason' | 'detail'> {
     let modes = 0
     let field = 0
     let available = 0
     let allowed = 0
+    let open = 0
     this.#hosts.forEach((host, index) => {
       if (!this.modeFor(student, host)) return
       modes += 1
@@ -162,12 +163,14 @@ class Candidates {
       available += 1
       if (this.forbidden(student, index)) return
       allowed += 1
+      if (!placedWith.has(host.hostId)) open += 1
     })
     if (modes === 0) return { reason: 'no_compatible_mode', detail: 'No host in the programme meets in a mode (and place) the student can do' }
     if (field === 0) return { reason: 'no_host_in_field', detail: `None of the ${modes} hosts with a workable mode works in the student's fields` }
     if (available === 0) return { reason: 'no_host_available', detail: `None of the ${field} hosts in the student's field is available with capacity during the programme` }
     if (allowed === 0) return { reason: 'all_pairs_forbidden', detail: `Every one of the ${available} fitting hosts is forbidden for this student` }
-    return { reason: 'all_fitting_hosts_full', detail: `All ${allowed} fitting hosts are full with students who fit them better` }
+    if (open === 0) return { reason: 'too_few_fitting_hosts', detail: `The student is placed with every one of the ${allowed} fitting hosts; a host takes a student once` }
+    return { reason: 'all_fitting_hosts_full', detail: `All ${open} fitting hosts are full with students who fit them better` }
   }
 }
 
@@ -276,9 +279,11 @@ export function computeAssignment(input: AssignmentInput): AssignmentOutcome {
     return { studentId: student.studentId, hostId: host.hostId, score: fit.score, fit: fit.units / FIT_UNITS, preferenceRank: fit.rank, pinned: isPinned, reasons }
   })
 
+  const placedWith = students.map(() => new Set<string>())
+  for (const { s, h } of chosen) placedWith[s]!.add(hosts[h]!.hostId)
   const unmatched = students.flatMap((student, s) =>
     made[s]! < student.placements
-      ? [{ studentId: student.studentId, placementsWanted: student.placements, placementsMade: made[s]!, ...candidates.blocker(student) }]
+      ? [{ studentId: student.studentId, placementsWanted: student.placements, placementsMade: made[s]!, ...candidates.blocker(student, placedWith[s]!) }]
       : [],
   )
 

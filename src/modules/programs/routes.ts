@@ -168,7 +168,8 @@ export default async function programRoutes(instance: FastifyInstance) {
     },
     handler: async (request) => {
       const now = app.clock()
-      const to = request.query.to ? new Date(request.query.to) : now
+      // Up to and including now: a request created this instant counts.
+      const to = request.query.to ? new Date(request.query.to) : new Date(now.getTime() + 1)
       const from = request.query.from ? new Date(request.query.from) : new Date(to.getTime() - 365 * DAY)
       return hostLoad(request.tenant, { from, to })
     },

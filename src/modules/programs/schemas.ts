@@ -99,7 +99,7 @@ export const CreateRun = Type.Object(
   { additionalProperties: false, examples: [{ pins: [{ studentId: '01936f7e-2a10-7d01-8e22-0a1b2c3d4e5f', hostId: '01936f7e-4c00-7a00-8000-000000000001' }], forbidden: [] }] },
 )
 
-export const UNMATCHED_REASONS = ['no_compatible_mode', 'no_host_in_field', 'no_host_available', 'all_pairs_forbidden', 'all_fitting_hosts_full'] as const
+export const UNMATCHED_REASONS = ['no_compatible_mode', 'no_host_in_field', 'no_host_available', 'all_pairs_forbidden', 'all_fitting_hosts_full', 'too_few_fitting_hosts'] as const
 
 export const Run = Type.Object(
   {
@@ -139,7 +139,7 @@ export const Run = Type.Object(
       placementsMade: Int32({ minimum: 0, maximum: 1000000 }),
       candidatePairs: Int32({ minimum: 0, maximum: 100000000 }),
       solveMs: Type.Number({ minimum: 0 }),
-      placementGini: Type.Number({ minimum: 0, maximum: 1, description: 'Inequality of placements per host relative to capacity used (0 even, 1 all on one host)' }),
+      placementGini: Type.Number({ minimum: 0, maximum: 1, description: 'Gini coefficient of placements per programme host (0 spread evenly, towards 1 all on one host)' }),
     }),
     publishedAt: Nullable(Timestamp),
     createdAt: Timestamp,

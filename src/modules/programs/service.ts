@@ -12,7 +12,7 @@ import type { Prisma, Program as ProgramRow, AssignmentRun as RunRow } from '../
 import { availableWindows, describeWindow, type Blackout, type WeeklyWindow } from '../hosts/availability.js'
 import { displayName } from '../hosts/service.js'
 import { expireOverdueRequests, insertHostRequest } from '../host-requests/service.js'
-import { schoolSettings } from '../schools/service.js'
+import { schoolSettings, type MatchingWeights } from '../schools/service.js'
 import { computeAssignment, gini, type AssignmentHost, type AssignmentStudent, type Mode, type Pair } from './assignment.js'
 import type {
   CreateProgramBody,
@@ -62,9 +62,11 @@ function checkDates(startsOn: string, endsOn: string) {
 }
 
 export async function createProgram({ db, schoolId }: Tenant, input: CreateProgramBody) {
+  const name = input.name.trim()
+  if (!name) throw invalid('body.name', 'must not be blank')
   checkDates(input.startsOn, input.endsOn)
   const row = await db.program.create({
-    data: { schoolId, name: input.name.trim(), description: input.description ?? null, kind: input.kind, modes: input.modes, startsOn: new Date(input.startsOn), endsOn: new Date(input.endsOn) },
+    data: { schoolId, name, description: input.description ?? null, kind: input.kind, modes: input.modes, startsOn: new Date(input.startsOn), endsOn: new Date(input.endsOn) },
     include: counted,
   })
   return toProgram(row)
@@ -83,7 +85,18 @@ function assertDraft(row: ProgramRow) {
 export async function updateProgram(tenant: Tenant, id: string, input: UpdateProgramBody) {
   const current = await findProgram(tenant, id)
   assertDraft(current)
+  if (input.name !== undefined && !input.name.trim()) throw invalid('body.name', 'must not be blank')
   checkDates(input.startsOn ?? date(current.startsOn), input.endsOn ?? date(current.endsOn))
+  if (input.kind && input.kind !== current.kind) {
+    const kind = input.kind
+    const hosts = await tenant.db.programHost.findMany({
+      where: { schoolId: tenant.schoolId, programId: id },
+      orderBy: { hostId: 'asc' },
+      select: { hostId: true, host: { select: { hostProfile: { select: { offers: true } } } } },
+    })
+    const wrong = hosts.find((row) => !row.host.hostProfile?.offers.includes(kind))
+    if (wrong) throw invalid('body.kind', `is a kind that host ${wrong.hostId} of the programme does not offer; change the hosts first`)
+  }
   const row = await tenant.db.program.update({
     where: { schoolId_id: { schoolId: tenant.schoolId, id } },
     data: {
@@ -290,7 +303,7 @@ async function loadAssignmentInput(tenant: Tenant, program: ProgramRow, now: Dat
   return { hosts, students, settings, span, searchFrom, minMinutes }
 }
 
-function digestOf(program: ProgramRow, hosts: AssignmentHost[], students: AssignmentStudent[], pins: Pair[], forbidden: Pair[]): string {
+function digestOf(program: ProgramRow, hosts: AssignmentHost[], students: AssignmentStudent[], pins: Pair[], forbidden: Pair[], weights: MatchingWeights): string {
   const pairKey = (pair: Pair) => `${pair.studentId}|${pair.hostId}`
   const canonical = JSON.stringify({
     program: { id: program.id, kind: program.kind, modes: [...program.modes].sort(), startsOn: date(program.startsOn), endsOn: date(program.endsOn) },
@@ -298,6 +311,7 @@ function digestOf(program: ProgramRow, hosts: AssignmentHost[], students: Assign
     students,
     pins: pins.map(pairKey).sort(),
     forbidden: forbidden.map(pairKey).sort(),
+    weights,
   })
   return createHash('sha256').update(canonical).digest('hex')
 }
@@ -310,6 +324,9 @@ function checkPairs(pairs: Pair[], field: string, hostIds: Set<string>, studentI
 }
 
 export async function createRun(tenant: Tenant, principal: Principal, programId: string, input: CreateRunBody, now: Date, school: { timeZone: string; settings: unknown }) {
+  // As every host-request read and write does: expired requests count against their hosts before
+  // the run reads the hosts' response rates (publishing sweeps too, and would otherwise see a change).
+  await expireOverdueRequests(tenant.db, tenant.schoolId, now)
   const program = await findProgram(tenant, programId)
   assertDraft(program)
   if (program._count.hosts === 0 || program._count.students === 0) {
@@ -333,6 +350,12 @@ export async function createRun(tenant: Tenant, principal: Principal, programId:
     const pinned = pins.filter((pair) => pair.hostId === host.hostId).length
     if (pinned > host.capacity) throw new Problem('capacity-exhausted', `${pinned} students are pinned to a host with room for ${host.capacity} in this programme`, { extensions: { hostId: host.hostId } })
   }
+  const unavailable = pins.findIndex((pair) => hosts.find((host) => host.hostId === pair.hostId)!.firstAvailable === null)
+  if (unavailable >= 0) {
+    throw new Problem('conflict', 'This host has no available window in the programme\'s dates; a request to them could not be accepted', {
+      extensions: { hostId: pins[unavailable]!.hostId, field: `body.pins.${unavailable}.hostId` },
+    })
+  }
   for (const student of students) {
     const pinned = pins.filter((pair) => pair.studentId === student.studentId).length
     if (pinned > student.placements) throw invalid('body.pins', `pins ${pinned} hosts to a student who wants ${student.placements} placement(s)`)
@@ -344,7 +367,7 @@ export async function createRun(tenant: Tenant, principal: Principal, programId:
       schoolId: tenant.schoolId,
       programId,
       createdBy: principal.memberId,
-      inputDigest: digestOf(program, hosts, students, pins, forbidden),
+      inputDigest: digestOf(program, hosts, students, pins, forbidden, settings.matchingWeights),
       pins: pins as unknown as Prisma.InputJsonArray,
       forbidden: forbidden as unknown as Prisma.InputJsonArray,
       objective: outcome.objective,
@@ -416,7 +439,7 @@ export async function publishRun(tenant: Tenant, programId: string, runId: strin
     })
   }
   const { hosts, students, settings, span, searchFrom, minMinutes } = await loadAssignmentInput(tenant, program, now, school)
-  if (digestOf(program, hosts, students, run.pins as unknown as Pair[], run.forbidden as unknown as Pair[]) !== run.inputDigest) {
+  if (digestOf(program, hosts, students, run.pins as unknown as Pair[], run.forbidden as unknown as Pair[], settings.matchingWeights) !== run.inputDigest) {
     throw new Problem('conflict', 'The programme\'s participants, dates or host availability changed since this run; compute a new run and publish that', { extensions: { inputDigest: run.inputDigest } })
   }
   const pairs = run.pairs as unknown as RunBody['pairs']
