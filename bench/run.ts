@@ -16,6 +16,8 @@ import { ensureAppRole } from '../src/infra/db/roles.js'
 import { applyMigrations } from '../src/infra/db/schema-engine.js'
 import { withCredentials } from '../src/infra/db/setup.js'
 import { resolveOwnerUrl } from '../scripts/database-url.js'
+import { benchAssignment } from './assignment.js'
+import { benchCohort } from './cohort.js'
 
 const SCHOOLS = 50
 const MEMBERS_PER_SCHOOL = 2000
@@ -395,6 +397,30 @@ try {
     const verdict = ratioVerdict + p99Verdict
     lines.push(
       `| ${scenario.name} | ${target.requests.toFixed(0)} | ${target.p50} | ${target.p99} | ${scenario.baselineName} | ${baseline.requests.toFixed(0)} | ${baseline.p50} | ${baseline.p99} | ${ratio.toFixed(2)} | ${verdict} |`,
+    )
+  }
+  // Cohort assignment, in this process: the solver against HiGHS on the same instances, and the
+  // whole computation (candidates, scoring, solve, explanations) at 1k, 5k and 20k students.
+  if (!process.env.BENCH_ONLY || 'cohort assignment'.includes(process.env.BENCH_ONLY)) {
+    for (const child of children) child.kill('SIGTERM')
+    children.length = 0
+    const solver = await benchAssignment((line) => console.error(line))
+    lines.push(
+      '',
+      '| cohort assignment: solver vs HiGHS | hosts | candidate pairs | Vantage ms | HiGHS ms | HiGHS ÷ Vantage | equal objective | target |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |',
+      ...solver.map((row) =>
+        `| ${row.students.toLocaleString('en')} students | ${row.hosts} | ${row.edges} | ${row.vantageMs.toFixed(0)} | ${row.highsMs === null ? 'n/a' : row.highsMs.toFixed(0)} | ${row.ratio === null ? 'n/a' : row.ratio.toFixed(1)} | ${row.objectiveEqual === null ? 'n/a' : row.objectiveEqual ? 'yes' : 'NO'} | ${row.students === 5000 ? `faster than HiGHS ${row.ratio !== null && row.ratio > 1 ? 'met' : 'NOT met'}` : 'reported'} |`,
+      ),
+    )
+    const cohort = benchCohort((line) => console.error(line))
+    lines.push(
+      '',
+      '| cohort assignment end to end (computeAssignment) | hosts | candidate pairs | total ms | of which solve ms | placements | unmatched | target |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+      ...cohort.map((row) =>
+        `| ${row.students.toLocaleString('en')} students | ${row.hosts} | ${row.candidatePairs} | ${row.totalMs.toFixed(0)} | ${row.solveMs.toFixed(0)} | ${row.placements} | ${row.unmatched} | ${row.students === 5000 ? `< 5 s ${row.totalMs < 5000 ? 'met' : 'NOT met'}` : 'reported'} |`,
+      ),
     )
   }
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU'

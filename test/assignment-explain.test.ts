@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest'
 import {
   computeAssignment,
   gini,
+  loadPreference,
   PREFERENCE_BONUS,
   type AssignmentHost,
   type AssignmentInput,
@@ -126,7 +127,7 @@ function isCandidate(programModes: Mode[], s: AssignmentStudent, h: AssignmentHo
 }
 
 /**
- * The best (total fit, then total "64 − min(63, load)") over every feasible assignment, by
+ * The best (total fit, then total loadPreference(load)) over every feasible assignment, by
  * enumeration, with the fit of each candidate pair as the code computes it.
  */
 function bruteForce(data: AssignmentInput): { fitUnits: number; loadTerm: number } {
@@ -153,7 +154,7 @@ function bruteForce(data: AssignmentInput): { fitUnits: number; loadTerm: number
       walk(
         index + 1,
         fitUnits + subset.reduce((sum, h) => sum + ownFitUnits(data, s, h), 0),
-        loadTerm + subset.reduce((sum, h) => sum + 64 - Math.min(63, h.load), 0),
+        loadTerm + subset.reduce((sum, h) => sum + loadPreference(h.load), 0),
       )
       for (const h of subset) used.set(h.hostId, used.get(h.hostId)! - 1)
     }
@@ -212,10 +213,14 @@ describe('computeAssignment', () => {
       expect(first.objective).toBe(swapped.objective)
     })
 
-    it('tells loads apart up to 63 (higher loads count as 63)', () => {
+    it('tells loads apart by doubling levels (0 | 1-2 | 3-6 | 7-14 | … | 127 and more alike)', () => {
+      expect([0, 1, 2, 3, 6, 7, 14, 62, 63, 126, 127, 500].map(loadPreference)).toEqual([8, 7, 7, 6, 6, 5, 5, 3, 2, 2, 1, 1])
       const alone = [student('s-1')]
-      expect(pairsOf(computeAssignment(input([host('h-a', { load: 62 }), host('h-b', { load: 63 })], alone)))).toEqual(['s-1|h-a'])
-      expect(pairsOf(computeAssignment(input([host('h-a', { load: 63 }), host('h-b', { load: 62 })], alone)))).toEqual(['s-1|h-b'])
+      expect(pairsOf(computeAssignment(input([host('h-a', { load: 3 }), host('h-b', { load: 2 })], alone)))).toEqual(['s-1|h-b'])
+      expect(pairsOf(computeAssignment(input([host('h-a', { load: 2 }), host('h-b', { load: 3 })], alone)))).toEqual(['s-1|h-a'])
+      // Within one level the load no longer decides; the result is still deterministic.
+      const within = pairsOf(computeAssignment(input([host('h-a', { load: 3 }), host('h-b', { load: 6 })], alone)))
+      expect(pairsOf(computeAssignment(input([host('h-b', { load: 6 }), host('h-a', { load: 3 })], alone)))).toEqual(within)
     })
 
     it('never lets the load outweigh 0.001 of fit, even summed over many students', () => {
@@ -231,7 +236,7 @@ describe('computeAssignment', () => {
     })
 
     it('spreads equally good students over equally good hosts by load: with room for one each, the least loaded hosts are used', () => {
-      const hosts = [host('h-a', { load: 3 }), host('h-b', { load: 1 }), host('h-c', { load: 2 }), host('h-d', { load: 0 })]
+      const hosts = [host('h-a', { load: 3 }), host('h-b', { load: 1 }), host('h-c', { load: 7 }), host('h-d', { load: 0 })]
       const outcome = computeAssignment(input(hosts, [student('s-1'), student('s-2')]))
       expect(new Set(outcome.pairs.map((pair) => pair.hostId))).toEqual(new Set(['h-b', 'h-d']))
     })
@@ -487,7 +492,7 @@ describe('computeAssignment', () => {
         const hostsById = new Map(data.hosts.map((h) => [h.hostId, h]))
         const studentsById = new Map(data.students.map((s) => [s.studentId, s]))
         const chosenUnits = outcome.pairs.reduce((sum, pair) => sum + Math.round(pair.fit * 1000), 0)
-        const chosenLoad = outcome.pairs.reduce((sum, pair) => sum + 64 - Math.min(63, hostsById.get(pair.hostId)!.load), 0)
+        const chosenLoad = outcome.pairs.reduce((sum, pair) => sum + loadPreference(hostsById.get(pair.hostId)!.load), 0)
         expect({ seed, fitUnits: chosenUnits, loadTerm: chosenLoad }).toEqual({ seed, ...best })
         expect({ seed, objective: outcome.objective }).toEqual({ seed, objective: best.fitUnits / 1000 })
         // Every pair is a candidate, within capacities and placements, and its fit is as stated.

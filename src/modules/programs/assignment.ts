@@ -12,8 +12,9 @@
 // preferences: 0.30, 0.24, 0.18, 0.12, 0.06 for ranks 1-5. The assignment maximizes the total fit
 // (to 0.001) subject to host capacities and students' placements, exactly (solver.ts). Among
 // assignments of equal total fit it prefers less-loaded hosts: the integer weight of a pair is
-// fit·1000·M + (64 − min(63, host load)) with M = 64·(P + 1) and P the most placements possible,
-// so the load term can never outweigh 0.001 of fit (it sums to less than M over any assignment).
+// fit·1000·M + loadPreference(host load) (1-8, by doubling load levels) with M = 8·(P + 1) and P
+// the most placements possible, so the load term can never outweigh 0.001 of fit (it sums to less
+// than M over any assignment).
 import type { MatchingWeights } from '../schools/service.js'
 import { hostFields, scoreFit, type Reason } from '../matching/scoring.js'
 import { solveAssignment } from './solver.js'
@@ -94,6 +95,13 @@ export interface AssignmentOutcome {
 
 export const PREFERENCE_BONUS = [0.3, 0.24, 0.18, 0.12, 0.06] as const
 const FIT_UNITS = 1000
+/** Load levels for the tie-break: 0 | 1-2 | 3-6 | 7-14 | … | 127+ requests (doubling, so busy hosts are not split hairs over). */
+const LOAD_LEVELS = 8
+
+/** 8 for an unasked host down to 1 for one with 64 or more requests: the tie-break term of a pair's weight. */
+export function loadPreference(load: number): number {
+  return LOAD_LEVELS - Math.min(LOAD_LEVELS - 1, Math.floor(Math.log2(Math.max(0, load) + 1)))
+}
 
 const fold = (text: string) => text.trim().toLocaleLowerCase('en')
 
@@ -240,10 +248,10 @@ export function computeAssignment(input: AssignmentInput): AssignmentOutcome {
     placements.reduce((sum, value) => sum + Math.max(0, value), 0),
     capacities.reduce((sum, value) => sum + Math.max(0, value), 0),
   )
-  const scale = 64 * (most + 1)
+  const scale = LOAD_LEVELS * (most + 1)
   const edgeWeight = new Float64Array(edgeUnits.length)
   edgeUnits.forEach((units, index) => {
-    edgeWeight[index] = units * scale + (64 - Math.min(63, hosts[edgeHost[index]!]!.load))
+    edgeWeight[index] = units * scale + loadPreference(hosts[edgeHost[index]!]!.load)
   })
   const started = performance.now()
   const solution = solveAssignment({
