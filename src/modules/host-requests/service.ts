@@ -350,6 +350,13 @@ export async function acceptHostRequest(tenant: Tenant, principal: Principal, id
     await db.$transaction(async (tx) => {
       // The host's row first: every accept for this host waits here for the one before it.
       await tx.$queryRaw`SELECT 1 FROM host_profiles WHERE school_id = ${schoolId}::uuid AND member_id = ${hostId}::uuid FOR UPDATE`
+      // Then every request of the group, in id order: two hosts of one group accepting at once queue
+      // here, instead of each holding its own request while withdrawing the other's (a deadlock).
+      await tx.$queryRaw`
+        SELECT id FROM host_requests
+         WHERE school_id = ${schoolId}::uuid
+           AND group_id = (SELECT group_id FROM host_requests WHERE school_id = ${schoolId}::uuid AND id = ${id}::uuid AND host_id = ${hostId}::uuid)
+         ORDER BY id FOR UPDATE`
       const request = await lockRequest(tx, schoolId, id, 'host', hostId)
       if (request.status !== 'pending' || request.expiresAt <= now) throw notPending(request.status, now, request.expiresAt)
       const meeting = request.meeting
@@ -468,8 +475,9 @@ export async function withdrawHostRequest(tenant: Tenant, principal: Principal, 
 export const BOOKED_STATUSES = ['scheduled', 'resume_sent', 'completed', 'thank_you_sent'] as const
 
 /**
- * Keeps an accepted request's booked window with its meeting after a transition: a reschedule moves
- * it, a cancellation or no-show frees it (the host's ledger reads these columns).
+ * Keeps an accepted request's booked window with its meeting after a transition: a cancellation or
+ * no-show frees it (the host's ledger reads these columns). The student cannot move a meeting a host
+ * booked (hostRequestGate), so the window itself only changes through the host's answer.
  */
 export async function syncHostBooking(tx: Transaction, schoolId: string, meetingId: string) {
   await tx.$executeRaw`
@@ -487,11 +495,19 @@ export async function syncHostBooking(tx: Transaction, schoolId: string, meeting
 
 /**
  * For the meetings service: a meeting addressed to a host is answered by the host. Cancelling it
- * withdraws the request; any other change by the student waits for the host's answer.
+ * withdraws the request; any other change by the student waits for the host's answer; once the host
+ * accepted, the student may not move the window (it was booked against the host's ledger).
  */
 export async function hostRequestGate(tx: Transaction, schoolId: string, meetingId: string, transition: string) {
   const request = await tx.hostRequest.findUnique({ where: { schoolId_meetingId: { schoolId, meetingId } }, select: { id: true, status: true } })
-  if (!request || request.status !== 'pending') return
+  if (!request) return
+  // The host booked this window against their ledger, blackouts and calendar: the student may not move it.
+  if (request.status === 'accepted' && transition === 'schedule') {
+    throw new Problem('conflict', 'This meeting was booked by an alumni host\'s answer; to move it, cancel it and send a new request', {
+      extensions: { hostRequestId: request.id },
+    })
+  }
+  if (request.status !== 'pending') return
   if (transition === 'cancel') {
     await tx.hostRequest.update({ where: { schoolId_id: { schoolId, id: request.id } }, data: { status: 'withdrawn' } })
     return

@@ -3,6 +3,7 @@ import { Type } from 'typebox'
 import type { FastifyInstance } from 'fastify'
 import { Page, responses, Uuid } from '../../infra/http/schemas.js'
 import { Host, HostInput, HostListQuery } from './schemas.js'
+import { expireOverdueRequests } from '../host-requests/service.js'
 import { getHost, listHosts, upsertHost } from './service.js'
 
 const tags = ['hosts']
@@ -42,12 +43,19 @@ export default async function hostRoutes(instance: FastifyInstance) {
       querystring: HostListQuery,
       response: responses({ 200: Page(HostRef, 'A page of hosts') }),
     },
-    handler: async (request) => listHosts(request.tenant, request.principal!, request.query),
+    handler: async (request) => {
+      // Response rates count requests that expired unanswered: sweep them first.
+      await expireOverdueRequests(request.tenant.db, request.tenant.schoolId, app.clock())
+      return listHosts(request.tenant, request.principal!, request.query)
+    },
   })
 
   app.get('/v1/hosts/:memberId', {
     config: schoolMembers,
     schema: { operationId: 'getHost', tags, summary: 'Read a host profile', params: HostPath, response: responses({ 200: HostRef }, [404]) },
-    handler: async (request) => getHost(request.tenant, request.principal!, request.params.memberId),
+    handler: async (request) => {
+      await expireOverdueRequests(request.tenant.db, request.tenant.schoolId, app.clock())
+      return getHost(request.tenant, request.principal!, request.params.memberId)
+    },
   })
 }

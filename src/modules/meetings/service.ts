@@ -195,6 +195,9 @@ async function transition(
   const studentId = writingStudent(principal)
   try {
     const row = await tenant.db.$transaction(async (tx) => {
+      // A meeting requested from a host: its request is locked before the meeting, in the order the
+      // host's answer takes them (request, then meeting), so a cancel and an accept never deadlock.
+      await tx.$queryRaw`SELECT 1 FROM host_requests WHERE school_id = ${tenant.schoolId}::uuid AND meeting_id = ${id}::uuid AND student_id = ${studentId}::uuid FOR UPDATE`
       const meeting = await lockOwnMeeting(tx, tenant.schoolId, studentId, id)
       const status = nextStatus(name, meeting.status)
       await hostRequestGate(tx, tenant.schoolId, id, name)
