@@ -41,7 +41,6 @@ export function registerRawBaselines(app: FastifyInstance, database: Database) {
       const school = await database.schools.get(schoolId)
       const range = suggestionRange({}, new Date(), school!)
       const sql = candidateHostsSql(schoolId, {
-        studentId: request.params.memberId,
         kind: request.query.kind,
         mode: null,
         from: range.from,

@@ -22,6 +22,7 @@ import hostRoutes from './modules/hosts/routes.js'
 import identityProviderRoutes from './modules/identity-providers/routes.js'
 import integrationClientRoutes from './modules/integration-clients/routes.js'
 import matchingRoutes from './modules/matching/routes.js'
+import { CandidateCache } from './modules/matching/suggestions.js'
 import meetingRoutes from './modules/meetings/routes.js'
 import meRoutes from './modules/me/routes.js'
 import memberRoutes from './modules/members/routes.js'
@@ -40,6 +41,8 @@ declare module 'fastify' {
     lifecycle: { shuttingDown: boolean }
     /** The current time; tests may run the service on a clock of their own. */
     clock: () => Date
+    /** Candidate hosts per school, kept briefly for suggestions. */
+    suggestionCandidates: CandidateCache
   }
 }
 
@@ -109,6 +112,14 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   app.decorate('keys', keys)
   app.decorate('lifecycle', { shuttingDown: false })
   app.decorate('clock', deps.clock ?? (() => new Date()))
+  app.decorate('suggestionCandidates', new CandidateCache(config.suggestionCacheTtlMs))
+  // A write through this instance that may change a host's profile or load (hosts, requests,
+  // programmes, meetings) drops the school's cached candidates, so this instance shows it at once.
+  app.addHook('onResponse', async (request, reply) => {
+    if (request.method === 'GET' || reply.statusCode >= 400 || !/^\/v1\/(hosts|host-requests|programs|meetings)/.test(request.url)) return
+    const schoolId = request.principal?.schoolId
+    if (schoolId) app.suggestionCandidates.invalidate(schoolId)
+  })
   app.addSchema(ProblemSchema)
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id)

@@ -21,6 +21,7 @@ const Environment = Type.Object({
   DB_QUERY_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 10000 }),
   TENANT_CLIENT_CACHE_SIZE: Type.Integer({ minimum: 1, default: 200 }),
   SCHOOL_CACHE_TTL_MS: Type.Integer({ minimum: 0, maximum: 300000, default: 5000 }),
+  SUGGESTION_CACHE_TTL_MS: Type.Integer({ minimum: 0, maximum: 300000, default: 5000 }),
   TRUST_PROXY: Type.String({ default: '', pattern: '^(|true|[0-9]+|[0-9a-fA-F.:/, ]+)$' }),
   SHUTDOWN_READINESS_DELAY_MS: Type.Integer({ minimum: 0, default: 0 }),
   TOKEN_ISSUER: Type.Optional(Type.String({ minLength: 1 })),
@@ -64,6 +65,8 @@ export interface Config {
     /** How long a school's row (status, settings) may be served from memory. */
     schoolCacheTtlMs: number
   }
+  /** How long an instance reuses a school's candidate hosts for suggestions (0: read every time). */
+  suggestionCacheTtlMs: number
   seedDemo: boolean
   dataDir: string
   auth: {
@@ -136,6 +139,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       tenantClientCacheSize: env.TENANT_CLIENT_CACHE_SIZE,
       schoolCacheTtlMs: env.SCHOOL_CACHE_TTL_MS,
     },
+    suggestionCacheTtlMs: env.SUGGESTION_CACHE_TTL_MS,
     seedDemo: env.SEED_DEMO ?? !production,
     dataDir: env.DATA_DIR,
     auth: {

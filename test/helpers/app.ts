@@ -44,6 +44,7 @@ export async function build(overrides: Record<string, string> = {}, options: { j
     TOKEN_ISSUER: 'urn:vantage:test',
     // Tests change schools behind the service's back (directly in the database); the cache has its own test.
     SCHOOL_CACHE_TTL_MS: '0',
+    SUGGESTION_CACHE_TTL_MS: '0',
     ...overrides,
   })
   const database = new Database({ ...config.database, url: options.databaseUrl ?? db.appUrl })

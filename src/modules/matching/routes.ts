@@ -22,7 +22,7 @@ export default async function matchingRoutes(instance: FastifyInstance) {
     handler: async (request) => {
       const school = await app.database.schools.get(request.tenant.schoolId)
       if (!school) throw notFound('school')
-      return hostSuggestions(request.tenant, request.principal!, request.params.memberId, request.query, app.clock(), school)
+      return hostSuggestions(request.tenant, request.principal!, request.params.memberId, request.query, app.clock(), school, app.suggestionCandidates)
     },
   })
 }

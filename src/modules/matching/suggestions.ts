@@ -21,9 +21,18 @@ const DEFAULT_RANGE_DAYS = 30
 const MAX_RANGE_DAYS = 180
 const SHADOW_MIN_MINUTES = 60
 
-/** What the candidate query reads of each host: enough to score it. */
+/** What the candidate query reads of each host: enough to score it and to show it. */
 export interface CandidateRow {
   memberId: string
+  givenName: string | null
+  familyName: string | null
+  title: string | null
+  modes: Array<'in_person' | 'video' | 'phone'>
+  location: string | null
+  timeZone: string
+  weeklyWindows: WeeklyWindow[]
+  blackouts: Blackout[]
+  lastActiveAt: Date
   organization: string
   industries: string[]
   occupations: string[]
@@ -40,7 +49,6 @@ function invalid(field: string, message: string) {
 }
 
 export interface CandidateArgs {
-  studentId: string
   kind: string
   mode: string | null
   from: Date
@@ -76,7 +84,9 @@ export function candidateHostsSql(schoolId: string, args: CandidateArgs): Prisma
                                         AND r.starts_at < greatest(${args.from}::timestamptz + interval '32 days', ${args.termEnd})))
        GROUP BY r.host_id
     )
-    SELECT hp.member_id::text AS "memberId", hp.organization, hp.industries, hp.occupations, hp.background_tags AS "backgroundTags",
+    SELECT hp.member_id::text AS "memberId", m.given_name AS "givenName", m.family_name AS "familyName", hp.title,
+           hp.modes::text[] AS modes, hp.location, hp.time_zone AS "timeZone", hp.weekly_windows AS "weeklyWindows", hp.blackouts,
+           hp.last_active_at AS "lastActiveAt", hp.organization, hp.industries, hp.occupations, hp.background_tags AS "backgroundTags",
            hp.answered_count AS "answeredCount", hp.expired_count AS "expiredCount", hp.max_meetings_per_month AS "maxMeetingsPerMonth",
            coalesce(l.open, 0) AS "openRequests", coalesce(l.booked, 0) AS "bookedInMonth"
       FROM host_profiles hp
@@ -84,7 +94,6 @@ export function candidateHostsSql(schoolId: string, args: CandidateArgs): Prisma
       LEFT JOIN loads l ON l.host_id = hp.member_id
      WHERE hp.school_id = ${schoolId}::uuid AND hp.accepting AND ${args.kind}::meeting_kind = ANY(hp.offers)
        AND (${args.mode}::meeting_mode IS NULL OR ${args.mode}::meeting_mode = ANY(hp.modes))
-       AND hp.member_id <> ${args.studentId}::uuid
        AND coalesce(l.open, 0) < hp.max_open_requests
        AND coalesce(l.booked, 0) < hp.max_meetings_per_month
        AND (${args.kind}::meeting_kind <> 'job_shadow' OR coalesce(l.shadow_days, 0) < hp.max_shadow_days_per_term)`
@@ -103,6 +112,40 @@ export function suggestionRange(query: Pick<SuggestionQueryBody, 'from' | 'to'>,
   return { settings, from: searchFrom, to, termStart: termSpan.startsAt, termEnd: termSpan.endsAt }
 }
 
+/**
+ * The candidate hosts of a school for a kind, mode and month, kept briefly per instance
+ * (SUGGESTION_CACHE_TTL_MS) because every suggestion in a school reads the same ones. A host's
+ * capacity shown by a suggestion may therefore be that many seconds old; sending a request and
+ * accepting it check the ledger exactly, under the host's row lock. Writes through this instance
+ * that change hosts or requests drop the school's entries at once.
+ */
+export class CandidateCache {
+  readonly #ttlMs: number
+  readonly #entries = new Map<string, { until: number; schoolId: string; rows: Promise<CandidateRow[]> }>()
+
+  constructor(ttlMs: number) {
+    this.#ttlMs = ttlMs
+  }
+
+  get(schoolId: string, key: string, load: () => Promise<CandidateRow[]>): Promise<CandidateRow[]> {
+    if (this.#ttlMs <= 0) return load()
+    const now = Date.now()
+    const entry = this.#entries.get(`${schoolId}|${key}`)
+    if (entry && entry.until > now) return entry.rows
+    if (this.#entries.size >= 1000) this.#entries.clear()
+    const rows = load()
+    this.#entries.set(`${schoolId}|${key}`, { until: now + this.#ttlMs, schoolId, rows })
+    rows.catch(() => this.#entries.delete(`${schoolId}|${key}`))
+    return rows
+  }
+
+  invalidate(schoolId: string) {
+    for (const [key, entry] of this.#entries) if (entry.schoolId === schoolId) this.#entries.delete(key)
+  }
+}
+
+const MINUTE = 60_000
+
 export async function hostSuggestions(
   tenant: Tenant,
   principal: Principal,
@@ -110,6 +153,7 @@ export async function hostSuggestions(
   query: SuggestionQueryBody,
   now: Date,
   school: { timeZone: string; settings: unknown },
+  cache: CandidateCache = new CandidateCache(0),
 ): Promise<SuggestionsBody> {
   studentScope(principal, studentId)
   const { db, schoolId } = tenant
@@ -120,60 +164,47 @@ export async function hostSuggestions(
   if (!student) throw notFound('student')
   const range = suggestionRange(query, now, school)
   const { settings, from: searchFrom, to } = range
-  const rows = await db.$queryRaw<CandidateRow[]>(
-    candidateHostsSql(schoolId, { studentId, kind: query.kind, mode: query.mode ?? null, from: searchFrom, termStart: range.termStart, termEnd: range.termEnd }),
-  )
+  const args = { kind: query.kind, mode: query.mode ?? null, from: searchFrom, termStart: range.termStart, termEnd: range.termEnd }
+  // One entry per kind, mode, minute of the search's start and term.
+  const key = `${args.kind}|${args.mode}|${Math.floor(searchFrom.getTime() / MINUTE)}|${args.termStart.getTime()}`
+  const rows = await cache.get(schoolId, key, () => db.$queryRaw<CandidateRow[]>(candidateHostsSql(schoolId, args)))
   const minMinutes = query.kind === 'job_shadow' ? SHADOW_MIN_MINUTES : settings.interviewMinMinutes
   const goal = { field: query.field, organization: query.organization }
   // Score every candidate (cheap), rank, then check availability (time-zone arithmetic, the costly
   // part) in rank order only until the page is full: the result is the same as filtering first.
   const scored = rows
+    .filter((row) => row.memberId !== studentId)
     .map((row) => {
       const meetingsLeft = row.maxMeetingsPerMonth - row.bookedInMonth
       return { row, meetingsLeft, fit: scoreFit(student, goal, { ...row, meetingsLeft }, settings.matchingWeights), load: row.openRequests + row.bookedInMonth }
     })
     .sort((a, b) => b.fit.score - a.fit.score || a.load - b.load || (a.row.memberId < b.row.memberId ? -1 : a.row.memberId > b.row.memberId ? 1 : 0))
   const items: SuggestionsBody['items'] = []
-  const batch = Math.max(20, query.limit * 2)
-  for (let offset = 0; offset < scored.length && items.length < query.limit; offset += batch) {
-    const slice = scored.slice(offset, offset + batch)
-    const details = await db.hostProfile.findMany({
-      where: { schoolId, memberId: { in: slice.map((entry) => entry.row.memberId) } },
-      select: {
-        memberId: true, title: true, modes: true, location: true, timeZone: true, weeklyWindows: true, blackouts: true, lastActiveAt: true,
-        member: { select: { givenName: true, familyName: true } },
+  for (const { row, fit, meetingsLeft } of scored) {
+    const [window] = availableWindows(row, searchFrom, to, minMinutes, 1)
+    if (!window) continue
+    const reasons: Reason[] = [...fit.reasons, { code: 'available', text: `Available ${describeWindow(window, row.timeZone)}` }]
+    items.push({
+      host: {
+        memberId: row.memberId,
+        name: displayName(row),
+        organization: row.organization,
+        title: row.title,
+        industries: row.industries,
+        occupations: row.occupations,
+        modes: row.modes,
+        location: row.location,
+        backgroundTags: row.backgroundTags,
+        responseRate: responseRate(row),
+        lastActiveAt: new Date(row.lastActiveAt).toISOString(),
       },
+      score: fit.score,
+      reasons: reasons.sort((a, b) => REASON_ORDER.indexOf(a.code) - REASON_ORDER.indexOf(b.code)),
+      firstAvailable: { startsAt: window.startsAt.toISOString(), endsAt: window.endsAt.toISOString() },
+      openRequests: row.openRequests,
+      meetingsLeftThisMonth: meetingsLeft,
     })
-    const byId = new Map(details.map((detail) => [detail.memberId, detail]))
-    for (const { row, fit, meetingsLeft } of slice) {
-      const detail = byId.get(row.memberId)
-      if (!detail) continue
-      const availability = { timeZone: detail.timeZone, weeklyWindows: detail.weeklyWindows as unknown as WeeklyWindow[], blackouts: detail.blackouts as unknown as Blackout[] }
-      const [window] = availableWindows(availability, searchFrom, to, minMinutes, 1)
-      if (!window) continue
-      const reasons: Reason[] = [...fit.reasons, { code: 'available', text: `Available ${describeWindow(window, detail.timeZone)}` }]
-      items.push({
-        host: {
-          memberId: row.memberId,
-          name: displayName(detail.member),
-          organization: row.organization,
-          title: detail.title,
-          industries: row.industries,
-          occupations: row.occupations,
-          modes: detail.modes,
-          location: detail.location,
-          backgroundTags: row.backgroundTags,
-          responseRate: responseRate(row),
-          lastActiveAt: detail.lastActiveAt.toISOString(),
-        },
-        score: fit.score,
-        reasons: reasons.sort((a, b) => REASON_ORDER.indexOf(a.code) - REASON_ORDER.indexOf(b.code)),
-        firstAvailable: { startsAt: window.startsAt.toISOString(), endsAt: window.endsAt.toISOString() },
-        openRequests: row.openRequests,
-        meetingsLeftThisMonth: meetingsLeft,
-      })
-      if (items.length >= query.limit) break
-    }
+    if (items.length >= query.limit) break
   }
   return {
     goal: { kind: query.kind, field: query.field ?? null, organization: query.organization ?? null, mode: query.mode ?? null, from: searchFrom.toISOString(), to: to.toISOString() },
