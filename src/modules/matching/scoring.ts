@@ -56,12 +56,18 @@ export interface Fit {
   reasons: Reason[]
 }
 
-const fold = (text: string) => text.trim().toLocaleLowerCase('en')
+const fold = (text: string) => text.trim().toLowerCase()
+
+/** Folded fields per host, kept while the host's arrays live (suggestions score cached rows repeatedly). */
+const fieldsByIndustries = new WeakMap<string[], { occupations: string[]; fields: Map<string, string> }>()
 
 /** The fields a host works in, matched case-insensitively. */
 export function hostFields(host: Pick<HostFacts, 'industries' | 'occupations'>): Map<string, string> {
+  const known = fieldsByIndustries.get(host.industries)
+  if (known && known.occupations === host.occupations) return known.fields
   const fields = new Map<string, string>()
   for (const field of [...host.industries, ...host.occupations]) fields.set(fold(field), field)
+  fieldsByIndustries.set(host.industries, { occupations: host.occupations, fields })
   return fields
 }
 
@@ -72,47 +78,51 @@ export function sharedFields(student: StudentFacts, goal: Goal, host: Pick<HostF
   return wanted.filter((field) => fields.has(fold(field))).map((field) => fields.get(fold(field))!)
 }
 
-export function scoreFit(student: StudentFacts, goal: Goal, host: HostFacts, weights: MatchingWeights): Fit {
+/** The fit of a host; `withReasons: false` skips writing the reasons (ranking many hosts). */
+export function scoreFit(student: StudentFacts, goal: Goal, host: HostFacts, weights: MatchingWeights, withReasons = true): Fit {
   const reasons: Reason[] = []
   let total = 0
   let weightSum = 0
-  const count = (weight: number, value: number) => {
-    total += weight * value
-    weightSum += weight
-  }
 
   const wantsField = goal.field ? 1 : student.fieldsOfInterest.length
   if (wantsField) {
     const shared = sharedFields(student, goal, host)
-    count(weights.field, shared.length ? 1 : 0)
-    if (shared.length) reasons.push({ code: 'shared_field', text: `Works in ${shared.join(', ')}, ${shared.length === 1 ? 'a field' : 'fields'} you are exploring` })
+    total += weights.field * (shared.length ? 1 : 0)
+    weightSum += weights.field
+    if (withReasons && shared.length) reasons.push({ code: 'shared_field', text: `Works in ${shared.join(', ')}, ${shared.length === 1 ? 'a field' : 'fields'} you are exploring` })
   }
 
   if (goal.organization) {
     const knows = fold(host.organization) === fold(goal.organization)
-    count(weights.organization, knows ? 1 : 0)
-    if (knows) reasons.push({ code: 'knows_organization', text: `Works at ${host.organization}` })
+    total += weights.organization * (knows ? 1 : 0)
+    weightSum += weights.organization
+    if (withReasons && knows) reasons.push({ code: 'knows_organization', text: `Works at ${host.organization}` })
   }
 
   if (student.shareBackgroundTags && student.backgroundTags.length) {
     const hostTags = new Set(host.backgroundTags)
     const shared = student.backgroundTags.filter((tag) => hostTags.has(tag))
-    count(weights.background, Math.min(shared.length, 2) / 2)
-    if (shared.length) reasons.push({ code: 'shared_background', text: `Shares your background: ${shared.join(', ')}` })
+    total += weights.background * (Math.min(shared.length, 2) / 2)
+    weightSum += weights.background
+    if (withReasons && shared.length) reasons.push({ code: 'shared_background', text: `Shares your background: ${shared.join(', ')}` })
   }
 
   const capacity = host.maxMeetingsPerMonth > 0 ? Math.max(0, host.meetingsLeft) / host.maxMeetingsPerMonth : 0
-  count(weights.capacity, capacity)
-  if (host.meetingsLeft > 0) {
+  total += weights.capacity * capacity
+  weightSum += weights.capacity
+  if (withReasons && host.meetingsLeft > 0) {
     reasons.push({ code: 'capacity_left', text: `Has ${host.meetingsLeft} of ${host.maxMeetingsPerMonth} meetings left that month` })
   }
 
   const decided = host.answeredCount + host.expiredCount
-  count(weights.responsiveness, (host.answeredCount + 1) / (decided + 2))
-  reasons.push({
-    code: 'responsive',
-    text: decided === 0 ? 'New host: no requests answered or expired yet' : `Answered ${host.answeredCount} of ${decided} requests`,
-  })
+  total += weights.responsiveness * ((host.answeredCount + 1) / (decided + 2))
+  weightSum += weights.responsiveness
+  if (withReasons) {
+    reasons.push({
+      code: 'responsive',
+      text: decided === 0 ? 'New host: no requests answered or expired yet' : `Answered ${host.answeredCount} of ${decided} requests`,
+    })
+  }
 
   // Float noise first (0.55 / 0.8 computes as 0.68749999…), then thousandths, so an exact half rounds up.
   const score = weightSum > 0 ? Math.round(Math.round((total / weightSum) * 1e9) / 1e6) / 1000 : 0

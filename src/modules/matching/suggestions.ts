@@ -42,6 +42,8 @@ export interface CandidateRow {
   maxMeetingsPerMonth: number
   openRequests: number
   bookedInMonth: number
+  /** maxMeetingsPerMonth − bookedInMonth, computed once when the rows are read. */
+  meetingsLeft: number
 }
 
 function invalid(field: string, message: string) {
@@ -167,22 +169,30 @@ export async function hostSuggestions(
   const args = { kind: query.kind, mode: query.mode ?? null, from: searchFrom, termStart: range.termStart, termEnd: range.termEnd }
   // One entry per kind, mode, minute of the search's start and term.
   const key = `${args.kind}|${args.mode}|${Math.floor(searchFrom.getTime() / MINUTE)}|${args.termStart.getTime()}`
-  const rows = await cache.get(schoolId, key, () => db.$queryRaw<CandidateRow[]>(candidateHostsSql(schoolId, args)))
+  const rows = await cache.get(schoolId, key, async () => {
+    const read = await db.$queryRaw<CandidateRow[]>(candidateHostsSql(schoolId, args))
+    for (const row of read) row.meetingsLeft = row.maxMeetingsPerMonth - row.bookedInMonth
+    return read
+  })
   const minMinutes = query.kind === 'job_shadow' ? SHADOW_MIN_MINUTES : settings.interviewMinMinutes
   const goal = { field: query.field, organization: query.organization }
-  // Score every candidate (cheap), rank, then check availability (time-zone arithmetic, the costly
-  // part) in rank order only until the page is full: the result is the same as filtering first.
-  const scored = rows
-    .filter((row) => row.memberId !== studentId)
-    .map((row) => {
-      const meetingsLeft = row.maxMeetingsPerMonth - row.bookedInMonth
-      return { row, meetingsLeft, fit: scoreFit(student, goal, { ...row, meetingsLeft }, settings.matchingWeights), load: row.openRequests + row.bookedInMonth }
-    })
-    .sort((a, b) => b.fit.score - a.fit.score || a.load - b.load || (a.row.memberId < b.row.memberId ? -1 : a.row.memberId > b.row.memberId ? 1 : 0))
+  // Score every candidate (cheap), then take them best first (a heap: only as many as needed are
+  // ordered) and check availability (time-zone arithmetic, the costly part) until the page is full:
+  // the result is the same as filtering first and sorting all.
+  const candidates = rows.filter((row) => row.memberId !== studentId)
+  const scores = candidates.map((row) => scoreFit(student, goal, row, settings.matchingWeights, false).score)
+  const before = (a: number, b: number) => {
+    const x = candidates[a]!
+    const y = candidates[b]!
+    return scores[a]! - scores[b]! || y.openRequests + y.bookedInMonth - (x.openRequests + x.bookedInMonth) || (x.memberId < y.memberId ? 1 : -1)
+  }
+  const ranked = new RankHeap(candidates.length, (a, b) => before(a, b) > 0)
   const items: SuggestionsBody['items'] = []
-  for (const { row, fit, meetingsLeft } of scored) {
+  for (let next = ranked.pop(); next !== undefined; next = ranked.pop()) {
+    const row = candidates[next]!
     const [window] = availableWindows(row, searchFrom, to, minMinutes, 1)
     if (!window) continue
+    const fit = scoreFit(student, goal, row, settings.matchingWeights)
     const reasons: Reason[] = [...fit.reasons, { code: 'available', text: `Available ${describeWindow(window, row.timeZone)}` }]
     items.push({
       host: {
@@ -202,7 +212,7 @@ export async function hostSuggestions(
       reasons: reasons.sort((a, b) => REASON_ORDER.indexOf(a.code) - REASON_ORDER.indexOf(b.code)),
       firstAvailable: { startsAt: window.startsAt.toISOString(), endsAt: window.endsAt.toISOString() },
       openRequests: row.openRequests,
-      meetingsLeftThisMonth: meetingsLeft,
+      meetingsLeftThisMonth: row.meetingsLeft,
     })
     if (items.length >= query.limit) break
   }
@@ -210,6 +220,46 @@ export async function hostSuggestions(
     goal: { kind: query.kind, field: query.field ?? null, organization: query.organization ?? null, mode: query.mode ?? null, from: searchFrom.toISOString(), to: to.toISOString() },
     backgroundTagsUsed: student.shareBackgroundTags,
     items,
+  }
+}
+
+/** A binary max-heap of the indices 0..n-1 under `better`; built in linear time, popped best first. */
+class RankHeap {
+  readonly #items: Int32Array
+  #size: number
+  readonly #better: (a: number, b: number) => boolean
+
+  constructor(n: number, better: (a: number, b: number) => boolean) {
+    this.#items = Int32Array.from({ length: n }, (_, index) => index)
+    this.#size = n
+    this.#better = better
+    for (let index = (n >> 1) - 1; index >= 0; index -= 1) this.#down(index)
+  }
+
+  pop(): number | undefined {
+    if (this.#size === 0) return undefined
+    const top = this.#items[0]!
+    this.#size -= 1
+    this.#items[0] = this.#items[this.#size]!
+    this.#down(0)
+    return top
+  }
+
+  #down(start: number) {
+    const items = this.#items
+    let index = start
+    for (;;) {
+      const left = 2 * index + 1
+      const right = left + 1
+      let best = index
+      if (left < this.#size && this.#better(items[left]!, items[best]!)) best = left
+      if (right < this.#size && this.#better(items[right]!, items[best]!)) best = right
+      if (best === index) return
+      const swap = items[index]!
+      items[index] = items[best]!
+      items[best] = swap
+      index = best
+    }
   }
 }
 
