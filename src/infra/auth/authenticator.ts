@@ -81,6 +81,20 @@ function stringClaim(payload: JWTPayload, name: string): string {
   return value
 }
 
+/** The member columns authentication reads: who they are, and what matching needs of them. */
+const MEMBER_SELECT = {
+  id: true,
+  roles: true,
+  status: true,
+  externalId: true,
+  givenName: true,
+  familyName: true,
+  email: true,
+  fieldsOfInterest: true,
+  backgroundTags: true,
+  shareBackgroundTags: true,
+} as const
+
 export class Authenticator {
   readonly #db: Database
   readonly #keys: SigningKeys
@@ -243,14 +257,14 @@ export class Authenticator {
     const { db } = this.#db.forSchool(schoolId)
     let member = await db.member.findUnique({
       where: { schoolId_externalId: { schoolId, externalId } },
-      select: { id: true, roles: true, status: true, externalId: true, givenName: true, familyName: true, email: true },
+      select: MEMBER_SELECT,
     })
     if (!member && options.jit && claimedRoles?.length) {
       member = await db.member.upsert({
         where: { schoolId_externalId: { schoolId, externalId } },
         create: { schoolId, externalId, roles: claimedRoles },
         update: {},
-        select: { id: true, roles: true, status: true, externalId: true, givenName: true, familyName: true, email: true },
+        select: MEMBER_SELECT,
       })
     }
     if (!member) throw new Problem('member-unknown', 'No member with this identity is provisioned in the school')
@@ -259,6 +273,7 @@ export class Authenticator {
     // one, whoever signed it: the school's provider cannot make a student an admin by claiming it.
     const roles = claimedRoles ? member.roles.filter((role) => claimedRoles.includes(role)) : member.roles
     const profile = { id: member.id, externalId: member.externalId, givenName: member.givenName, familyName: member.familyName, email: member.email }
-    return { kind: 'member', schoolId, memberId: member.id, subject: externalId, roles, scopes: [], via: options.via, profile }
+    const matching = { fieldsOfInterest: member.fieldsOfInterest, backgroundTags: member.backgroundTags, shareBackgroundTags: member.shareBackgroundTags }
+    return { kind: 'member', schoolId, memberId: member.id, subject: externalId, roles, scopes: [], via: options.via, profile, matching }
   }
 }

@@ -27,6 +27,8 @@ export type Principal =
       via: 'identity-provider' | 'service'
       /** The member as read while authenticating, so that answering "who am I" needs no second read. */
       profile: MemberProfile
+      /** What host matching needs of the member, read at the same time (suggestions for oneself). */
+      matching: { fieldsOfInterest: string[]; backgroundTags: string[]; shareBackgroundTags: boolean }
     }
   | { kind: 'client'; schoolId: string; memberId: null; subject: string; roles: []; scopes: Scope[]; via: 'service' }
   | { kind: 'platform'; schoolId: null; memberId: null; subject: string; roles: ['platform_admin']; scopes: []; via: 'service' | 'platform' }

@@ -71,6 +71,18 @@ export function hostFields(host: Pick<HostFacts, 'industries' | 'occupations'>):
   return fields
 }
 
+/** A host's folded organization and tag set, kept while the host object lives (cached candidate rows). */
+const hostKeys = new WeakMap<object, { organization: string; tags: Set<string> }>()
+
+function keysOf(host: Pick<HostFacts, 'organization' | 'backgroundTags'>) {
+  let keys = hostKeys.get(host)
+  if (!keys) {
+    keys = { organization: fold(host.organization), tags: new Set(host.backgroundTags) }
+    hostKeys.set(host, keys)
+  }
+  return keys
+}
+
 /** The student's fields a host works in (the goal's field alone when the goal names one). */
 export function sharedFields(student: StudentFacts, goal: Goal, host: Pick<HostFacts, 'industries' | 'occupations'>): string[] {
   const wanted = goal.field ? [goal.field] : student.fieldsOfInterest
@@ -85,23 +97,23 @@ export function scoreFit(student: StudentFacts, goal: Goal, host: HostFacts, wei
   let weightSum = 0
 
   const wantsField = goal.field ? 1 : student.fieldsOfInterest.length
+  const keys = keysOf(host)
   if (wantsField) {
-    const shared = sharedFields(student, goal, host)
+    const shared = withReasons ? sharedFields(student, goal, host) : (goal.field ? [goal.field] : student.fieldsOfInterest).filter((field) => hostFields(host).has(fold(field)))
     total += weights.field * (shared.length ? 1 : 0)
     weightSum += weights.field
     if (withReasons && shared.length) reasons.push({ code: 'shared_field', text: `Works in ${shared.join(', ')}, ${shared.length === 1 ? 'a field' : 'fields'} you are exploring` })
   }
 
   if (goal.organization) {
-    const knows = fold(host.organization) === fold(goal.organization)
+    const knows = keys.organization === fold(goal.organization)
     total += weights.organization * (knows ? 1 : 0)
     weightSum += weights.organization
     if (withReasons && knows) reasons.push({ code: 'knows_organization', text: `Works at ${host.organization}` })
   }
 
   if (student.shareBackgroundTags && student.backgroundTags.length) {
-    const hostTags = new Set(host.backgroundTags)
-    const shared = student.backgroundTags.filter((tag) => hostTags.has(tag))
+    const shared = student.backgroundTags.filter((tag) => keys.tags.has(tag))
     total += weights.background * (Math.min(shared.length, 2) / 2)
     weightSum += weights.background
     if (withReasons && shared.length) reasons.push({ code: 'shared_background', text: `Shares your background: ${shared.join(', ')}` })

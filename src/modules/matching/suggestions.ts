@@ -10,6 +10,7 @@ import { Problem, notFound } from '../../infra/http/problem.js'
 import { Prisma } from '../../generated/prisma/client.js'
 import { studentScope } from '../contacts/access.js'
 import { availableWindows, describeWindow, type Blackout, type WeeklyWindow } from '../hosts/availability.js'
+import type { TimeWindow } from '../meetings/windows.js'
 import { termOf, termWindow } from '../hosts/ledger.js'
 import { displayName, responseRate } from '../hosts/service.js'
 import { schoolSettings } from '../schools/service.js'
@@ -159,10 +160,14 @@ export async function hostSuggestions(
 ): Promise<SuggestionsBody> {
   studentScope(principal, studentId)
   const { db, schoolId } = tenant
-  const student = await db.member.findFirst({
-    where: { schoolId, id: studentId, roles: { has: 'student' } },
-    select: { fieldsOfInterest: true, backgroundTags: true, shareBackgroundTags: true },
-  })
+  // A student asking for themselves: their member row was read with their token.
+  const student =
+    principal.kind === 'member' && principal.memberId === studentId && principal.roles.includes('student')
+      ? principal.matching
+      : await db.member.findFirst({
+          where: { schoolId, id: studentId, roles: { has: 'student' } },
+          select: { fieldsOfInterest: true, backgroundTags: true, shareBackgroundTags: true },
+        })
   if (!student) throw notFound('student')
   const range = suggestionRange(query, now, school)
   const { settings, from: searchFrom, to } = range
@@ -190,7 +195,7 @@ export async function hostSuggestions(
   const items: SuggestionsBody['items'] = []
   for (let next = ranked.pop(); next !== undefined; next = ranked.pop()) {
     const row = candidates[next]!
-    const [window] = availableWindows(row, searchFrom, to, minMinutes, 1)
+    const window = firstWindow(row, searchFrom, to, minMinutes)
     if (!window) continue
     const fit = scoreFit(student, goal, row, settings.matchingWeights)
     const reasons: Reason[] = [...fit.reasons, { code: 'available', text: `Available ${describeWindow(window, row.timeZone)}` }]
@@ -221,6 +226,28 @@ export async function hostSuggestions(
     backgroundTagsUsed: student.shareBackgroundTags,
     items,
   }
+}
+
+/** A cached row's first available window per search, so students of one school share the arithmetic. */
+const firstWindows = new WeakMap<CandidateRow, Map<string, TimeWindow | null>>()
+
+/** Searched in whole minutes (from the next one after `from` to the last before `to`), so that it can be shared. */
+function firstWindow(row: CandidateRow, exactFrom: Date, exactTo: Date, minMinutes: number): TimeWindow | null {
+  const from = new Date(Math.ceil(exactFrom.getTime() / MINUTE) * MINUTE)
+  const to = new Date(Math.floor(exactTo.getTime() / MINUTE) * MINUTE)
+  const key = `${from.getTime()}|${to.getTime()}|${minMinutes}`
+  let known = firstWindows.get(row)
+  if (!known) {
+    known = new Map()
+    firstWindows.set(row, known)
+  }
+  let window = known.get(key)
+  if (window === undefined) {
+    window = availableWindows(row, from, to, minMinutes, 1)[0] ?? null
+    if (known.size > 50) known.clear()
+    known.set(key, window)
+  }
+  return window
 }
 
 /** A binary max-heap of the indices 0..n-1 under `better`; built in linear time, popped best first. */
