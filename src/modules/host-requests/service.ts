@@ -100,28 +100,40 @@ export function toHostRequest(row: RequestRow, principal: Principal): HostReques
 
 /**
  * Marks the school's requests that waited past their expiry as expired, closes their meetings and
- * counts them against their hosts' response rate. One statement; concurrent sweeps expire each
- * request once (the second finds it no longer pending).
+ * counts them against their hosts' response rate. Usually one cheap check finds nothing due. When
+ * some are, a transaction locks their hosts' rows first, in id order (the order accepting and
+ * declining take them: host, then requests), then expires them in one statement; concurrent sweeps
+ * expire each request once (the second finds it no longer pending).
  */
-export async function expireOverdueRequests(db: Db | Transaction, schoolId: string, now: Date): Promise<number> {
-  const [result] = await db.$queryRaw<Array<{ expired: number }>>`
-    WITH expired AS (
-      UPDATE host_requests SET status = 'expired', updated_at = now()
-       WHERE school_id = ${schoolId}::uuid AND status = 'pending' AND expires_at <= ${now}
-      RETURNING host_id, meeting_id
-    ), closed AS (
-      UPDATE meetings m SET status = 'cancelled', closed_reason = 'Expired: the host did not answer in time', closed_at = ${now}, updated_at = now()
-        FROM expired e
-       WHERE m.school_id = ${schoolId}::uuid AND m.id = e.meeting_id AND m.status = 'requested'
-      RETURNING m.id
-    ), counted AS (
-      UPDATE host_profiles hp SET expired_count = hp.expired_count + c.n
-        FROM (SELECT host_id, count(*)::int AS n FROM expired GROUP BY host_id) c
-       WHERE hp.school_id = ${schoolId}::uuid AND hp.member_id = c.host_id
-      RETURNING hp.member_id
-    )
-    SELECT (SELECT count(*)::int FROM expired) AS expired, (SELECT count(*) FROM closed) AS closed, (SELECT count(*) FROM counted) AS counted`
-  return result?.expired ?? 0
+export async function expireOverdueRequests(db: Db, schoolId: string, now: Date): Promise<number> {
+  const [due] = await db.$queryRaw<Array<{ due: boolean }>>`
+    SELECT EXISTS (SELECT 1 FROM host_requests WHERE school_id = ${schoolId}::uuid AND status = 'pending' AND expires_at <= ${now}) AS due`
+  if (!due?.due) return 0
+  return db.$transaction(async (tx) => {
+    await tx.$queryRaw`
+      SELECT 1 FROM host_profiles
+       WHERE school_id = ${schoolId}::uuid
+         AND member_id IN (SELECT host_id FROM host_requests WHERE school_id = ${schoolId}::uuid AND status = 'pending' AND expires_at <= ${now})
+       ORDER BY member_id FOR UPDATE`
+    const [result] = await tx.$queryRaw<Array<{ expired: number }>>`
+      WITH expired AS (
+        UPDATE host_requests SET status = 'expired', updated_at = now()
+         WHERE school_id = ${schoolId}::uuid AND status = 'pending' AND expires_at <= ${now}
+        RETURNING host_id, meeting_id
+      ), closed AS (
+        UPDATE meetings m SET status = 'cancelled', closed_reason = 'Expired: the host did not answer in time', closed_at = ${now}, updated_at = now()
+          FROM expired e
+         WHERE m.school_id = ${schoolId}::uuid AND m.id = e.meeting_id AND m.status = 'requested'
+        RETURNING m.id
+      ), counted AS (
+        UPDATE host_profiles hp SET expired_count = hp.expired_count + c.n
+          FROM (SELECT host_id, count(*)::int AS n FROM expired GROUP BY host_id) c
+         WHERE hp.school_id = ${schoolId}::uuid AND hp.member_id = c.host_id
+        RETURNING hp.member_id
+      )
+      SELECT (SELECT count(*)::int FROM expired) AS expired, (SELECT count(*) FROM closed) AS closed, (SELECT count(*) FROM counted) AS counted`
+    return result?.expired ?? 0
+  })
 }
 
 interface NewRequest {
@@ -442,6 +454,8 @@ export async function declineHostRequest(tenant: Tenant, principal: Principal, i
   const { db, schoolId } = tenant
   await expireOverdueRequests(db, schoolId, now)
   await db.$transaction(async (tx) => {
+    // The host's row first, as accepting and the expiry sweep take it (no deadlock between them).
+    await tx.$queryRaw`SELECT 1 FROM host_profiles WHERE school_id = ${schoolId}::uuid AND member_id = ${hostId}::uuid FOR UPDATE`
     const request = await lockRequest(tx, schoolId, id, 'host', hostId)
     if (request.status !== 'pending' || request.expiresAt <= now) throw notPending(request.status, now, request.expiresAt)
     const reason = input.reason?.trim() || null
