@@ -833,7 +833,7 @@ describe('programmes', () => {
 
       const published = await publish(program.id, result.id)
       expect(published.statusCode, published.body).toBe(200)
-      expect(published.json()).toEqual({ run: { ...result, publishedAt: iso(T0) }, requestsCreated: 3 })
+      expect(published.json()).toEqual({ run: { ...result, publishedAt: iso(T0) }, requestsCreated: 3, skipped: [] })
 
       const detail = await t.request({ method: 'GET', url: `/v1/programs/${program.id}`, token: advisor })
       expect(detail.json().program).toMatchObject({ status: 'published', publishedRunId: result.id, publishedAt: iso(T0) })
@@ -901,6 +901,37 @@ describe('programmes', () => {
       expectProblem(await t.request({ method: 'PATCH', url: `/v1/programs/${program.id}`, token: advisor, payload: { endsOn: '2030-03-20' } }), 409, { ...fixed, instance: `/v1/programs/${program.id}` })
       expectProblem(await runRequest(program.id), 409, { ...fixed, instance: `/v1/programs/${program.id}/assignment-runs` })
       expect(await programState(program.id)).toEqual(before)
+    })
+
+    it('skips a pair whose student already waits for that host, and says so', async () => {
+      const host = await newHost()
+      const [a, b] = [await newStudent(), await newStudent()]
+      const direct = await t.request({
+        method: 'POST',
+        url: '/v1/host-requests',
+        token: a.token,
+        payload: { hostIds: [host.id], kind: 'informational_interview', purpose: 'Learning about design', mode: 'video', location: 'https://meet.example/a', proposedSlots: [{ startsAt: '2030-03-12T14:00:00Z', endsAt: '2030-03-12T14:30:00Z' }] },
+      })
+      expect(direct.statusCode, direct.body).toBe(201)
+      const existingRequestId = direct.json().items[0].id as string
+      const program = await createProgram()
+      await setHosts(program.id, [[host, 2]])
+      await setStudents(program.id, [{ studentId: a.id }, { studentId: b.id }])
+      const result = await run(program.id)
+      expect(keys(result.pairs).sort()).toEqual([`${a.id}|${host.id}`, `${b.id}|${host.id}`].sort())
+      const published = await publish(program.id, result.id)
+      expect(published.statusCode, published.body).toBe(200)
+      expect(published.json()).toMatchObject({ requestsCreated: 1, skipped: [{ studentId: a.id, hostId: host.id, existingRequestId }] })
+      const { rows } = await owner.query(
+        `SELECT student_id::text, program_id::text FROM host_requests WHERE host_id = $1 AND status = 'pending' ORDER BY student_id`,
+        [host.id],
+      )
+      expect(rows).toEqual(
+        [
+          { student_id: a.id, program_id: null },
+          { student_id: b.id, program_id: program.id },
+        ].sort((x, y) => x.student_id.localeCompare(y.student_id)),
+      )
     })
 
     it('refuses to publish an older run when a newer one exists, and any run once another is published', async () => {

@@ -160,6 +160,10 @@ export const RunSummary = Type.Object({
 export const PublishResult = Type.Object({
   run: Type.Ref('AssignmentRun'),
   requestsCreated: Int32({ minimum: 0, maximum: 1000000 }),
+  skipped: Type.Array(
+    Type.Object({ studentId: Uuid, hostId: Uuid, existingRequestId: Uuid }),
+    { maxItems: 100000, description: 'Pairs whose student already had a request waiting for that host: no second request was sent' },
+  ),
 })
 
 export const HostLoad = Type.Object(

@@ -427,6 +427,7 @@ export async function listRuns(tenant: Tenant, programId: string, query: { limit
  * Publishes a run: one request per pair, addressed to the host, with up to three of the host's
  * available windows in the programme as proposed slots. Refused when the programme is already
  * published, when a newer run exists, or when the participants changed since the run (rerun first).
+ * A pair whose student already waits for that host is skipped and reported.
  */
 export async function publishRun(tenant: Tenant, programId: string, runId: string, now: Date, school: { timeZone: string; settings: unknown }) {
   const { db, schoolId } = tenant
@@ -455,7 +456,15 @@ export async function publishRun(tenant: Tenant, programId: string, runId: strin
       const newer = await tx.assignmentRun.findFirst({ where: { schoolId, programId, id: { gt: runId } }, select: { id: true } })
       if (newer) throw new Problem('conflict', 'A newer run of this programme exists; publish the run you reviewed last', { extensions: { newerRunId: newer.id } })
       let count = 0
+      const skipped: Array<{ studentId: string; hostId: string; existingRequestId: string }> = []
       for (const pair of pairs) {
+        // The student already waits for this host (a request of their own): a second one would only
+        // ask the host twice.
+        const waiting = await tx.hostRequest.findFirst({ where: { schoolId, studentId: pair.studentId, hostId: pair.hostId, status: 'pending' }, select: { id: true } })
+        if (waiting) {
+          skipped.push({ studentId: pair.studentId, hostId: pair.hostId, existingRequestId: waiting.id })
+          continue
+        }
         const profile = profiles.find((row) => row.memberId === pair.hostId)!
         const student = studentsById.get(pair.studentId)!
         const wanted = student.modes ?? program.modes
@@ -490,11 +499,11 @@ export async function publishRun(tenant: Tenant, programId: string, runId: strin
       }
       await tx.assignmentRun.update({ where: { schoolId_id: { schoolId, id: runId } }, data: { publishedAt: now } })
       await tx.program.update({ where: { schoolId_id: { schoolId, id: programId } }, data: { publishedRunId: runId, publishedAt: now } })
-      return count
+      return { count, skipped }
     },
     { maxWait: 10_000, timeout: 120_000 },
   )
-  return { run: toRun(await findRun(tenant, programId, runId)), requestsCreated: created }
+  return { run: toRun(await findRun(tenant, programId, runId)), requestsCreated: created.count, skipped: created.skipped }
 }
 
 /** Requests and placements per host, with Gini coefficients; for a programme or the whole school. */
