@@ -87,3 +87,6 @@ export class Problem extends Error {
 
 export const notFound = (what = 'resource') => new Problem('not-found', `No such ${what}`)
 export const forbidden = (detail = 'Your role or scopes do not allow this') => new Problem('forbidden', detail)
+/** A 400 naming one failing field, as the schema validator's answers do ("body.endsOn must …"). */
+export const invalidField = (field: string, message: string) =>
+  new Problem('validation-failed', `${field} ${message}`, { extensions: { errors: [{ field, message }] } })

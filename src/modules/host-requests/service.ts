@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto'
 import type { Principal } from '../../infra/auth/principal.js'
 import { type Db, type Tenant, type Transaction } from '../../infra/db/database.js'
 import { decodeCursor, pageOf } from '../../infra/http/cursor.js'
-import { Problem, forbidden, notFound } from '../../infra/http/problem.js'
+import { Problem, forbidden, notFound, invalidField } from '../../infra/http/problem.js'
 import type { Prisma } from '../../generated/prisma/client.js'
 import { writingStudent } from '../contacts/access.js'
 import { blackoutDuring, type Availability, type Blackout, type WeeklyWindow } from '../hosts/availability.js'
@@ -32,9 +32,6 @@ const HOUR = 3_600_000
 /** Accepts against one popular host queue on its row lock; give them room. */
 const ACCEPT_TRANSACTION = { maxWait: 15_000, timeout: 20_000 }
 
-function invalid(field: string, message: string) {
-  return new Problem('validation-failed', `${field} ${message}`, { extensions: { errors: [{ field, message }] } })
-}
 
 const requestInclude = {
   meeting: true,
@@ -219,11 +216,11 @@ export async function createHostRequests(tenant: Tenant, principal: Principal, i
   const { db, schoolId } = tenant
   const settings = schoolSettings(settingsStored)
   const purpose = input.purpose.trim()
-  if (!purpose) throw invalid('body.purpose', 'must not be blank')
+  if (!purpose) throw invalidField('body.purpose', 'must not be blank')
   if (input.hostIds.length > settings.hostRequestFanout) {
-    throw invalid('body.hostIds', `may name at most ${settings.hostRequestFanout} hosts at once (the school's limit)`)
+    throw invalidField('body.hostIds', `may name at most ${settings.hostRequestFanout} hosts at once (the school's limit)`)
   }
-  if (input.hostIds.includes(studentId)) throw invalid('body.hostIds', 'must not include yourself')
+  if (input.hostIds.includes(studentId)) throw invalidField('body.hostIds', 'must not include yourself')
   input.proposedSlots.forEach((slot, index) => checkWindow(parseWindow(slot), input.kind, settings, now, `body.proposedSlots.${index}`))
   const proposedSlots = input.proposedSlots.map((slot) => {
     const window = parseWindow(slot)
@@ -312,8 +309,12 @@ export async function listHostRequests(tenant: Tenant, principal: Principal, que
 }
 
 export async function getHostRequest(tenant: Tenant, principal: Principal, id: string, now: Date) {
-  const { db, schoolId } = tenant
-  await expireOverdueRequests(db, schoolId, now)
+  await expireOverdueRequests(tenant.db, tenant.schoolId, now)
+  return readHostRequest(tenant, principal, id)
+}
+
+/** The request as the caller sees it; the writes below answer with it after their own sweep. */
+async function readHostRequest({ db, schoolId }: Tenant, principal: Principal, id: string) {
   const row = await db.hostRequest.findFirst({ where: { AND: [{ schoolId, id }, visibility(principal)] }, include: requestInclude })
   if (!row) throw notFound('host request')
   return toHostRequest(row, principal)
@@ -332,9 +333,9 @@ async function lockRequest(tx: Transaction, schoolId: string, id: string, as: 'h
   return tx.hostRequest.findUniqueOrThrow({ where: { schoolId_id: { schoolId, id } }, include: { meeting: true } })
 }
 
-function notPending(status: string, now: Date, expiresAt: Date) {
+function notPending(status: string, now: Date, expiresAt: Date, action: 'answered' | 'withdrawn' = 'answered') {
   const current = status === 'pending' && expiresAt <= now ? 'expired' : status
-  return new Problem('conflict', `This request is ${current}; only a pending request can be answered`, { extensions: { currentStatus: current } })
+  return new Problem('conflict', `This request is ${current}; only a pending request can be ${action}`, { extensions: { currentStatus: current } })
 }
 
 function hostOf(principal: Principal): string {
@@ -374,12 +375,12 @@ export async function acceptHostRequest(tenant: Tenant, principal: Principal, id
       const meeting = request.meeting
       const slots = meeting.proposedSlots as unknown as StoredWindow[]
       const chosen = slots[input.slot]
-      if (!chosen) throw invalid('body.slot', `must name one of the ${slots.length} proposed slots (0-${slots.length - 1})`)
+      if (!chosen) throw invalidField('body.slot', `must name one of the ${slots.length} proposed slots (0-${slots.length - 1})`)
       const window: TimeWindow = parseWindow(chosen)
       if (window.startsAt <= now) throw new Problem('conflict', 'This slot has already begun; choose a later one', { extensions: { slot: input.slot } })
       const location = input.location ?? meeting.location
       if ((meeting.mode === 'in_person' || meeting.mode === 'video') && !location) {
-        throw invalid('body.location', meeting.mode === 'in_person' ? 'is required: the request names no place' : 'is required: the request names no link')
+        throw invalidField('body.location', meeting.mode === 'in_person' ? 'is required: the request names no place' : 'is required: the request names no link')
       }
       const profile = await tx.hostProfile.findUniqueOrThrow({ where: { schoolId_memberId: { schoolId, memberId: hostId } } })
       const school = await tx.school.findUniqueOrThrow({ where: { id: schoolId }, select: { timeZone: true, settings: true } })
@@ -446,7 +447,7 @@ export async function acceptHostRequest(tenant: Tenant, principal: Principal, id
     }
     throw error
   }
-  return getHostRequest(tenant, principal, id, now)
+  return readHostRequest(tenant, principal, id)
 }
 
 export async function declineHostRequest(tenant: Tenant, principal: Principal, id: string, input: DeclineHostRequestBody, now: Date) {
@@ -466,7 +467,7 @@ export async function declineHostRequest(tenant: Tenant, principal: Principal, i
     })
     await tx.hostProfile.update({ where: { schoolId_memberId: { schoolId, memberId: hostId } }, data: { answeredCount: { increment: 1 }, lastActiveAt: now } })
   })
-  return getHostRequest(tenant, principal, id, now)
+  return readHostRequest(tenant, principal, id)
 }
 
 export async function withdrawHostRequest(tenant: Tenant, principal: Principal, id: string, now: Date) {
@@ -475,14 +476,11 @@ export async function withdrawHostRequest(tenant: Tenant, principal: Principal, 
   await expireOverdueRequests(db, schoolId, now)
   await db.$transaction(async (tx) => {
     const request = await lockRequest(tx, schoolId, id, 'student', studentId)
-    if (request.status !== 'pending' || request.expiresAt <= now) {
-      const current = request.status === 'pending' ? 'expired' : request.status
-      throw new Problem('conflict', `This request is ${current}; only a pending request can be withdrawn`, { extensions: { currentStatus: current } })
-    }
+    if (request.status !== 'pending' || request.expiresAt <= now) throw notPending(request.status, now, request.expiresAt, 'withdrawn')
     await tx.hostRequest.update({ where: { schoolId_id: { schoolId, id } }, data: { status: 'withdrawn' } })
     await tx.meeting.updateMany({ where: { schoolId, id: request.meetingId, status: 'requested' }, data: { status: 'cancelled', closedReason: 'Withdrawn by the student', closedAt: now } })
   })
-  return getHostRequest(tenant, principal, id, now)
+  return readHostRequest(tenant, principal, id)
 }
 
 /** The meeting statuses in which an accepted request holds the host's capacity. */
@@ -507,13 +505,29 @@ export async function syncHostBooking(tx: Transaction, schoolId: string, meeting
        AND m.school_id = r.school_id AND m.id = r.meeting_id AND hp.school_id = r.school_id AND hp.member_id = r.host_id`
 }
 
+export interface LockedHostRequest {
+  id: string
+  status: string
+}
+
+/**
+ * For the meetings service: locks the host request of a student's meeting, if it has one. It is
+ * locked before the meeting, in the order a host's answer takes them (request, then meeting), so a
+ * student's transition and a host's answer never deadlock.
+ */
+export async function lockMeetingHostRequest(tx: Transaction, schoolId: string, meetingId: string, studentId: string): Promise<LockedHostRequest | null> {
+  const [request] = await tx.$queryRaw<LockedHostRequest[]>`
+    SELECT id::text, status::text FROM host_requests
+     WHERE school_id = ${schoolId}::uuid AND meeting_id = ${meetingId}::uuid AND student_id = ${studentId}::uuid FOR UPDATE`
+  return request ?? null
+}
+
 /**
  * For the meetings service: a meeting addressed to a host is answered by the host. Cancelling it
  * withdraws the request; any other change by the student waits for the host's answer; once the host
  * accepted, the student may not move the window (it was booked against the host's ledger).
  */
-export async function hostRequestGate(tx: Transaction, schoolId: string, meetingId: string, transition: string) {
-  const request = await tx.hostRequest.findUnique({ where: { schoolId_meetingId: { schoolId, meetingId } }, select: { id: true, status: true } })
+export async function hostRequestGate(tx: Transaction, schoolId: string, request: LockedHostRequest | null, transition: string) {
   if (!request) return
   // The host booked this window against their ledger, blackouts and calendar: the student may not move it.
   if (request.status === 'accepted' && transition === 'schedule') {

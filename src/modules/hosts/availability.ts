@@ -4,7 +4,7 @@
 // "Mon 11-14" means "Mon 9-14", and the stored profile shows the merged form. A window that ends
 // before it starts, or a blackout whose end precedes its start, is refused.
 import { DateTime } from 'luxon'
-import { Problem } from '../../infra/http/problem.js'
+import { invalidField } from '../../infra/http/problem.js'
 import type { TimeWindow } from '../meetings/windows.js'
 
 export interface WeeklyWindow {
@@ -28,9 +28,6 @@ const MINUTE = 60_000
 /** How far ahead availability is searched: a year of dates. */
 const MAX_SEARCH_DAYS = 366
 
-function invalid(field: string, message: string): Problem {
-  return new Problem('validation-failed', `${field} ${message}`, { extensions: { errors: [{ field, message }] } })
-}
 
 function minutesOf(time: string): number {
   const [hours, minutes] = time.split(':').map(Number)
@@ -56,7 +53,7 @@ export function normalizeAvailability(windows: WeeklyWindow[], blackouts: Blacko
   const spans = windows.map((window, index) => {
     const start = minutesOf(window.start)
     const end = minutesOf(window.end)
-    if (end <= start) throw invalid(`body.availability.weeklyWindows.${index}`, 'must end after it starts')
+    if (end <= start) throw invalidField(`body.availability.weeklyWindows.${index}`, 'must end after it starts')
     return { weekday: window.weekday, start, end }
   })
   spans.sort((a, b) => a.weekday - b.weekday || a.start - b.start || a.end - b.end)
@@ -67,7 +64,7 @@ export function normalizeAvailability(windows: WeeklyWindow[], blackouts: Blacko
     else merged.push({ ...span })
   }
   blackouts.forEach((blackout, index) => {
-    if (blackout.to < blackout.from) throw invalid(`body.availability.blackouts.${index}`, 'must not end before it starts')
+    if (blackout.to < blackout.from) throw invalidField(`body.availability.blackouts.${index}`, 'must not end before it starts')
   })
   const ranges = [...blackouts].sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to))
   const mergedBlackouts: Blackout[] = []

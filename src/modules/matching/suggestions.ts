@@ -6,7 +6,7 @@
 import { DateTime } from 'luxon'
 import type { Principal } from '../../infra/auth/principal.js'
 import type { Tenant } from '../../infra/db/database.js'
-import { Problem, notFound } from '../../infra/http/problem.js'
+import { invalidField, notFound } from '../../infra/http/problem.js'
 import { Prisma } from '../../generated/prisma/client.js'
 import { studentScope } from '../contacts/access.js'
 import { availableWindows, describeWindow, type Blackout, type WeeklyWindow } from '../hosts/availability.js'
@@ -47,9 +47,6 @@ export interface CandidateRow {
   meetingsLeft: number
 }
 
-function invalid(field: string, message: string) {
-  return new Problem('validation-failed', `${field} ${message}`, { extensions: { errors: [{ field, message }] } })
-}
 
 export interface CandidateArgs {
   kind: string
@@ -107,8 +104,8 @@ export function suggestionRange(query: Pick<SuggestionQueryBody, 'from' | 'to'>,
   const settings = schoolSettings(school.settings)
   const from = query.from ? new Date(query.from) : now
   const to = query.to ? new Date(query.to) : new Date(from.getTime() + DEFAULT_RANGE_DAYS * DAY)
-  if (to <= from) throw invalid('querystring.to', 'must be after from')
-  if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * DAY) throw invalid('querystring.to', `must be at most ${MAX_RANGE_DAYS} days after from`)
+  if (to <= from) throw invalidField('querystring.to', 'must be after from')
+  if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * DAY) throw invalidField('querystring.to', `must be at most ${MAX_RANGE_DAYS} days after from`)
   const searchFrom = from < now ? now : from
   const term = termOf(DateTime.fromJSDate(searchFrom, { zone: school.timeZone }).toISODate()!, settings.terms)
   const termSpan = termWindow(term, school.timeZone)

@@ -6,11 +6,11 @@
 import type { Principal } from '../../infra/auth/principal.js'
 import { type Db, type Tenant, type Transaction, tenantInTransaction } from '../../infra/db/database.js'
 import { decodeCursor, pageOf } from '../../infra/http/cursor.js'
-import { Problem, notFound } from '../../infra/http/problem.js'
+import { Problem, notFound, invalidField } from '../../infra/http/problem.js'
 import { Prisma, type Meeting as MeetingRow } from '../../generated/prisma/client.js'
 import { studentScope, writingStudent, requestedStudentScope } from '../contacts/access.js'
 import { createContact } from '../contacts/service.js'
-import { hostRequestGate, syncHostBooking } from '../host-requests/service.js'
+import { hostRequestGate, lockMeetingHostRequest, syncHostBooking } from '../host-requests/service.js'
 import { checkQuestion } from '../questions/checker.js'
 import { schoolSettings } from '../schools/service.js'
 import { allowedTransitions, type MeetingStatus, nextStatus, PREPARABLE, type Transition } from './lifecycle.js'
@@ -97,19 +97,16 @@ export function toMeeting(row: MeetingRow): MeetingBody {
   }
 }
 
-function invalid(field: string, message: string) {
-  return new Problem('validation-failed', `${field} ${message}`, { extensions: { errors: [{ field, message }] } })
-}
 
 function notLaterThanNow(value: string | undefined, now: Date, field: string): Date {
   const when = value ? new Date(value) : now
-  if (when.getTime() > now.getTime() + CLOCK_SKEW_MS) throw invalid(field, 'must not be in the future')
+  if (when.getTime() > now.getTime() + CLOCK_SKEW_MS) throw invalidField(field, 'must not be in the future')
   return when
 }
 
 function requireLocation(mode: string, location: string | null | undefined, field: string) {
   if ((mode === 'in_person' || mode === 'video') && !location?.trim()) {
-    throw invalid(field, mode === 'in_person' ? 'is required for an in-person meeting (the place)' : 'is required for a video meeting (the link)')
+    throw invalidField(field, mode === 'in_person' ? 'is required for an in-person meeting (the place)' : 'is required for a video meeting (the link)')
   }
 }
 
@@ -128,7 +125,7 @@ export async function requestMeeting(tenant: Tenant, principal: Principal, input
   const studentId = writingStudent(principal)
   // The schema's minLength counts spaces; the purpose is stored trimmed, so a blank one is no purpose.
   const purpose = input.purpose.trim()
-  if (!purpose) throw invalid('body.purpose', 'must not be blank')
+  if (!purpose) throw invalidField('body.purpose', 'must not be blank')
   const { db, schoolId } = tenant
   requireLocation(input.mode, input.location, 'body.location')
   const settings = schoolSettings(schoolSettingsStored)
@@ -195,15 +192,14 @@ async function transition(
   const studentId = writingStudent(principal)
   try {
     const row = await tenant.db.$transaction(async (tx) => {
-      // A meeting requested from a host: its request is locked before the meeting, in the order the
-      // host's answer takes them (request, then meeting), so a cancel and an accept never deadlock.
-      await tx.$queryRaw`SELECT 1 FROM host_requests WHERE school_id = ${tenant.schoolId}::uuid AND meeting_id = ${id}::uuid AND student_id = ${studentId}::uuid FOR UPDATE`
+      const hostRequest = await lockMeetingHostRequest(tx, tenant.schoolId, id, studentId)
       const meeting = await lockOwnMeeting(tx, tenant.schoolId, studentId, id)
       const status = nextStatus(name, meeting.status)
-      await hostRequestGate(tx, tenant.schoolId, id, name)
+      await hostRequestGate(tx, tenant.schoolId, hostRequest, name)
       const data = await change(meeting, tx)
       const updated = await tx.meeting.update({ where: { schoolId_id: { schoolId: tenant.schoolId, id } }, data: { ...data, status } })
-      await syncHostBooking(tx, tenant.schoolId, id)
+      // Only an accepted request holds a booking for the host's ledger to follow.
+      if (hostRequest?.status === 'accepted') await syncHostBooking(tx, tenant.schoolId, id)
       return updated
     })
     return toMeeting(row)
@@ -239,7 +235,7 @@ export function scheduleMeeting(tenant: Tenant, principal: Principal, id: string
     const location = input.location ?? meeting.location
     requireLocation(mode, location, 'body.location')
     if ((input.debrief || input.itinerary?.length) && meeting.kind !== 'job_shadow') {
-      throw invalid(input.debrief ? 'body.debrief' : 'body.itinerary', 'belongs to job shadows only')
+      throw invalidField(input.debrief ? 'body.debrief' : 'body.itinerary', 'belongs to job shadows only')
     }
     const debrief = input.debrief ? parseWindow(input.debrief) : null
     if (debrief) checkInside(debrief, window, 'body.debrief')
@@ -317,7 +313,7 @@ export function completeMeeting(tenant: Tenant, principal: Principal, id: string
       if ('contactId' in referral.referred) {
         const contact = await tx.contact.findFirst({ where: { schoolId: tenant.schoolId, id: referral.referred.contactId, studentId: meeting.studentId }, select: { id: true } })
         if (!contact) throw notFound(`contact (referrals.${index})`)
-        if (contact.id === meeting.contactId) throw invalid(`body.referrals.${index}.referred`, 'must be someone other than the person you met')
+        if (contact.id === meeting.contactId) throw invalidField(`body.referrals.${index}.referred`, 'must be someone other than the person you met')
         referredContactId = contact.id
       } else {
         referredContactId = (await createContact(scoped, principal, { ...referral.referred.contact, source: 'referral' })).id
@@ -344,7 +340,7 @@ export function completeMeeting(tenant: Tenant, principal: Principal, id: string
 export function recordThankYou(tenant: Tenant, principal: Principal, id: string, input: ThankYouBody, now: Date) {
   return transition(tenant, principal, id, 'thank-you', async (meeting) => {
     const sentAt = notLaterThanNow(input.sentAt, now, 'body.sentAt')
-    if (sentAt < meeting.startsAt!) throw invalid('body.sentAt', 'must not be before the meeting')
+    if (sentAt < meeting.startsAt!) throw invalidField('body.sentAt', 'must not be before the meeting')
     return { thankYouSentAt: sentAt, thankYouOnTime: sentAt <= meeting.thankYouDueAt! }
   })
 }

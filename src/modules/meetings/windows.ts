@@ -1,7 +1,7 @@
 // The rules on a meeting's time: an informational interview lasts 30-60 minutes (a school may widen
 // this to 15-120), a job shadow from one hour to seven days; windows end after they start and, when
 // being agreed, lie in the future. A shadow's debrief and itinerary sit inside its window.
-import { Problem } from '../../infra/http/problem.js'
+import { invalidField } from '../../infra/http/problem.js'
 import type { EffectiveSchoolSettings } from '../schools/service.js'
 
 const MINUTE = 60_000
@@ -13,9 +13,6 @@ export interface TimeWindow {
   endsAt: Date
 }
 
-function invalid(field: string, message: string): Problem {
-  return new Problem('validation-failed', `${field} ${message}`, { extensions: { errors: [{ field, message }] } })
-}
 
 export function parseWindow(window: { startsAt: string; endsAt: string }): TimeWindow {
   return { startsAt: new Date(window.startsAt), endsAt: new Date(window.endsAt) }
@@ -29,15 +26,15 @@ export function checkWindow(
   field: string,
 ) {
   const minutes = (window.endsAt.getTime() - window.startsAt.getTime()) / MINUTE
-  if (minutes <= 0) throw invalid(field, 'must end after it starts')
-  if (window.startsAt <= now) throw invalid(field, 'must start in the future')
+  if (minutes <= 0) throw invalidField(field, 'must end after it starts')
+  if (window.startsAt <= now) throw invalidField(field, 'must start in the future')
   const [min, max] = kind === 'informational_interview' ? [settings.interviewMinMinutes, settings.interviewMaxMinutes] : [SHADOW_MIN_MINUTES, SHADOW_MAX_MINUTES]
   const what = kind === 'informational_interview' ? 'An informational interview' : 'A job shadow'
-  if (minutes < min) throw invalid(field, `is too short: ${what} lasts at least ${min} minutes`)
-  if (minutes > max) throw invalid(field, `is too long: ${what} lasts at most ${max} minutes`)
+  if (minutes < min) throw invalidField(field, `is too short: ${what} lasts at least ${min} minutes`)
+  if (minutes > max) throw invalidField(field, `is too long: ${what} lasts at most ${max} minutes`)
 }
 
 export function checkInside(inner: TimeWindow, outer: TimeWindow, field: string) {
-  if (inner.endsAt <= inner.startsAt) throw invalid(field, 'must end after it starts')
-  if (inner.startsAt < outer.startsAt || inner.endsAt > outer.endsAt) throw invalid(field, 'must lie inside the meeting\'s window')
+  if (inner.endsAt <= inner.startsAt) throw invalidField(field, 'must end after it starts')
+  if (inner.startsAt < outer.startsAt || inner.endsAt > outer.endsAt) throw invalidField(field, 'must lie inside the meeting\'s window')
 }

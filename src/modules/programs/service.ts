@@ -7,7 +7,7 @@ import { DateTime } from 'luxon'
 import type { Principal } from '../../infra/auth/principal.js'
 import type { Tenant } from '../../infra/db/database.js'
 import { decodeCursor, pageOf } from '../../infra/http/cursor.js'
-import { Problem, notFound } from '../../infra/http/problem.js'
+import { Problem, notFound, invalidField } from '../../infra/http/problem.js'
 import type { Prisma, Program as ProgramRow, AssignmentRun as RunRow } from '../../generated/prisma/client.js'
 import { availableWindows, describeWindow, type Blackout, type WeeklyWindow } from '../hosts/availability.js'
 import { displayName } from '../hosts/service.js'
@@ -29,9 +29,6 @@ const DAY = 86_400_000
 const SHADOW_MIN_MINUTES = 60
 const SLOTS_PER_REQUEST = 3
 
-function invalid(field: string, message: string) {
-  return new Problem('validation-failed', `${field} ${message}`, { extensions: { errors: [{ field, message }] } })
-}
 
 const date = (value: Date) => value.toISOString().slice(0, 10)
 
@@ -57,13 +54,13 @@ function toProgram(row: ProgramRow & { _count: { hosts: number; students: number
 const counted = { _count: { select: { hosts: true, students: true } } } as const
 
 function checkDates(startsOn: string, endsOn: string) {
-  if (endsOn < startsOn) throw invalid('body.endsOn', 'must not be before startsOn')
-  if (DateTime.fromISO(endsOn).diff(DateTime.fromISO(startsOn), 'days').days > 90) throw invalid('body.endsOn', 'must be at most 90 days after startsOn')
+  if (endsOn < startsOn) throw invalidField('body.endsOn', 'must not be before startsOn')
+  if (DateTime.fromISO(endsOn).diff(DateTime.fromISO(startsOn), 'days').days > 90) throw invalidField('body.endsOn', 'must be at most 90 days after startsOn')
 }
 
 export async function createProgram({ db, schoolId }: Tenant, input: CreateProgramBody) {
   const name = input.name.trim()
-  if (!name) throw invalid('body.name', 'must not be blank')
+  if (!name) throw invalidField('body.name', 'must not be blank')
   checkDates(input.startsOn, input.endsOn)
   const row = await db.program.create({
     data: { schoolId, name, description: input.description ?? null, kind: input.kind, modes: input.modes, startsOn: new Date(input.startsOn), endsOn: new Date(input.endsOn) },
@@ -85,7 +82,7 @@ function assertDraft(row: ProgramRow) {
 export async function updateProgram(tenant: Tenant, id: string, input: UpdateProgramBody) {
   const current = await findProgram(tenant, id)
   assertDraft(current)
-  if (input.name !== undefined && !input.name.trim()) throw invalid('body.name', 'must not be blank')
+  if (input.name !== undefined && !input.name.trim()) throw invalidField('body.name', 'must not be blank')
   checkDates(input.startsOn ?? date(current.startsOn), input.endsOn ?? date(current.endsOn))
   if (input.kind && input.kind !== current.kind) {
     const kind = input.kind
@@ -95,7 +92,7 @@ export async function updateProgram(tenant: Tenant, id: string, input: UpdatePro
       select: { hostId: true, host: { select: { hostProfile: { select: { offers: true } } } } },
     })
     const wrong = hosts.find((row) => !row.host.hostProfile?.offers.includes(kind))
-    if (wrong) throw invalid('body.kind', `is a kind that host ${wrong.hostId} of the programme does not offer; change the hosts first`)
+    if (wrong) throw invalidField('body.kind', `is a kind that host ${wrong.hostId} of the programme does not offer; change the hosts first`)
   }
   const row = await tenant.db.program.update({
     where: { schoolId_id: { schoolId: tenant.schoolId, id } },
@@ -150,12 +147,12 @@ export async function putProgramHosts(tenant: Tenant, id: string, input: Program
   const { db, schoolId } = tenant
   const hostIds = input.hosts.map((host) => host.hostId)
   const repeated = hostIds.findIndex((hostId, index) => hostIds.indexOf(hostId) !== index)
-  if (repeated >= 0) throw invalid(`body.hosts.${repeated}.hostId`, 'repeats an earlier host')
+  if (repeated >= 0) throw invalidField(`body.hosts.${repeated}.hostId`, 'repeats an earlier host')
   const profiles = await db.hostProfile.findMany({ where: { schoolId, memberId: { in: hostIds } }, select: { memberId: true, offers: true } })
   const missing = hostIds.findIndex((hostId) => !profiles.some((profile) => profile.memberId === hostId))
   if (missing >= 0) throw notFound(`host (hosts.${missing})`)
   const wrongKind = hostIds.findIndex((hostId) => !profiles.find((profile) => profile.memberId === hostId)!.offers.includes(program.kind))
-  if (wrongKind >= 0) throw invalid(`body.hosts.${wrongKind}.hostId`, `is a host who does not offer ${program.kind.replaceAll('_', ' ')}s`)
+  if (wrongKind >= 0) throw invalidField(`body.hosts.${wrongKind}.hostId`, `is a host who does not offer ${program.kind.replaceAll('_', ' ')}s`)
   const stranded = await db.programStudent.findFirst({ where: { schoolId, programId: id, NOT: { preferences: { isEmpty: true } } }, select: { studentId: true, preferences: true }, orderBy: { studentId: 'asc' } })
   await db.$transaction(async (tx) => {
     await tx.programHost.deleteMany({ where: { schoolId, programId: id } })
@@ -177,7 +174,7 @@ export async function putProgramStudents(tenant: Tenant, id: string, input: Prog
   const { db, schoolId } = tenant
   const studentIds = input.students.map((student) => student.studentId)
   const repeated = studentIds.findIndex((studentId, index) => studentIds.indexOf(studentId) !== index)
-  if (repeated >= 0) throw invalid(`body.students.${repeated}.studentId`, 'repeats an earlier student')
+  if (repeated >= 0) throw invalidField(`body.students.${repeated}.studentId`, 'repeats an earlier student')
   const found = await db.member.findMany({ where: { schoolId, id: { in: studentIds }, roles: { has: 'student' } }, select: { id: true } })
   const known = new Set(found.map((row) => row.id))
   const missing = studentIds.findIndex((studentId) => !known.has(studentId))
@@ -185,9 +182,9 @@ export async function putProgramStudents(tenant: Tenant, id: string, input: Prog
   const hosts = new Set((await db.programHost.findMany({ where: { schoolId, programId: id }, select: { hostId: true } })).map((row) => row.hostId))
   input.students.forEach((student, index) => {
     const outside = (student.preferences ?? []).findIndex((hostId) => !hosts.has(hostId))
-    if (outside >= 0) throw invalid(`body.students.${index}.preferences.${outside}`, 'names a host who is not in the programme')
+    if (outside >= 0) throw invalidField(`body.students.${index}.preferences.${outside}`, 'names a host who is not in the programme')
     const modes = student.modes ?? program.modes
-    if (!modes.some((mode) => program.modes.includes(mode))) throw invalid(`body.students.${index}.modes`, `must include one of the programme's modes (${program.modes.join(', ')})`)
+    if (!modes.some((mode) => program.modes.includes(mode))) throw invalidField(`body.students.${index}.modes`, `must include one of the programme's modes (${program.modes.join(', ')})`)
   })
   await db.$transaction(async (tx) => {
     await tx.programStudent.deleteMany({ where: { schoolId, programId: id } })
@@ -318,8 +315,8 @@ function digestOf(program: ProgramRow, hosts: AssignmentHost[], students: Assign
 
 function checkPairs(pairs: Pair[], field: string, hostIds: Set<string>, studentIds: Set<string>) {
   pairs.forEach((pair, index) => {
-    if (!studentIds.has(pair.studentId)) throw invalid(`body.${field}.${index}.studentId`, 'is not a student in the programme')
-    if (!hostIds.has(pair.hostId)) throw invalid(`body.${field}.${index}.hostId`, 'is not a host in the programme')
+    if (!studentIds.has(pair.studentId)) throw invalidField(`body.${field}.${index}.studentId`, 'is not a student in the programme')
+    if (!hostIds.has(pair.hostId)) throw invalidField(`body.${field}.${index}.hostId`, 'is not a host in the programme')
   })
 }
 
@@ -343,9 +340,9 @@ export async function createRun(tenant: Tenant, principal: Principal, programId:
   checkPairs(forbidden, 'forbidden', hostIds, studentIds)
   const pinKeys = pins.map((pair) => `${pair.studentId}|${pair.hostId}`)
   const repeatedPin = pinKeys.findIndex((key, index) => pinKeys.indexOf(key) !== index)
-  if (repeatedPin >= 0) throw invalid(`body.pins.${repeatedPin}`, 'repeats an earlier pin')
+  if (repeatedPin >= 0) throw invalidField(`body.pins.${repeatedPin}`, 'repeats an earlier pin')
   const both = forbidden.findIndex((pair) => pinKeys.includes(`${pair.studentId}|${pair.hostId}`))
-  if (both >= 0) throw invalid(`body.forbidden.${both}`, 'is also pinned')
+  if (both >= 0) throw invalidField(`body.forbidden.${both}`, 'is also pinned')
   for (const host of hosts) {
     const pinned = pins.filter((pair) => pair.hostId === host.hostId).length
     if (pinned > host.capacity) throw new Problem('capacity-exhausted', `${pinned} students are pinned to a host with room for ${host.capacity} in this programme`, { extensions: { hostId: host.hostId } })
@@ -358,7 +355,7 @@ export async function createRun(tenant: Tenant, principal: Principal, programId:
   }
   for (const student of students) {
     const pinned = pins.filter((pair) => pair.studentId === student.studentId).length
-    if (pinned > student.placements) throw invalid('body.pins', `pins ${pinned} hosts to a student who wants ${student.placements} placement(s)`)
+    if (pinned > student.placements) throw invalidField('body.pins', `pins ${pinned} hosts to a student who wants ${student.placements} placement(s)`)
   }
   const outcome = computeAssignment({ programModes: program.modes, hosts, students, pins, forbidden, weights: settings.matchingWeights })
   const placementsWanted = students.reduce((sum, student) => sum + student.placements, 0)

@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify'
 import { type Database, type Tenant, tenantInTransaction } from '../../infra/db/database.js'
 import { seedQuestionBank } from '../questions/service.js'
 import { decodeCursor, pageOf } from '../../infra/http/cursor.js'
-import { Problem, notFound } from '../../infra/http/problem.js'
+import { Problem, notFound, invalidField } from '../../infra/http/problem.js'
 import type { School as SchoolRow } from '../../generated/prisma/client.js'
 import type { CreateSchoolBody, SchoolBody, UpdateSchoolBody } from './schemas.js'
 
@@ -36,21 +36,18 @@ export function schoolSettings(stored: unknown): EffectiveSchoolSettings {
   return { ...DEFAULT_SETTINGS, ...given, matchingWeights: { ...DEFAULT_MATCHING_WEIGHTS, ...given.matchingWeights } }
 }
 
-function invalidSetting(field: string, message: string): Problem {
-  return new Problem('validation-failed', `${field} ${message}`, { extensions: { errors: [{ field, message }] } })
-}
 
 /** Rules across settings that a schema cannot say: terms in order without overlap, a minimum field weight. */
 function checkSettings(settings: CreateSchoolBody['settings']) {
   if (!settings) return
   if (settings.matchingWeights?.field !== undefined && settings.matchingWeights.field < 0.1) {
-    throw invalidSetting('body.settings.matchingWeights.field', 'must be at least 0.1: the shared field always counts')
+    throw invalidField('body.settings.matchingWeights.field', 'must be at least 0.1: the shared field always counts')
   }
   const terms = [...(settings.terms ?? [])].sort((a, b) => a.startsOn.localeCompare(b.startsOn))
   terms.forEach((term, index) => {
-    if (term.endsOn < term.startsOn) throw invalidSetting('body.settings.terms', `"${term.name}" ends before it starts`)
+    if (term.endsOn < term.startsOn) throw invalidField('body.settings.terms', `"${term.name}" ends before it starts`)
     const previous = terms[index - 1]
-    if (previous && term.startsOn <= previous.endsOn) throw invalidSetting('body.settings.terms', `"${term.name}" overlaps "${previous.name}"`)
+    if (previous && term.startsOn <= previous.endsOn) throw invalidField('body.settings.terms', `"${term.name}" overlaps "${previous.name}"`)
   })
 }
 
