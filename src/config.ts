@@ -37,6 +37,7 @@ const Environment = Type.Object({
   CORS_ORIGINS: Type.String({ default: '', description: 'Comma-separated origins allowed to call from a browser' }),
   RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 1200 }),
   GRAPHQL_MAX_DEPTH: Type.Integer({ minimum: 2, maximum: 32, default: 8 }),
+  GRAPHQL_MAX_COST: Type.Integer({ minimum: 10, maximum: 1000000, default: 5000 }),
 })
 
 export type Environment = Static<typeof Environment>
@@ -85,6 +86,8 @@ export interface Config {
   /** Fastify's trustProxy: false, true, a hop count, or addresses/CIDRs of the proxies. */
   trustProxy: boolean | number | string[]
   graphqlMaxDepth: number
+  /** Highest estimated cost of a GraphQL query (src/graphql/cost.ts) accepted before it runs. */
+  graphqlMaxCost: number
   /** Requests a minute per integration client, per school (members), or per address (unauthenticated). */
   rateLimitPerMinute: number
   /** Browser origins allowed by CORS (none by default: portals usually call from their backend). */
@@ -162,6 +165,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       : /^[0-9]+$/.test(env.TRUST_PROXY) ? Number(env.TRUST_PROXY)
       : env.TRUST_PROXY.split(',').map((entry) => entry.trim()).filter(Boolean),
     graphqlMaxDepth: env.GRAPHQL_MAX_DEPTH,
+    graphqlMaxCost: env.GRAPHQL_MAX_COST,
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     corsOrigins: env.CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean),
   }

@@ -1,6 +1,7 @@
 // GraphQL at /graphql (mercurius). The context carries the caller resolved by the same
-// authentication as REST; reporting fields (a later module) check roles per field. GraphiQL is
-// served outside production; query depth is bounded.
+// authentication as REST; `report` checks roles itself (reports.ts). GraphiQL is served outside
+// production, introspection is off in production, batched queries are refused, and every query's
+// depth and estimated cost (cost.ts) are checked before it runs.
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { NoSchemaIntrospectionCustomRule } from 'graphql'
@@ -9,46 +10,9 @@ import type { Config } from '../config.js'
 import type { Principal } from '../infra/auth/principal.js'
 import { Problem } from '../infra/http/problem.js'
 import { describeCaller } from '../modules/me/service.js'
-
-const schema = /* GraphQL */ `
-  "The authenticated caller."
-  type Me {
-    "member, client or platform"
-    kind: String!
-    "The member's external id, the client id, or the operator"
-    subject: String!
-    "The caller's school, null for platform operators"
-    school: School
-    "The caller's member record, null for clients and operators"
-    member: MemberSummary
-    "Roles the caller holds"
-    roles: [String!]!
-    "Scopes of an integration client"
-    scopes: [String!]!
-  }
-
-  "A school (tenant)."
-  type School {
-    id: ID!
-    slug: String!
-    name: String!
-    timeZone: String!
-  }
-
-  "A member as the caller may see themselves."
-  type MemberSummary {
-    id: ID!
-    externalId: String!
-    givenName: String
-    familyName: String
-    email: String
-  }
-
-  type Query {
-    "Who is calling."
-    me: Me!
-  }
-`
+import { checkCost } from './cost.js'
+import { reportResolvers } from './reports.js'
+import { typeDefs } from './schema.js'
 
 declare module 'mercurius' {
   interface MercuriusContext {
@@ -58,13 +22,16 @@ declare module 'mercurius' {
 
 export default fp(
   async function graphqlPlugin(app: FastifyInstance, options: { config: Config }) {
+    const reports = reportResolvers(app)
+    const { graphqlMaxCost, production } = options.config
     await app.register(mercurius, {
-      schema,
+      schema: typeDefs,
       path: '/graphql',
       graphiql: !options.config.production,
       queryDepth: options.config.graphqlMaxDepth,
       allowBatchedQueries: false,
-      validationRules: options.config.production ? [NoSchemaIntrospectionCustomRule] : [],
+      validationRules: production ? [NoSchemaIntrospectionCustomRule] : [],
+      loaders: reports.loaders,
       context: (request) => ({ principal: request.principal! }),
       errorFormatter: (execution, context) => {
         const formatted = mercurius.defaultErrorFormatter(execution, context)
@@ -82,10 +49,16 @@ export default fp(
         return formatted
       },
       resolvers: {
+        ...reports.resolvers,
         Query: {
+          ...reports.resolvers.Query,
           me: async (_root: unknown, _args: unknown, context: { principal: Principal }) => describeCaller(app.database, context.principal),
         },
-      },
+      } as never,
+    })
+    app.graphql.addHook('preExecution', async (schema, document, context, variables) => {
+      const operationName = (context.reply.request.body as { operationName?: string } | undefined)?.operationName
+      checkCost(graphqlMaxCost, schema, document, variables as Record<string, unknown> | undefined, operationName ?? undefined)
     })
   },
   { name: 'graphql', dependencies: ['auth'] },

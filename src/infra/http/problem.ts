@@ -3,6 +3,7 @@
 // the same codes in `extensions.code`.
 export const problemTypes = {
   'validation-failed': { status: 400, title: 'The request is not valid' },
+  'query-too-costly': { status: 400, title: 'The GraphQL query asks for more than one request may' },
   'credentials-missing': { status: 401, title: 'No bearer token was sent' },
   'token-malformed': { status: 401, title: 'The token is not a well-formed JWT' },
   'token-algorithm-rejected': { status: 401, title: 'The token is signed with an algorithm that is not accepted' },
