@@ -11,6 +11,11 @@ import { toMeeting } from '../src/modules/meetings/service.js'
 import { checkWindow, parseWindow } from '../src/modules/meetings/windows.js'
 import { schoolSettings } from '../src/modules/schools/service.js'
 import { candidateHostsSql, suggestionRange } from '../src/modules/matching/suggestions.js'
+import { Prisma } from '../src/generated/prisma/client.js'
+import type { Db, Tenant } from '../src/infra/db/database.js'
+import { contactsById, hostsById, membersById, overdueThankYousPage, waitingRequestsPage } from '../src/modules/reports/lists.js'
+import { alumniEngagement, funnel, meetingsOverTime, mostAskedHosts, networkGrowth, perspectives } from '../src/modules/reports/metrics.js'
+import { reportScope, studentIds } from '../src/modules/reports/scope.js'
 
 const MEETING_COLUMNS = `school_id::text AS "schoolId", id::text AS id, student_id::text AS "studentId", contact_id::text AS "contactId", kind::text AS kind,
   status::text AS status, purpose, mode::text AS mode, location, proposed_slots AS "proposedSlots", starts_at AS "startsAt", ends_at AS "endsAt",
@@ -30,7 +35,48 @@ async function tenantQuery<T>(database: Database, schoolId: string, text: string
   }
 }
 
+/**
+ * A tenant whose queries go straight to raw pg (no Prisma): the reporting functions build the same
+ * SQL and it runs on a pooled connection set to the school, as the service's own would.
+ */
+function rawTenant(database: Database, schoolId: string): Tenant {
+  const $queryRaw = (strings: TemplateStringsArray, ...values: unknown[]) => {
+    const sql = Prisma.sql(strings, ...values)
+    return tenantQuery(database, schoolId, sql.text, sql.values)
+  }
+  return { schoolId, db: { $queryRaw } as unknown as Db }
+}
+
 export function registerRawBaselines(app: FastifyInstance, database: Database) {
+  // The reporting dashboard (docs/dashboard.graphql): the same aggregates and lists, the same SQL
+  // statements run concurrently as the resolvers run them, without GraphQL and Prisma.
+  app.post<{ Body: { variables: { from: string; to: string } } }>(
+    '/bench/raw/dashboard',
+    { config: { access: { roles: ['advisor', 'school_admin'] as const } } },
+    async (request) => {
+      const schoolId = request.principal!.schoolId!
+      const school = await database.schools.get(schoolId)
+      const tenant = rawTenant(database, schoolId)
+      const scope = await reportScope(tenant, school!, { from: request.body.variables.from, to: request.body.variables.to }, new Date())
+      const withPeople = async <T extends { studentId: string }>(page: { items: T[] }, others: (items: T[]) => Promise<unknown>) => {
+        const [students] = await Promise.all([membersById(scope, [...new Set(page.items.map((item) => item.studentId))]), others(page.items)])
+        return { page, students: students.size }
+      }
+      const [studentCount, funnelResult, overTime, views, network, alumni, mostAsked, overdue, waiting] = await Promise.all([
+        tenant.db.$queryRaw`SELECT count(*)::int AS n FROM (${studentIds(scope)}) s`,
+        funnel(scope),
+        meetingsOverTime(scope, 'week'),
+        perspectives(scope),
+        networkGrowth(scope),
+        alumniEngagement(scope),
+        mostAskedHosts(scope, 5).then(async (top) => ({ top, hosts: (await hostsById(scope, top.map((host) => host.hostId))).size })),
+        overdueThankYousPage(scope, 10).then((page) => withPeople(page, (items) => contactsById(scope, items.map((item) => item.contactId)))),
+        waitingRequestsPage(scope, 10).then((page) => withPeople(page, (items) => hostsById(scope, items.map((item) => item.hostId)))),
+      ])
+      return { studentCount, funnel: funnelResult, overTime, views, network, alumni, mostAsked, overdue, waiting }
+    },
+  )
+
   // Host suggestions: only the candidate query (the same SQL the route sends), its rows unscored,
   // unfiltered by capacity and availability and unranked; the first ten are answered.
   app.get<{ Params: { memberId: string }; Querystring: { kind: string } }>(

@@ -18,6 +18,8 @@ import { withCredentials } from '../src/infra/db/setup.js'
 import { resolveOwnerUrl } from '../scripts/database-url.js'
 import { benchAssignment } from './assignment.js'
 import { benchCohort } from './cohort.js'
+import { benchGrowth, DASHBOARD_CONNECTIONS, dashboardPair } from './dashboard.js'
+import { compactReports, seedConversations, seedStudents } from './seed.js'
 
 const SCHOOLS = 50
 const MEMBERS_PER_SCHOOL = 2000
@@ -50,45 +52,6 @@ async function freePort(): Promise<number> {
       server.close(() => resolve(port))
     })
   })
-}
-
-/** Two contacts per student, and meetings in every state (booked ones in windows that never overlap). */
-async function seedConversations(owner: pg.Client, schoolId: string, meetingsPerStudent: number) {
-  await owner.query(
-    `INSERT INTO contacts (school_id, id, student_id, full_name, title, organization, industry, source, notes, updated_at)
-     SELECT m.school_id, uuid_generate_v7(), m.id, (ARRAY['Grace','Omar','Rachel','Tomas','Aisha','Lucas','Priya','Noah'])[1 + (n + j) % 8] || ' ' ||
-              (ARRAY['Park','Haddad','Cohen','Garcia','Khan','Silva','Patel','Brown'])[1 + (n * 3 + j) % 8] || ' ' || n || '-' || j,
-            (ARRAY['Engineer','Nurse','Analyst','Designer','Teacher'])[1 + n % 5],
-            (ARRAY['Mercy Hospital','Acme Energy','Northwind Bank','Globex','City Schools'])[1 + (n + j) % 5],
-            (ARRAY['Healthcare','Energy','Finance','Software','Education'])[1 + (n + j) % 5],
-            (ARRAY['personal','referral','organization','alumni_network','cold'])[1 + j % 5]::contact_source,
-            'Met at the career fair; talks about ' || (ARRAY['hospitals','turbines','markets','compilers','classrooms'])[1 + n % 5], now()
-       FROM (SELECT school_id, id, substring(external_id from 3)::int AS n FROM members WHERE school_id = $1 AND 'student' = ANY(roles)) m
-       CROSS JOIN generate_series(1, 2) j`,
-    [schoolId],
-  )
-  await owner.query(
-    `INSERT INTO meetings (school_id, id, student_id, contact_id, kind, status, purpose, mode, location, proposed_slots,
-                           starts_at, ends_at, thank_you_due_at, completed_at, thank_you_sent_at, thank_you_on_time, rating, updated_at)
-     SELECT m.school_id, uuid_generate_v7(), m.id, c.id,
-            (CASE WHEN i % 7 = 0 THEN 'job_shadow' ELSE 'informational_interview' END)::meeting_kind, s.status,
-            'Learning about the field; not looking for a job', 'video', 'https://meet.example/bench', '[]'::jsonb,
-            w.starts_at, w.starts_at + interval '45 minutes', w.starts_at + interval '45 minutes' + interval '24 hours',
-            CASE WHEN s.status IN ('completed', 'thank_you_sent') THEN w.starts_at + interval '45 minutes' END,
-            CASE WHEN s.status = 'thank_you_sent' THEN w.starts_at + interval '20 hours' END,
-            CASE WHEN s.status = 'thank_you_sent' THEN true END,
-            CASE WHEN s.status IN ('completed', 'thank_you_sent') THEN 1 + i % 5 END, now()
-       FROM members m
-       CROSS JOIN generate_series(1, $2::int) i
-       CROSS JOIN LATERAL (SELECT (CASE i % 10 WHEN 0 THEN 'requested' WHEN 1 THEN 'scheduled' WHEN 2 THEN 'cancelled' WHEN 3 THEN 'completed'
-                                                 ELSE 'thank_you_sent' END)::meeting_status AS status) s
-       CROSS JOIN LATERAL (SELECT CASE WHEN s.status = 'requested' THEN NULL
-                                       WHEN s.status = 'scheduled' THEN now() + i * interval '6 hours'
-                                       ELSE now() - i * interval '6 hours' END AS starts_at) w
-       JOIN LATERAL (SELECT id FROM contacts c WHERE c.school_id = m.school_id AND c.student_id = m.id ORDER BY id LIMIT 1) c ON true
-      WHERE m.school_id = $1 AND 'student' = ANY(m.roles)`,
-    [schoolId, meetingsPerStudent],
-  )
 }
 
 /**
@@ -166,26 +129,18 @@ async function seed(ownerUrl: string) {
      RETURNING id::text`,
     [SCHOOLS],
   )
-  const majors = ['Biology', 'Computer Science', 'Economics', 'History', 'Mechanical Engineering', 'Psychology', 'Journalism', 'Chemistry']
   for (const [index, { id }] of schools.entries()) {
     // Row-level security applies to a non-superuser owner too (FORCE), so each school's rows are
     // written with that school set.
     await owner.query('BEGIN')
     await owner.query("SELECT set_config('app.school_id', $1, true)", [id])
-    await owner.query(
-      `INSERT INTO members (school_id, id, external_id, roles, given_name, family_name, email, major, graduation_year,
-                            fields_of_interest, background_tags, updated_at)
-       SELECT $1::uuid, uuid_generate_v7(), 'm-' || n,
-              CASE WHEN n = 1 THEN ARRAY['advisor']::member_role[] WHEN n % 10 = 0 THEN ARRAY['alumni']::member_role[] ELSE ARRAY['student']::member_role[] END,
-              'Given' || n, 'Family' || n, 'm' || n || '@bench.edu', ($3::text[])[1 + n % 8], 2020 + n % 10,
-              ARRAY['Field ' || (n % 12)], CASE WHEN n % 3 = 0 THEN ARRAY['first-generation'] ELSE ARRAY[]::text[] END, now()
-         FROM generate_series(1, $2) n`,
-      [id, MEMBERS_PER_SCHOOL, majors],
-    )
+    await seedStudents(owner, id, MEMBERS_PER_SCHOOL)
     await seedConversations(owner, id, index < LARGE_SCHOOLS ? MEETINGS_PER_STUDENT_LARGE : MEETINGS_PER_STUDENT_SMALL)
     await owner.query('COMMIT')
   }
   await seedHosts(owner, schools[0]!.id)
+  // The report triggers appended one statement's deltas per school; fold them into the rollups.
+  for (const { id } of schools) await compactReports(owner, id)
   await owner.query('ANALYZE')
   // Two students per school, with a contact of each, for the conversation scenarios.
   const students: Array<{ school: string; externalId: string; contactId: string }> = []
@@ -218,7 +173,7 @@ async function seed(ownerUrl: string) {
   await admin.query('CREATE DATABASE vantage_bench_norls TEMPLATE vantage_bench')
   const norls = new pg.Client({ connectionString: databaseUrl(ownerUrl, 'vantage_bench_norls') })
   await norls.connect()
-  for (const table of ['members', 'identity_providers', 'integration_clients', 'contacts', 'outreach', 'referrals', 'meetings', 'questions', 'calendar_feeds', 'host_profiles', 'host_requests', 'programs', 'program_hosts', 'program_students', 'assignment_runs']) {
+  for (const table of ['members', 'identity_providers', 'integration_clients', 'contacts', 'outreach', 'referrals', 'meetings', 'questions', 'calendar_feeds', 'host_profiles', 'host_requests', 'programs', 'program_hosts', 'program_students', 'assignment_runs', 'report_cells', 'report_cell_deltas']) {
     await norls.query(`ALTER TABLE ${table} NO FORCE ROW LEVEL SECURITY`)
     await norls.query(`ALTER TABLE ${table} DISABLE ROW LEVEL SECURITY`)
   }
@@ -397,6 +352,47 @@ try {
     const verdict = ratioVerdict + p99Verdict
     lines.push(
       `| ${scenario.name} | ${target.requests.toFixed(0)} | ${target.p50} | ${target.p99} | ${scenario.baselineName} | ${baseline.requests.toFixed(0)} | ${baseline.p50} | ${baseline.p99} | ${ratio.toFixed(2)} | ${verdict} |`,
+    )
+  }
+  // The reporting dashboard, for the largest school and a median one, against the same SQL through raw pg.
+  if (!process.env.BENCH_ONLY || 'reporting dashboard'.includes(process.env.BENCH_ONLY)) {
+    const owner = new pg.Client({ connectionString: benchUrl })
+    await owner.connect()
+    const { rows: sizes } = await owner.query<{ id: string; meetings: number }>('SELECT school_id::text AS id, count(*)::int AS meetings FROM meetings GROUP BY school_id')
+    await owner.end()
+    const meetingsOf = (id: string) => sizes.find((size) => size.id === id)?.meetings ?? 0
+    lines.push(
+      '',
+      `| reporting dashboard (docs/dashboard.graphql, ${DASHBOARD_CONNECTIONS} connections) | school meetings | req/s | p50 ms | p95 ms | SQL baseline req/s | baseline p50 ms | baseline p95 ms | ratio | target |`,
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    )
+    for (const [label, index] of [['largest school', 0], ['median school', Math.floor(SCHOOLS / 2)]] as const) {
+      console.error(`measuring the reporting dashboard for the ${label} ...`)
+      const { target, baseline } = await dashboardPair(rlsPort, tokens[index]!, ROUNDS, DURATION)
+      errors += target.errors + baseline.errors
+      const ratio = target.perSecond / baseline.perSecond
+      const verdict = `≥ 0.5 ${ratio >= 0.5 ? 'met' : 'NOT met'}${index === 0 ? `; p95 < 150 ms ${target.p95 < 150 ? 'met' : 'NOT met'}` : ''}`
+      lines.push(
+        `| ${label} | ${meetingsOf(schoolIds[index]!)} | ${target.perSecond.toFixed(1)} | ${target.p50.toFixed(0)} | ${target.p95.toFixed(0)} | ${baseline.perSecond.toFixed(1)} | ${baseline.p50.toFixed(0)} | ${baseline.p95.toFixed(0)} | ${ratio.toFixed(2)} | ${verdict} |`,
+      )
+    }
+  }
+  if (!process.env.BENCH_ONLY || 'reporting growth'.includes(process.env.BENCH_ONLY)) {
+    for (const child of children) child.kill('SIGTERM')
+    children.length = 0
+    console.error('measuring one school\'s dashboard while the other schools grow 1x -> 10x ...')
+    const { before, after } = await benchGrowth({
+      ownerUrl, appRole: APP_ROLE, appPassword: APP_PASSWORD, keys, issuer: ISSUER, audience: AUDIENCE, env, rounds: ROUNDS, seconds: DURATION,
+      log: (line) => console.error(line),
+    })
+    errors += before.target.errors + after.target.errors
+    const change = after.target.p50 / before.target.p50 - 1
+    lines.push(
+      '',
+      '| tenant-local cost: one school (9,000 meetings) while 20 others grow | meetings in the database | req/s | p50 ms | p95 ms | change of p50 | target |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | --- |',
+      `| other schools 1x | ${before.meetings} | ${before.target.perSecond.toFixed(1)} | ${before.target.p50.toFixed(0)} | ${before.target.p95.toFixed(0)} | | |`,
+      `| other schools 10x | ${after.meetings} | ${after.target.perSecond.toFixed(1)} | ${after.target.p50.toFixed(0)} | ${after.target.p95.toFixed(0)} | ${(change * 100).toFixed(0)} % | < 20 % ${Math.abs(change) < 0.2 ? 'met' : 'NOT met'} |`,
     )
   }
   // Cohort assignment, in this process: the solver against HiGHS on the same instances, and the

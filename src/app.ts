@@ -15,6 +15,7 @@ import rateLimit from './infra/http/rate-limit.js'
 import textInput from './infra/http/text-input.js'
 import { ProblemSchema } from './infra/http/schemas.js'
 import calendarRoutes from './modules/calendar/routes.js'
+import reportRoutes from './modules/reports/routes.js'
 import contactRoutes from './modules/contacts/routes.js'
 import healthRoutes from './modules/health/routes.js'
 import hostRequestRoutes from './modules/host-requests/routes.js'
@@ -162,6 +163,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(hostRequestRoutes)
   await app.register(matchingRoutes)
   await app.register(programRoutes)
+  await app.register(reportRoutes)
   await app.register(graphql, { config })
   return app
 }

@@ -5,24 +5,17 @@
 import type { FastifyInstance } from 'fastify'
 import { GraphQLScalarType, Kind } from 'graphql'
 import type { MercuriusContext } from 'mercurius'
-import type { Principal } from '../infra/auth/principal.js'
 import { forbidden, invalidField, notFound } from '../infra/http/problem.js'
+import { mayReadReports } from '../modules/reports/access.js'
 import {
   contactsById, hostActivity, hostsById, hostsPage, meetingsPage, membersById, overdueThankYousPage, type Page, studentActivity, studentsPage,
   waitingRequestsPage,
 } from '../modules/reports/lists.js'
-import { alumniEngagement, type Bucket, funnel, meetingsOverTime, networkGrowth, perspectives, singleViews } from '../modules/reports/metrics.js'
+import { alumniEngagement, type Bucket, funnel, meetingsOverTime, mostAskedHosts, networkGrowth, perspectives, singleViews } from '../modules/reports/metrics.js'
 import { type ReportFilter, type ReportScope, reportScope, studentIds } from '../modules/reports/scope.js'
 
 /** Longest page a drill-down list serves; the cost limit bounds what a query may ask in all. */
 export const MAX_PAGE = 100
-
-/** Who may read reports: advisors and school admins of the school, and clients holding reports:read. */
-export function mayReadReports(principal: Principal): boolean {
-  if (principal.kind === 'member') return principal.roles.some((role) => role === 'advisor' || role === 'school_admin')
-  if (principal.kind === 'client') return principal.scopes.includes('reports:read')
-  return false
-}
 
 /** Every row object carries its report's scope, hidden from serialization. */
 function scoped<T extends object>(scope: ReportScope, row: T): T & { scope: ReportScope } {
@@ -47,7 +40,7 @@ const hoursSince = (then: Date, now: Date) => (now.getTime() - then.getTime()) /
 
 const DateScalar = new GraphQLScalarType({
   name: 'Date',
-  description: 'A calendar date, YYYY-MM-DD',
+  description: "A calendar date, YYYY-MM-DD. Report dates are days in the school's time zone.",
   serialize: (value) => String(value),
   parseValue: (value) => {
     if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new TypeError('a Date is YYYY-MM-DD')
@@ -61,7 +54,7 @@ const DateScalar = new GraphQLScalarType({
 
 const DateTimeScalar = new GraphQLScalarType({
   name: 'DateTime',
-  description: 'An instant, ISO 8601 in UTC',
+  description: 'An instant, ISO 8601 in UTC.',
   serialize: (value) => (value instanceof Date ? value.toISOString() : String(value)),
 })
 
@@ -118,7 +111,7 @@ export function reportResolvers(app: FastifyInstance) {
         meetingsOverTime(scope, (args.bucket ?? 'WEEK').toLowerCase() as Bucket),
       perspectives: async ({ scope }: Row) => scoped(scope, await perspectives(scope)),
       networkGrowth: ({ scope }: Row) => networkGrowth(scope),
-      alumniEngagement: async ({ scope }: Row) => scoped(scope, await alumniEngagement(scope, 0)),
+      alumniEngagement: async ({ scope }: Row) => scoped(scope, await alumniEngagement(scope)),
       overdueThankYous: async ({ scope }: Row, args: Args<{ first?: number; after?: string }>) =>
         connection(scope, await overdueThankYousPage(scope, pageSize(args.first), args.after)),
       waitingRequests: async ({ scope }: Row, args: Args<{ first?: number; after?: string }>) =>
@@ -135,10 +128,8 @@ export function reportResolvers(app: FastifyInstance) {
         (await singleViews(scope, pageSize(args.first))).map((view) => scoped(scope, view)),
     },
     AlumniEngagement: {
-      mostAsked: async ({ scope }: Row, args: Args<{ first?: number }>) => {
-        const { mostAsked } = await alumniEngagement(scope, pageSize(args.first))
-        return mostAsked.map((load) => scoped(scope, load))
-      },
+      mostAsked: async ({ scope }: Row, args: Args<{ first?: number }>) =>
+        (await mostAskedHosts(scope, pageSize(args.first))).map((load) => scoped(scope, load)),
     },
     ReportMeeting: {
       requestedAt: (meeting: { createdAt: Date }) => meeting.createdAt,

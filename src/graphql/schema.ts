@@ -145,6 +145,7 @@ export const typeDefs = /* GraphQL */ `
     programId: ID
   }
 
+  "What can be asked."
   type Query {
     "Who is calling."
     me: Me!
@@ -153,7 +154,7 @@ export const typeDefs = /* GraphQL */ `
     1,830 days) for the students the filter selects. Advisors, school admins and integration clients
     with the reports:read scope only; anyone else gets a forbidden error.
     """
-    report(from: Date!, to: Date!, filter: ReportFilter): Report!
+    report("First day of the range" from: Date!, "Last day of the range, included" to: Date!, "Which students count; none means all" filter: ReportFilter): Report!
   }
 
   "One school's numbers for a range of dates and a set of students."
@@ -169,7 +170,7 @@ export const typeDefs = /* GraphQL */ `
     "From contacts to thank-you notes, overall and broken down"
     funnel: Funnel!
     "Meetings per week or month, by kind and status; every bucket overlapping the range is listed, and only days in the range are counted"
-    meetingsOverTime(bucket: Bucket = WEEK): [MeetingBucket!]!
+    meetingsOverTime("Weeks or months" bucket: Bucket = WEEK): [MeetingBucket!]!
     "How many different people, organizations and industries students heard from"
     perspectives: Perspectives!
     "Referrals: how meetings lead to further conversations"
@@ -177,15 +178,15 @@ export const typeDefs = /* GraphQL */ `
     "How alumni hosts are asked and answer"
     alumniEngagement: AlumniEngagement!
     "Held meetings whose thank-you note is overdue (deadline passed, deadline in the range), oldest deadline first"
-    overdueThankYous(first: Int = 20, after: String): MeetingConnection!
+    overdueThankYous("Rows per page, 1-100" first: Int = 20, "endCursor of the previous page; omit for the first" after: String): MeetingConnection!
     "Requests to hosts sent in the range and still waiting for an answer (not yet expired), oldest first"
-    waitingRequests(first: Int = 20, after: String): WaitingRequestConnection!
+    waitingRequests("Rows per page, 1-100" first: Int = 20, "endCursor of the previous page; omit for the first" after: String): WaitingRequestConnection!
     "The students the filter selects, with what each did in the range, in id order"
-    students(first: Int = 20, after: String): StudentConnection!
+    students("Rows per page, 1-100" first: Int = 20, "endCursor of the previous page; omit for the first" after: String): StudentConnection!
     "Meetings of the selected students on a day in the range (their start, or their request while they have none), in id order"
-    meetings(first: Int = 20, after: String, status: MeetingStatus, kind: MeetingKind): MeetingConnection!
+    meetings("Rows per page, 1-100" first: Int = 20, "endCursor of the previous page; omit for the first" after: String, "Only meetings in this status now" status: MeetingStatus, "Only meetings of this kind" kind: MeetingKind): MeetingConnection!
     "The school's alumni hosts with their requests from the selected students in the range, in id order"
-    hosts(first: Int = 20, after: String): HostConnection!
+    hosts("Rows per page, 1-100" first: Int = 20, "endCursor of the previous page; omit for the first" after: String): HostConnection!
   }
 
   "One funnel step and its conversion from the step before."
@@ -315,7 +316,7 @@ export const typeDefs = /* GraphQL */ `
     "Pairs of a student and a field in which the student met exactly one person: one view of that field"
     singleViewCount: Int!
     "Those pairs, by student id then field"
-    singleViews(first: Int = 20): [SingleView!]!
+    singleViews("How many, 1-100" first: Int = 20): [SingleView!]!
   }
 
   "One bar of a histogram."
@@ -409,7 +410,7 @@ export const typeDefs = /* GraphQL */ `
     "Gini coefficient of requests received per host, over all volunteers (0: evenly spread; near 1: a few hosts get them all); null when no requests"
     loadGini: Float
     "The hosts with the most requests, most first"
-    mostAsked(first: Int = 5): [HostLoad!]!
+    mostAsked("How many, 1-100" first: Int = 5): [HostLoad!]!
   }
 
   "One host's requests in the range."

@@ -14,6 +14,7 @@
 // of third-party plugins such as @fastify/cors, mercurius and @fastify/swagger-ui).
 import { randomUUID } from 'node:crypto'
 import dc from 'node:diagnostics_channel'
+import { readFileSync } from 'node:fs'
 import { isDeepStrictEqual } from 'node:util'
 import type { FastifyInstance, HTTPMethods, LightMyRequestResponse, RouteOptions } from 'fastify'
 import { DateTime } from 'luxon'
@@ -28,8 +29,9 @@ import type { TestApp, TestSchool } from './app.js'
 // Fixture: two schools, each with a member per role, an identity provider, an integration client,
 // its student's conversations (a contact, outreach to it, a referral that added a second contact),
 // a question its advisor added to the bank, its student's scheduled and prepared meeting with the
-// contact, a calendar feed for every member, and alumni hosting: its alumnus's host profile, its
-// student's pending request to that host, and a programme (host and student) with one unpublished run
+// contact, a calendar feed for every member, alumni hosting: its alumnus's host profile, its
+// student's pending request to that host, and a programme (host and student) with one unpublished
+// run, and for reports a meeting held 100 days ago whose thank-you note is overdue
 // ---------------------------------------------------------------------------------------------
 
 export type MemberRoleName = 'student' | 'alumni' | 'advisor' | 'school_admin'
@@ -97,6 +99,15 @@ export interface HostingFixture {
   run: { id: string; inputDigest: string }
 }
 
+/**
+ * What only reports show: the student's meeting with `conversations.contact`, held 100 days ago
+ * (before any calendar feed's window) and never thanked, so it is on the overdue thank-you list and
+ * gives the student one view of the contact's field (robotics).
+ */
+export interface ReportingFixture {
+  overdueMeeting: { id: string; purpose: string; startsAt: string; thankYouDueAt: string }
+}
+
 export interface TenantFixture {
   school: TestSchool & { name: string }
   identityProvider: { id: string; issuer: string; audience: string }
@@ -107,6 +118,7 @@ export interface TenantFixture {
   /** One feed per member; the student's lists `meeting`. */
   calendarFeeds: Record<MemberRoleName, CalendarFeedFixture>
   hosting: HostingFixture
+  reporting: ReportingFixture
 }
 
 export interface CrossTenantFixture {
@@ -350,6 +362,36 @@ async function hostingFixture(t: TestApp, school: TestSchool, slug: string, phon
   }
 }
 
+/**
+ * The student's meeting with their contact, held 100 days ago and not thanked. The API only completes
+ * a meeting once it has begun, so a past one is written directly, as the school (row-level security
+ * and the report triggers apply as to any write of the service).
+ */
+async function reportingFixture(t: TestApp, school: TestSchool, slug: string, contactId: string): Promise<ReportingFixture> {
+  const start = Math.floor(Date.now() / HOUR) * HOUR - 100 * DAY
+  const end = start + HOUR
+  const purpose = `Ask how the ${slug} robotics lab hires its interns (held, never thanked)`
+  const window = { startsAt: new Date(start).toISOString(), endsAt: new Date(end).toISOString() }
+  const meeting = await t.database.forSchool(school.id).db.meeting.create({
+    data: {
+      schoolId: school.id,
+      studentId: school.members.student!.id,
+      contactId,
+      kind: 'informational_interview',
+      status: 'completed',
+      purpose,
+      mode: 'phone',
+      proposedSlots: [window],
+      startsAt: new Date(start),
+      endsAt: new Date(end),
+      completedAt: new Date(end + HOUR),
+      thankYouDueAt: new Date(end + DAY),
+      createdAt: new Date(start - 10 * DAY),
+    },
+  })
+  return { overdueMeeting: { id: meeting.id, purpose, startsAt: window.startsAt, thankYouDueAt: new Date(end + DAY).toISOString() } }
+}
+
 async function tenantFixture(t: TestApp, slug: string, shape: ConversationShape, phone: string): Promise<TenantFixture> {
   const school = await t.school(slug)
   const admin = school.members.school_admin!.token
@@ -394,6 +436,7 @@ async function tenantFixture(t: TestApp, slug: string, shape: ConversationShape,
     meeting: await meetingFixture(t, school, slug, conversations.contact.id, questionBank),
     calendarFeeds: await calendarFeedsFixture(t, school, slug),
     hosting: await hostingFixture(t, school, slug, phone),
+    reporting: await reportingFixture(t, school, slug, conversations.contact.id),
   }
 }
 
@@ -428,6 +471,8 @@ export function secretsOf(tenant: TenantFixture): string[] {
     ...conversationSecrets(tenant.conversations),
     ...meetingSecrets(tenant),
     ...hostingSecrets(tenant.hosting),
+    tenant.reporting.overdueMeeting.id,
+    tenant.reporting.overdueMeeting.purpose,
   ]
 }
 
@@ -1714,6 +1759,382 @@ const HOSTING_CASES: CrossTenantCase[] = [
   ...asEach(CONVERSATION_READERS, `GET ${CONTACTS}/:contactId`, "A's student's contact for A's host", (f) => ({ url: `${CONTACTS}/${f.a.hosting.request.contactId}` }), notFound),
 ]
 
+// ---------------------------------------------------------------------------------------------
+// Reports: the GraphQL `report` field and the CSV exports of its drill-down lists
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The range of the report cases, in the schools' zone: 120 days back to 30 ahead, which holds every
+ * row of the fixture (the overdue meeting 100 days back, the requests of today, the meetings a week
+ * ahead). `fromAt`/`toAt` are its first local midnight and the one after its last day.
+ */
+export function reportRange() {
+  const today = DateTime.now().setZone(SCHOOL_ZONE).startOf('day')
+  const from = today.minus({ days: 120 })
+  const to = today.plus({ days: 30 })
+  return { from: from.toISODate()!, to: to.toISODate()!, fromAt: from.toJSDate(), toAt: to.plus({ days: 1 }).toJSDate() }
+}
+
+export const REPORT_LISTS = ['students', 'meetings', 'hosts', 'overdue-thank-yous', 'waiting-requests'] as const
+export type ReportListName = (typeof REPORT_LISTS)[number]
+
+/** A list row: its id, and for meetings the student's and contact's ids, for requests the student's and host's. */
+interface ListRow {
+  id: string
+  student: string | null
+  other: string | null
+}
+
+/**
+ * A school's rows of a drill-down list over the range, in the list's order, read past row-level
+ * security with the definitions of the schema's descriptions (not the service's SQL).
+ */
+export async function reportListRows(owner: pg.Client, schoolId: string, list: ReportListName): Promise<ListRow[]> {
+  const { fromAt, toAt } = reportRange()
+  const sql: Record<ReportListName, [string, unknown[]]> = {
+    students: [`SELECT id::text AS id, NULL AS student, NULL AS other FROM members WHERE school_id = $1 AND 'student' = ANY(roles) ORDER BY id`, [schoolId]],
+    meetings: [
+      `SELECT id::text AS id, student_id::text AS student, contact_id::text AS other FROM meetings
+        WHERE school_id = $1 AND coalesce(starts_at, created_at) >= $2 AND coalesce(starts_at, created_at) < $3 ORDER BY id`,
+      [schoolId, fromAt, toAt],
+    ],
+    hosts: [`SELECT member_id::text AS id, NULL AS student, NULL AS other FROM host_profiles WHERE school_id = $1 ORDER BY member_id`, [schoolId]],
+    'overdue-thank-yous': [
+      `SELECT id::text AS id, student_id::text AS student, contact_id::text AS other FROM meetings
+        WHERE school_id = $1 AND status = 'completed' AND thank_you_due_at < now() AND thank_you_due_at >= $2 AND thank_you_due_at < $3
+        ORDER BY thank_you_due_at, id`,
+      [schoolId, fromAt, toAt],
+    ],
+    'waiting-requests': [
+      `SELECT id::text AS id, student_id::text AS student, host_id::text AS other FROM host_requests
+        WHERE school_id = $1 AND status = 'pending' AND expires_at > now() AND created_at >= $2 AND created_at < $3 ORDER BY created_at, id`,
+      [schoolId, fromAt, toAt],
+    ],
+  }
+  const [text, params] = sql[list]
+  return (await owner.query<ListRow>(text, params)).rows
+}
+
+/** B's rows of the list, failing when B or A has none (B's answer would prove nothing, or A's rows could leak unseen). */
+async function ownAndForeignRows(owner: pg.Client, f: CrossTenantFixture, list: ReportListName): Promise<ListRow[]> {
+  const own = await reportListRows(owner, f.b.school.id, list)
+  if (own.length === 0) fail(`the fixture gives B no ${list}; the list would prove nothing`)
+  if ((await reportListRows(owner, f.a.school.id, list)).length === 0) fail(`the fixture gives A no ${list}; a leak would not show`)
+  return own
+}
+
+/** The records of an RFC 4180 document (a byte-order mark first is skipped), each a list of fields. */
+export function csvRecords(text: string): string[][] {
+  const records: string[][] = []
+  let record: string[] = []
+  let field = ''
+  let quoted = false
+  const body = text.startsWith('\uFEFF') ? text.slice(1) : text
+  for (let index = 0; index < body.length; index++) {
+    const character = body[index]!
+    if (quoted) {
+      if (character === '"' && body[index + 1] === '"') {
+        field += '"'
+        index++
+      } else if (character === '"') quoted = false
+      else field += character
+    } else if (character === '"') quoted = true
+    else if (character === ',') {
+      record.push(field)
+      field = ''
+    } else if (character === '\r' && body[index + 1] === '\n') {
+      record.push(field)
+      records.push(record)
+      record = []
+      field = ''
+      index++
+    } else field += character
+  }
+  if (field !== '' || record.length) fail('the CSV does not end with CRLF')
+  return records
+}
+
+const CSV_TYPE = 'text/csv; charset=utf-8'
+
+/** Which columns of a list's CSV hold the id, and the ids of the row's student and contact or host. */
+const CSV_ID_COLUMNS: Record<ReportListName, [string, string | null, string | null]> = {
+  students: ['student id', null, null],
+  meetings: ['meeting id', 'student id', 'contact id'],
+  hosts: ['host id', null, null],
+  'overdue-thank-yous': ['meeting id', 'student id', 'contact id'],
+  'waiting-requests': ['request id', 'student id', 'host id'],
+}
+
+/** GET /v1/reports/<list>.csv: an attachment listing exactly B's rows, in the list's order. */
+export function ownReportCsv(list: ReportListName): Expectation {
+  return {
+    describe: `200 ${CSV_TYPE} attachment listing exactly B's ${list}`,
+    async check(response, { f, owner }) {
+      equal(response.statusCode, 200, 'status')
+      equal(response.headers['content-type'], CSV_TYPE, 'content-type')
+      if (!/^attachment; filename="[^"]+\.csv"$/.test(String(response.headers['content-disposition']))) fail(`content-disposition ${response.headers['content-disposition']} is not an attachment`)
+      const [header, ...records] = csvRecords(response.body)
+      const columns = CSV_ID_COLUMNS[list].map((name) => (name === null ? -1 : header!.indexOf(name)))
+      if (columns.some((column, index) => column < 0 && CSV_ID_COLUMNS[list][index] !== null)) fail(`the header ${JSON.stringify(header)} lacks an id column`)
+      const rows = await ownAndForeignRows(owner, f, list)
+      equal(
+        records.map((record) => ({ id: record[columns[0]!]!, student: columns[1]! >= 0 ? record[columns[1]!]! : null, other: columns[2]! >= 0 ? record[columns[2]!]! : null })),
+        rows,
+        `rows (ids, with their student's and contact's or host's) of B's ${list}`,
+      )
+    },
+  }
+}
+
+/** The GraphQL field of each list, and what a row selects (its relations through the loaders). */
+const GRAPHQL_LISTS: Record<ReportListName, { field: string; node: string }> = {
+  students: { field: 'students', node: 'id externalId givenName email activity { meetingsRequested meetingsCompleted peopleMet referralsReceived }' },
+  meetings: { field: 'meetings', node: 'id status student { id email activity { meetingsRequested } } contact { id fullName organization }' },
+  hosts: { field: 'hosts', node: 'id organization email activity { requestsReceived pending }' },
+  'overdue-thank-yous': { field: 'overdueThankYous', node: 'id status hoursOverdue student { id email } contact { id fullName organization }' },
+  'waiting-requests': { field: 'waitingRequests', node: 'id hoursWaiting student { id email activity { meetingsRequested } } host { id organization activity { pending } }' },
+}
+
+/** A report query over the matrix's range with a `$filter` variable, selecting `selection` of the report. */
+export function reportQuery(selection: string): string {
+  return `query Report($from: Date!, $to: Date!, $filter: ReportFilter) { report(from: $from, to: $to, filter: $filter) { ${selection} } }`
+}
+
+function listQuery(list: ReportListName): string {
+  const { field, node } = GRAPHQL_LISTS[list]
+  return reportQuery(`${field}(first: 100) { totalCount nodes { ${node} } pageInfo { hasNextPage endCursor } }`)
+}
+
+type GraphqlBody = { data?: { report: Record<string, unknown> } | null; errors?: Array<{ message: string; extensions?: { code?: string }; path?: string[] }> }
+
+function graphqlReport(response: LightMyRequestResponse): Record<string, unknown> {
+  equal(response.statusCode, 200, 'status')
+  equal(response.headers['content-type'], JSON_TYPE, 'content-type')
+  const body = response.json() as GraphqlBody
+  equal(body.errors, undefined, 'errors')
+  return body.data!.report
+}
+
+type Node = { id: string; student?: { id: string }; contact?: { id: string }; host?: { id: string }; activity?: Record<string, number> }
+
+/** GraphQL `report { <list> }`: exactly B's rows, in the list's order, each with B's student and contact or host. */
+export function ownReportList(list: ReportListName): Expectation {
+  return {
+    describe: `200 GraphQL data with exactly B's ${list}, their relations B's`,
+    async check(response, { f, owner }) {
+      const connection = graphqlReport(response)[GRAPHQL_LISTS[list].field] as { totalCount: number; nodes: Node[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } }
+      const rows = await ownAndForeignRows(owner, f, list)
+      equal(
+        connection.nodes.map((node) => ({ id: node.id, student: node.student?.id ?? null, other: (node.contact ?? node.host)?.id ?? null })),
+        rows,
+        `nodes (ids, with their student's and contact's or host's) of B's ${list}`,
+      )
+      equal([connection.totalCount, connection.pageInfo.hasNextPage], [rows.length, false], 'totalCount, hasNextPage')
+      const { fromAt, toAt } = reportRange()
+      // Activity counted for B's rows from B's rows alone (A's student and host have as much of their own).
+      if (list === 'students') {
+        const { rows: requested } = await owner.query<{ id: string; n: number }>(
+          `SELECT s.id::text AS id, count(m.id)::int AS n FROM members s LEFT JOIN meetings m ON m.school_id = s.school_id AND m.student_id = s.id AND m.created_at >= $2 AND m.created_at < $3
+            WHERE s.school_id = $1 AND 'student' = ANY(s.roles) GROUP BY s.id ORDER BY s.id`,
+          [f.b.school.id, fromAt, toAt],
+        )
+        equal(connection.nodes.map((node) => ({ id: node.id, n: node.activity!.meetingsRequested })), requested, 'activity.meetingsRequested per student')
+      }
+      if (list === 'hosts') {
+        const { rows: received } = await owner.query<{ id: string; n: number }>(
+          `SELECT h.member_id::text AS id, count(r.id)::int AS n FROM host_profiles h LEFT JOIN host_requests r ON r.school_id = h.school_id AND r.host_id = h.member_id AND r.created_at >= $2 AND r.created_at < $3
+            WHERE h.school_id = $1 GROUP BY h.member_id ORDER BY h.member_id`,
+          [f.b.school.id, fromAt, toAt],
+        )
+        equal(connection.nodes.map((node) => ({ id: node.id, n: node.activity!.requestsReceived })), received, 'activity.requestsReceived per host')
+      }
+    },
+  }
+}
+
+/** docs/dashboard.graphql, the documented dashboard query. */
+export const DASHBOARD_QUERY = readFileSync(new URL('../../docs/dashboard.graphql', import.meta.url), 'utf8')
+
+/** Counts of a school's rows in the range, as the dashboard defines them, read past row-level security. */
+async function dashboardCounts(owner: pg.Client, schoolId: string) {
+  const { fromAt, toAt } = reportRange()
+  const { rows } = await owner.query<Record<string, number>>(
+    `SELECT (SELECT count(*)::int FROM members WHERE school_id = $1 AND 'student' = ANY(roles)) AS "studentCount",
+            (SELECT count(*)::int FROM contacts WHERE school_id = $1 AND created_at >= $2 AND created_at < $3) AS "contactsAdded",
+            (SELECT count(*)::int FROM outreach WHERE school_id = $1 AND sent_at >= $2 AND sent_at < $3) AS "outreachSent",
+            (SELECT count(*)::int FROM meetings WHERE school_id = $1 AND created_at >= $2 AND created_at < $3) AS "meetingsRequested",
+            (SELECT count(*)::int FROM referrals WHERE school_id = $1 AND created_at >= $2 AND created_at < $3) AS "referralsReceived",
+            (SELECT count(*)::int FROM host_profiles WHERE school_id = $1) AS volunteers,
+            (SELECT count(*)::int FROM host_requests WHERE school_id = $1 AND created_at >= $2 AND created_at < $3) AS "requestsReceived"`,
+    [schoolId, fromAt, toAt],
+  )
+  return rows[0]!
+}
+
+type Dashboard = {
+  studentCount: number
+  funnel: { steps: Array<{ step: string; count: number }> }
+  perspectives: { students: number }
+  networkGrowth: { referralsReceived: number }
+  alumniEngagement: { volunteers: number; requestsReceived: number; mostAsked: Array<{ host: { id: string } }> }
+  overdueThankYous: { totalCount: number; nodes: Node[] }
+  waitingRequests: { totalCount: number; nodes: Node[] }
+}
+
+/**
+ * The dashboard (docs/dashboard.graphql) for B: every number counted from B's rows alone, where A's
+ * rows would change it, and the lists on it exactly B's.
+ */
+export function ownDashboard(): Expectation {
+  return {
+    describe: "200 GraphQL dashboard counted from B's rows alone",
+    async check(response, { f, owner }) {
+      const report = graphqlReport(response) as unknown as Dashboard
+      const own = await dashboardCounts(owner, f.b.school.id)
+      const foreign = await dashboardCounts(owner, f.a.school.id)
+      for (const [name, count] of Object.entries(foreign)) if (count === 0) fail(`A has no ${name} in the range; a leak would not show`)
+      const step = (name: string) => report.funnel.steps.find((entry) => entry.step === name)?.count
+      equal(
+        {
+          studentCount: report.studentCount,
+          contactsAdded: step('contacts_added'),
+          outreachSent: step('outreach_sent'),
+          meetingsRequested: step('meetings_requested'),
+          referralsReceived: report.networkGrowth.referralsReceived,
+          volunteers: report.alumniEngagement.volunteers,
+          requestsReceived: report.alumniEngagement.requestsReceived,
+        },
+        own,
+        "the dashboard's counts (B's rows)",
+      )
+      equal(report.perspectives.students, own.studentCount, 'perspectives.students')
+      const hosts = await reportListRows(owner, f.b.school.id, 'hosts')
+      equal(report.alumniEngagement.mostAsked.map((load) => load.host.id), hosts.map((host) => host.id), 'mostAsked hosts (B has one, asked once)')
+      for (const [list, connection] of [['overdue-thank-yous', report.overdueThankYous], ['waiting-requests', report.waitingRequests]] as const) {
+        const rows = await ownAndForeignRows(owner, f, list)
+        equal([connection.totalCount, connection.nodes.map((node) => node.id)], [rows.length, rows.map((row) => row.id)], `${list} on the dashboard`)
+      }
+    },
+  }
+}
+
+const VIEWS_QUERY = reportQuery(
+  'perspectives { singleViewCount singleViews(first: 100) { field student { id email } contact { id fullName organization } } } alumniEngagement { mostAsked(first: 100) { requests host { id organization activity { requestsReceived } } } }',
+)
+
+/** singleViews and mostAsked: B's student's one view (B's contact, robotics) and B's host, nothing of A's. */
+export function ownViewsAndHosts(): Expectation {
+  return {
+    describe: "200 GraphQL single views and most-asked hosts of B's",
+    async check(response, { f, owner }) {
+      const report = graphqlReport(response) as { perspectives: { singleViewCount: number; singleViews: Array<{ field: string; student: { id: string }; contact: { id: string } }> }; alumniEngagement: { mostAsked: Array<{ requests: number; host: { id: string } }> } }
+      const { fromAt, toAt } = reportRange()
+      // A student's single views: fields (industries) in which they met exactly one person in a meeting held in the range.
+      const views = async (schoolId: string) =>
+        (
+          await owner.query<{ student: string; field: string; contact: string }>(
+            `SELECT m.student_id::text AS student, min(btrim(c.industry)) AS field, min(c.id::text) AS contact
+               FROM meetings m JOIN contacts c ON c.school_id = m.school_id AND c.id = m.contact_id
+              WHERE m.school_id = $1 AND m.completed_at >= $2 AND m.completed_at < $3 AND nullif(btrim(c.industry), '') IS NOT NULL
+              GROUP BY m.student_id, lower(btrim(c.industry)) HAVING count(DISTINCT c.id) = 1 ORDER BY 1, 2`,
+            [schoolId, fromAt, toAt],
+          )
+        ).rows
+      const own = await views(f.b.school.id)
+      if (own.length === 0 || (await views(f.a.school.id)).length === 0) fail('the fixture gives B or A no single view; the check would prove nothing')
+      equal(report.perspectives.singleViewCount, own.length, 'singleViewCount')
+      equal(report.perspectives.singleViews.map((view) => ({ student: view.student.id, field: view.field, contact: view.contact.id })), own, 'singleViews')
+      const { rows: asked } = await owner.query<{ host: string; requests: number }>(
+        `SELECT host_id::text AS host, count(*)::int AS requests FROM host_requests WHERE school_id = $1 AND created_at >= $2 AND created_at < $3
+          GROUP BY host_id ORDER BY count(*) DESC, host_id`,
+        [f.b.school.id, fromAt, toAt],
+      )
+      if (asked.length === 0) fail('the fixture gives B no request to a host; mostAsked would prove nothing')
+      equal(report.alumniEngagement.mostAsked.map((load) => ({ host: load.host.id, requests: load.requests })), asked, 'mostAsked')
+    },
+  }
+}
+
+/**
+ * A GraphQL error and no data: one error with this code and message at `report`, with the HTTP
+ * status of the code's problem type. With `missing`, the answer is byte for byte the one the same
+ * caller gets for the same query naming a programme no one has: A's cannot be told from none.
+ */
+export function graphqlRefused(code: 'forbidden' | 'not-found', status: number, message: string, missing?: { as: Caller; request: () => CrossTenantRequest }): Expectation {
+  return {
+    describe: `${status} GraphQL error ${code} "${message}", data null${missing ? ', as for a programme no one has' : ''}`,
+    async check(response, { t, f }) {
+      equal(response.statusCode, status, 'status')
+      equal(response.headers['content-type'], JSON_TYPE, 'content-type')
+      const body = response.json() as GraphqlBody
+      equal(body.data, null, 'data')
+      equal((body.errors ?? []).map((error) => [error.message, error.extensions, error.path]), [[message, { code }, ['report']]], 'errors (message, extensions, path)')
+      if (missing) {
+        const { url, payload } = missing.request()
+        const answer = await t.request({ method: payload === undefined ? 'GET' : 'POST', url, token: tokenOf(f.b, missing.as), ...(payload !== undefined ? { payload: payload as object } : {}) })
+        equal([answer.statusCode, answer.body], [response.statusCode, response.body], 'the answer for a programme no one has')
+      }
+    },
+  }
+}
+
+const REPORT_READERS = [...STAFF, 'client'] as const
+const NOT_REPORT_READERS = ['student', 'alumni'] as const
+const REPORTS_FORBIDDEN = 'Reports are for advisors, school admins and clients with the reports:read scope'
+
+/** The query string of a CSV export over the range, with extra parameters. */
+function csvUrl(list: ReportListName, extra: Record<string, string> = {}): string {
+  const { from, to } = reportRange()
+  return `/v1/reports/${list}.csv?${new URLSearchParams({ from, to, ...extra })}`
+}
+
+/** A GraphQL request over the range: POSTed, or as GET with the query and variables in the URL. */
+function graphqlRequest(method: 'POST' | 'GET', query: string, filter?: Record<string, unknown>): CrossTenantRequest {
+  const { from, to } = reportRange()
+  const variables = { from, to, ...(filter ? { filter } : {}) }
+  if (method === 'POST') return { url: '/graphql', payload: { query, variables } }
+  return { url: `/graphql?${new URLSearchParams({ query, variables: JSON.stringify(variables) })}` }
+}
+
+/** The same request with a programme no one has in place of A's. */
+const withMissingProgramme = (method: 'POST' | 'GET', query: string) => () => graphqlRequest(method, query, { programId: randomUUID() })
+
+const REPORT_CASES: CrossTenantCase[] = [
+  // --- CSV exports (advisors, admins and reports:read clients; students and alumni never) -----------
+  ...REPORT_LISTS.flatMap((list): CrossTenantCase[] => {
+    const route = `GET /v1/reports/${list}.csv`
+    return [
+      ...asEach(REPORT_READERS, route, `B's ${list} over the range`, () => ({ url: csvUrl(list) }), () => ownReportCsv(list)),
+      // B's programme as the filter: B's student is in it, so the lists are as unfiltered (the raw rows, not the rollups).
+      ...asEach(STAFF, route, `B's ${list} of B's programme's students`, (f) => ({ url: csvUrl(list, { programId: bProgram(f) }) }), () => ownReportCsv(list)),
+      ...asEach(REPORT_READERS, route, `${list} of A's programme's students`, (f) => ({ url: csvUrl(list, { programId: aProgram(f) }) }), () => withDetail(notFound(), 'No such programme')),
+      ...asEach(NOT_REPORT_READERS, route, `B's ${list}`, () => ({ url: csvUrl(list) }), forbidden),
+      ...asEach(NOT_REPORT_READERS, route, `${list} of A's programme's students`, (f) => ({ url: csvUrl(list, { programId: aProgram(f) }) }), forbidden),
+    ]
+  }),
+
+  // --- GraphQL report: the dashboard and every drill-down list with its relations ------------------
+  ...(['POST', 'GET'] as const).flatMap((method): CrossTenantCase[] => {
+    const route = `${method} /graphql`
+    const readers = method === 'POST' ? REPORT_READERS : (['advisor'] as const)
+    return [
+      ...asEach(readers, route, 'the dashboard', () => graphqlRequest(method, DASHBOARD_QUERY), ownDashboard),
+      ...asEach(readers, route, "the dashboard of B's programme's students", (f) => graphqlRequest(method, DASHBOARD_QUERY, { programId: bProgram(f) }), ownDashboard),
+      ...asEach(readers, route, 'single views and most-asked hosts', () => graphqlRequest(method, VIEWS_QUERY), ownViewsAndHosts),
+      ...REPORT_LISTS.flatMap((list) => asEach(readers, route, `the ${list} drill-down`, () => graphqlRequest(method, listQuery(list)), () => ownReportList(list))),
+      // A's programme in the variables: not found, exactly as a programme no one has.
+      ...asEach(readers, route, "the dashboard of A's programme's students (id in the variables)", (f) => graphqlRequest(method, DASHBOARD_QUERY, { programId: aProgram(f) }), (as) =>
+        graphqlRefused('not-found', 404, 'No such programme', { as, request: withMissingProgramme(method, DASHBOARD_QUERY) }),
+      ),
+      ...asEach(readers, route, "the meetings of A's programme's students (id in the variables)", (f) => graphqlRequest(method, listQuery('meetings'), { programId: aProgram(f) }), (as) =>
+        graphqlRefused('not-found', 404, 'No such programme', { as, request: withMissingProgramme(method, listQuery('meetings')) }),
+      ),
+      ...asEach(NOT_REPORT_READERS, route, 'the dashboard', () => graphqlRequest(method, DASHBOARD_QUERY), () => graphqlRefused('forbidden', 403, REPORTS_FORBIDDEN)),
+      ...asEach(NOT_REPORT_READERS, route, "the students of A's programme", (f) => graphqlRequest(method, listQuery('students'), { programId: aProgram(f) }), () => graphqlRefused('forbidden', 403, REPORTS_FORBIDDEN)),
+    ]
+  }),
+]
+
 /** Every non-public route of the app, aimed by B at A. Later features add their routes here. */
 export const CROSS_TENANT_MATRIX: CrossTenantCase[] = [
   // --- the caller ------------------------------------------------------------------------------
@@ -1834,6 +2255,9 @@ export const CROSS_TENANT_MATRIX: CrossTenantCase[] = [
 
   // --- alumni hosts, host requests, suggestions and programmes ---------------------------------------
   ...HOSTING_CASES,
+
+  // --- reports: the GraphQL report field and the CSV exports (the school comes from the token) --------
+  ...REPORT_CASES,
 ]
 
 // ---------------------------------------------------------------------------------------------

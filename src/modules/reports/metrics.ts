@@ -198,7 +198,7 @@ export async function networkGrowth(scope: ReportScope) {
 /** Average days in a month, for capacity stated per month over a range of days. */
 export const DAYS_PER_MONTH = 365.2425 / 12
 
-export async function alumniEngagement(scope: ReportScope, mostAsked: number) {
+export async function alumniEngagement(scope: ReportScope) {
   const { schoolId, fromAt, toAt } = scope
   const [row] = await scope.tenant.db.$queryRaw<Array<{
     volunteers: number; accepting: number; active: number; received: number; accepted: number; declined: number; expired: number; withdrawn: number; pending: number
@@ -232,11 +232,6 @@ export async function alumniEngagement(scope: ReportScope, mostAsked: number) {
            (SELECT coalesce(sum(max_meetings_per_month), 0)::float8 * ${scope.days} / ${DAYS_PER_MONTH} FROM hosts) AS capacity,
            (SELECT CASE WHEN max(sum) > 0 THEN sum((2 * i - total - 1) * n) / (max(total) * max(sum)) END FROM ranked) AS gini`
   const r = row!
-  const top = await scope.tenant.db.$queryRaw<Array<{ hostId: string; requests: number; accepted: number }>>`
-    SELECT host_id::text AS "hostId", count(*)::int AS requests, count(*) FILTER (WHERE status = 'accepted')::int AS accepted
-      FROM host_requests
-     WHERE school_id = ${schoolId}::uuid AND created_at >= ${fromAt} AND created_at < ${toAt} AND ${forStudents(scope, Prisma.sql`student_id`)}
-     GROUP BY host_id ORDER BY count(*) DESC, host_id LIMIT ${mostAsked}`
   return {
     volunteers: r.volunteers,
     accepting: r.accepting,
@@ -253,6 +248,16 @@ export async function alumniEngagement(scope: ReportScope, mostAsked: number) {
     capacity: r.capacity,
     utilization: r.capacity > 0 ? r.booked / r.capacity : null,
     loadGini: r.gini,
-    mostAsked: top.map((host) => ({ ...host, acceptanceShare: ratio(host.accepted, host.requests) })),
   }
+}
+
+/** The hosts who received the most requests in the range, most first (ties by id). */
+export async function mostAskedHosts(scope: ReportScope, limit: number) {
+  const { schoolId, fromAt, toAt } = scope
+  const top = await scope.tenant.db.$queryRaw<Array<{ hostId: string; requests: number; accepted: number }>>`
+    SELECT host_id::text AS "hostId", count(*)::int AS requests, count(*) FILTER (WHERE status = 'accepted')::int AS accepted
+      FROM host_requests
+     WHERE school_id = ${schoolId}::uuid AND created_at >= ${fromAt} AND created_at < ${toAt} AND ${forStudents(scope, Prisma.sql`student_id`)}
+     GROUP BY host_id ORDER BY count(*) DESC, host_id LIMIT ${limit}`
+  return top.map((host) => ({ ...host, acceptanceShare: ratio(host.accepted, host.requests) }))
 }

@@ -33,6 +33,9 @@ export interface ReportScope {
   now: Date
 }
 
+/** Pending rollup deltas of a school at which a report compacts them first. */
+export const COMPACT_AFTER = 500
+
 /** Longest range one report may cover: five years is more than any term or academic-year report. */
 export const MAX_RANGE_DAYS = 366 * 5
 const DATE = /^\d{4}-\d{2}-\d{2}$/
@@ -69,10 +72,14 @@ export async function reportScope(
     const program = await tenant.db.program.findUnique({ where: { schoolId_id: { schoolId: tenant.schoolId, id: filter.programId } }, select: { id: true } })
     if (!program) throw notFound('programme')
   }
-  // Local midnights as instants, computed by PostgreSQL with the school's zone rules.
+  // Local midnights as instants, computed by PostgreSQL with the school's zone rules; in the same
+  // round trip, a school with many pending rollup deltas has them compacted (reads stay exact either
+  // way: they sum cells and deltas; compaction keeps the deltas few).
   const [bounds] = await tenant.db.$queryRaw<Array<{ fromAt: Date; toAt: Date }>>`
     SELECT (${input.from}::date::timestamp AT TIME ZONE ${school.timeZone}) AS "fromAt",
-           ((${input.to}::date + 1)::timestamp AT TIME ZONE ${school.timeZone}) AS "toAt"`
+           ((${input.to}::date + 1)::timestamp AT TIME ZONE ${school.timeZone}) AS "toAt",
+           CASE WHEN (SELECT count(*) FROM (SELECT 1 FROM report_cell_deltas WHERE school_id = ${tenant.schoolId}::uuid LIMIT ${COMPACT_AFTER}) d) >= ${COMPACT_AFTER}
+                THEN report_compact(${tenant.schoolId}::uuid) END AS compacted`
   return {
     tenant,
     schoolId: tenant.schoolId,

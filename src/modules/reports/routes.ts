@@ -1,0 +1,66 @@
+// CSV exports of the reporting drill-down lists, for advisors who paste them into spreadsheets:
+// GET /v1/reports/<list>.csv with the same range and filters as the GraphQL `report` field.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { FastifyInstance } from 'fastify'
+import { Type } from 'typebox'
+import { notFound } from '../../infra/http/problem.js'
+import { Int32, responses, Text, Uuid } from '../../infra/http/schemas.js'
+import { reportReaders } from './access.js'
+import { EXPORT_MAX_ROWS, exportList, REPORT_LISTS, type ReportList } from './csv.js'
+import { reportScope } from './scope.js'
+
+const tags = ['reports']
+const ReportDate = (description: string) => Type.String({ format: 'date', maxLength: 10, description })
+const ReportQuery = {
+  from: ReportDate('First day of the range (YYYY-MM-DD, in the school\'s time zone)'),
+  to: ReportDate('Last day of the range, included'),
+  major: Type.Optional(Text(200, { description: 'Students whose major is exactly this' })),
+  graduationYear: Type.Optional(Int32({ minimum: 1900, maximum: 2200, description: 'Students graduating in this year' })),
+  backgroundTag: Type.Optional(Text(100, { description: 'Students who share this background tag' })),
+  field: Type.Optional(Text(200, { description: 'Students with this field among their fields of interest' })),
+  programId: Type.Optional({ ...Uuid, description: 'Students taking part in this programme' }),
+}
+const MeetingQuery = {
+  ...ReportQuery,
+  status: Type.Optional(Type.Enum(['requested', 'scheduled', 'resume_sent', 'completed', 'thank_you_sent', 'declined', 'cancelled', 'no_show'])),
+  kind: Type.Optional(Type.Enum(['informational_interview', 'job_shadow'])),
+}
+const Csv = Type.String({ maxLength: 200_000_000, description: `CSV (RFC 4180) with a header row, UTF-8 with a byte-order mark; at most ${EXPORT_MAX_ROWS} rows (a longer list is refused with 400: narrow the range or filter)` })
+
+const SUMMARIES: Record<ReportList, string> = {
+  students: 'The selected students with what each did in the range, as CSV',
+  meetings: 'Meetings of the selected students on a day in the range, as CSV (optionally one status or kind)',
+  hosts: 'Alumni hosts with their requests and bookings in the range, as CSV',
+  'overdue-thank-yous': 'Held meetings whose thank-you note is overdue, deadline in the range, as CSV',
+  'waiting-requests': 'Requests to hosts sent in the range and still waiting for an answer, as CSV',
+}
+
+const operationId = (list: ReportList) => `export${list.split('-').map((word) => word[0]!.toUpperCase() + word.slice(1)).join('')}Csv`
+
+export default async function reportRoutes(instance: FastifyInstance) {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>()
+  for (const list of REPORT_LISTS) {
+    app.get(`/v1/reports/${list}.csv`, {
+      config: { access: reportReaders },
+      schema: {
+        operationId: operationId(list),
+        tags,
+        summary: SUMMARIES[list],
+        querystring: Type.Object(list === 'meetings' ? MeetingQuery : ReportQuery, { additionalProperties: false }),
+        produces: ['text/csv'],
+        response: responses({ 200: { description: 'CSV', content: { 'text/csv': { schema: Csv } } } as never }, [400, 404]),
+      },
+      handler: async (request, reply) => {
+        const { from, to, status, kind, ...filter } = request.query as Record<string, string | number | undefined> & { from: string; to: string }
+        const school = await app.database.schools.get(request.tenant.schoolId)
+        if (!school) throw notFound('school')
+        const scope = await reportScope(request.tenant, school, { from, to, filter }, app.clock(), 'querystring.')
+        const csv = await exportList(scope, list, { status: status as string | undefined, kind: kind as string | undefined })
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="${list}-${from}-${to}.csv"`)
+          .send(csv)
+      },
+    })
+  }
+}
