@@ -77,7 +77,7 @@ export async function studentActivity(scope: ReportScope, ids: string[]): Promis
        GROUP BY student_id
     ), met AS (
       SELECT m.student_id, count(DISTINCT m.contact_id)::int AS people,
-             count(DISTINCT lower(btrim(c.organization)))::int AS organizations, count(DISTINCT lower(btrim(c.industry)))::int AS industries,
+             count(DISTINCT nullif(report_key(c.organization), ''))::int AS organizations, count(DISTINCT nullif(report_key(c.industry), ''))::int AS industries,
              max(m.completed_at) AS last_completed
         FROM meetings m JOIN contacts c ON c.school_id = m.school_id AND c.id = m.contact_id
        WHERE m.school_id = ${schoolId}::uuid AND m.student_id IN (SELECT id FROM s) AND m.completed_at >= ${fromAt} AND m.completed_at < ${toAt}

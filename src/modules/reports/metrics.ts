@@ -2,7 +2,7 @@
 // here only names and orders what the database counted. The definitions are the schema's
 // descriptions (src/graphql/schema.ts) and the README's "Reporting" section.
 import { Prisma } from '../../generated/prisma/client.js'
-import { cells, forStudents, type ReportScope, studentIds } from './scope.js'
+import { cells, forStudents, metCells, type ReportScope, studentIds } from './scope.js'
 
 export const MEETING_KINDS = ['informational_interview', 'job_shadow'] as const
 export const MEETING_STATUSES = ['requested', 'scheduled', 'resume_sent', 'completed', 'thank_you_sent', 'declined', 'cancelled', 'no_show'] as const
@@ -106,40 +106,41 @@ export async function meetingsOverTime(scope: ReportScope, bucket: Bucket) {
 export const HISTOGRAM_TOP = 10
 
 export async function perspectives(scope: ReportScope) {
-  const [row] = await scope.tenant.db.$queryRaw<Array<{ students: number; people: number[]; organizations: number[]; industries: number[]; singleViews: number }>>`
-    WITH pairs AS (
-      SELECT student_id, contact_id FROM ${cells(scope, ['met'])} c GROUP BY 1, 2 HAVING sum(count) > 0
-    ), per_student AS (
-      SELECT s.id, count(c.id)::int AS people,
-             count(DISTINCT lower(btrim(c.organization)))::int AS organizations,
-             count(DISTINCT lower(btrim(c.industry)))::int AS industries
-        FROM (${studentIds(scope)}) s
-        LEFT JOIN pairs p ON p.student_id = s.id
-        LEFT JOIN contacts c ON c.school_id = ${scope.schoolId}::uuid AND c.id = p.contact_id
-       GROUP BY s.id
-    ), single AS (
-      SELECT p.student_id FROM pairs p JOIN contacts c ON c.school_id = ${scope.schoolId}::uuid AND c.id = p.contact_id
-       WHERE nullif(btrim(c.industry), '') IS NOT NULL
-       GROUP BY p.student_id, lower(btrim(c.industry)) HAVING count(*) = 1
-    )
-    SELECT (SELECT count(*)::int FROM per_student) AS students,
-           (SELECT array_agg(coalesce(n, 0) ORDER BY b) FROM generate_series(0, ${HISTOGRAM_TOP}) b
-              LEFT JOIN (SELECT least(people, ${HISTOGRAM_TOP}) AS b, count(*)::int AS n FROM per_student GROUP BY 1) h USING (b)) AS people,
-           (SELECT array_agg(coalesce(n, 0) ORDER BY b) FROM generate_series(0, ${HISTOGRAM_TOP}) b
-              LEFT JOIN (SELECT least(organizations, ${HISTOGRAM_TOP}) AS b, count(*)::int AS n FROM per_student GROUP BY 1) h USING (b)) AS organizations,
-           (SELECT array_agg(coalesce(n, 0) ORDER BY b) FROM generate_series(0, ${HISTOGRAM_TOP}) b
-              LEFT JOIN (SELECT least(industries, ${HISTOGRAM_TOP}) AS b, count(*)::int AS n FROM per_student GROUP BY 1) h USING (b)) AS industries,
-           (SELECT count(*)::int FROM single) AS "singleViews"`
-  const histogram = (counts: number[]) => counts.map((students, value) => ({ value, orMore: value === HISTOGRAM_TOP, students }))
-  const withNone = row!.people[0] ?? 0
+  // A pair is one person met (a contact has one organization and industry at a time). Only students
+  // who met someone have pairs; each histogram's 0 bar adds the selected students who have none.
+  const [row] = await scope.tenant.db.$queryRaw<Array<{ students: number; met: number; people: number[]; organizations: number[]; industries: number[]; singleViews: number }>>`
+    WITH selected AS MATERIALIZED (${studentIds(scope)}),
+    pairs AS MATERIALIZED (
+      SELECT c.student_id, c.contact_id, c.organization, c.industry FROM ${metCells(scope)} c JOIN selected s ON s.id = c.student_id
+       GROUP BY 1, 2, 3, 4 HAVING sum(c.count) > 0
+    ),
+    people AS (SELECT student_id, count(*) AS n FROM pairs GROUP BY 1),
+    organizations AS (SELECT student_id, count(*) AS n FROM (SELECT DISTINCT student_id, organization FROM pairs WHERE organization <> '') o GROUP BY 1),
+    industries AS (SELECT student_id, industry, count(*) AS n FROM pairs WHERE industry <> '' GROUP BY 1, 2)
+    SELECT (SELECT count(*)::int FROM selected) AS students,
+           (SELECT count(*)::int FROM people) AS met,
+           (SELECT array_agg(coalesce(n, 0)::int ORDER BY b) FROM generate_series(0, ${HISTOGRAM_TOP}) b
+              LEFT JOIN (SELECT least(n, ${HISTOGRAM_TOP}) AS b, count(*) AS n FROM people GROUP BY 1) h USING (b)) AS people,
+           (SELECT array_agg(coalesce(n, 0)::int ORDER BY b) FROM generate_series(0, ${HISTOGRAM_TOP}) b
+              LEFT JOIN (SELECT least(n, ${HISTOGRAM_TOP}) AS b, count(*) AS n FROM organizations GROUP BY 1) h USING (b)) AS organizations,
+           (SELECT array_agg(coalesce(n, 0)::int ORDER BY b) FROM generate_series(0, ${HISTOGRAM_TOP}) b
+              LEFT JOIN (SELECT least(n, ${HISTOGRAM_TOP}) AS b, count(*) AS n FROM (SELECT student_id, count(*) AS n FROM industries GROUP BY 1) i GROUP BY 1) h USING (b)) AS industries,
+           (SELECT count(*)::int FROM industries WHERE n = 1) AS "singleViews"`
+  const r = row!
+  const withNone = r.students - r.met
+  // Bar 0: the students with nobody met, plus (organizations, industries) those whose people had none given.
+  const histogram = (counts: number[]) => {
+    const withSome = counts.slice(1).reduce((sum, n) => sum + n, 0)
+    return counts.map((students, value) => ({ value, orMore: value === HISTOGRAM_TOP, students: value === 0 ? r.students - withSome : students }))
+  }
   return {
-    students: row!.students,
+    students: r.students,
     studentsWithNone: withNone,
-    shareWithNone: ratio(withNone, row!.students),
-    people: histogram(row!.people),
-    organizations: histogram(row!.organizations),
-    industries: histogram(row!.industries),
-    singleViewCount: row!.singleViews,
+    shareWithNone: ratio(withNone, r.students),
+    people: histogram(r.people),
+    organizations: histogram(r.organizations),
+    industries: histogram(r.industries),
+    singleViewCount: r.singleViews,
   }
 }
 
@@ -147,13 +148,13 @@ export async function perspectives(scope: ReportScope) {
 export async function singleViews(scope: ReportScope, limit: number) {
   return scope.tenant.db.$queryRaw<Array<{ studentId: string; field: string; contactId: string }>>`
     WITH pairs AS (
-      SELECT student_id, contact_id FROM ${cells(scope, ['met'])} c GROUP BY 1, 2 HAVING sum(count) > 0
+      SELECT student_id, contact_id, industry FROM ${metCells(scope)} c WHERE industry <> '' GROUP BY 1, 2, 3 HAVING sum(count) > 0
+    ), single AS (
+      SELECT student_id, industry, min(contact_id::text)::uuid AS contact_id FROM pairs GROUP BY 1, 2 HAVING count(*) = 1
     )
-    SELECT p.student_id::text AS "studentId", min(btrim(c.industry)) AS field, (array_agg(c.id::text))[1] AS "contactId"
-      FROM pairs p JOIN contacts c ON c.school_id = ${scope.schoolId}::uuid AND c.id = p.contact_id
-     WHERE nullif(btrim(c.industry), '') IS NOT NULL
-     GROUP BY p.student_id, lower(btrim(c.industry)) HAVING count(*) = 1
-     ORDER BY p.student_id, lower(btrim(c.industry)) LIMIT ${limit}`
+    SELECT s.student_id::text AS "studentId", btrim(c.industry) AS field, s.contact_id::text AS "contactId"
+      FROM single s JOIN contacts c ON c.school_id = ${scope.schoolId}::uuid AND c.id = s.contact_id
+     ORDER BY s.student_id, s.industry LIMIT ${limit}`
 }
 
 export async function networkGrowth(scope: ReportScope) {
@@ -200,37 +201,44 @@ export const DAYS_PER_MONTH = 365.2425 / 12
 
 export async function alumniEngagement(scope: ReportScope) {
   const { schoolId, fromAt, toAt } = scope
+  // The Gini coefficient over all volunteers, from the hosts who were asked: sorted ascending, the
+  // volunteers never asked hold the first ranks with 0, so the k asked hosts have ranks n-k+1..n.
   const [row] = await scope.tenant.db.$queryRaw<Array<{
     volunteers: number; accepting: number; active: number; received: number; accepted: number; declined: number; expired: number; withdrawn: number; pending: number
     medianResponseHours: number | null; booked: number; capacity: number; gini: number | null
   }>>`
-    WITH requests AS (
+    WITH requests AS MATERIALIZED (
       SELECT host_id, status, created_at, responded_at FROM host_requests
        WHERE school_id = ${schoolId}::uuid AND created_at >= ${fromAt} AND created_at < ${toAt} AND ${forStudents(scope, Prisma.sql`student_id`)}
-    ), hosts AS (
-      SELECT member_id, accepting, max_meetings_per_month FROM host_profiles WHERE school_id = ${schoolId}::uuid
-    ), load AS (
-      SELECT h.member_id, count(r.host_id)::float8 AS n FROM hosts h LEFT JOIN requests r ON r.host_id = h.member_id GROUP BY h.member_id
-    ), ranked AS (
-      SELECT n, row_number() OVER (ORDER BY n) AS i, count(*) OVER () AS total, sum(n) OVER () AS sum FROM load
+    ), profiles AS (
+      SELECT count(*)::int AS volunteers, count(*) FILTER (WHERE accepting)::int AS accepting,
+             coalesce(sum(max_meetings_per_month), 0)::float8 AS monthly
+        FROM host_profiles WHERE school_id = ${schoolId}::uuid
+    ), asked AS (
+      SELECT n, row_number() OVER (ORDER BY n) AS rank, count(*) OVER () AS k
+        FROM (SELECT r.host_id, count(*)::float8 AS n FROM requests r
+               WHERE EXISTS (SELECT 1 FROM host_profiles h WHERE h.school_id = ${schoolId}::uuid AND h.member_id = r.host_id)
+               GROUP BY r.host_id) per_host
+    ), outcomes AS (
+      SELECT count(*)::int AS received,
+             count(*) FILTER (WHERE status = 'accepted')::int AS accepted, count(*) FILTER (WHERE status = 'declined')::int AS declined,
+             count(*) FILTER (WHERE status = 'expired')::int AS expired, count(*) FILTER (WHERE status = 'withdrawn')::int AS withdrawn,
+             count(*) FILTER (WHERE status = 'pending')::int AS pending,
+             percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM responded_at - created_at) / 3600)
+               FILTER (WHERE status IN ('accepted', 'declined') AND responded_at IS NOT NULL) AS median
+        FROM requests
     )
-    SELECT (SELECT count(*)::int FROM hosts) AS volunteers,
-           (SELECT count(*)::int FROM hosts WHERE accepting) AS accepting,
+    SELECT p.volunteers, p.accepting,
            (SELECT count(DISTINCT host_id)::int FROM host_requests
-             WHERE school_id = ${schoolId}::uuid AND responded_at >= ${fromAt} AND responded_at < ${toAt} AND ${forStudents(scope, Prisma.sql`student_id`)}) AS active,
-           (SELECT count(*)::int FROM requests) AS received,
-           (SELECT count(*)::int FROM requests WHERE status = 'accepted') AS accepted,
-           (SELECT count(*)::int FROM requests WHERE status = 'declined') AS declined,
-           (SELECT count(*)::int FROM requests WHERE status = 'expired') AS expired,
-           (SELECT count(*)::int FROM requests WHERE status = 'withdrawn') AS withdrawn,
-           (SELECT count(*)::int FROM requests WHERE status = 'pending') AS pending,
-           (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM responded_at - created_at) / 3600)
-              FROM requests WHERE status IN ('accepted', 'declined') AND responded_at IS NOT NULL) AS "medianResponseHours",
+             WHERE school_id = ${schoolId}::uuid AND status IN ('accepted', 'declined') AND responded_at >= ${fromAt} AND responded_at < ${toAt}
+               AND ${forStudents(scope, Prisma.sql`student_id`)}) AS active,
+           o.received, o.accepted, o.declined, o.expired, o.withdrawn, o.pending, o.median AS "medianResponseHours",
            (SELECT count(*)::int FROM host_requests
              WHERE school_id = ${schoolId}::uuid AND status = 'accepted' AND starts_at >= ${fromAt} AND starts_at < ${toAt}
                AND ${forStudents(scope, Prisma.sql`student_id`)}) AS booked,
-           (SELECT coalesce(sum(max_meetings_per_month), 0)::float8 * ${scope.days} / ${DAYS_PER_MONTH} FROM hosts) AS capacity,
-           (SELECT CASE WHEN max(sum) > 0 THEN sum((2 * i - total - 1) * n) / (max(total) * max(sum)) END FROM ranked) AS gini`
+           p.monthly * ${scope.days} / ${DAYS_PER_MONTH} AS capacity,
+           (SELECT CASE WHEN sum(n) > 0 THEN sum((2 * (p.volunteers - k + rank) - p.volunteers - 1) * n) / (p.volunteers * sum(n)) END FROM asked) AS gini
+      FROM profiles p, outcomes o`
   const r = row!
   return {
     volunteers: r.volunteers,

@@ -124,11 +124,36 @@ export function forStudents(scope: ReportScope, column: Prisma.Sql): Prisma.Sql 
  * yet compacted) when the report is unfiltered, else from report_cells_raw for the selected
  * students. Same columns either way, so each metric is one query over either source.
  */
-export function cells(scope: ReportScope, metrics: string[]): Prisma.Sql {
-  const where = Prisma.sql`school_id = ${scope.schoolId}::uuid AND metric = ANY(${metrics}::text[]) AND day BETWEEN ${scope.from}::date AND ${scope.to}::date`
-  const columns = Prisma.sql`metric, day, kind, status, source, channel, student_id, contact_id, count`
+export function cells(scope: ReportScope, metrics: string[], days?: Prisma.Sql): Prisma.Sql {
+  const where = Prisma.sql`school_id = ${scope.schoolId}::uuid AND metric = ANY(${metrics}::text[]) AND ${days ?? Prisma.sql`day BETWEEN ${scope.from}::date AND ${scope.to}::date`}`
+  const columns = Prisma.sql`metric, day, kind, status, source, channel, student_id, contact_id, organization, industry, count`
   if (scope.source === 'rollup' && !scope.filtered) {
     return Prisma.sql`(SELECT ${columns} FROM report_cells WHERE ${where} UNION ALL SELECT ${columns} FROM report_cell_deltas WHERE ${where})`
   }
   return Prisma.sql`(SELECT ${columns} FROM report_cells_raw WHERE ${where} AND ${scope.filtered ? Prisma.sql`owner_student_id IN (${studentIds(scope)})` : Prisma.sql`TRUE`})`
+}
+
+const nextDay = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10)
+
+/**
+ * Who each student met in the range (student, contact, organization, industry, count): whole months
+ * of the range from the monthly `met_month` cells, the days before the first and after the last
+ * whole month from the daily `met` cells. A pair met in several periods appears once per period.
+ */
+export function metCells(scope: ReportScope): Prisma.Sql {
+  const afterTo = nextDay(scope.to)
+  const firstWholeMonth = scope.from.endsWith('-01') ? scope.from : monthAfter(scope.from)
+  const endWhole = afterTo.endsWith('-01') ? afterTo : `${scope.to.slice(0, 7)}-01`
+  if (firstWholeMonth >= endWhole) return cells(scope, ['met'])
+  return Prisma.sql`(
+    SELECT * FROM ${cells(scope, ['met_month'], Prisma.sql`day >= ${firstWholeMonth}::date AND day < ${endWhole}::date`)} m
+    UNION ALL
+    SELECT * FROM ${cells(scope, ['met'], Prisma.sql`((day >= ${scope.from}::date AND day < ${firstWholeMonth}::date) OR (day >= ${endWhole}::date AND day <= ${scope.to}::date))`)} d
+  )`
+}
+
+/** The first day of the month after the one `date` falls in. */
+function monthAfter(date: string): string {
+  const [year, month] = date.split('-').map(Number) as [number, number]
+  return month === 12 ? `${year + 1}-01-01` : `${year}-${String(month + 1).padStart(2, '0')}-01`
 }

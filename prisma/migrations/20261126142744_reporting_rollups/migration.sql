@@ -1,3 +1,6 @@
+-- DropIndex
+DROP INDEX "meetings_school_id_status_thank_you_due_at_idx";
+
 -- CreateTable
 CREATE TABLE "report_cells" (
     "school_id" UUID NOT NULL,
@@ -9,9 +12,11 @@ CREATE TABLE "report_cells" (
     "channel" TEXT NOT NULL DEFAULT '',
     "student_id" UUID NOT NULL DEFAULT '00000000-0000-0000-0000-000000000000',
     "contact_id" UUID NOT NULL DEFAULT '00000000-0000-0000-0000-000000000000',
+    "organization" TEXT NOT NULL DEFAULT '',
+    "industry" TEXT NOT NULL DEFAULT '',
     "count" INTEGER NOT NULL,
 
-    CONSTRAINT "report_cells_pkey" PRIMARY KEY ("school_id","metric","day","kind","status","source","channel","student_id","contact_id")
+    CONSTRAINT "report_cells_pkey" PRIMARY KEY ("school_id","metric","day","kind","status","source","channel","student_id","contact_id","organization","industry")
 );
 
 -- CreateTable
@@ -26,6 +31,8 @@ CREATE TABLE "report_cell_deltas" (
     "channel" TEXT NOT NULL DEFAULT '',
     "student_id" UUID NOT NULL DEFAULT '00000000-0000-0000-0000-000000000000',
     "contact_id" UUID NOT NULL DEFAULT '00000000-0000-0000-0000-000000000000',
+    "organization" TEXT NOT NULL DEFAULT '',
+    "industry" TEXT NOT NULL DEFAULT '',
     "count" INTEGER NOT NULL,
 
     CONSTRAINT "report_cell_deltas_pkey" PRIMARY KEY ("school_id","id")
@@ -33,6 +40,15 @@ CREATE TABLE "report_cell_deltas" (
 
 -- CreateIndex
 CREATE INDEX "report_cell_deltas_school_id_metric_day_idx" ON "report_cell_deltas"("school_id", "metric", "day");
+
+-- CreateIndex
+CREATE INDEX "host_requests_school_id_status_created_at_id_idx" ON "host_requests"("school_id", "status", "created_at", "id");
+
+-- CreateIndex
+CREATE INDEX "host_requests_school_id_created_at_idx" ON "host_requests"("school_id", "created_at");
+
+-- CreateIndex
+CREATE INDEX "meetings_school_id_status_thank_you_due_at_id_idx" ON "meetings"("school_id", "status", "thank_you_due_at", "id");
 
 -- AddForeignKey
 ALTER TABLE "report_cells" ADD CONSTRAINT "report_cells_school_id_fkey" FOREIGN KEY ("school_id") REFERENCES "schools"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
@@ -61,122 +77,125 @@ CREATE POLICY "report_cell_deltas_tenant_isolation" ON "report_cell_deltas"
 -- report_cell_deltas, and report_compact folds the deltas into report_cells. Invariant, for every
 -- school: report_cells + report_cell_deltas = report_cells_raw, summed per cell.
 
-CREATE FUNCTION report_contact_cells(c contacts, time_zone text)
-RETURNS TABLE (metric text, day date, kind text, status text, source text, channel text, student_id uuid, contact_id uuid)
-LANGUAGE sql STABLE AS $$
-  SELECT 'contacts_added', (c.created_at AT TIME ZONE time_zone)::date, '', '', c.source::text, '',
-         '00000000-0000-0000-0000-000000000000'::uuid, '00000000-0000-0000-0000-000000000000'::uuid
+-- How organizations and industries are compared: without case or surrounding spaces.
+CREATE FUNCTION report_key(value text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT coalesce(lower(btrim(value)), '')
 $$;
 
-CREATE FUNCTION report_outreach_cells(o outreach, contact_source contact_source, time_zone text)
-RETURNS TABLE (metric text, day date, kind text, status text, source text, channel text, student_id uuid, contact_id uuid)
+CREATE FUNCTION report_contact_cells(c contacts, time_zone text)
+RETURNS TABLE (metric text, day date, kind text, status text, source text, channel text, student_id uuid, contact_id uuid, organization text, industry text)
 LANGUAGE sql STABLE AS $$
-  SELECT v.metric, (o.sent_at AT TIME ZONE time_zone)::date, '', '', contact_source::text, o.channel::text,
-         '00000000-0000-0000-0000-000000000000'::uuid, '00000000-0000-0000-0000-000000000000'::uuid
+  SELECT 'contacts_added', (c.created_at AT TIME ZONE time_zone)::date, '', '', c.source::text, '', '00000000-0000-0000-0000-000000000000'::uuid, '00000000-0000-0000-0000-000000000000'::uuid, '', ''
+$$;
+
+CREATE FUNCTION report_outreach_cells(o outreach, c contacts, time_zone text)
+RETURNS TABLE (metric text, day date, kind text, status text, source text, channel text, student_id uuid, contact_id uuid, organization text, industry text)
+LANGUAGE sql STABLE AS $$
+  SELECT v.metric, (o.sent_at AT TIME ZONE time_zone)::date, '', '', c.source::text, o.channel::text, '00000000-0000-0000-0000-000000000000'::uuid, '00000000-0000-0000-0000-000000000000'::uuid, '', ''
     FROM (VALUES ('outreach_sent', true), ('outreach_replied', o.outcome <> 'no_reply')) v(metric, counted)
    WHERE v.counted
 $$;
 
 -- Funnel steps are counted by the day the meeting was requested (a cohort); meetings over time by
--- the meeting's own day (its start, or its request while it has none); `completed_on` and `met` by
--- the day it was completed.
-CREATE FUNCTION report_meeting_cells(m meetings, contact_source contact_source, time_zone text)
-RETURNS TABLE (metric text, day date, kind text, status text, source text, channel text, student_id uuid, contact_id uuid)
+-- the meeting's own day (its start, or its request while it has none); `completed_on` by the day it
+-- was completed. `met` (per day) and `met_month` (per month, dated the 1st) record who a student
+-- met, with the person's organization and industry: perspectives read whole months of the range
+-- from `met_month` and only the days at its edges from `met`.
+CREATE FUNCTION report_meeting_cells(m meetings, c contacts, time_zone text)
+RETURNS TABLE (metric text, day date, kind text, status text, source text, channel text, student_id uuid, contact_id uuid, organization text, industry text)
 LANGUAGE sql STABLE AS $$
-  SELECT v.metric, v.day, v.kind, v.status, v.source, '', v.student_id, v.contact_id
+  SELECT v.metric, v.day, v.kind, v.status, v.source, '', coalesce(v.student_id, '00000000-0000-0000-0000-000000000000'::uuid), coalesce(v.contact_id, '00000000-0000-0000-0000-000000000000'::uuid),
+         CASE WHEN v.person THEN report_key(c.organization) ELSE '' END, CASE WHEN v.person THEN report_key(c.industry) ELSE '' END
     FROM (VALUES
-      ('meetings_requested', (m.created_at AT TIME ZONE time_zone)::date, m.kind::text, '', contact_source::text, NULL::uuid, NULL::uuid, true),
-      ('meetings_scheduled', (m.created_at AT TIME ZONE time_zone)::date, m.kind::text, '', contact_source::text, NULL, NULL, m.starts_at IS NOT NULL),
-      ('meetings_completed', (m.created_at AT TIME ZONE time_zone)::date, m.kind::text, '', contact_source::text, NULL, NULL, m.completed_at IS NOT NULL),
-      ('thank_you_sent', (m.created_at AT TIME ZONE time_zone)::date, m.kind::text, '', contact_source::text, NULL, NULL, m.thank_you_sent_at IS NOT NULL),
-      ('thank_you_on_time', (m.created_at AT TIME ZONE time_zone)::date, m.kind::text, '', contact_source::text, NULL, NULL, m.thank_you_on_time IS TRUE),
-      ('meetings_by_status', (coalesce(m.starts_at, m.created_at) AT TIME ZONE time_zone)::date, m.kind::text, m.status::text, '', NULL, NULL, true),
-      ('completed_on', (m.completed_at AT TIME ZONE time_zone)::date, m.kind::text, '', '', NULL, NULL, m.completed_at IS NOT NULL),
-      ('met', (m.completed_at AT TIME ZONE time_zone)::date, '', '', '', m.student_id, m.contact_id, m.completed_at IS NOT NULL)
-    ) v(metric, day, kind, status, source, student_id, contact_id, counted)
+      ('meetings_requested', (m.created_at AT TIME ZONE time_zone)::date, m.kind::text, '', c.source::text, NULL::uuid, NULL::uuid, false, true),
+      ('meetings_scheduled', (m.created_at AT TIME ZONE time_zone)::date, m.kind::text, '', c.source::text, NULL, NULL, false, m.starts_at IS NOT NULL),
+      ('meetings_completed', (m.created_at AT TIME ZONE time_zone)::date, m.kind::text, '', c.source::text, NULL, NULL, false, m.completed_at IS NOT NULL),
+      ('thank_you_sent', (m.created_at AT TIME ZONE time_zone)::date, m.kind::text, '', c.source::text, NULL, NULL, false, m.thank_you_sent_at IS NOT NULL),
+      ('thank_you_on_time', (m.created_at AT TIME ZONE time_zone)::date, m.kind::text, '', c.source::text, NULL, NULL, false, m.thank_you_on_time IS TRUE),
+      ('meetings_by_status', (coalesce(m.starts_at, m.created_at) AT TIME ZONE time_zone)::date, m.kind::text, m.status::text, '', NULL, NULL, false, true),
+      ('completed_on', (m.completed_at AT TIME ZONE time_zone)::date, m.kind::text, '', '', NULL, NULL, false, m.completed_at IS NOT NULL),
+      ('met', (m.completed_at AT TIME ZONE time_zone)::date, '', '', '', m.student_id, m.contact_id, true, m.completed_at IS NOT NULL),
+      ('met_month', date_trunc('month', m.completed_at AT TIME ZONE time_zone)::date, '', '', '', m.student_id, m.contact_id, true, m.completed_at IS NOT NULL)
+    ) v(metric, day, kind, status, source, student_id, contact_id, person, counted)
    WHERE v.counted
 $$;
 
 -- Every cell of every row, with the student the row belongs to (for filtered reports).
 CREATE VIEW report_cells_raw WITH (security_invoker = true) AS
-  SELECT c.school_id, c.student_id AS owner_student_id, x.metric, x.day, x.kind, x.status, x.source, x.channel,
-         coalesce(x.student_id, '00000000-0000-0000-0000-000000000000') AS student_id,
-         coalesce(x.contact_id, '00000000-0000-0000-0000-000000000000') AS contact_id, 1 AS count
+  SELECT c.school_id, c.student_id AS owner_student_id, x.*, 1 AS count
     FROM contacts c JOIN schools s ON s.id = c.school_id CROSS JOIN LATERAL report_contact_cells(c, s.time_zone) x
   UNION ALL
-  SELECT o.school_id, o.student_id, x.metric, x.day, x.kind, x.status, x.source, x.channel,
-         coalesce(x.student_id, '00000000-0000-0000-0000-000000000000'), coalesce(x.contact_id, '00000000-0000-0000-0000-000000000000'), 1
+  SELECT o.school_id, o.student_id, x.*, 1
     FROM outreach o JOIN contacts c ON c.school_id = o.school_id AND c.id = o.contact_id JOIN schools s ON s.id = o.school_id
-   CROSS JOIN LATERAL report_outreach_cells(o, c.source, s.time_zone) x
+   CROSS JOIN LATERAL report_outreach_cells(o, c, s.time_zone) x
   UNION ALL
-  SELECT m.school_id, m.student_id, x.metric, x.day, x.kind, x.status, x.source, x.channel,
-         coalesce(x.student_id, '00000000-0000-0000-0000-000000000000'), coalesce(x.contact_id, '00000000-0000-0000-0000-000000000000'), 1
+  SELECT m.school_id, m.student_id, x.*, 1
     FROM meetings m JOIN contacts c ON c.school_id = m.school_id AND c.id = m.contact_id JOIN schools s ON s.id = m.school_id
-   CROSS JOIN LATERAL report_meeting_cells(m, c.source, s.time_zone) x;
+   CROSS JOIN LATERAL report_meeting_cells(m, c, s.time_zone) x;
 
 -- The deltas of one statement: old rows count -1, new rows +1, unchanged cells cancel out.
 -- Writers only append, so concurrent writers never wait on a shared counter row. Each function
 -- takes the statement's old and new rows (a transition table can be named only by the trigger
 -- of its own event, so the triggers pass them as arrays).
 CREATE FUNCTION report_contact_deltas(old_rows contacts[], new_rows contacts[]) RETURNS void LANGUAGE sql AS $$
-  INSERT INTO report_cell_deltas (school_id, metric, day, kind, status, source, channel, student_id, contact_id, count)
-  SELECT school_id, metric, day, kind, status, source, channel,
-         coalesce(student_id, '00000000-0000-0000-0000-000000000000'), coalesce(contact_id, '00000000-0000-0000-0000-000000000000'), sum(count)::int
+  INSERT INTO report_cell_deltas (school_id, metric, day, kind, status, source, channel, student_id, contact_id, organization, industry, count)
+  SELECT school_id, metric, day, kind, status, source, channel, student_id, contact_id, organization, industry, sum(count)::int
     FROM (
       SELECT o.school_id, x.*, -1 AS count FROM unnest(old_rows) o JOIN schools s ON s.id = o.school_id CROSS JOIN LATERAL report_contact_cells(o, s.time_zone) x
       UNION ALL
       SELECT n.school_id, x.*, 1 FROM unnest(new_rows) n JOIN schools s ON s.id = n.school_id CROSS JOIN LATERAL report_contact_cells(n, s.time_zone) x
-      -- Where a contact's source changed, the cells of its outreach and meetings move with it.
+      -- Where a contact's source, organization or industry changed, its outreach and meetings' cells move with it.
       UNION ALL
       SELECT r.school_id, x.*, v.sign
-        FROM unnest(old_rows) o JOIN unnest(new_rows) n ON n.school_id = o.school_id AND n.id = o.id AND n.source <> o.source
+        FROM unnest(old_rows) o JOIN unnest(new_rows) n ON n.school_id = o.school_id AND n.id = o.id
+         AND (n.source, report_key(n.organization), report_key(n.industry)) IS DISTINCT FROM (o.source, report_key(o.organization), report_key(o.industry))
         JOIN schools s ON s.id = n.school_id
-        CROSS JOIN LATERAL (VALUES (o.source, -1), (n.source, 1)) v(source, sign)
+        CROSS JOIN LATERAL (VALUES (o, -1), (n, 1)) v(contact, sign)
         JOIN outreach r ON r.school_id = n.school_id AND r.contact_id = n.id
-        CROSS JOIN LATERAL report_outreach_cells(r, v.source, s.time_zone) x
+        CROSS JOIN LATERAL report_outreach_cells(r, v.contact, s.time_zone) x
       UNION ALL
       SELECT m.school_id, x.*, v.sign
-        FROM unnest(old_rows) o JOIN unnest(new_rows) n ON n.school_id = o.school_id AND n.id = o.id AND n.source <> o.source
+        FROM unnest(old_rows) o JOIN unnest(new_rows) n ON n.school_id = o.school_id AND n.id = o.id
+         AND (n.source, report_key(n.organization), report_key(n.industry)) IS DISTINCT FROM (o.source, report_key(o.organization), report_key(o.industry))
         JOIN schools s ON s.id = n.school_id
-        CROSS JOIN LATERAL (VALUES (o.source, -1), (n.source, 1)) v(source, sign)
+        CROSS JOIN LATERAL (VALUES (o, -1), (n, 1)) v(contact, sign)
         JOIN meetings m ON m.school_id = n.school_id AND m.contact_id = n.id
-        CROSS JOIN LATERAL report_meeting_cells(m, v.source, s.time_zone) x
+        CROSS JOIN LATERAL report_meeting_cells(m, v.contact, s.time_zone) x
     ) changes
-   GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+   GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
   HAVING sum(count) <> 0
 $$;
 
 -- Outreach whose contact no longer exists is skipped: see report_contact_deleting.
 CREATE FUNCTION report_outreach_deltas(old_rows outreach[], new_rows outreach[]) RETURNS void LANGUAGE sql AS $$
-  INSERT INTO report_cell_deltas (school_id, metric, day, kind, status, source, channel, count)
-  SELECT school_id, metric, day, kind, status, source, channel, sum(count)::int
+  INSERT INTO report_cell_deltas (school_id, metric, day, kind, status, source, channel, student_id, contact_id, organization, industry, count)
+  SELECT school_id, metric, day, kind, status, source, channel, student_id, contact_id, organization, industry, sum(count)::int
     FROM (
       SELECT o.school_id, x.*, -1 AS count
         FROM unnest(old_rows) o JOIN contacts c ON c.school_id = o.school_id AND c.id = o.contact_id JOIN schools s ON s.id = o.school_id
-       CROSS JOIN LATERAL report_outreach_cells(o, c.source, s.time_zone) x
+       CROSS JOIN LATERAL report_outreach_cells(o, c, s.time_zone) x
       UNION ALL
       SELECT n.school_id, x.*, 1
         FROM unnest(new_rows) n JOIN contacts c ON c.school_id = n.school_id AND c.id = n.contact_id JOIN schools s ON s.id = n.school_id
-       CROSS JOIN LATERAL report_outreach_cells(n, c.source, s.time_zone) x
+       CROSS JOIN LATERAL report_outreach_cells(n, c, s.time_zone) x
     ) changes
-   GROUP BY 1, 2, 3, 4, 5, 6, 7
+   GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
   HAVING sum(count) <> 0
 $$;
 
 CREATE FUNCTION report_meeting_deltas(old_rows meetings[], new_rows meetings[]) RETURNS void LANGUAGE sql AS $$
-  INSERT INTO report_cell_deltas (school_id, metric, day, kind, status, source, channel, student_id, contact_id, count)
-  SELECT school_id, metric, day, kind, status, source, channel,
-         coalesce(student_id, '00000000-0000-0000-0000-000000000000'), coalesce(contact_id, '00000000-0000-0000-0000-000000000000'), sum(count)::int
+  INSERT INTO report_cell_deltas (school_id, metric, day, kind, status, source, channel, student_id, contact_id, organization, industry, count)
+  SELECT school_id, metric, day, kind, status, source, channel, student_id, contact_id, organization, industry, sum(count)::int
     FROM (
       SELECT o.school_id, x.*, -1 AS count
         FROM unnest(old_rows) o JOIN contacts c ON c.school_id = o.school_id AND c.id = o.contact_id JOIN schools s ON s.id = o.school_id
-       CROSS JOIN LATERAL report_meeting_cells(o, c.source, s.time_zone) x
+       CROSS JOIN LATERAL report_meeting_cells(o, c, s.time_zone) x
       UNION ALL
       SELECT n.school_id, x.*, 1
         FROM unnest(new_rows) n JOIN contacts c ON c.school_id = n.school_id AND c.id = n.contact_id JOIN schools s ON s.id = n.school_id
-       CROSS JOIN LATERAL report_meeting_cells(n, c.source, s.time_zone) x
+       CROSS JOIN LATERAL report_meeting_cells(n, c, s.time_zone) x
     ) changes
-   GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+   GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
   HAVING sum(count) <> 0
 $$;
 
@@ -223,11 +242,11 @@ DECLARE
 BEGIN
   PERFORM pg_advisory_xact_lock(hashtextextended('report_cells:' || p_school::text, 0));
   WITH gone AS (DELETE FROM report_cell_deltas WHERE school_id = p_school RETURNING *)
-  INSERT INTO report_cells AS r (school_id, metric, day, kind, status, source, channel, student_id, contact_id, count)
-  SELECT school_id, metric, day, kind, status, source, channel, student_id, contact_id, sum(count)::int
-    FROM gone GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9 HAVING sum(count) <> 0
-   ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9
-  ON CONFLICT (school_id, metric, day, kind, status, source, channel, student_id, contact_id)
+  INSERT INTO report_cells AS r (school_id, metric, day, kind, status, source, channel, student_id, contact_id, organization, industry, count)
+  SELECT school_id, metric, day, kind, status, source, channel, student_id, contact_id, organization, industry, sum(count)::int
+    FROM gone GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 HAVING sum(count) <> 0
+   ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
+  ON CONFLICT (school_id, metric, day, kind, status, source, channel, student_id, contact_id, organization, industry)
   DO UPDATE SET count = r.count + excluded.count;
   GET DIAGNOSTICS moved = ROW_COUNT;
   RETURN moved;
@@ -244,9 +263,9 @@ BEGIN
   DELETE FROM report_cells WHERE school_id = p_school;
   -- Deltas committed before this statement's snapshot describe rows it reads; later ones stay.
   WITH gone AS (DELETE FROM report_cell_deltas WHERE school_id = p_school)
-  INSERT INTO report_cells (school_id, metric, day, kind, status, source, channel, student_id, contact_id, count)
-  SELECT school_id, metric, day, kind, status, source, channel, student_id, contact_id, sum(count)::int
-    FROM report_cells_raw WHERE school_id = p_school GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9;
+  INSERT INTO report_cells (school_id, metric, day, kind, status, source, channel, student_id, contact_id, organization, industry, count)
+  SELECT school_id, metric, day, kind, status, source, channel, student_id, contact_id, organization, industry, sum(count)::int
+    FROM report_cells_raw WHERE school_id = p_school GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11;
 END
 $$;
 
