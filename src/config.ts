@@ -38,6 +38,7 @@ const Environment = Type.Object({
   RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 1200 }),
   GRAPHQL_MAX_DEPTH: Type.Integer({ minimum: 2, maximum: 32, default: 8 }),
   GRAPHQL_MAX_COST: Type.Integer({ minimum: 10, maximum: 1000000, default: 5000 }),
+  GRAPHQL_JIT: Type.Integer({ minimum: 0, default: 0, description: 'Compile a query with graphql-jit after this many runs (0: never)' }),
 })
 
 export type Environment = Static<typeof Environment>
@@ -88,6 +89,8 @@ export interface Config {
   graphqlMaxDepth: number
   /** Highest estimated cost of a GraphQL query (src/graphql/cost.ts) accepted before it runs. */
   graphqlMaxCost: number
+  /** mercurius `jit`: compile a query after this many runs; 0 keeps graphql-js (see docs/BENCHMARKS.md). */
+  graphqlJit: number
   /** Requests a minute per integration client, per school (members), or per address (unauthenticated). */
   rateLimitPerMinute: number
   /** Browser origins allowed by CORS (none by default: portals usually call from their backend). */
@@ -166,6 +169,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       : env.TRUST_PROXY.split(',').map((entry) => entry.trim()).filter(Boolean),
     graphqlMaxDepth: env.GRAPHQL_MAX_DEPTH,
     graphqlMaxCost: env.GRAPHQL_MAX_COST,
+    graphqlJit: env.GRAPHQL_JIT,
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     corsOrigins: env.CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean),
   }

@@ -30,6 +30,7 @@ export default fp(
       graphiql: !options.config.production,
       queryDepth: options.config.graphqlMaxDepth,
       allowBatchedQueries: false,
+      jit: options.config.graphqlJit,
       validationRules: production ? [NoSchemaIntrospectionCustomRule] : [],
       loaders: reports.loaders,
       context: (request) => ({ principal: request.principal! }),
