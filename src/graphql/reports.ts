@@ -112,16 +112,16 @@ export function reportResolvers(app: FastifyInstance) {
       perspectives: async ({ scope }: Row) => scoped(scope, await perspectives(scope)),
       networkGrowth: ({ scope }: Row) => networkGrowth(scope),
       alumniEngagement: async ({ scope }: Row) => scoped(scope, await alumniEngagement(scope)),
-      overdueThankYous: async ({ scope }: Row, args: Args<{ first?: number; after?: string }>) =>
-        connection(scope, await overdueThankYousPage(scope, pageSize(args.first), args.after)),
-      waitingRequests: async ({ scope }: Row, args: Args<{ first?: number; after?: string }>) =>
-        connection(scope, await waitingRequestsPage(scope, pageSize(args.first), args.after)),
-      students: async ({ scope }: Row, args: Args<{ first?: number; after?: string }>) =>
-        connection(scope, await studentsPage(scope, pageSize(args.first), args.after)),
-      meetings: async ({ scope }: Row, args: Args<{ first?: number; after?: string; status?: string; kind?: string }>) =>
-        connection(scope, await meetingsPage(scope, pageSize(args.first), args.after, { status: args.status, kind: args.kind })),
-      hosts: async ({ scope }: Row, args: Args<{ first?: number; after?: string }>) =>
-        connection(scope, await hostsPage(scope, pageSize(args.first), args.after)),
+      overdueThankYous: async ({ scope }: Row, args: Args<{ first?: number; after?: string | null }>) =>
+        connection(scope, await overdueThankYousPage(scope, pageSize(args.first), args.after ?? undefined)),
+      waitingRequests: async ({ scope }: Row, args: Args<{ first?: number; after?: string | null }>) =>
+        connection(scope, await waitingRequestsPage(scope, pageSize(args.first), args.after ?? undefined)),
+      students: async ({ scope }: Row, args: Args<{ first?: number; after?: string | null }>) =>
+        connection(scope, await studentsPage(scope, pageSize(args.first), args.after ?? undefined)),
+      meetings: async ({ scope }: Row, args: Args<{ first?: number; after?: string | null; status?: string; kind?: string }>) =>
+        connection(scope, await meetingsPage(scope, pageSize(args.first), args.after ?? undefined, { status: args.status, kind: args.kind })),
+      hosts: async ({ scope }: Row, args: Args<{ first?: number; after?: string | null }>) =>
+        connection(scope, await hostsPage(scope, pageSize(args.first), args.after ?? undefined)),
     },
     Perspectives: {
       singleViews: async ({ scope }: Row, args: Args<{ first?: number }>) =>

@@ -375,8 +375,9 @@ export const typeDefs = /* GraphQL */ `
 
   """
   Alumni hosts: requests sent to them in the range by the selected students, and how they answered.
-  Withdrawn requests (the student withdrew, or another host of the same request accepted first) are
-  not held against the host.
+  A request still pending past its expiry counts as expired, whether or not it was swept yet.
+  Withdrawn requests (the student withdrew, or another host of the same request accepted first)
+  count as requests received (the host was asked) but not in the acceptance rate.
   """
   type AlumniEngagement {
     "Alumni with a host profile"
@@ -403,7 +404,7 @@ export const typeDefs = /* GraphQL */ `
     medianResponseHours: Float
     "Meetings booked with hosts (accepted requests) starting in the range"
     booked: Int!
-    "The hosts' capacity over the range: the sum of their meetings per month times the range's days divided by 30.44"
+    "The hosts' capacity over the range: the sum of their meetings per month times the range's days divided by 30.436875 (365.2425 / 12, the mean length of a month)"
     capacity: Float!
     "booked divided by capacity; null when capacity is 0"
     utilization: Float
@@ -559,7 +560,7 @@ export const typeDefs = /* GraphQL */ `
     medianResponseHours: Float
     "Meetings booked starting in the range"
     booked: Int!
-    "Meetings per month times the range's days divided by 30.44"
+    "Meetings per month times the range's days divided by 30.436875 (365.2425 / 12, the mean length of a month)"
     capacity: Float!
     "booked divided by capacity"
     utilization: Float

@@ -265,13 +265,7 @@ export async function seedReportFixtures(t: TestApp, school: TestSchool, { seed,
     if (index > 0) {
       await tenant.db.member.create({ data: { schoolId, id, externalId: `${school.slug}-host${index}`, roles: ['alumni'], givenName: `Host${index}`, familyName: school.slug } })
     }
-    await tenant.db.hostProfile.create({
-      data: {
-        schoolId, memberId: id, organization: fields.organization, industries: fields.industries, accepting: fields.accepting, timeZone: 'America/New_York',
-        offers: ['informational_interview', 'job_shadow'], modes: ['video', 'in_person'], maxMeetingsPerMonth: fields.maxMeetingsPerMonth,
-        maxShadowDaysPerTerm: 5, maxOpenRequests: 10,
-      },
-    })
+    await addHostProfile(tenant, schoolId, { id, ...fields })
     hosts.push({ id, ...fields })
     hostWeights.push([id, weight])
   }
@@ -354,6 +348,13 @@ export async function seedReportFixtures(t: TestApp, school: TestSchool, { seed,
     }
   }
 
+  // A busy student who met more different people in the spring than the histogram has bars for.
+  const busy = activeStudents[4]!
+  for (let index = 0; index < HISTOGRAM_TOP + 2; index++) {
+    const contact = addContact(busy.id, { createdAt: random.between(at('2026-02-01T00:00:00Z'), at('2026-03-01T00:00:00Z')) })
+    addMeeting(contact, random.pick(['completed', 'thank_you_sent'] as const), later(contact.createdAt, 2 * DAY))
+  }
+
   // School-local boundaries (America/New_York): a week starts on Monday, 2026-02-02 and 2026-03-09
   // (the Monday after clocks went forward on Sunday 2026-03-08); 2026-03-01T04:30Z is still Feb 28.
   const [first, second, third] = activeStudents
@@ -366,10 +367,21 @@ export async function seedReportFixtures(t: TestApp, school: TestSchool, { seed,
   for (const [startsAt, completedAt] of [
     ['2026-03-01T04:30:00Z', '2026-03-01T05:30:00Z'], // starts Feb 28 23:30 EST, completed Mar 1 00:30 EST
     ['2026-03-01T05:00:00Z', '2026-03-01T06:00:00Z'], // starts Mar 1 00:00 EST
-    ['2026-03-09T03:30:00Z', '2026-03-09T04:15:00Z'], // starts Sunday Mar 8 23:30 EDT, completed Sunday 00:15 EDT Monday
+    ['2026-03-09T03:30:00Z', '2026-03-09T04:15:00Z'], // starts Sunday Mar 8 23:30 EDT, completed 00:15 EDT Monday
     ['2026-03-09T04:30:00Z', '2026-03-09T05:00:00Z'], // starts Monday Mar 9 00:30 EDT
   ] as const) {
     addMeeting(edgeContact, 'completed', at('2026-02-15T15:00:00Z'), { kind: 'informational_interview', startsAt: at(startsAt), endsAt: later(at(startsAt), 30 * MINUTE), completedAt: at(completedAt) })
+  }
+
+  // The week clocks went back (Sunday 2025-11-02): 2025-11-03T04:30Z is still Sunday 23:30 EST.
+  const fallContact = addContact(first!.id, { createdAt: at('2025-10-20T15:00:00Z'), source: 'organization', organization: 'Fall Works', industry: 'Energy' })
+  for (const instant of ['2025-11-03T04:30:00Z', '2025-11-03T05:00:00Z']) addMeeting(fallContact, 'requested', at(instant), { kind: 'job_shadow' })
+
+  // Thank-you notes exactly at the deadline (on time) and a minute after it (late).
+  for (const [startsAt, minutesAfterDeadline] of [['2026-04-14T15:00:00Z', 0], ['2026-04-15T15:00:00Z', 1]] as const) {
+    const meeting = addMeeting(edgeContact, 'completed', at('2026-04-01T15:00:00Z'), { startsAt: at(startsAt), endsAt: later(at(startsAt), HOUR), completedAt: later(at(startsAt), 2 * HOUR) })
+    const sentAt = later(meeting.thankYouDueAt!, minutesAfterDeadline * MINUTE)
+    Object.assign(meeting, { status: 'thank_you_sent', thankYouSentAt: sentAt, thankYouOnTime: minutesAfterDeadline === 0 })
   }
 
   // Referral chains: each step names who suggested whom. Depth 1 from a referrer the student knew
@@ -432,7 +444,7 @@ export async function seedReportFixtures(t: TestApp, school: TestSchool, { seed,
 
   // Host requests: each with its own meeting with the host (as the alumni contact), most to a few hosts.
   const hostContact = new Map<string, ContactFixture>()
-  const requestTo = (student: StudentFixture, hostId: string, status: HostRequestStatus, createdAt: Date) => {
+  const requestTo = (student: StudentFixture, hostId: string, status: HostRequestStatus, createdAt: Date, booking?: { startsAt: Date; endsAt: Date }) => {
     const host = hosts.find((candidate) => candidate.id === hostId)!
     const key = `${student.id} ${hostId}`
     const contact = hostContact.get(key) ?? addContact(student.id, {
@@ -448,7 +460,7 @@ export async function seedReportFixtures(t: TestApp, school: TestSchool, { seed,
     if (status === 'accepted') {
       request.respondedAt = earliest(later(createdAt, random.int(30, 96 * 60) * MINUTE), lastRow)
       const held = random.weighted([['completed', 2], ['thank_you_sent', 2], ['no_show', 1], ['scheduled', 2]] as const)
-      meeting = addMeeting(contact, held, createdAt, { kind })
+      meeting = addMeeting(contact, held, createdAt, { kind, ...booking })
       Object.assign(request, { startsAt: meeting.startsAt, endsAt: meeting.endsAt })
     } else {
       if (status === 'declined') request.respondedAt = earliest(later(createdAt, random.int(30, 120 * 60) * MINUTE), lastRow)
@@ -461,6 +473,9 @@ export async function seedReportFixtures(t: TestApp, school: TestSchool, { seed,
     const status = random.weighted([['accepted', 4], ['declined', 3], ['expired', 2], ['withdrawn', 2]] as const)
     requestTo(random.pick(activeStudents), random.weighted(hostWeights), status, random.between(FIRST_ROW, later(now, -8 * DAY)))
   }
+  // Booked across the range's edges: asked in December for January, asked in July for August.
+  requestTo(first!, hosts[0]!.id, 'accepted', at('2025-12-28T15:00:00Z'), { startsAt: at('2026-01-06T15:00:00Z'), endsAt: at('2026-01-06T16:00:00Z') })
+  requestTo(second!, hosts[1]!.id, 'accepted', at('2026-07-28T15:00:00Z'), { startsAt: at('2026-08-04T15:00:00Z'), endsAt: at('2026-08-04T15:30:00Z') })
   // Still waiting: sent in the last six days, so none has expired by `now`.
   for (let index = 0; index < 7; index++) {
     requestTo(random.pick(activeStudents), random.weighted(hostWeights), 'pending', random.between(later(now, -6 * DAY), lastRow))
@@ -468,6 +483,17 @@ export async function seedReportFixtures(t: TestApp, school: TestSchool, { seed,
 
   await insertRows(tenant, schoolId, { contacts, outreach, meetings, referrals, hostRequests })
   return { schoolId, timeZone: 'America/New_York', thankYouWindowHours: 24, now, programId, students, hosts, contacts, outreach, meetings, referrals, hostRequests }
+}
+
+/** A host profile for an alumni member: what the reports read of it, the rest fixed. */
+export async function addHostProfile(tenant: Tenant, schoolId: string, host: HostFixture): Promise<void> {
+  await tenant.db.hostProfile.create({
+    data: {
+      schoolId, memberId: host.id, organization: host.organization, industries: host.industries, accepting: host.accepting, timeZone: 'America/New_York',
+      offers: ['informational_interview', 'job_shadow'], modes: ['video', 'in_person'], maxMeetingsPerMonth: host.maxMeetingsPerMonth,
+      maxShadowDaysPerTerm: 5, maxOpenRequests: 10,
+    },
+  })
 }
 
 /** Writes the rows as they are, timestamps included, through the school's row-level-security client. */
@@ -743,8 +769,17 @@ export function expectedNetworkGrowth(v: View) {
   }
 }
 
+/**
+ * How a request stands at the report's `now`: one still pending past its expiry has expired
+ * unanswered, whether or not the expiry sweep has marked it yet (it is no longer waiting).
+ */
+export function standing(r: HostRequestFixture, now: Date): HostRequestStatus {
+  return r.status === 'pending' && r.expiresAt.getTime() <= now.getTime() ? 'expired' : r.status
+}
+
 /** Requests a host received from the selected students in the range, and how they stand. */
-function requestCounts(v: View, requests: HostRequestFixture[]) {
+function requestCounts(v: View, stored: HostRequestFixture[]) {
+  const requests = stored.map((r) => ({ ...r, status: standing(r, v.fx.now) }))
   const sent = requests.filter((r) => v.within(r.createdAt))
   const accepted = count(sent, (r) => r.status === 'accepted')
   const declined = count(sent, (r) => r.status === 'declined')

@@ -208,7 +208,9 @@ export async function alumniEngagement(scope: ReportScope) {
     medianResponseHours: number | null; booked: number; capacity: number; gini: number | null
   }>>`
     WITH requests AS MATERIALIZED (
-      SELECT host_id, status, created_at, responded_at FROM host_requests
+      -- A request still pending past its expiry has expired unanswered, swept or not.
+      SELECT host_id, CASE WHEN status = 'pending' AND expires_at <= ${scope.now} THEN 'expired' ELSE status END AS status, created_at, responded_at
+        FROM host_requests
        WHERE school_id = ${schoolId}::uuid AND created_at >= ${fromAt} AND created_at < ${toAt} AND ${forStudents(scope, Prisma.sql`student_id`)}
     ), profiles AS (
       SELECT count(*)::int AS volunteers, count(*) FILTER (WHERE accepting)::int AS accepting,
