@@ -17,10 +17,14 @@ import {
   type CrossTenantCase,
   type CrossTenantFixture,
   createCrossTenantFixture,
+  DASHBOARD_QUERY,
   hostProfileBody,
   matrixCoverage,
   notFound,
+  ownReportList,
   registeredRoutes,
+  reportQuery,
+  reportRange,
   runCrossTenantMatrix,
   secretsOf,
   snapshotSchool,
@@ -209,6 +213,48 @@ describe('cross-tenant isolation', () => {
       for (const feed of Object.values(f.a.calendarFeeds)) expect(secretsOf(f.a)).toEqual(expect.arrayContaining([feed.id, feed.secret]))
       // A's host's private contact details are A's secrets (no answer to B shows them, staff's included).
       expect(secretsOf(f.a)).toEqual(expect.arrayContaining([f.a.hosting.host.contactEmail, f.a.hosting.host.contactPhone, f.a.hosting.request.contactId, f.a.hosting.run.inputDigest]))
+    })
+  })
+
+  describe('the matrix\'s report cases', () => {
+    it('fail a report whose rows differ from B\'s, and report answers that carry the other school\'s records', async () => {
+      const { from, to } = reportRange()
+      // Only B's completed meetings, judged as the whole list: the check compares the rows themselves.
+      const completedOnly: CrossTenantCase = {
+        route: 'POST /graphql',
+        as: 'advisor',
+        name: "B's completed meetings judged as all of B's",
+        request: () => ({
+          url: '/graphql',
+          payload: { query: reportQuery('meetings(first: 100, status: completed) { totalCount nodes { id student { id } contact { id } } pageInfo { hasNextPage endCursor } }'), variables: { from, to } },
+        }),
+        expect: ownReportList('meetings'),
+      }
+      await expect(runCrossTenantMatrix(t, f, [completedOnly])).rejects.toThrow(/1 of 1 cross-tenant checks failed[\s\S]*of B's meetings: expected/)
+      // Each export and the GraphQL lists, judged as if B's records were A's, name them.
+      const anything = { describe: 'anything', check: () => {} }
+      const csv = (list: string): CrossTenantCase => ({ route: `GET /v1/reports/${list}.csv`, as: 'advisor', name: `B's ${list} judged as A's`, request: () => ({ url: `/v1/reports/${list}.csv?from=${from}&to=${to}` }), expect: anything })
+      const graphql = (query: string): CrossTenantCase => ({ route: 'POST /graphql', as: 'client', name: "B's report judged as A's", request: () => ({ url: '/graphql', payload: { query, variables: { from, to } } }), expect: anything })
+      const { contact } = f.b.conversations
+      const { host, request } = f.b.hosting
+      const overdue = f.b.reporting.overdueMeeting.id
+      const judged: Array<[CrossTenantCase, string[]]> = [
+        [csv('students'), [f.b.school.members.student!.id]],
+        [csv('meetings'), [f.b.meeting.id, overdue, request.meetingId, request.contactId, contact.id, contact.fullName, contact.organization]],
+        [csv('hosts'), [host.memberId, host.organization, host.title]],
+        [csv('overdue-thank-yous'), [overdue, contact.id, contact.fullName]],
+        [csv('waiting-requests'), [request.id, host.memberId, host.organization]],
+        [graphql(DASHBOARD_QUERY), [overdue, contact.fullName, contact.organization, request.id, host.memberId, host.organization]],
+        [graphql(reportQuery('perspectives { singleViews { field student { id } contact { id fullName } } }')), [contact.id, contact.fullName, f.b.school.members.student!.id]],
+        [graphql(reportQuery('meetings(first: 100) { nodes { id student { id } contact { id fullName } } }')), [f.b.meeting.id, overdue, request.meetingId, request.contactId, contact.fullName]],
+      ]
+      for (const [entry, secrets] of judged) {
+        const message = await runCrossTenantMatrix(t, { a: f.b, b: f.b }, [entry]).then(() => 'passed', (error: Error) => error.message)
+        const named = /the answer carries A's (.*)/.exec(message)?.[1] ?? ''
+        expect(named, `${entry.route}: ${message}`).not.toBe('')
+        for (const secret of secrets) expect(named, `${entry.route}: ${secret}`).toContain(secret)
+      }
+      expect(secretsOf(f.a)).toEqual(expect.arrayContaining([f.a.reporting.overdueMeeting.id, f.a.reporting.overdueMeeting.purpose]))
     })
   })
 

@@ -9,7 +9,8 @@ import type { ProblemCode } from '../infra/http/problem.js'
 
 /** Fields that run SQL of their own, with their weight relative to a plain field. */
 const QUERY_COST: Record<string, number> = {
-  'Query.report': 5,
+  // A report resolves its school and range in SQL of its own before any metric runs; each alias is a new scope.
+  'Query.report': 100,
   'Report.studentCount': 5,
   'Report.funnel': 20,
   'Report.meetingsOverTime': 20,

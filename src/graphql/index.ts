@@ -4,15 +4,17 @@
 // depth and estimated cost (cost.ts) are checked before it runs.
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { NoSchemaIntrospectionCustomRule } from 'graphql'
 import mercurius from 'mercurius'
 import type { Config } from '../config.js'
 import type { Principal } from '../infra/auth/principal.js'
 import { Problem } from '../infra/http/problem.js'
 import { describeCaller } from '../modules/me/service.js'
 import { checkCost } from './cost.js'
+import { graphqlJs } from './graphql-js.js'
 import { reportResolvers } from './reports.js'
 import { typeDefs } from './schema.js'
+
+const { NoSchemaIntrospectionCustomRule } = graphqlJs
 
 declare module 'mercurius' {
   interface MercuriusContext {

@@ -3,7 +3,6 @@
 // (a meeting's student and contact, a host's activity, ...) go through loaders, so a page costs
 // the same number of SQL statements however long it is.
 import type { FastifyInstance } from 'fastify'
-import { GraphQLScalarType, Kind } from 'graphql'
 import type { MercuriusContext } from 'mercurius'
 import { forbidden, invalidField, notFound } from '../infra/http/problem.js'
 import { mayReadReports } from '../modules/reports/access.js'
@@ -13,6 +12,9 @@ import {
 } from '../modules/reports/lists.js'
 import { alumniEngagement, type Bucket, funnel, meetingsOverTime, mostAskedHosts, networkGrowth, perspectives, singleViews } from '../modules/reports/metrics.js'
 import { type ReportFilter, type ReportScope, reportScope, studentIds } from '../modules/reports/scope.js'
+import { graphqlJs } from './graphql-js.js'
+
+const { GraphQLScalarType, Kind } = graphqlJs
 
 /** Longest page a drill-down list serves; the cost limit bounds what a query may ask in all. */
 export const MAX_PAGE = 100

@@ -9,10 +9,17 @@ export function encodeCursor(key: Record<string, string | number>): string {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
-/** Whether a decoded key field could have been issued: an `id` is always a row's UUID (see pageOf). */
+/** An instant as Date#toISOString writes it: the report lists' keys `due` and `created`. */
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
+const INSTANT_FIELDS = new Set(['due', 'created'])
+
+/** Whether a decoded key field could have been issued: an `id` is always a row's UUID (see pageOf), `due` and `created` instants. */
 function plausible(field: string, value: unknown): boolean {
-  // Checked here because a malformed uuid would otherwise reach PostgreSQL and fail there as a 500.
-  return typeof value === 'string' && (field !== 'id' || UUID.test(value))
+  // Checked here because a malformed uuid or instant would otherwise reach PostgreSQL and fail there as a 500.
+  if (typeof value !== 'string') return false
+  if (field === 'id') return UUID.test(value)
+  if (INSTANT_FIELDS.has(field)) return INSTANT.test(value) && !Number.isNaN(Date.parse(value))
+  return true
 }
 
 export function decodeCursor<K extends string>(cursor: string | undefined, fields: readonly K[]): Record<K, string> | undefined {
