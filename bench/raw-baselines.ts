@@ -14,8 +14,8 @@ import { candidateHostsSql, suggestionRange } from '../src/modules/matching/sugg
 import { Prisma } from '../src/generated/prisma/client.js'
 import type { Db, Tenant } from '../src/infra/db/database.js'
 import { contactsById, hostsById, membersById, overdueThankYousPage, waitingRequestsPage } from '../src/modules/reports/lists.js'
-import { alumniEngagement, funnel, meetingsOverTime, mostAskedHosts, networkGrowth, perspectives } from '../src/modules/reports/metrics.js'
-import { reportScope, studentIds } from '../src/modules/reports/scope.js'
+import { alumniEngagement, funnel, meetingsOverTime, networkGrowth, perspectives } from '../src/modules/reports/metrics.js'
+import { reportScope } from '../src/modules/reports/scope.js'
 
 const MEETING_COLUMNS = `school_id::text AS "schoolId", id::text AS id, student_id::text AS "studentId", contact_id::text AS "contactId", kind::text AS kind,
   status::text AS status, purpose, mode::text AS mode, location, proposed_slots AS "proposedSlots", starts_at AS "startsAt", ends_at AS "endsAt",
@@ -62,18 +62,17 @@ export function registerRawBaselines(app: FastifyInstance, database: Database) {
         const [students] = await Promise.all([membersById(scope, [...new Set(page.items.map((item) => item.studentId))]), others(page.items)])
         return { page, students: students.size }
       }
-      const [studentCount, funnelResult, overTime, views, network, alumni, mostAsked, overdue, waiting] = await Promise.all([
-        tenant.db.$queryRaw`SELECT count(*)::int AS n FROM (${studentIds(scope)}) s`,
+      const [studentCount, funnelResult, overTime, views, network, alumni, overdue, waiting] = await Promise.all([
+        scope.studentCount,
         funnel(scope),
         meetingsOverTime(scope, 'week'),
         perspectives(scope),
         networkGrowth(scope),
-        alumniEngagement(scope),
-        mostAskedHosts(scope, 5).then(async (top) => ({ top, hosts: (await hostsById(scope, top.map((host) => host.hostId))).size })),
+        alumniEngagement(scope).then(async (alumni) => ({ alumni, hosts: (await hostsById(scope, alumni.mostAsked.slice(0, 5).map((host) => host.hostId))).size })),
         overdueThankYousPage(scope, 10).then((page) => withPeople(page, (items) => contactsById(scope, items.map((item) => item.contactId)))),
         waitingRequestsPage(scope, 10).then((page) => withPeople(page, (items) => hostsById(scope, items.map((item) => item.hostId)))),
       ])
-      return { studentCount, funnel: funnelResult, overTime, views, network, alumni, mostAsked, overdue, waiting }
+      return { studentCount, funnel: funnelResult, overTime, views, network, alumni, overdue, waiting }
     },
   )
 

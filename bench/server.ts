@@ -32,3 +32,5 @@ if (mode === 'hello') {
   await app.listen({ host: '127.0.0.1', port })
 }
 process.send?.('ready')
+// Exit cleanly on SIGINT, so that `node --cpu-prof` writes its profile when the server is profiled.
+process.on('SIGINT', () => process.exit(0))

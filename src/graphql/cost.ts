@@ -11,7 +11,6 @@ import type { ProblemCode } from '../infra/http/problem.js'
 const QUERY_COST: Record<string, number> = {
   // A report resolves its school and range in SQL of its own before any metric runs; each alias is a new scope.
   'Query.report': 100,
-  'Report.studentCount': 5,
   'Report.funnel': 20,
   'Report.meetingsOverTime': 20,
   'Report.perspectives': 30,
@@ -23,7 +22,6 @@ const QUERY_COST: Record<string, number> = {
   'Report.meetings': 10,
   'Report.hosts': 10,
   'Perspectives.singleViews': 20,
-  'AlumniEngagement.mostAsked': 10,
 }
 
 const LIST_SIZE_DEFAULT = 20

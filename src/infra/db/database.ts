@@ -4,7 +4,7 @@
 // narrow security-definer lookups that authentication needs before a school is known.
 import { PrismaPg } from '@prisma/adapter-pg'
 import pg from 'pg'
-import { PrismaClient } from '../../generated/prisma/client.js'
+import { type Prisma, PrismaClient } from '../../generated/prisma/client.js'
 import { SchoolCache } from './school-cache.js'
 import { TenantPool } from './tenant-pool.js'
 
@@ -14,6 +14,13 @@ export type Db = PrismaClient
 export interface Tenant {
   readonly schoolId: string
   readonly db: Db
+  /**
+   * The same connections without Prisma: SQL built with Prisma.sql, run by pg and answered as pg
+   * parses it (integers cast to int in the SQL, instants as Date). For read-heavy aggregate
+   * queries, where Prisma's per-query work is a measurable share (docs/BENCHMARKS.md, reporting).
+   * Absent on a handle inside a transaction; callers then use `db.$queryRaw`.
+   */
+  readonly sql?: <T>(query: Prisma.Sql) => Promise<T[]>
 }
 
 /** The client an interactive transaction hands its callback. */
@@ -85,10 +92,11 @@ export class Database {
     this.schools = new SchoolCache(this.platform, options.schoolCacheTtlMs ?? 0)
   }
 
-  #client(tenant: string): Db {
-    if (this.#isolation === 'transaction') return transactionPerQuery(new PrismaClient({ adapter: new PrismaPg(this.pool) }), tenant)
-    const pool = this.#isolation === 'rls' ? new TenantPool(this.pool, tenant) : this.pool
-    return new PrismaClient({ adapter: new PrismaPg(pool) })
+  #tenant(schoolId: string): Tenant {
+    if (this.#isolation === 'transaction') return { schoolId, db: transactionPerQuery(new PrismaClient({ adapter: new PrismaPg(this.pool) }), schoolId) }
+    const pool = this.#isolation === 'rls' ? new TenantPool(this.pool, schoolId) : this.pool
+    const sql = async <T>(query: Prisma.Sql) => (await pool.query({ text: query.text, values: query.values })).rows as T[]
+    return { schoolId, db: new PrismaClient({ adapter: new PrismaPg(pool) }), sql }
   }
 
   /** The data handle for one school. Clients are cached per school (least recently used evicted). */
@@ -100,7 +108,7 @@ export class Database {
       if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(schoolId)) {
         throw new TypeError('a school id is a UUID')
       }
-      tenant = { schoolId, db: this.#client(schoolId) }
+      tenant = this.#tenant(schoolId)
       if (this.#tenants.size >= this.#cacheSize) {
         const [oldest] = this.#tenants.keys()
         this.#tenants.delete(oldest!)

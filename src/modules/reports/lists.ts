@@ -19,6 +19,27 @@ function paged<T extends object>(rows: T[], limit: number, key: (row: T) => Reco
   return { items, nextCursor: rows.length > limit && last ? encodeCursor(key(last)) : null, total }
 }
 
+/**
+ * A page of rows and the whole list's length in one round trip (two scans, one statement): the
+ * rows come back as JSON, so instants are revived here. `rows` must be ordered; the order is kept.
+ */
+async function pageAndTotal<T>(scope: ReportScope, rows: Prisma.Sql, count: Prisma.Sql): Promise<{ rows: T[]; total: number }> {
+  const [result] = await scope.query<{ rows: Array<Record<string, unknown>> | null; total: number }>(Prisma.sql`
+    SELECT (SELECT total FROM (${count}) c) AS total,
+           (SELECT json_agg(p ORDER BY p.ordinal) FROM (SELECT r.*, row_number() OVER () AS ordinal FROM (${rows}) r) p) AS rows`)
+  return { rows: (result!.rows ?? []).map((row) => reviveInstants(row) as T), total: result!.total }
+}
+
+const INSTANT_COLUMNS = ['createdAt', 'startsAt', 'endsAt', 'completedAt', 'thankYouDueAt', 'thankYouSentAt', 'expiresAt', 'lastCompletedAt']
+
+function reviveInstants(row: Record<string, unknown>): Record<string, unknown> {
+  const { ordinal: _ordinal, ...columns } = row
+  for (const column of INSTANT_COLUMNS) {
+    if (typeof columns[column] === 'string') columns[column] = new Date(columns[column] as string)
+  }
+  return columns
+}
+
 export interface ReportMember {
   id: string
   externalId: string
@@ -35,20 +56,17 @@ const MEMBER_COLUMNS = Prisma.sql`id::text AS id, external_id AS "externalId", g
 
 export async function studentsPage(scope: ReportScope, limit: number, after?: string): Promise<Page<ReportMember>> {
   const key = decodeCursor(after, ['id'] as const)
-  const [rows, [count]] = await Promise.all([
-    scope.tenant.db.$queryRaw<ReportMember[]>`
+  const { rows, total } = await pageAndTotal<ReportMember>(scope, Prisma.sql`
       SELECT ${MEMBER_COLUMNS} FROM members WHERE school_id = ${scope.schoolId}::uuid AND id IN (${studentIds(scope)})
          AND ${key ? Prisma.sql`id > ${key.id}::uuid` : Prisma.sql`TRUE`}
-       ORDER BY id LIMIT ${limit + 1}`,
-    scope.tenant.db.$queryRaw<Array<{ total: number }>>`SELECT count(*)::int AS total FROM (${studentIds(scope)}) s`,
-  ])
-  return paged(rows, limit, (row) => ({ id: row.id }), count!.total)
+       ORDER BY id LIMIT ${limit + 1}`, Prisma.sql`SELECT count(*)::int AS total FROM (${studentIds(scope)}) s`)
+  return paged(rows, limit, (row) => ({ id: row.id }), total)
 }
 
 export async function membersById(scope: ReportScope, ids: string[]): Promise<Map<string, ReportMember>> {
   if (!ids.length) return new Map()
-  const rows = await scope.tenant.db.$queryRaw<ReportMember[]>`
-    SELECT ${MEMBER_COLUMNS} FROM members WHERE school_id = ${scope.schoolId}::uuid AND id = ANY(${ids}::uuid[])`
+  const rows = await scope.query<ReportMember>(Prisma.sql`
+    SELECT ${MEMBER_COLUMNS} FROM members WHERE school_id = ${scope.schoolId}::uuid AND id = ANY(${ids}::uuid[])`)
   return new Map(rows.map((row) => [row.id, row]))
 }
 
@@ -68,7 +86,7 @@ export interface StudentActivity {
 export async function studentActivity(scope: ReportScope, ids: string[]): Promise<Map<string, StudentActivity>> {
   if (!ids.length) return new Map()
   const { schoolId, fromAt, toAt } = scope
-  const rows = await scope.tenant.db.$queryRaw<Array<StudentActivity & { id: string }>>`
+  const rows = await scope.query<StudentActivity & { id: string }>(Prisma.sql`
     WITH s AS (SELECT unnest(${ids}::uuid[]) AS id),
     requested AS (
       SELECT student_id, count(*)::int AS requested, count(completed_at)::int AS completed,
@@ -91,7 +109,7 @@ export async function studentActivity(scope: ReportScope, ids: string[]): Promis
            coalesce(q.thanked, 0) AS "thankYouSent", coalesce(q.on_time, 0) AS "thankYouOnTime",
            coalesce(met.people, 0) AS "peopleMet", coalesce(met.organizations, 0) AS "organizationsMet", coalesce(met.industries, 0) AS "industriesMet",
            coalesce(referred.n, 0) AS "referralsReceived", met.last_completed AS "lastCompletedAt"
-      FROM s LEFT JOIN requested q ON q.student_id = s.id LEFT JOIN met ON met.student_id = s.id LEFT JOIN referred ON referred.student_id = s.id`
+      FROM s LEFT JOIN requested q ON q.student_id = s.id LEFT JOIN met ON met.student_id = s.id LEFT JOIN referred ON referred.student_id = s.id`)
   return new Map(rows.map(({ id, ...activity }) => [id, activity]))
 }
 
@@ -125,13 +143,10 @@ export async function meetingsPage(scope: ReportScope, limit: number, after: str
     AND ${forStudents(scope, Prisma.sql`m.student_id`)}
     AND ${only.status ? Prisma.sql`m.status = ${only.status}::meeting_status` : Prisma.sql`TRUE`}
     AND ${only.kind ? Prisma.sql`m.kind = ${only.kind}::meeting_kind` : Prisma.sql`TRUE`}`
-  const [rows, [count]] = await Promise.all([
-    scope.tenant.db.$queryRaw<ReportMeeting[]>`
+  const { rows, total } = await pageAndTotal<ReportMeeting>(scope, Prisma.sql`
       SELECT ${MEETING_COLUMNS} FROM meetings m WHERE ${where} AND ${key ? Prisma.sql`m.id > ${key.id}::uuid` : Prisma.sql`TRUE`}
-       ORDER BY m.id LIMIT ${limit + 1}`,
-    scope.tenant.db.$queryRaw<Array<{ total: number }>>`SELECT count(*)::int AS total FROM meetings m WHERE ${where}`,
-  ])
-  return paged(rows, limit, (row) => ({ id: row.id }), count!.total)
+       ORDER BY m.id LIMIT ${limit + 1}`, Prisma.sql`SELECT count(*)::int AS total FROM meetings m WHERE ${where}`)
+  return paged(rows, limit, (row) => ({ id: row.id }), total)
 }
 
 /** Meetings completed without a thank-you whose deadline passed, deadline in the range, oldest deadline first. */
@@ -139,14 +154,11 @@ export async function overdueThankYousPage(scope: ReportScope, limit: number, af
   const key = decodeCursor(after, ['due', 'id'] as const)
   const where = Prisma.sql`m.school_id = ${scope.schoolId}::uuid AND m.status = 'completed' AND m.thank_you_due_at < ${scope.now}
     AND m.thank_you_due_at >= ${scope.fromAt} AND m.thank_you_due_at < ${scope.toAt} AND ${forStudents(scope, Prisma.sql`m.student_id`)}`
-  const [rows, [count]] = await Promise.all([
-    scope.tenant.db.$queryRaw<ReportMeeting[]>`
+  const { rows, total } = await pageAndTotal<ReportMeeting>(scope, Prisma.sql`
       SELECT ${MEETING_COLUMNS} FROM meetings m WHERE ${where}
          AND ${key ? Prisma.sql`(m.thank_you_due_at, m.id) > (${new Date(key.due)}, ${key.id}::uuid)` : Prisma.sql`TRUE`}
-       ORDER BY m.thank_you_due_at, m.id LIMIT ${limit + 1}`,
-    scope.tenant.db.$queryRaw<Array<{ total: number }>>`SELECT count(*)::int AS total FROM meetings m WHERE ${where}`,
-  ])
-  return paged(rows, limit, (row) => ({ due: row.thankYouDueAt!.toISOString(), id: row.id }), count!.total)
+       ORDER BY m.thank_you_due_at, m.id LIMIT ${limit + 1}`, Prisma.sql`SELECT count(*)::int AS total FROM meetings m WHERE ${where}`)
+  return paged(rows, limit, (row) => ({ due: row.thankYouDueAt!.toISOString(), id: row.id }), total)
 }
 
 export interface ReportContact {
@@ -160,9 +172,9 @@ export interface ReportContact {
 
 export async function contactsById(scope: ReportScope, ids: string[]): Promise<Map<string, ReportContact>> {
   if (!ids.length) return new Map()
-  const rows = await scope.tenant.db.$queryRaw<ReportContact[]>`
+  const rows = await scope.query<ReportContact>(Prisma.sql`
     SELECT id::text AS id, full_name AS "fullName", title, organization, industry, source::text AS source
-      FROM contacts WHERE school_id = ${scope.schoolId}::uuid AND id = ANY(${ids}::uuid[])`
+      FROM contacts WHERE school_id = ${scope.schoolId}::uuid AND id = ANY(${ids}::uuid[])`)
   return new Map(rows.map((row) => [row.id, row]))
 }
 
@@ -181,16 +193,13 @@ export async function waitingRequestsPage(scope: ReportScope, limit: number, aft
   const key = decodeCursor(after, ['created', 'id'] as const)
   const where = Prisma.sql`r.school_id = ${scope.schoolId}::uuid AND r.status = 'pending' AND r.expires_at > ${scope.now}
     AND r.created_at >= ${scope.fromAt} AND r.created_at < ${scope.toAt} AND ${forStudents(scope, Prisma.sql`r.student_id`)}`
-  const [rows, [count]] = await Promise.all([
-    scope.tenant.db.$queryRaw<WaitingRequest[]>`
+  const { rows, total } = await pageAndTotal<WaitingRequest>(scope, Prisma.sql`
       SELECT r.id::text AS id, r.student_id::text AS "studentId", r.host_id::text AS "hostId", r.meeting_id::text AS "meetingId",
              m.kind::text AS kind, r.created_at AS "createdAt", r.expires_at AS "expiresAt"
         FROM host_requests r JOIN meetings m ON m.school_id = r.school_id AND m.id = r.meeting_id
        WHERE ${where} AND ${key ? Prisma.sql`(r.created_at, r.id) > (${new Date(key.created)}, ${key.id}::uuid)` : Prisma.sql`TRUE`}
-       ORDER BY r.created_at, r.id LIMIT ${limit + 1}`,
-    scope.tenant.db.$queryRaw<Array<{ total: number }>>`SELECT count(*)::int AS total FROM host_requests r WHERE ${where}`,
-  ])
-  return paged(rows, limit, (row) => ({ created: row.createdAt.toISOString(), id: row.id }), count!.total)
+       ORDER BY r.created_at, r.id LIMIT ${limit + 1}`, Prisma.sql`SELECT count(*)::int AS total FROM host_requests r WHERE ${where}`)
+  return paged(rows, limit, (row) => ({ created: row.createdAt.toISOString(), id: row.id }), total)
 }
 
 export interface ReportHost {
@@ -210,21 +219,18 @@ const HOST_COLUMNS = Prisma.sql`h.member_id::text AS id, m.given_name AS "givenN
 
 export async function hostsPage(scope: ReportScope, limit: number, after?: string): Promise<Page<ReportHost>> {
   const key = decodeCursor(after, ['id'] as const)
-  const [rows, [count]] = await Promise.all([
-    scope.tenant.db.$queryRaw<ReportHost[]>`
+  const { rows, total } = await pageAndTotal<ReportHost>(scope, Prisma.sql`
       SELECT ${HOST_COLUMNS} FROM host_profiles h JOIN members m ON m.school_id = h.school_id AND m.id = h.member_id
        WHERE h.school_id = ${scope.schoolId}::uuid AND ${key ? Prisma.sql`h.member_id > ${key.id}::uuid` : Prisma.sql`TRUE`}
-       ORDER BY h.member_id LIMIT ${limit + 1}`,
-    scope.tenant.db.$queryRaw<Array<{ total: number }>>`SELECT count(*)::int AS total FROM host_profiles WHERE school_id = ${scope.schoolId}::uuid`,
-  ])
-  return paged(rows, limit, (row) => ({ id: row.id }), count!.total)
+       ORDER BY h.member_id LIMIT ${limit + 1}`, Prisma.sql`SELECT count(*)::int AS total FROM host_profiles WHERE school_id = ${scope.schoolId}::uuid`)
+  return paged(rows, limit, (row) => ({ id: row.id }), total)
 }
 
 export async function hostsById(scope: ReportScope, ids: string[]): Promise<Map<string, ReportHost>> {
   if (!ids.length) return new Map()
-  const rows = await scope.tenant.db.$queryRaw<ReportHost[]>`
+  const rows = await scope.query<ReportHost>(Prisma.sql`
     SELECT ${HOST_COLUMNS} FROM host_profiles h JOIN members m ON m.school_id = h.school_id AND m.id = h.member_id
-     WHERE h.school_id = ${scope.schoolId}::uuid AND h.member_id = ANY(${ids}::uuid[])`
+     WHERE h.school_id = ${scope.schoolId}::uuid AND h.member_id = ANY(${ids}::uuid[])`)
   return new Map(rows.map((row) => [row.id, row]))
 }
 
@@ -245,7 +251,7 @@ export interface HostActivity {
 export async function hostActivity(scope: ReportScope, ids: string[]): Promise<Map<string, HostActivity>> {
   if (!ids.length) return new Map()
   const { schoolId, fromAt, toAt } = scope
-  const rows = await scope.tenant.db.$queryRaw<Array<Omit<HostActivity, 'acceptanceRate' | 'utilization'> & { id: string }>>`
+  const rows = await scope.query<Omit<HostActivity, 'acceptanceRate' | 'utilization'> & { id: string }>(Prisma.sql`
     SELECT h.member_id::text AS id,
            count(r.id) FILTER (WHERE r.created_at >= ${fromAt} AND r.created_at < ${toAt})::int AS "requestsReceived",
            count(r.id) FILTER (WHERE r.created_at >= ${fromAt} AND r.created_at < ${toAt} AND r.status = 'accepted')::int AS accepted,
@@ -259,7 +265,7 @@ export async function hostActivity(scope: ReportScope, ids: string[]): Promise<M
       FROM host_profiles h
       LEFT JOIN host_requests r ON r.school_id = h.school_id AND r.host_id = h.member_id AND ${forStudents(scope, Prisma.sql`r.student_id`)}
      WHERE h.school_id = ${schoolId}::uuid AND h.member_id = ANY(${ids}::uuid[])
-     GROUP BY h.member_id, h.max_meetings_per_month`
+     GROUP BY h.member_id, h.max_meetings_per_month`)
   return new Map(rows.map(({ id, ...row }) => [id, {
     ...row,
     acceptanceRate: row.accepted + row.declined + row.expired > 0 ? row.accepted / (row.accepted + row.declined + row.expired) : null,

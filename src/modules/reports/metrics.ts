@@ -38,9 +38,9 @@ function steps(counts: Map<string, number>, names: readonly string[]): FunnelSte
 
 export async function funnel(scope: ReportScope) {
   const metrics = [...FUNNEL_STEPS.map(([, metric]) => metric), 'thank_you_on_time']
-  const rows = await scope.tenant.db.$queryRaw<Array<{ metric: string; kind: string; source: string; channel: string; count: number }>>`
+  const rows = await scope.query<{ metric: string; kind: string; source: string; channel: string; count: number }>(Prisma.sql`
     SELECT metric, kind, source, channel, sum(count)::int AS count FROM ${cells(scope, metrics)} c
-     GROUP BY 1, 2, 3, 4 HAVING sum(count) <> 0`
+     GROUP BY 1, 2, 3, 4 HAVING sum(count) <> 0`)
   const stepOf = new Map<string, string>(FUNNEL_STEPS.map(([step, metric]) => [metric, step]))
   const total = new Map<string, number>()
   const byKind = new Map<string, Map<string, number>>(MEETING_KINDS.map((kind) => [kind, new Map()]))
@@ -81,13 +81,13 @@ export type Bucket = 'week' | 'month'
 
 /** Meetings per week (Monday first) or calendar month, by kind and status; every bucket of the range is listed. */
 export async function meetingsOverTime(scope: ReportScope, bucket: Bucket) {
-  const rows = await scope.tenant.db.$queryRaw<Array<{ start: string; kind: string; status: string; count: number }>>`
+  const rows = await scope.query<{ start: string; kind: string; status: string; count: number }>(Prisma.sql`
     SELECT to_char(date_trunc(${bucket}, day), 'YYYY-MM-DD') AS start, kind, status, sum(count)::int AS count
       FROM ${cells(scope, ['meetings_by_status'])} c
-     GROUP BY 1, 2, 3 HAVING sum(count) <> 0`
-  const starts = await scope.tenant.db.$queryRaw<Array<{ start: string; end: string }>>`
+     GROUP BY 1, 2, 3 HAVING sum(count) <> 0`)
+  const starts = await scope.query<{ start: string; end: string }>(Prisma.sql`
     SELECT to_char(b, 'YYYY-MM-DD') AS start, to_char(b + ${`1 ${bucket}`}::interval - interval '1 day', 'YYYY-MM-DD') AS "end"
-      FROM generate_series(date_trunc(${bucket}, ${scope.from}::date), ${scope.to}::date, ${`1 ${bucket}`}::interval) b`
+      FROM generate_series(date_trunc(${bucket}, ${scope.from}::date), ${scope.to}::date, ${`1 ${bucket}`}::interval) b`)
   return starts.map(({ start, end }) => {
     const inBucket = rows.filter((row) => row.start === start)
     const sum = (keep: (row: (typeof rows)[number]) => boolean) => inBucket.filter(keep).reduce((total, row) => total + row.count, 0)
@@ -108,7 +108,7 @@ export const HISTOGRAM_TOP = 10
 export async function perspectives(scope: ReportScope) {
   // A pair is one person met (a contact has one organization and industry at a time). Only students
   // who met someone have pairs; each histogram's 0 bar adds the selected students who have none.
-  const [row] = await scope.tenant.db.$queryRaw<Array<{ students: number; met: number; people: number[]; organizations: number[]; industries: number[]; singleViews: number }>>`
+  const [row] = await scope.query<{ students: number; met: number; people: number[]; organizations: number[]; industries: number[]; singleViews: number }>(Prisma.sql`
     WITH selected AS MATERIALIZED (${studentIds(scope)}),
     pairs AS MATERIALIZED (
       SELECT c.student_id, c.contact_id, c.organization, c.industry FROM ${metCells(scope)} c JOIN selected s ON s.id = c.student_id
@@ -125,7 +125,7 @@ export async function perspectives(scope: ReportScope) {
               LEFT JOIN (SELECT least(n, ${HISTOGRAM_TOP}) AS b, count(*) AS n FROM organizations GROUP BY 1) h USING (b)) AS organizations,
            (SELECT array_agg(coalesce(n, 0)::int ORDER BY b) FROM generate_series(0, ${HISTOGRAM_TOP}) b
               LEFT JOIN (SELECT least(n, ${HISTOGRAM_TOP}) AS b, count(*) AS n FROM (SELECT student_id, count(*) AS n FROM industries GROUP BY 1) i GROUP BY 1) h USING (b)) AS industries,
-           (SELECT count(*)::int FROM industries WHERE n = 1) AS "singleViews"`
+           (SELECT count(*)::int FROM industries WHERE n = 1) AS "singleViews"`)
   const r = row!
   const withNone = r.students - r.met
   // Bar 0: the students with nobody met, plus (organizations, industries) those whose people had none given.
@@ -146,7 +146,7 @@ export async function perspectives(scope: ReportScope) {
 
 /** Students who met exactly one person in a field (a contact's industry), by student then field. */
 export async function singleViews(scope: ReportScope, limit: number) {
-  return scope.tenant.db.$queryRaw<Array<{ studentId: string; field: string; contactId: string }>>`
+  return scope.query<{ studentId: string; field: string; contactId: string }>(Prisma.sql`
     WITH pairs AS (
       SELECT student_id, contact_id, industry FROM ${metCells(scope)} c WHERE industry <> '' GROUP BY 1, 2, 3 HAVING sum(count) > 0
     ), single AS (
@@ -154,12 +154,12 @@ export async function singleViews(scope: ReportScope, limit: number) {
     )
     SELECT s.student_id::text AS "studentId", btrim(c.industry) AS field, s.contact_id::text AS "contactId"
       FROM single s JOIN contacts c ON c.school_id = ${scope.schoolId}::uuid AND c.id = s.contact_id
-     ORDER BY s.student_id, s.industry LIMIT ${limit}`
+     ORDER BY s.student_id, s.industry LIMIT ${limit}`)
 }
 
 export async function networkGrowth(scope: ReportScope) {
   const { schoolId, fromAt, toAt } = scope
-  const [row] = await scope.tenant.db.$queryRaw<Array<{ received: number; fromMeetings: number; converted: number; completed: number; depths: Array<{ depth: number; referrals: number }> | null; unrooted: number }>>`
+  const [row] = await scope.query<{ received: number; fromMeetings: number; converted: number; completed: number; depths: Array<{ depth: number; referrals: number }> | null; unrooted: number }>(Prisma.sql`
     WITH RECURSIVE r AS (
       SELECT id, referrer_contact_id, referred_contact_id, meeting_id, created_at FROM referrals
        WHERE school_id = ${schoolId}::uuid AND created_at < ${toAt} AND ${forStudents(scope, Prisma.sql`student_id`)}
@@ -181,7 +181,7 @@ export async function networkGrowth(scope: ReportScope) {
            (SELECT coalesce(sum(count), 0)::int FROM ${cells(scope, ['completed_on'])} c) AS completed,
            (SELECT json_agg(json_build_object('depth', depth, 'referrals', n) ORDER BY depth)
               FROM (SELECT depth, count(*)::int AS n FROM received WHERE depth IS NOT NULL GROUP BY depth) d) AS depths,
-           (SELECT count(*)::int FROM received WHERE depth IS NULL) AS unrooted`
+           (SELECT count(*)::int FROM received WHERE depth IS NULL) AS unrooted`)
   const depths = row!.depths ?? []
   return {
     referralsReceived: row!.received,
@@ -199,14 +199,18 @@ export async function networkGrowth(scope: ReportScope) {
 /** Average days in a month, for capacity stated per month over a range of days. */
 export const DAYS_PER_MONTH = 365.2425 / 12
 
+/** How many most-asked hosts the engagement query returns (the GraphQL field's `first` is at most this). */
+export const MOST_ASKED_MAX = 100
+
 export async function alumniEngagement(scope: ReportScope) {
   const { schoolId, fromAt, toAt } = scope
   // The Gini coefficient over all volunteers, from the hosts who were asked: sorted ascending, the
   // volunteers never asked hold the first ranks with 0, so the k asked hosts have ranks n-k+1..n.
-  const [row] = await scope.tenant.db.$queryRaw<Array<{
+  const [row] = await scope.query<{
     volunteers: number; accepting: number; active: number; received: number; accepted: number; declined: number; expired: number; withdrawn: number; pending: number
     medianResponseHours: number | null; booked: number; capacity: number; gini: number | null
-  }>>`
+    top: Array<{ hostId: string; requests: number; accepted: number }> | null
+  }>(Prisma.sql`
     WITH requests AS MATERIALIZED (
       -- A request still pending past its expiry has expired unanswered, swept or not.
       SELECT host_id, CASE WHEN status = 'pending' AND expires_at <= ${scope.now} THEN 'expired' ELSE status END AS status, created_at, responded_at
@@ -217,8 +221,8 @@ export async function alumniEngagement(scope: ReportScope) {
              coalesce(sum(max_meetings_per_month), 0)::float8 AS monthly
         FROM host_profiles WHERE school_id = ${schoolId}::uuid
     ), asked AS (
-      SELECT n, row_number() OVER (ORDER BY n) AS rank, count(*) OVER () AS k
-        FROM (SELECT r.host_id, count(*)::float8 AS n FROM requests r
+      SELECT host_id, n, accepted, row_number() OVER (ORDER BY n) AS rank, count(*) OVER () AS k
+        FROM (SELECT r.host_id, count(*)::float8 AS n, count(*) FILTER (WHERE r.status = 'accepted')::int AS accepted FROM requests r
                WHERE EXISTS (SELECT 1 FROM host_profiles h WHERE h.school_id = ${schoolId}::uuid AND h.member_id = r.host_id)
                GROUP BY r.host_id) per_host
     ), outcomes AS (
@@ -239,8 +243,10 @@ export async function alumniEngagement(scope: ReportScope) {
              WHERE school_id = ${schoolId}::uuid AND status = 'accepted' AND starts_at >= ${fromAt} AND starts_at < ${toAt}
                AND ${forStudents(scope, Prisma.sql`student_id`)}) AS booked,
            p.monthly * ${scope.days} / ${DAYS_PER_MONTH} AS capacity,
-           (SELECT CASE WHEN sum(n) > 0 THEN sum((2 * (p.volunteers - k + rank) - p.volunteers - 1) * n) / (p.volunteers * sum(n)) END FROM asked) AS gini
-      FROM profiles p, outcomes o`
+           (SELECT CASE WHEN sum(n) > 0 THEN sum((2 * (p.volunteers - k + rank) - p.volunteers - 1) * n) / (p.volunteers * sum(n)) END FROM asked) AS gini,
+           (SELECT json_agg(json_build_object('hostId', host_id, 'requests', n::int, 'accepted', accepted) ORDER BY n DESC, host_id)
+              FROM (SELECT host_id, n, accepted FROM asked ORDER BY n DESC, host_id LIMIT ${MOST_ASKED_MAX}) t) AS top
+      FROM profiles p, outcomes o`)
   const r = row!
   return {
     volunteers: r.volunteers,
@@ -258,16 +264,8 @@ export async function alumniEngagement(scope: ReportScope) {
     capacity: r.capacity,
     utilization: r.capacity > 0 ? r.booked / r.capacity : null,
     loadGini: r.gini,
+    /** The most-asked hosts, most first (ties by id), at most MOST_ASKED_MAX. */
+    mostAsked: (r.top ?? []).map((host) => ({ ...host, acceptanceShare: ratio(host.accepted, host.requests) })),
   }
 }
 
-/** The hosts who received the most requests in the range, most first (ties by id). */
-export async function mostAskedHosts(scope: ReportScope, limit: number) {
-  const { schoolId, fromAt, toAt } = scope
-  const top = await scope.tenant.db.$queryRaw<Array<{ hostId: string; requests: number; accepted: number }>>`
-    SELECT host_id::text AS "hostId", count(*)::int AS requests, count(*) FILTER (WHERE status = 'accepted')::int AS accepted
-      FROM host_requests
-     WHERE school_id = ${schoolId}::uuid AND created_at >= ${fromAt} AND created_at < ${toAt} AND ${forStudents(scope, Prisma.sql`student_id`)}
-     GROUP BY host_id ORDER BY count(*) DESC, host_id LIMIT ${limit}`
-  return top.map((host) => ({ ...host, acceptanceShare: ratio(host.accepted, host.requests) }))
-}

@@ -15,6 +15,8 @@ export interface ReportFilter {
 
 export interface ReportScope {
   tenant: Tenant
+  /** Runs a report query on the school's connections (through pg where the handle offers it). */
+  query: <T>(sql: Prisma.Sql) => Promise<T[]>
   schoolId: string
   timeZone: string
   thankYouWindowHours: number
@@ -28,6 +30,8 @@ export interface ReportScope {
   filter: ReportFilter
   /** Whether the filter selects students (else every student of the school counts). */
   filtered: boolean
+  /** How many students the filter selects. */
+  studentCount: number
   /** Reads the rollups when unfiltered; `raw` forces the rows themselves (tests prove both agree). */
   source: 'rollup' | 'raw'
   now: Date
@@ -72,16 +76,21 @@ export async function reportScope(
     const program = await tenant.db.program.findUnique({ where: { schoolId_id: { schoolId: tenant.schoolId, id: filter.programId } }, select: { id: true } })
     if (!program) throw notFound('programme')
   }
-  // Local midnights as instants, computed by PostgreSQL with the school's zone rules; in the same
-  // round trip, a school with many pending rollup deltas has them compacted (reads stay exact either
-  // way: they sum cells and deltas; compaction keeps the deltas few).
-  const [bounds] = await tenant.db.$queryRaw<Array<{ fromAt: Date; toAt: Date }>>`
+  const query = tenant.sql ?? (<T>(sql: Prisma.Sql) => tenant.db.$queryRaw<T[]>(sql))
+  const filtered = Object.keys(filter).length > 0
+  const selection = { schoolId: tenant.schoolId, filter, filtered }
+  // One round trip before any metric: local midnights as instants (PostgreSQL's zone rules), the
+  // selected students' count, and, for a school with many pending rollup deltas, their compaction
+  // (reads are exact either way, summing cells and deltas; compaction keeps the deltas few).
+  const [bounds] = await query<{ fromAt: Date; toAt: Date; students: number }>(Prisma.sql`
     SELECT (${input.from}::date::timestamp AT TIME ZONE ${school.timeZone}) AS "fromAt",
            ((${input.to}::date + 1)::timestamp AT TIME ZONE ${school.timeZone}) AS "toAt",
+           (SELECT count(*)::int FROM (${studentIds(selection)}) s) AS students,
            CASE WHEN (SELECT count(*) FROM (SELECT 1 FROM report_cell_deltas WHERE school_id = ${tenant.schoolId}::uuid LIMIT ${COMPACT_AFTER}) d) >= ${COMPACT_AFTER}
-                THEN report_compact(${tenant.schoolId}::uuid) END AS compacted`
+                THEN report_compact(${tenant.schoolId}::uuid) END AS compacted`)
   return {
     tenant,
+    query,
     schoolId: tenant.schoolId,
     timeZone: school.timeZone,
     thankYouWindowHours: schoolSettings(school.settings).thankYouWindowHours,
@@ -91,7 +100,8 @@ export async function reportScope(
     toAt: bounds!.toAt,
     days,
     filter,
-    filtered: Object.keys(filter).length > 0,
+    filtered,
+    studentCount: bounds!.students,
     source: input.source ?? 'rollup',
     now,
   }
@@ -101,7 +111,7 @@ export async function reportScope(
  * The ids of the students the filter selects. A background tag counts only for students who share
  * their tags: a student who chose not to is never placed in a tag's group.
  */
-export function studentIds(scope: ReportScope): Prisma.Sql {
+export function studentIds(scope: Pick<ReportScope, 'schoolId' | 'filter'>): Prisma.Sql {
   const { filter } = scope
   const conditions = [Prisma.sql`s.school_id = ${scope.schoolId}::uuid`, Prisma.sql`'student' = ANY(s.roles)`]
   if (filter.major !== undefined) conditions.push(Prisma.sql`s.major = ${filter.major}`)
