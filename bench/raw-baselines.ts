@@ -40,11 +40,8 @@ async function tenantQuery<T>(database: Database, schoolId: string, text: string
  * SQL and it runs on a pooled connection set to the school, as the service's own would.
  */
 function rawTenant(database: Database, schoolId: string): Tenant {
-  const $queryRaw = (strings: TemplateStringsArray, ...values: unknown[]) => {
-    const sql = Prisma.sql(strings, ...values)
-    return tenantQuery(database, schoolId, sql.text, sql.values)
-  }
-  return { schoolId, db: { $queryRaw } as unknown as Db }
+  const sql = <T>(query: Prisma.Sql) => tenantQuery<T>(database, schoolId, query.text, query.values)
+  return { schoolId, db: {} as Db, sql }
 }
 
 export function registerRawBaselines(app: FastifyInstance, database: Database) {

@@ -23,7 +23,7 @@ if (mode === 'hello') {
     TOKEN_ISSUER: 'urn:vantage:bench',
     RATE_LIMIT_PER_MINUTE: '100000000',
     DB_POOL_MAX: '10',
-    GRAPHQL_JIT: process.env.BENCH_GRAPHQL_JIT ?? '0',
+    ...(process.env.BENCH_GRAPHQL_JIT ? { GRAPHQL_JIT: process.env.BENCH_GRAPHQL_JIT } : {}),
   })
   const database = new Database({ ...config.database, url: databaseUrl!, tenantIsolation: isolation === 'none' || isolation === 'transaction' ? isolation : 'rls' })
   const keys = await SigningKeys.fromJwks(JSON.parse(process.env.BENCH_SIGNING_KEYS!))

@@ -252,6 +252,24 @@ describe('reporting over GraphQL', () => {
     })
   })
 
+  describe('the compiled executor', () => {
+    it('answers the dashboard and a refused caller exactly as graphql-js does, run after run', async () => {
+      // GRAPHQL_JIT=1: the first run of a query goes through graphql-js, later runs through the
+      // query compiled by graphql-jit. Both must give the same answer, errors included.
+      const runs = []
+      for (let run = 0; run < 3; run++) runs.push((await graphql(DASHBOARD)).json())
+      expect(runs[0].errors).toBeUndefined()
+      expect(runs[0].data.report.studentCount).toBe(SEEDED + 1)
+      expect(runs[1]).toEqual(runs[0])
+      expect(runs[2]).toEqual(runs[0])
+      const refused = []
+      for (let run = 0; run < 3; run++) refused.push((await graphql(DASHBOARD, { token: token('student') })).json())
+      expect(refused[0].errors[0].extensions).toEqual({ code: 'forbidden' })
+      expect(refused[1]).toEqual(refused[0])
+      expect(refused[2]).toEqual(refused[0])
+    })
+  })
+
   describe('limits checked before a query runs', () => {
     const funnel = 'funnel { steps { step count conversion } thankYouOnTime thankYouOnTimeShare byKind { kind steps { step count } } byChannel { channel sent replies } }'
     const aliased = (count: number, selection: string) =>
