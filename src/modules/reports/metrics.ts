@@ -108,7 +108,7 @@ export const HISTOGRAM_TOP = 10
 export async function perspectives(scope: ReportScope) {
   // A pair is one person met (a contact has one organization and industry at a time). Only students
   // who met someone have pairs; each histogram's 0 bar adds the selected students who have none.
-  const [row] = await scope.query<{ students: number; met: number; people: number[]; organizations: number[]; industries: number[]; singleViews: number }>(Prisma.sql`
+  const [row] = await scope.query<{ met: number; people: number[]; organizations: number[]; industries: number[]; singleViews: number }>(Prisma.sql`
     WITH selected AS MATERIALIZED (${studentIds(scope)}),
     pairs AS MATERIALIZED (
       SELECT c.student_id, c.contact_id, c.organization, c.industry FROM ${metCells(scope)} c JOIN selected s ON s.id = c.student_id
@@ -117,8 +117,7 @@ export async function perspectives(scope: ReportScope) {
     people AS (SELECT student_id, count(*) AS n FROM pairs GROUP BY 1),
     organizations AS (SELECT student_id, count(*) AS n FROM (SELECT DISTINCT student_id, organization FROM pairs WHERE organization <> '') o GROUP BY 1),
     industries AS (SELECT student_id, industry, count(*) AS n FROM pairs WHERE industry <> '' GROUP BY 1, 2)
-    SELECT (SELECT count(*)::int FROM selected) AS students,
-           (SELECT count(*)::int FROM people) AS met,
+    SELECT (SELECT count(*)::int FROM people) AS met,
            (SELECT array_agg(coalesce(n, 0)::int ORDER BY b) FROM generate_series(0, ${HISTOGRAM_TOP}) b
               LEFT JOIN (SELECT least(n, ${HISTOGRAM_TOP}) AS b, count(*) AS n FROM people GROUP BY 1) h USING (b)) AS people,
            (SELECT array_agg(coalesce(n, 0)::int ORDER BY b) FROM generate_series(0, ${HISTOGRAM_TOP}) b
@@ -126,7 +125,7 @@ export async function perspectives(scope: ReportScope) {
            (SELECT array_agg(coalesce(n, 0)::int ORDER BY b) FROM generate_series(0, ${HISTOGRAM_TOP}) b
               LEFT JOIN (SELECT least(n, ${HISTOGRAM_TOP}) AS b, count(*) AS n FROM (SELECT student_id, count(*) AS n FROM industries GROUP BY 1) i GROUP BY 1) h USING (b)) AS industries,
            (SELECT count(*)::int FROM industries WHERE n = 1) AS "singleViews"`)
-  const r = row!
+  const r = { ...row!, students: scope.studentCount }
   const withNone = r.students - r.met
   // Bar 0: the students with nobody met, plus (organizations, industries) those whose people had none given.
   const histogram = (counts: number[]) => {
@@ -211,20 +210,25 @@ export async function alumniEngagement(scope: ReportScope) {
     medianResponseHours: number | null; booked: number; capacity: number; gini: number | null
     top: Array<{ hostId: string; requests: number; accepted: number }> | null
   }>(Prisma.sql`
-    WITH requests AS MATERIALIZED (
-      -- A request still pending past its expiry has expired unanswered, swept or not.
-      SELECT host_id, CASE WHEN status = 'pending' AND expires_at <= ${scope.now} THEN 'expired' ELSE status END AS status, created_at, responded_at
+    WITH touched AS MATERIALIZED (
+      -- One pass over the school's requests that were sent, answered or booked in the range. A
+      -- request still pending past its expiry has expired unanswered, swept or not.
+      SELECT host_id, CASE WHEN status = 'pending' AND expires_at <= ${scope.now} THEN 'expired' ELSE status::text END AS status,
+             created_at, responded_at, starts_at
         FROM host_requests
-       WHERE school_id = ${schoolId}::uuid AND created_at >= ${fromAt} AND created_at < ${toAt} AND ${forStudents(scope, Prisma.sql`student_id`)}
+       WHERE school_id = ${schoolId}::uuid AND ${forStudents(scope, Prisma.sql`student_id`)}
+         AND ((created_at >= ${fromAt} AND created_at < ${toAt}) OR (responded_at >= ${fromAt} AND responded_at < ${toAt})
+              OR (starts_at >= ${fromAt} AND starts_at < ${toAt}))
+    ), requests AS (
+      SELECT * FROM touched WHERE created_at >= ${fromAt} AND created_at < ${toAt}
     ), profiles AS (
       SELECT count(*)::int AS volunteers, count(*) FILTER (WHERE accepting)::int AS accepting,
              coalesce(sum(max_meetings_per_month), 0)::float8 AS monthly
         FROM host_profiles WHERE school_id = ${schoolId}::uuid
     ), asked AS (
       SELECT host_id, n, accepted, row_number() OVER (ORDER BY n) AS rank, count(*) OVER () AS k
-        FROM (SELECT r.host_id, count(*)::float8 AS n, count(*) FILTER (WHERE r.status = 'accepted')::int AS accepted FROM requests r
-               WHERE EXISTS (SELECT 1 FROM host_profiles h WHERE h.school_id = ${schoolId}::uuid AND h.member_id = r.host_id)
-               GROUP BY r.host_id) per_host
+        -- Requests go only to hosts with a profile, and profiles are never deleted: the asked are volunteers.
+        FROM (SELECT host_id, count(*)::float8 AS n, count(*) FILTER (WHERE status = 'accepted')::int AS accepted FROM requests GROUP BY host_id) per_host
     ), outcomes AS (
       SELECT count(*)::int AS received,
              count(*) FILTER (WHERE status = 'accepted')::int AS accepted, count(*) FILTER (WHERE status = 'declined')::int AS declined,
@@ -235,13 +239,10 @@ export async function alumniEngagement(scope: ReportScope) {
         FROM requests
     )
     SELECT p.volunteers, p.accepting,
-           (SELECT count(DISTINCT host_id)::int FROM host_requests
-             WHERE school_id = ${schoolId}::uuid AND status IN ('accepted', 'declined') AND responded_at >= ${fromAt} AND responded_at < ${toAt}
-               AND ${forStudents(scope, Prisma.sql`student_id`)}) AS active,
+           (SELECT count(DISTINCT host_id)::int FROM touched
+             WHERE status IN ('accepted', 'declined') AND responded_at >= ${fromAt} AND responded_at < ${toAt}) AS active,
            o.received, o.accepted, o.declined, o.expired, o.withdrawn, o.pending, o.median AS "medianResponseHours",
-           (SELECT count(*)::int FROM host_requests
-             WHERE school_id = ${schoolId}::uuid AND status = 'accepted' AND starts_at >= ${fromAt} AND starts_at < ${toAt}
-               AND ${forStudents(scope, Prisma.sql`student_id`)}) AS booked,
+           (SELECT count(*)::int FROM touched WHERE status = 'accepted' AND starts_at >= ${fromAt} AND starts_at < ${toAt}) AS booked,
            p.monthly * ${scope.days} / ${DAYS_PER_MONTH} AS capacity,
            (SELECT CASE WHEN sum(n) > 0 THEN sum((2 * (p.volunteers - k + rank) - p.volunteers - 1) * n) / (p.volunteers * sum(n)) END FROM asked) AS gini,
            (SELECT json_agg(json_build_object('hostId', host_id, 'requests', n::int, 'accepted', accepted) ORDER BY n DESC, host_id)
