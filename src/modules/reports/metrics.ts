@@ -210,39 +210,43 @@ export async function alumniEngagement(scope: ReportScope) {
     medianResponseHours: number | null; booked: number; capacity: number; gini: number | null
     top: Array<{ hostId: string; requests: number; accepted: number }> | null
   }>(Prisma.sql`
-    WITH touched AS MATERIALIZED (
-      -- One pass over the school's requests that were sent, answered or booked in the range. A
-      -- request still pending past its expiry has expired unanswered, swept or not.
-      SELECT host_id, CASE WHEN status = 'pending' AND expires_at <= ${scope.now} THEN 'expired' ELSE status::text END AS status,
-             created_at, responded_at, starts_at
+    WITH per_host AS (
+      -- One pass over the school's requests, per host: those sent in the range by outcome (a
+      -- request still pending past its expiry has expired unanswered, swept or not), whether the
+      -- host answered one in the range, and the meetings booked with the host starting in it.
+      SELECT host_id,
+             count(*) FILTER (WHERE created_at >= ${fromAt} AND created_at < ${toAt}) AS n,
+             count(*) FILTER (WHERE created_at >= ${fromAt} AND created_at < ${toAt} AND status = 'accepted') AS accepted,
+             count(*) FILTER (WHERE created_at >= ${fromAt} AND created_at < ${toAt} AND status = 'declined') AS declined,
+             count(*) FILTER (WHERE created_at >= ${fromAt} AND created_at < ${toAt}
+                                AND (status = 'expired' OR (status = 'pending' AND expires_at <= ${scope.now}))) AS expired,
+             count(*) FILTER (WHERE created_at >= ${fromAt} AND created_at < ${toAt} AND status = 'withdrawn') AS withdrawn,
+             count(*) FILTER (WHERE created_at >= ${fromAt} AND created_at < ${toAt} AND status = 'pending' AND expires_at > ${scope.now}) AS pending,
+             bool_or(status IN ('accepted', 'declined') AND responded_at >= ${fromAt} AND responded_at < ${toAt}) AS active,
+             count(*) FILTER (WHERE status = 'accepted' AND starts_at >= ${fromAt} AND starts_at < ${toAt}) AS booked
         FROM host_requests
        WHERE school_id = ${schoolId}::uuid AND ${forStudents(scope, Prisma.sql`student_id`)}
-         AND ((created_at >= ${fromAt} AND created_at < ${toAt}) OR (responded_at >= ${fromAt} AND responded_at < ${toAt})
-              OR (starts_at >= ${fromAt} AND starts_at < ${toAt}))
-    ), requests AS (
-      SELECT * FROM touched WHERE created_at >= ${fromAt} AND created_at < ${toAt}
+       GROUP BY host_id
     ), profiles AS (
       SELECT count(*)::int AS volunteers, count(*) FILTER (WHERE accepting)::int AS accepting,
              coalesce(sum(max_meetings_per_month), 0)::float8 AS monthly
         FROM host_profiles WHERE school_id = ${schoolId}::uuid
     ), asked AS (
-      SELECT host_id, n, accepted, row_number() OVER (ORDER BY n) AS rank, count(*) OVER () AS k
-        -- Requests go only to hosts with a profile, and profiles are never deleted: the asked are volunteers.
-        FROM (SELECT host_id, count(*)::float8 AS n, count(*) FILTER (WHERE status = 'accepted')::int AS accepted FROM requests GROUP BY host_id) per_host
+      -- Requests go only to hosts with a profile, and profiles are never deleted: the asked are volunteers.
+      SELECT host_id, n::float8 AS n, accepted::int AS accepted, row_number() OVER (ORDER BY n) AS rank, count(*) OVER () AS k
+        FROM per_host WHERE n > 0
     ), outcomes AS (
-      SELECT count(*)::int AS received,
-             count(*) FILTER (WHERE status = 'accepted')::int AS accepted, count(*) FILTER (WHERE status = 'declined')::int AS declined,
-             count(*) FILTER (WHERE status = 'expired')::int AS expired, count(*) FILTER (WHERE status = 'withdrawn')::int AS withdrawn,
-             count(*) FILTER (WHERE status = 'pending')::int AS pending,
-             percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM responded_at - created_at) / 3600)
-               FILTER (WHERE status IN ('accepted', 'declined') AND responded_at IS NOT NULL) AS median
-        FROM requests
+      SELECT coalesce(sum(n), 0)::int AS received, coalesce(sum(accepted), 0)::int AS accepted, coalesce(sum(declined), 0)::int AS declined,
+             coalesce(sum(expired), 0)::int AS expired, coalesce(sum(withdrawn), 0)::int AS withdrawn, coalesce(sum(pending), 0)::int AS pending,
+             count(*) FILTER (WHERE active)::int AS active, coalesce(sum(booked), 0)::int AS booked
+        FROM per_host
     )
-    SELECT p.volunteers, p.accepting,
-           (SELECT count(DISTINCT host_id)::int FROM touched
-             WHERE status IN ('accepted', 'declined') AND responded_at >= ${fromAt} AND responded_at < ${toAt}) AS active,
-           o.received, o.accepted, o.declined, o.expired, o.withdrawn, o.pending, o.median AS "medianResponseHours",
-           (SELECT count(*)::int FROM touched WHERE status = 'accepted' AND starts_at >= ${fromAt} AND starts_at < ${toAt}) AS booked,
+    SELECT p.volunteers, p.accepting, o.active,
+           o.received, o.accepted, o.declined, o.expired, o.withdrawn, o.pending,
+           (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM responded_at - created_at) / 3600) FROM host_requests
+             WHERE school_id = ${schoolId}::uuid AND created_at >= ${fromAt} AND created_at < ${toAt} AND status IN ('accepted', 'declined')
+               AND responded_at IS NOT NULL AND ${forStudents(scope, Prisma.sql`student_id`)}) AS "medianResponseHours",
+           o.booked,
            p.monthly * ${scope.days} / ${DAYS_PER_MONTH} AS capacity,
            (SELECT CASE WHEN sum(n) > 0 THEN sum((2 * (p.volunteers - k + rank) - p.volunteers - 1) * n) / (p.volunteers * sum(n)) END FROM asked) AS gini,
            (SELECT json_agg(json_build_object('hostId', host_id, 'requests', n::int, 'accepted', accepted) ORDER BY n DESC, host_id)
