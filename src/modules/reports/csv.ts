@@ -9,6 +9,7 @@ import {
   studentsPage, waitingRequestsPage,
 } from './lists.js'
 import { Problem } from '../../infra/http/problem.js'
+import { displayName } from '../hosts/service.js'
 import type { ReportScope } from './scope.js'
 
 export const REPORT_LISTS = ['students', 'meetings', 'hosts', 'overdue-thank-yous', 'waiting-requests'] as const
@@ -27,8 +28,7 @@ export interface ListOptions {
   kind?: string
 }
 
-const name = (member: { givenName: string | null; familyName: string | null } | undefined) =>
-  member ? [member.givenName, member.familyName].filter(Boolean).join(' ') : ''
+const name = (member: { givenName: string | null; familyName: string | null } | undefined) => (member ? displayName(member) : null)
 const hours = (from: Date, to: Date) => Math.round(((to.getTime() - from.getTime()) / 3_600_000) * 10) / 10
 
 const MEETING_HEADER = ['meeting id', 'kind', 'status', 'mode', 'requested at', 'starts at', 'ends at', 'completed at', 'thank-you due at',

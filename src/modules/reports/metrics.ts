@@ -2,12 +2,10 @@
 // here only names and orders what the database counted. The definitions are the schema's
 // descriptions (src/graphql/schema.ts) and the README's "Reporting" section.
 import { Prisma } from '../../generated/prisma/client.js'
+import { CONTACT_SOURCES } from '../contacts/schemas.js'
+import { MEETING_KINDS, MEETING_STATUSES } from '../meetings/schemas.js'
+import { OUTREACH_CHANNELS } from '../outreach/schemas.js'
 import { cells, forStudents, metCells, type ReportScope, studentIds } from './scope.js'
-
-export const MEETING_KINDS = ['informational_interview', 'job_shadow'] as const
-export const MEETING_STATUSES = ['requested', 'scheduled', 'resume_sent', 'completed', 'thank_you_sent', 'declined', 'cancelled', 'no_show'] as const
-export const CONTACT_SOURCES = ['personal', 'referral', 'organization', 'alumni_network', 'cold'] as const
-export const OUTREACH_CHANNELS = ['email', 'linkedin', 'phone', 'introduction', 'organization'] as const
 
 /** Funnel steps in order, with the report cell that counts each. */
 export const FUNNEL_STEPS = [
@@ -105,6 +103,12 @@ export async function meetingsOverTime(scope: ReportScope, bucket: Bucket) {
 /** People, organizations and industries a student met in completed meetings, up to this many per histogram bar. */
 export const HISTOGRAM_TOP = 10
 
+/** Students per bar 0..HISTOGRAM_TOP (the last: that many or more), from per-student counts `n`. */
+function histogramBars(perStudent: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`(SELECT array_agg(coalesce(n, 0)::int ORDER BY b) FROM generate_series(0, ${HISTOGRAM_TOP}) b
+    LEFT JOIN (SELECT least(n, ${HISTOGRAM_TOP}) AS b, count(*) AS n FROM ${perStudent} GROUP BY 1) h USING (b))`
+}
+
 export async function perspectives(scope: ReportScope) {
   // A pair is one person met (a contact has one organization and industry at a time). Only students
   // who met someone have pairs; each histogram's 0 bar adds the selected students who have none.
@@ -118,12 +122,9 @@ export async function perspectives(scope: ReportScope) {
     organizations AS (SELECT student_id, count(*) AS n FROM (SELECT DISTINCT student_id, organization FROM pairs WHERE organization <> '') o GROUP BY 1),
     industries AS (SELECT student_id, industry, count(*) AS n FROM pairs WHERE industry <> '' GROUP BY 1, 2)
     SELECT (SELECT count(*)::int FROM people) AS met,
-           (SELECT array_agg(coalesce(n, 0)::int ORDER BY b) FROM generate_series(0, ${HISTOGRAM_TOP}) b
-              LEFT JOIN (SELECT least(n, ${HISTOGRAM_TOP}) AS b, count(*) AS n FROM people GROUP BY 1) h USING (b)) AS people,
-           (SELECT array_agg(coalesce(n, 0)::int ORDER BY b) FROM generate_series(0, ${HISTOGRAM_TOP}) b
-              LEFT JOIN (SELECT least(n, ${HISTOGRAM_TOP}) AS b, count(*) AS n FROM organizations GROUP BY 1) h USING (b)) AS organizations,
-           (SELECT array_agg(coalesce(n, 0)::int ORDER BY b) FROM generate_series(0, ${HISTOGRAM_TOP}) b
-              LEFT JOIN (SELECT least(n, ${HISTOGRAM_TOP}) AS b, count(*) AS n FROM (SELECT student_id, count(*) AS n FROM industries GROUP BY 1) i GROUP BY 1) h USING (b)) AS industries,
+           ${histogramBars(Prisma.sql`people`)} AS people,
+           ${histogramBars(Prisma.sql`organizations`)} AS organizations,
+           ${histogramBars(Prisma.sql`(SELECT student_id, count(*) AS n FROM industries GROUP BY 1) i`)} AS industries,
            (SELECT count(*)::int FROM industries WHERE n = 1) AS "singleViews"`)
   const r = { ...row!, students: scope.studentCount }
   const withNone = r.students - r.met

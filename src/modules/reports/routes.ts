@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import { notFound } from '../../infra/http/problem.js'
 import { Int32, responses, Text, Uuid } from '../../infra/http/schemas.js'
+import { MEETING_KINDS, MEETING_STATUSES } from '../meetings/schemas.js'
 import { reportReaders } from './access.js'
 import { EXPORT_MAX_ROWS, exportList, REPORT_LISTS, type ReportList } from './csv.js'
 import { reportScope } from './scope.js'
@@ -22,8 +23,8 @@ const ReportQuery = {
 }
 const MeetingQuery = {
   ...ReportQuery,
-  status: Type.Optional(Type.Enum(['requested', 'scheduled', 'resume_sent', 'completed', 'thank_you_sent', 'declined', 'cancelled', 'no_show'])),
-  kind: Type.Optional(Type.Enum(['informational_interview', 'job_shadow'])),
+  status: Type.Optional(Type.Enum([...MEETING_STATUSES])),
+  kind: Type.Optional(Type.Enum([...MEETING_KINDS])),
 }
 const Csv = Type.String({ maxLength: 200_000_000, description: `CSV (RFC 4180) with a header row, UTF-8 with a byte-order mark; at most ${EXPORT_MAX_ROWS} rows (a longer list is refused with 400: narrow the range or filter)` })
 

@@ -140,7 +140,7 @@ export function cells(scope: ReportScope, metrics: string[], days?: Prisma.Sql):
   if (scope.source === 'rollup' && !scope.filtered) {
     return Prisma.sql`(SELECT ${columns} FROM report_cells WHERE ${where} UNION ALL SELECT ${columns} FROM report_cell_deltas WHERE ${where})`
   }
-  return Prisma.sql`(SELECT ${columns} FROM report_cells_raw WHERE ${where} AND ${scope.filtered ? Prisma.sql`owner_student_id IN (${studentIds(scope)})` : Prisma.sql`TRUE`})`
+  return Prisma.sql`(SELECT ${columns} FROM report_cells_raw WHERE ${where} AND ${forStudents(scope, Prisma.sql`owner_student_id`)})`
 }
 
 const nextDay = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10)
