@@ -79,16 +79,22 @@ export type Bucket = 'week' | 'month'
 
 /** Meetings per week (Monday first) or calendar month, by kind and status; every bucket of the range is listed. */
 export async function meetingsOverTime(scope: ReportScope, bucket: Bucket) {
-  const rows = await scope.query<{ start: string; kind: string; status: string; count: number }>(Prisma.sql`
-    SELECT to_char(date_trunc(${bucket}, day), 'YYYY-MM-DD') AS start, kind, status, sum(count)::int AS count
-      FROM ${cells(scope, ['meetings_by_status'])} c
-     GROUP BY 1, 2, 3 HAVING sum(count) <> 0`)
-  const starts = await scope.query<{ start: string; end: string }>(Prisma.sql`
-    SELECT to_char(b, 'YYYY-MM-DD') AS start, to_char(b + ${`1 ${bucket}`}::interval - interval '1 day', 'YYYY-MM-DD') AS "end"
-      FROM generate_series(date_trunc(${bucket}, ${scope.from}::date), ${scope.to}::date, ${`1 ${bucket}`}::interval) b`)
+  // Every bucket of the range, with its counts per kind and status (none for an empty bucket), in one statement.
+  const rows = await scope.query<{ start: string; end: string; kind: string | null; status: string | null; count: number | null }>(Prisma.sql`
+    WITH counted AS (
+      SELECT date_trunc(${bucket}, day) AS b, kind, status, sum(count)::int AS count
+        FROM ${cells(scope, ['meetings_by_status'])} c
+       GROUP BY 1, 2, 3 HAVING sum(count) <> 0
+    )
+    SELECT to_char(b, 'YYYY-MM-DD') AS start, to_char(b + ${`1 ${bucket}`}::interval - interval '1 day', 'YYYY-MM-DD') AS "end",
+           counted.kind, counted.status, counted.count
+      FROM generate_series(date_trunc(${bucket}, ${scope.from}::date), ${scope.to}::date, ${`1 ${bucket}`}::interval) b
+      LEFT JOIN counted USING (b)
+     ORDER BY b`)
+  const starts = [...new Map(rows.map(({ start, end }) => [start, { start, end }])).values()]
   return starts.map(({ start, end }) => {
-    const inBucket = rows.filter((row) => row.start === start)
-    const sum = (keep: (row: (typeof rows)[number]) => boolean) => inBucket.filter(keep).reduce((total, row) => total + row.count, 0)
+    const inBucket = rows.filter((row): row is { start: string; end: string; kind: string; status: string; count: number } => row.start === start && row.count !== null)
+    const sum = (keep: (row: (typeof inBucket)[number]) => boolean) => inBucket.filter(keep).reduce((total, row) => total + row.count, 0)
     return {
       start,
       end,
