@@ -4,7 +4,8 @@
 // both alike; the ratio is of the medians.
 // Uses DATABASE_URL (an owner role that may create databases) or else an embedded PostgreSQL.
 // Options (environment): BENCH_DURATION seconds per round (default 5), BENCH_ROUNDS (default 3),
-// BENCH_CONNECTIONS (default 10), BENCH_ONLY (measure only scenarios whose name contains it).
+// BENCH_CONNECTIONS (default 10), BENCH_ONLY (measure only scenarios whose name contains it),
+// BENCH_DB_POOL_MAX (the servers' DB_POOL_MAX, default 10).
 import { fork, type ChildProcess } from 'node:child_process'
 import { mkdir, writeFile } from 'node:fs/promises'
 import net from 'node:net'

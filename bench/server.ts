@@ -22,7 +22,7 @@ if (mode === 'hello') {
     APP_DATABASE_URL: databaseUrl,
     TOKEN_ISSUER: 'urn:vantage:bench',
     RATE_LIMIT_PER_MINUTE: '100000000',
-    DB_POOL_MAX: '10',
+    DB_POOL_MAX: process.env.BENCH_DB_POOL_MAX ?? '10',
     ...(process.env.BENCH_GRAPHQL_JIT ? { GRAPHQL_JIT: process.env.BENCH_GRAPHQL_JIT } : {}),
   })
   const database = new Database({ ...config.database, url: databaseUrl!, tenantIsolation: isolation === 'none' || isolation === 'transaction' ? isolation : 'rls' })

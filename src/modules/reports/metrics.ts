@@ -210,54 +210,57 @@ export const MOST_ASKED_MAX = 100
 
 export async function alumniEngagement(scope: ReportScope) {
   const { schoolId, fromAt, toAt } = scope
-  // The Gini coefficient over all volunteers, from the hosts who were asked: sorted ascending, the
-  // volunteers never asked hold the first ranks with 0, so the k asked hosts have ranks n-k+1..n.
+  // The Gini coefficient over all volunteers is the mean absolute difference of their request counts
+  // over twice the mean: sum |x_i - x_j| over all ordered pairs / (2 * volunteers * requests). The
+  // asked hosts enter grouped by their count (few distinct counts), the volunteers never asked as
+  // zeros: each pairs with every asked host twice, adding 2 * (volunteers - asked) * requests.
+  const inRange = Prisma.sql`created_at >= ${fromAt} AND created_at < ${toAt}`
   const [row] = await scope.query<{
     volunteers: number; accepting: number; active: number; received: number; accepted: number; declined: number; expired: number; withdrawn: number; pending: number
     medianResponseHours: number | null; booked: number; capacity: number; gini: number | null
     top: Array<{ hostId: string; requests: number; accepted: number }> | null
   }>(Prisma.sql`
-    WITH per_host AS (
+    WITH per_host AS MATERIALIZED (
       -- One pass over the school's requests, per host: those sent in the range by outcome (a
       -- request still pending past its expiry has expired unanswered, swept or not), whether the
       -- host answered one in the range, and the meetings booked with the host starting in it.
       SELECT host_id,
-             count(*) FILTER (WHERE created_at >= ${fromAt} AND created_at < ${toAt}) AS n,
-             count(*) FILTER (WHERE created_at >= ${fromAt} AND created_at < ${toAt} AND status = 'accepted') AS accepted,
-             count(*) FILTER (WHERE created_at >= ${fromAt} AND created_at < ${toAt} AND status = 'declined') AS declined,
-             count(*) FILTER (WHERE created_at >= ${fromAt} AND created_at < ${toAt}
-                                AND (status = 'expired' OR (status = 'pending' AND expires_at <= ${scope.now}))) AS expired,
-             count(*) FILTER (WHERE created_at >= ${fromAt} AND created_at < ${toAt} AND status = 'withdrawn') AS withdrawn,
-             count(*) FILTER (WHERE created_at >= ${fromAt} AND created_at < ${toAt} AND status = 'pending' AND expires_at > ${scope.now}) AS pending,
+             count(*) FILTER (WHERE sent) AS n,
+             count(*) FILTER (WHERE sent AND status = 'accepted') AS accepted,
+             count(*) FILTER (WHERE sent AND status = 'declined') AS declined,
+             count(*) FILTER (WHERE sent AND (status = 'expired' OR (status = 'pending' AND expires_at <= ${scope.now}))) AS expired,
+             count(*) FILTER (WHERE sent AND status = 'withdrawn') AS withdrawn,
+             count(*) FILTER (WHERE sent AND status = 'pending' AND expires_at > ${scope.now}) AS pending,
              bool_or(status IN ('accepted', 'declined') AND responded_at >= ${fromAt} AND responded_at < ${toAt}) AS active,
              count(*) FILTER (WHERE status = 'accepted' AND starts_at >= ${fromAt} AND starts_at < ${toAt}) AS booked
-        FROM host_requests
-       WHERE school_id = ${schoolId}::uuid AND ${forStudents(scope, Prisma.sql`student_id`)}
+        FROM (SELECT host_id, status, expires_at, responded_at, starts_at, ${inRange} AS sent FROM host_requests
+               WHERE school_id = ${schoolId}::uuid AND ${forStudents(scope, Prisma.sql`student_id`)}) r
        GROUP BY host_id
     ), profiles AS (
       SELECT count(*)::int AS volunteers, count(*) FILTER (WHERE accepting)::int AS accepting,
              coalesce(sum(max_meetings_per_month), 0)::float8 AS monthly
         FROM host_profiles WHERE school_id = ${schoolId}::uuid
-    ), asked AS (
-      -- Requests go only to hosts with a profile, and profiles are never deleted: the asked are volunteers.
-      SELECT host_id, n::float8 AS n, accepted::int AS accepted, row_number() OVER (ORDER BY n) AS rank, count(*) OVER () AS k
-        FROM per_host WHERE n > 0
     ), outcomes AS (
+      -- Requests go only to hosts with a profile, and profiles are never deleted: the asked are volunteers.
       SELECT coalesce(sum(n), 0)::int AS received, coalesce(sum(accepted), 0)::int AS accepted, coalesce(sum(declined), 0)::int AS declined,
              coalesce(sum(expired), 0)::int AS expired, coalesce(sum(withdrawn), 0)::int AS withdrawn, coalesce(sum(pending), 0)::int AS pending,
-             count(*) FILTER (WHERE active)::int AS active, coalesce(sum(booked), 0)::int AS booked
+             count(*) FILTER (WHERE active)::int AS active, coalesce(sum(booked), 0)::int AS booked, count(*) FILTER (WHERE n > 0)::int AS asked
         FROM per_host
+    ), counts AS (
+      SELECT n::float8 AS n, count(*)::float8 AS hosts FROM per_host WHERE n > 0 GROUP BY n
     )
     SELECT p.volunteers, p.accepting, o.active,
            o.received, o.accepted, o.declined, o.expired, o.withdrawn, o.pending,
            (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM responded_at - created_at) / 3600) FROM host_requests
-             WHERE school_id = ${schoolId}::uuid AND created_at >= ${fromAt} AND created_at < ${toAt} AND status IN ('accepted', 'declined')
+             WHERE school_id = ${schoolId}::uuid AND ${inRange} AND status IN ('accepted', 'declined')
                AND responded_at IS NOT NULL AND ${forStudents(scope, Prisma.sql`student_id`)}) AS "medianResponseHours",
            o.booked,
            p.monthly * ${scope.days} / ${DAYS_PER_MONTH} AS capacity,
-           (SELECT CASE WHEN sum(n) > 0 THEN sum((2 * (p.volunteers - k + rank) - p.volunteers - 1) * n) / (p.volunteers * sum(n)) END FROM asked) AS gini,
-           (SELECT json_agg(json_build_object('hostId', host_id, 'requests', n::int, 'accepted', accepted) ORDER BY n DESC, host_id)
-              FROM (SELECT host_id, n, accepted FROM asked ORDER BY n DESC, host_id LIMIT ${MOST_ASKED_MAX}) t) AS top
+           CASE WHEN o.received > 0 THEN
+             ((SELECT sum(a.hosts * b.hosts * abs(a.n - b.n)) FROM counts a, counts b) + 2 * (p.volunteers - o.asked)::float8 * o.received) / (2 * p.volunteers::float8 * o.received)
+           END AS gini,
+           (SELECT json_agg(json_build_object('hostId', host_id, 'requests', n::int, 'accepted', accepted::int) ORDER BY n DESC, host_id)
+              FROM (SELECT host_id, n, accepted FROM per_host WHERE n > 0 ORDER BY n DESC, host_id LIMIT ${MOST_ASKED_MAX}) t) AS top
       FROM profiles p, outcomes o`)
   const r = row!
   return {
