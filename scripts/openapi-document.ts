@@ -6,7 +6,7 @@ import { SigningKeys } from '../src/infra/auth/signing-keys.js'
 import { Database } from '../src/infra/db/database.js'
 
 export async function generateOpenApiYaml(): Promise<string> {
-  const config = loadConfig({ NODE_ENV: 'production', APP_DATABASE_URL: 'postgresql://unused@127.0.0.1:1/unused', SIGNING_KEYS: '[]', LOG_LEVEL: 'silent' })
+  const config = loadConfig({ NODE_ENV: 'production', APP_DATABASE_URL: 'postgresql://unused@127.0.0.1:1/unused', SIGNING_KEYS: '[]', LOG_LEVEL: 'silent', JOBS_ENABLED: 'false' })
   const database = new Database({ ...config.database, url: config.database.appUrl! })
   const keys = await SigningKeys.fromJwks([await SigningKeys.generate()])
   const app = await buildApp({ config, database, keys, logger: false })

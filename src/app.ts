@@ -33,6 +33,8 @@ import programRoutes from './modules/programs/routes.js'
 import questionRoutes from './modules/questions/routes.js'
 import referralRoutes from './modules/referrals/routes.js'
 import schoolRoutes from './modules/schools/routes.js'
+import webhookRoutes from './modules/webhooks/routes.js'
+import jobs from './infra/jobs/worker.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -164,6 +166,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(matchingRoutes)
   await app.register(programRoutes)
   await app.register(reportRoutes)
+  await app.register(webhookRoutes)
+  await app.register(jobs)
   await app.register(graphql, { config })
   return app
 }

@@ -39,6 +39,12 @@ const Environment = Type.Object({
   GRAPHQL_MAX_DEPTH: Type.Integer({ minimum: 2, maximum: 32, default: 8 }),
   GRAPHQL_MAX_COST: Type.Integer({ minimum: 10, maximum: 1000000, default: 5000 }),
   GRAPHQL_JIT: Type.Integer({ minimum: 0, default: 0, description: 'Compile a query with graphql-jit after this many runs (0: never)' }),
+  JOBS_ENABLED: Type.Boolean({ default: true }),
+  JOBS_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 100, default: 4 }),
+  WEBHOOK_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60000, default: 10000 }),
+  WEBHOOK_RETRY_SCHEDULE: Type.String({ default: '5,300,1800,7200,18000,36000,36000', pattern: '^[0-9]+(\\.[0-9]+)?(,[0-9]+(\\.[0-9]+)?)*$' }),
+  WEBHOOK_ALLOWED_HOSTS: Type.String({ default: '' }),
+  THANK_YOU_DUE_SOON_HOURS: Type.Number({ minimum: 0.25, maximum: 168, default: 4 }),
 })
 
 export type Environment = Static<typeof Environment>
@@ -95,6 +101,23 @@ export interface Config {
   rateLimitPerMinute: number
   /** Browser origins allowed by CORS (none by default: portals usually call from their backend). */
   corsOrigins: string[]
+  jobs: {
+    /** Whether this instance runs queue workers (every instance may; jobs never run twice at once). */
+    enabled: boolean
+    concurrency: number
+  }
+  webhooks: {
+    timeoutMs: number
+    /** Seconds before each retry after a failed attempt (jitter of ±20 % is added). */
+    retrySchedule: number[]
+    /**
+     * Hosts, addresses or CIDR ranges that may receive webhooks although they are private, loopback or
+     * link-local, and over plain http (a receiver inside the deployment). Empty: https to public addresses only.
+     */
+    allowedHosts: string[]
+  }
+  /** How long before a thank-you deadline thank_you.due_soon is announced. */
+  thankYouDueSoonHours: number
 }
 
 export class ConfigError extends Error {}
@@ -172,5 +195,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     graphqlJit: env.GRAPHQL_JIT,
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     corsOrigins: env.CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean),
+    jobs: { enabled: env.JOBS_ENABLED, concurrency: env.JOBS_CONCURRENCY },
+    webhooks: {
+      timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+      retrySchedule: env.WEBHOOK_RETRY_SCHEDULE.split(',').map(Number),
+      allowedHosts: env.WEBHOOK_ALLOWED_HOSTS.split(',').map((entry) => entry.trim().toLowerCase()).filter(Boolean),
+    },
+    thankYouDueSoonHours: env.THANK_YOU_DUE_SOON_HOURS,
   }
 }

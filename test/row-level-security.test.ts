@@ -195,6 +195,31 @@ const INSERT_ROW: Record<string, (client: Queryable, schoolId: string, tag: stri
         [schoolId],
       )
     ).rows[0]!.id,
+  // A subscription to an event the fixtures never cause (so no trigger adds events to this file's
+  // tables), an event of the school's programme as webhook_emit writes it, and its delivery.
+  webhook_subscriptions: async (client, schoolId, tag) =>
+    (
+      await client.query<{ id: string }>(
+        `INSERT INTO webhook_subscriptions (school_id, id, url, event_types, secret, updated_at)
+         VALUES ($1, uuid_generate_v7(), $2, ARRAY['program.published'], $3, now()) RETURNING id::text`,
+        [schoolId, `https://hooks.rls.example/${tag}`, `whsec_${Buffer.from(`secret of ${tag}`).toString('base64')}`],
+      )
+    ).rows[0]!.id,
+  webhook_events: async (client, schoolId) =>
+    (
+      await client.query<{ id: string }>(
+        `INSERT INTO webhook_events (school_id, type, subject_id, data) VALUES ($1, 'program.published', $2::uuid, jsonb_build_object('programId', $2::uuid))
+         RETURNING id::text`,
+        [schoolId, fixtureRow(schoolId, 'programs')],
+      )
+    ).rows[0]!.id,
+  webhook_deliveries: async (client, schoolId) =>
+    (
+      await client.query<{ id: string }>(
+        `INSERT INTO webhook_deliveries (school_id, subscription_id, event_id) VALUES ($1, $2, $3) RETURNING id::text`,
+        [schoolId, fixtureRow(schoolId, 'webhook_subscriptions'), fixtureRow(schoolId, 'webhook_events')],
+      )
+    ).rows[0]!.id,
   // The student's request to the school's host through the first meeting of the school that no request
   // uses yet (the fixture's meeting), in the school's programme, pending for a week.
   host_requests: async (client, schoolId) =>
@@ -425,6 +450,9 @@ describe('row-level security, as the service role', () => {
         'assignment_runs',
         'report_cells',
         'report_cell_deltas',
+        'webhook_subscriptions',
+        'webhook_events',
+        'webhook_deliveries',
       ]),
     )
     expect(tables.filter((table) => !INSERT_ROW[table])).toEqual([])

@@ -45,6 +45,8 @@ export async function build(overrides: Record<string, string> = {}, options: { j
     // Tests change schools behind the service's back (directly in the database); the cache has its own test.
     SCHOOL_CACHE_TTL_MS: '0',
     SUGGESTION_CACHE_TTL_MS: '0',
+    // Queue workers only where a test is about them (webhooks); jobs still queue in every database.
+    JOBS_ENABLED: 'false',
     ...overrides,
   })
   const database = new Database({ ...config.database, url: options.databaseUrl ?? db.appUrl })

@@ -67,6 +67,7 @@ export class Database {
   readonly #tenants = new Map<string, Tenant>()
   readonly #cacheSize: number
   readonly #isolation: 'rls' | 'none' | 'transaction'
+  readonly #poolOptions: pg.PoolConfig
 
   constructor(options: DatabaseOptions) {
     const poolOptions = {
@@ -77,6 +78,7 @@ export class Database {
       idleTimeoutMillis: 30_000,
       application_name: options.applicationName ?? 'vantage',
     }
+    this.#poolOptions = poolOptions
     this.pool = new pg.Pool({ ...poolOptions, max: options.poolMax })
     this.platformPool = new pg.Pool({ ...poolOptions, max: Math.max(2, Math.ceil(options.poolMax / 4)) })
     // An idle connection that dies (the server restarted) is dropped by the pool; nothing to do here,
@@ -116,6 +118,16 @@ export class Database {
     }
     this.#tenants.set(schoolId, tenant)
     return tenant
+  }
+
+  /**
+   * Separate connections as the same role, for a component that holds its own (the job queue keeps
+   * one listening for new jobs); they never set a school, so they reach no school's rows.
+   */
+  newPool(max: number, applicationName: string): pg.Pool {
+    const pool = new pg.Pool({ ...this.#poolOptions, max, application_name: applicationName })
+    pool.on('error', () => {})
+    return pool
   }
 
   async ping(): Promise<void> {

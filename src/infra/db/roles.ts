@@ -2,6 +2,7 @@
 // connects as a separate login role that is neither superuser nor table owner and lacks BYPASSRLS,
 // so PostgreSQL's row-level security applies to every statement it runs.
 import pg from 'pg'
+import { grantQueue } from '../jobs/queue.js'
 
 function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`
@@ -36,6 +37,7 @@ export async function ensureAppRole(ownerUrl: string, role: string, password: st
     await owner.query(`REVOKE DELETE ON TABLE schools FROM ${quoteIdent(role)}`).catch(() => {})
     await owner.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${quoteIdent(role)}`)
     await owner.query(`GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO ${quoteIdent(role)}`)
+    await grantQueue(owner, role)
   } finally {
     await owner.end()
   }

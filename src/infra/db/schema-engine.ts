@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url'
 import { PrismaPg } from '@prisma/adapter-pg'
 import { bindMigrationAwareSqlAdapterFactory, ColumnTypeEnum } from '@prisma/driver-adapter-utils'
 import pg from 'pg'
+import { installQueue } from '../jobs/queue.js'
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
 export const schemaPath = path.join(projectRoot, 'prisma', 'schema.prisma')
@@ -158,6 +159,10 @@ export async function applyMigrations(ownerUrl: string): Promise<string[]> {
   return withSchemaEngine(ownerUrl, async (engine) => {
     const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList, filters: noFilters })
     return appliedMigrationNames
+  }).then(async (applied) => {
+    // The job queue's own schema, which the outbox triggers of the migrations add jobs to.
+    await installQueue(ownerUrl)
+    return applied
   })
 }
 

@@ -4,6 +4,7 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import { webhookDocuments } from '../../modules/webhooks/openapi.js'
 import type { Config } from '../../config.js'
 
 type OpenApiDocument = {
@@ -80,6 +81,7 @@ export default fp(
           { name: 'hosts', description: 'Alumni who volunteer as hosts: profiles, availability, capacity, suggestions and load' },
           { name: 'host-requests', description: 'Requests to alumni hosts: sent to several at once, accepted, declined, withdrawn or expired' },
           { name: 'programmes', description: 'Cohort programmes such as a shadow week, and their optimal assignment runs' },
+          { name: 'webhooks', description: 'Signed event deliveries (Standard Webhooks) to a school\'s endpoints, with a delivery log' },
         ],
         components: {
           securitySchemes: {
@@ -95,7 +97,7 @@ export default fp(
             clientCredentials: {
               type: 'oauth2',
               description: 'Short-lived JWTs (RFC8725) from the client credentials grant; a client asks the token URL again for a new one.',
-              flows: { clientCredentials: { tokenUrl: '/v1/oauth/token', refreshUrl: '/v1/oauth/token', scopes: { 'members:read': 'Read members', 'members:write': 'Provision members', 'reports:read': 'Read reports' } } },
+              flows: { clientCredentials: { tokenUrl: '/v1/oauth/token', refreshUrl: '/v1/oauth/token', scopes: { 'members:read': 'Read members', 'members:write': 'Provision members', 'reports:read': 'Read reports', 'webhooks:manage': 'Manage webhook subscriptions and redeliver' } } },
             },
           },
         },
@@ -104,7 +106,10 @@ export default fp(
       // GraphQL (and GraphiQL, served outside production) is described by its own schema, not by OpenAPI.
       transform: ({ schema, url, ...rest }) => ({ schema: url.startsWith('/graphql') || url.startsWith('/graphiql') ? { ...schema, hide: true } : schema, url, ...rest }),
       transformObject: (documentObject) =>
-        withCommonHeaders(('openapiObject' in documentObject ? documentObject.openapiObject : documentObject.swaggerObject) as OpenApiDocument),
+        ({
+          ...withCommonHeaders(('openapiObject' in documentObject ? documentObject.openapiObject : documentObject.swaggerObject) as OpenApiDocument),
+          webhooks: webhookDocuments(),
+        }),
       refResolver: { buildLocalReference: (json, _baseUri, _fragment, index) => String(json.$id ?? `def-${index}`) },
     })
     await app.register(swaggerUi, { routePrefix: '/docs' })

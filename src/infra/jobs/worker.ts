@@ -1,0 +1,64 @@
+// The queue's workers in this instance (JOBS_ENABLED, JOBS_CONCURRENCY): graphile-worker's runner on
+// a pool of its own, started when the app is ready and stopped gracefully when it closes (jobs in
+// progress finish; a job that a crashed instance held is released by graphile-worker and run again,
+// so a delivery is at most repeated, with the same webhook-id, never lost).
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import { Logger, run, type Runner, type TaskList } from 'graphile-worker'
+import { deliver } from '../../modules/webhooks/delivery.js'
+import { runReminders } from '../../modules/webhooks/reminders.js'
+import { QUEUE_SCHEMA } from './queue.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The running queue runner, when this instance runs workers. */
+    jobs: { runner: Runner | null }
+  }
+}
+
+export function taskList(app: FastifyInstance): TaskList {
+  const { config, database } = app
+  return {
+    webhook_deliver: async (payload) =>
+      deliver(
+        { database, now: app.clock, timeoutMs: config.webhooks.timeoutMs, retrySchedule: config.webhooks.retrySchedule, allowedHosts: config.webhooks.allowedHosts },
+        payload as { schoolId: string; deliveryId: string },
+      ),
+    reminders: async () => {
+      await runReminders(database, app.clock(), config.thankYouDueSoonHours)
+    },
+  }
+}
+
+export default fp(
+  async function jobs(app: FastifyInstance) {
+    app.decorate('jobs', { runner: null as Runner | null })
+    if (!app.config.jobs.enabled) return
+    const pool = app.database.newPool(app.config.jobs.concurrency + 2, 'vantage-jobs')
+    const log = app.log.child({ component: 'jobs' })
+    const logger = new Logger((scope) => (level, message, meta) => {
+      const entry = { ...scope, ...meta }
+      if (level === 'error') log.error(entry, message)
+      else if (level === 'warning') log.warn(entry, message)
+      else log.debug(entry, message)
+    })
+    app.addHook('onReady', async () => {
+      app.jobs.runner = await run({
+        pgPool: pool,
+        schema: QUEUE_SCHEMA,
+        concurrency: app.config.jobs.concurrency,
+        noHandleSignals: true,
+        pollInterval: 2000,
+        logger,
+        taskList: taskList(app),
+        crontab: '* * * * * reminders',
+      })
+    })
+    app.addHook('onClose', async () => {
+      await app.jobs.runner?.stop()
+      app.jobs.runner = null
+      await pool.end()
+    })
+  },
+  { name: 'jobs' },
+)
