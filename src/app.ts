@@ -12,6 +12,7 @@ import type { Database } from './infra/db/database.js'
 import errors from './infra/http/errors.js'
 import openapi from './infra/http/openapi.js'
 import rateLimit from './infra/http/rate-limit.js'
+import idempotency from './infra/http/idempotency.js'
 import textInput from './infra/http/text-input.js'
 import { ProblemSchema } from './infra/http/schemas.js'
 import calendarRoutes from './modules/calendar/routes.js'
@@ -144,6 +145,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   })
   await app.register(auth, { authenticator, database })
   await app.register(rateLimit, { perMinute: config.rateLimitPerMinute })
+  await app.register(idempotency, { ttlHours: config.idempotencyKeyTtlHours })
   await app.register(openapi, { config })
   await app.register(formbody, { bodyLimit: Math.min(16384, config.bodyLimitBytes) })
   await app.register(cors, { origin: config.corsOrigins.length ? config.corsOrigins : false, exposedHeaders: ['x-request-id', 'retry-after'] })

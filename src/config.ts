@@ -45,6 +45,7 @@ const Environment = Type.Object({
   WEBHOOK_RETRY_SCHEDULE: Type.String({ default: '5,300,1800,7200,18000,36000,36000', pattern: '^[0-9]+(\\.[0-9]+)?(,[0-9]+(\\.[0-9]+)?)*$' }),
   WEBHOOK_ALLOWED_HOSTS: Type.String({ default: '' }),
   THANK_YOU_DUE_SOON_HOURS: Type.Number({ minimum: 0.25, maximum: 168, default: 4 }),
+  IDEMPOTENCY_KEY_TTL_HOURS: Type.Number({ minimum: 24, maximum: 720, default: 24 }),
 })
 
 export type Environment = Static<typeof Environment>
@@ -118,6 +119,8 @@ export interface Config {
   }
   /** How long before a thank-you deadline thank_you.due_soon is announced. */
   thankYouDueSoonHours: number
+  /** How long an Idempotency-Key and its response are kept (at least 24 hours). */
+  idempotencyKeyTtlHours: number
 }
 
 export class ConfigError extends Error {}
@@ -202,5 +205,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       allowedHosts: env.WEBHOOK_ALLOWED_HOSTS.split(',').map((entry) => entry.trim().toLowerCase()).filter(Boolean),
     },
     thankYouDueSoonHours: env.THANK_YOU_DUE_SOON_HOURS,
+    idempotencyKeyTtlHours: env.IDEMPOTENCY_KEY_TTL_HOURS,
   }
 }

@@ -220,6 +220,16 @@ const INSERT_ROW: Record<string, (client: Queryable, schoolId: string, tag: stri
         [schoolId, fixtureRow(schoolId, 'webhook_subscriptions'), fixtureRow(schoolId, 'webhook_events')],
       )
     ).rows[0]!.id,
+  // A key a member's POST claimed and answered, as the Idempotency-Key hook records it.
+  idempotency_keys: async (client, schoolId, tag) =>
+    (
+      await client.query<{ key: string }>(
+        `INSERT INTO idempotency_keys (school_id, caller, key, fingerprint, status, locked_until, response_status, response_headers, response_body, expires_at)
+         VALUES ($1, 'member:' || $2, $3, 'fingerprint', 'done', now(), 201, '{}', '{}', now() + interval '1 day')
+         RETURNING caller || '/' || key AS key`,
+        [schoolId, fixtureRow(schoolId, 'members'), `key of ${tag}`],
+      )
+    ).rows[0]!.key,
   // The student's request to the school's host through the first meeting of the school that no request
   // uses yet (the fixture's meeting), in the school's programme, pending for a week.
   host_requests: async (client, schoolId) =>
@@ -453,6 +463,7 @@ describe('row-level security, as the service role', () => {
         'webhook_subscriptions',
         'webhook_events',
         'webhook_deliveries',
+        'idempotency_keys',
       ]),
     )
     expect(tables.filter((table) => !INSERT_ROW[table])).toEqual([])

@@ -9,7 +9,35 @@ import type { Config } from '../../config.js'
 
 type OpenApiDocument = {
   components?: { headers?: Record<string, unknown> }
-  paths?: Record<string, Record<string, { responses?: Record<string, { headers?: Record<string, unknown> }> }>>
+  paths?: Record<string, Record<string, { parameters?: unknown[]; responses?: Record<string, { description?: string; headers?: Record<string, unknown>; content?: unknown }> }>>
+}
+
+const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } })
+
+/** Every school POST takes an Idempotency-Key (idempotency.ts); declared here rather than in each route. */
+function withIdempotencyKey(document: OpenApiDocument) {
+  for (const [path, operations] of Object.entries(document.paths ?? {})) {
+    const operation = operations.post
+    if (!operation || !path.startsWith('/v1/') || path.startsWith('/v1/oauth/') || path === '/v1/schools') continue
+    operation.parameters = [
+      ...(operation.parameters ?? []),
+      {
+        name: 'Idempotency-Key',
+        in: 'header',
+        required: false,
+        description:
+          'Makes a retry safe: the same key and body within IDEMPOTENCY_KEY_TTL_HOURS (24) replay the first response ' +
+          '(with Idempotent-Replayed: true) instead of acting again. A UUID is a good key; a Structured Fields string ("…") or the bare text.',
+        schema: { type: 'string', minLength: 1, maxLength: 257, pattern: '^("[\\x20-\\x7E]{1,255}"|[\\x21-\\x7E][\\x20-\\x7E]{0,254})$' },
+      },
+    ]
+    operation.responses = {
+      ...operation.responses,
+      '409': operation.responses?.['409'] ?? problem('Conflicts with the current state, or a request with this Idempotency-Key is still running (retry after Retry-After)'),
+      '422': problem('This Idempotency-Key was used for a different request'),
+    }
+  }
+  return document
 }
 
 const ref = (name: string) => ({ $ref: `#/components/headers/${name}` })
@@ -41,7 +69,7 @@ function withCommonHeaders(document: OpenApiDocument) {
           ...(/^[24]/.test(status)
             ? { 'X-RateLimit-Limit': ref('X-RateLimit-Limit'), 'X-RateLimit-Remaining': ref('X-RateLimit-Remaining'), 'X-RateLimit-Reset': ref('X-RateLimit-Reset') }
             : {}),
-          ...(status === '429' || status === '503' ? { 'Retry-After': ref('Retry-After') } : {}),
+          ...(status === '429' || status === '503' || status === '409' ? { 'Retry-After': ref('Retry-After') } : {}),
           'Access-Control-Allow-Origin': ref('Access-Control-Allow-Origin'),
         }
       }
@@ -107,7 +135,7 @@ export default fp(
       transform: ({ schema, url, ...rest }) => ({ schema: url.startsWith('/graphql') || url.startsWith('/graphiql') ? { ...schema, hide: true } : schema, url, ...rest }),
       transformObject: (documentObject) =>
         ({
-          ...withCommonHeaders(('openapiObject' in documentObject ? documentObject.openapiObject : documentObject.swaggerObject) as OpenApiDocument),
+          ...withCommonHeaders(withIdempotencyKey(('openapiObject' in documentObject ? documentObject.openapiObject : documentObject.swaggerObject) as OpenApiDocument)),
           webhooks: webhookDocuments(),
         }),
       refResolver: { buildLocalReference: (json, _baseUri, _fragment, index) => String(json.$id ?? `def-${index}`) },

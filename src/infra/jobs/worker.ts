@@ -7,6 +7,7 @@ import fp from 'fastify-plugin'
 import { Logger, run, type Runner, type TaskList } from 'graphile-worker'
 import { deliver } from '../../modules/webhooks/delivery.js'
 import { runReminders } from '../../modules/webhooks/reminders.js'
+import { runMaintenance } from './maintenance.js'
 import { QUEUE_SCHEMA } from './queue.js'
 
 declare module 'fastify' {
@@ -26,6 +27,9 @@ export function taskList(app: FastifyInstance): TaskList {
       ),
     reminders: async () => {
       await runReminders(database, app.clock(), config.thankYouDueSoonHours)
+    },
+    maintenance: async () => {
+      await runMaintenance(database, app.clock())
     },
   }
 }
@@ -51,7 +55,7 @@ export default fp(
         pollInterval: 2000,
         logger,
         taskList: taskList(app),
-        crontab: '* * * * * reminders',
+        crontab: ['* * * * * reminders', '17 * * * * maintenance'].join('\n'),
       })
     })
     app.addHook('onClose', async () => {

@@ -1,0 +1,126 @@
+// Idempotency-Key on POST (the IETF httpapi draft "The Idempotency-Key HTTP Header Field", and
+// Stripe's practice). A caller that retries a POST with the same key and the same body gets the
+// first response again (with `Idempotent-Replayed: true`) instead of a second creation. The same key
+// with another body answers 422; a retry while the first is still running answers 409 with
+// Retry-After. Keys belong to a school and a caller (a member or an integration client) and are kept
+// IDEMPOTENCY_KEY_TTL_HOURS (24 by default) from first use. Only requests that reached their handler
+// are recorded: one refused by validation, authentication, access or the rate limit can be retried
+// with the same key. A 5xx answer is not kept either (the failure may be transient), so a retry runs
+// again. Written here because it is a few statements over our own tenant tables and no maintained
+// Fastify plugin stores responses in PostgreSQL under row-level security.
+//
+// What it cannot promise: the response is recorded just after the handler's own transaction, so if
+// the process dies in between, the claim lapses after IDEMPOTENCY_LEASE_SECONDS and a retry runs the
+// request again.
+import { createHash } from 'node:crypto'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { Prisma } from '../../generated/prisma/client.js'
+import type { Tenant } from '../db/database.js'
+import { Problem } from './problem.js'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set while this request holds the claim on its Idempotency-Key. */
+    idempotency?: { tenant: Tenant; caller: string; key: string }
+  }
+}
+
+/** How long a running request's claim holds before another attempt may take it over. */
+export const IDEMPOTENCY_LEASE_SECONDS = 60
+const HEADER = 'idempotency-key'
+/** Response headers kept and replayed besides the status and the body. */
+const KEPT_HEADERS = ['content-type', 'location']
+
+/** The key: a Structured Fields string ("…", as the draft defines it) or, as Stripe accepts, the bare text. */
+export function parseIdempotencyKey(raw: string | string[]): string {
+  const invalid = (message: string) =>
+    new Problem('validation-failed', `headers.${HEADER} ${message}`, { extensions: { errors: [{ field: `headers.${HEADER}`, message }] } })
+  if (Array.isArray(raw)) throw invalid('must be sent once')
+  const quoted = /^"((?:[^"\\]|\\["\\])*)"$/.exec(raw)
+  if (!quoted && raw.startsWith('"')) throw invalid('starts a quoted string that does not end')
+  const key = quoted ? quoted[1]!.replace(/\\(["\\])/g, '$1') : raw
+  if (!/^[\x21-\x7E](?:[\x20-\x7E]*[\x21-\x7E])?$/.test(key) || key.length > 255) {
+    throw invalid('must be 1-255 visible ASCII characters (for example a UUID), optionally in double quotes')
+  }
+  return key
+}
+
+function fingerprint(request: FastifyRequest): string {
+  return createHash('sha256').update(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`).digest('base64url')
+}
+
+interface Stored {
+  fingerprint: string
+  status: string
+  responseStatus: number | null
+  responseHeaders: Record<string, string> | null
+  responseBody: string | null
+}
+
+export default fp(
+  async function idempotency(app: FastifyInstance, options: { ttlHours: number }) {
+    app.addHook('preHandler', async (request, reply) => {
+      const raw = request.headers[HEADER]
+      if (request.method !== 'POST' || raw === undefined || !request.url.startsWith('/v1/') || request.url.startsWith('/v1/oauth/')) return
+      const key = parseIdempotencyKey(raw)
+      const principal = request.principal
+      if (!principal?.schoolId) {
+        throw new Problem('validation-failed', `headers.${HEADER} is accepted on a school's requests only`, {
+          extensions: { errors: [{ field: `headers.${HEADER}`, message: 'is accepted on a school\'s requests only' }] },
+        })
+      }
+      const tenant = app.database.forSchool(principal.schoolId)
+      const caller = principal.kind === 'client' ? `client:${principal.subject}` : `member:${principal.memberId}`
+      const print = fingerprint(request)
+      const now = app.clock()
+      const lockedUntil = new Date(now.getTime() + IDEMPOTENCY_LEASE_SECONDS * 1000)
+      const expiresAt = new Date(now.getTime() + options.ttlHours * 3_600_000)
+      // Claim the key: new, expired, or a claim of the same request whose holder vanished.
+      const claimed = await tenant.sql!<{ claimed: boolean }>(Prisma.sql`
+        INSERT INTO idempotency_keys AS k (school_id, caller, key, fingerprint, status, locked_until, expires_at)
+        VALUES (${principal.schoolId}::uuid, ${caller}, ${key}, ${print}, 'running', ${lockedUntil}, ${expiresAt})
+        ON CONFLICT (school_id, caller, key) DO UPDATE
+           SET fingerprint = EXCLUDED.fingerprint, status = 'running', locked_until = EXCLUDED.locked_until, expires_at = EXCLUDED.expires_at,
+               response_status = NULL, response_headers = NULL, response_body = NULL, created_at = now()
+         WHERE k.expires_at <= ${now} OR (k.status = 'running' AND k.locked_until <= ${now} AND k.fingerprint = EXCLUDED.fingerprint)
+        RETURNING true AS claimed`)
+      if (claimed.length) {
+        request.idempotency = { tenant, caller, key }
+        return
+      }
+      const [stored] = await tenant.sql!<Stored>(Prisma.sql`
+        SELECT fingerprint, status, response_status AS "responseStatus", response_headers AS "responseHeaders", response_body AS "responseBody"
+          FROM idempotency_keys WHERE school_id = ${principal.schoolId}::uuid AND caller = ${caller} AND key = ${key}`)
+      if (stored && stored.fingerprint !== print) {
+        throw new Problem('idempotency-key-reused', 'This Idempotency-Key was sent before with another method, path or body; use a new key for a new request')
+      }
+      if (!stored || stored.status !== 'done') {
+        throw new Problem('idempotency-key-in-use', 'The first request with this Idempotency-Key is still being processed; retry shortly', { headers: { 'retry-after': '1' } })
+      }
+      reply.code(stored.responseStatus!).headers({ ...stored.responseHeaders, 'idempotent-replayed': 'true' })
+      return reply.send(stored.responseBody)
+    })
+
+    app.addHook('onSend', async (request, reply, payload) => {
+      const claim = request.idempotency
+      if (!claim) return payload
+      request.idempotency = undefined
+      const where = Prisma.sql`school_id = ${claim.tenant.schoolId}::uuid AND caller = ${claim.caller} AND key = ${claim.key}`
+      const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : null
+      if (reply.statusCode >= 500 || body === null) {
+        await claim.tenant.sql!(Prisma.sql`DELETE FROM idempotency_keys WHERE ${where}`)
+        return payload
+      }
+      const headers = Object.fromEntries(KEPT_HEADERS.flatMap((name) => {
+        const value = reply.getHeader(name)
+        return value === undefined ? [] : [[name, String(value)]]
+      }))
+      await claim.tenant.sql!(Prisma.sql`
+        UPDATE idempotency_keys SET status = 'done', response_status = ${reply.statusCode}, response_headers = ${JSON.stringify(headers)}::jsonb, response_body = ${body}
+         WHERE ${where}`)
+      return payload
+    })
+  },
+  { name: 'idempotency', dependencies: ['auth'] },
+)
