@@ -29,6 +29,7 @@ import {
   secretsOf,
   snapshotSchool,
   unfoldCalendar,
+  WEBHOOK_HOST,
 } from './helpers/cross-tenant.js'
 
 const PROBLEM_JSON = 'application/problem+json; charset=utf-8'
@@ -43,7 +44,9 @@ describe('cross-tenant isolation', () => {
 
   beforeAll(async () => {
     // The matrix and the checks below send more requests per school than the default limit allows a minute.
-    t = await build({ RATE_LIMIT_PER_MINUTE: '100000' }, { clock: () => new Date(Date.now() + clockSkewMs) })
+    // The schools' webhooks go to a host the app accepts without resolving it (the tests have no DNS);
+    // jobs do not run, so their deliveries stay pending and nothing is sent.
+    t = await build({ RATE_LIMIT_PER_MINUTE: '100000', WEBHOOK_ALLOWED_HOSTS: WEBHOOK_HOST }, { clock: () => new Date(Date.now() + clockSkewMs) })
     f = await createCrossTenantFixture(t)
     owner = new pg.Client({ connectionString: t.db.ownerUrl })
     await owner.connect()
@@ -93,6 +96,15 @@ describe('cross-tenant isolation', () => {
           'PUT /v1/programs/:programId/students',
           'POST /v1/programs/:programId/assignment-runs/:runId/publish',
           'GET /v1/host-load',
+          'GET /v1/webhooks/event-types',
+          'POST /v1/webhooks',
+          'GET /v1/webhooks',
+          'GET /v1/webhooks/:webhookId',
+          'PATCH /v1/webhooks/:webhookId',
+          'DELETE /v1/webhooks/:webhookId',
+          'POST /v1/webhooks/:webhookId/secret',
+          'GET /v1/webhooks/:webhookId/deliveries',
+          'POST /v1/webhooks/:webhookId/deliveries/:deliveryId/redeliver',
         ]),
       )
       const open = routes.filter((route) => route.public).map((route) => route.key)
@@ -167,6 +179,7 @@ describe('cross-tenant isolation', () => {
       // records were A's, names what the fixture lists among A's secrets.
       const anything = { describe: 'anything', check: () => {} }
       const hosting = f.b.hosting
+      const webhooks = f.b.webhooks
       const judged: Array<[CrossTenantCase, string[]]> = [
         [
           { route: 'GET /v1/meetings/:meetingId', as: 'student', name: "B's meeting judged as A's", request: (x) => ({ url: `/v1/meetings/${x.b.meeting.id}` }), expect: anything },
@@ -202,6 +215,16 @@ describe('cross-tenant isolation', () => {
           { route: 'GET /v1/programs/:programId/assignment-runs/:runId', as: 'school_admin', name: "B's run judged as A's", request: (x) => ({ url: `/v1/programs/${x.b.hosting.program.id}/assignment-runs/${x.b.hosting.run.id}` }), expect: anything },
           [hosting.run.id, hosting.run.inputDigest, hosting.program.id],
         ],
+        // Webhooks: the subscription's endpoint and description, and its delivery log (deliveries and their events).
+        [
+          { route: 'GET /v1/webhooks/:webhookId', as: 'school_admin', name: "B's webhook judged as A's", request: (x) => ({ url: `/v1/webhooks/${x.b.webhooks.webhook.id}` }), expect: anything },
+          [webhooks.webhook.url, webhooks.webhook.description],
+        ],
+        [{ route: 'GET /v1/webhooks', as: 'webhook_client', name: "B's webhooks judged as A's", request: () => ({ url: '/v1/webhooks' }), expect: anything }, [webhooks.webhook.id, webhooks.webhook.url, webhooks.webhook.description]],
+        [
+          { route: 'GET /v1/webhooks/:webhookId/deliveries', as: 'school_admin', name: "B's delivery log judged as A's", request: (x) => ({ url: `/v1/webhooks/${x.b.webhooks.webhook.id}/deliveries?limit=100` }), expect: anything },
+          [webhooks.webhook.id, ...webhooks.deliveries.flatMap((delivery) => [delivery.id, delivery.eventId])],
+        ],
       ]
       for (const [entry, secrets] of judged) {
         const message = await runCrossTenantMatrix(t, { a: f.b, b: f.b }, [entry]).then(() => 'passed', (error: Error) => error.message)
@@ -213,6 +236,30 @@ describe('cross-tenant isolation', () => {
       for (const feed of Object.values(f.a.calendarFeeds)) expect(secretsOf(f.a)).toEqual(expect.arrayContaining([feed.id, feed.secret]))
       // A's host's private contact details are A's secrets (no answer to B shows them, staff's included).
       expect(secretsOf(f.a)).toEqual(expect.arrayContaining([f.a.hosting.host.contactEmail, f.a.hosting.host.contactPhone, f.a.hosting.request.contactId, f.a.hosting.run.inputDigest]))
+      // A's webhook's signing secret is A's (no answer to B shows it, not even B's own rotation).
+      expect(secretsOf(f.a)).toEqual(expect.arrayContaining([f.a.webhooks.webhook.secret, f.a.webhooks.delivery.id, f.a.webhooks.delivery.eventId]))
+    })
+
+    it('fails a webhook list or delivery log that is not exactly B\'s, and a webhook case whose school has no rows', async () => {
+      const entry = (route: string, as: string, name: string) => {
+        const found = CROSS_TENANT_MATRIX.find((candidate) => candidate.route === route && candidate.as === as && candidate.name === name)
+        if (!found) throw new Error(`no matrix entry ${route} as ${as}: ${name}`)
+        return found
+      }
+      const log = entry('GET /v1/webhooks/:webhookId/deliveries', 'school_admin', "B's own webhook's deliveries")
+      const list = entry('GET /v1/webhooks', 'webhook_client', 'list webhooks')
+      // The matrix's own entries pass.
+      expect(await runCrossTenantMatrix(t, f, [log, list])).toHaveLength(2)
+      // Only B's meeting.scheduled deliveries, judged as the whole log: the check compares the rows.
+      const scheduledOnly: CrossTenantCase = { ...log, request: (x) => ({ url: `/v1/webhooks/${x.b.webhooks.webhook.id}/deliveries?limit=100&eventType=meeting.scheduled` }) }
+      await expect(runCrossTenantMatrix(t, f, [scheduledOnly])).rejects.toThrow(/1 of 1 cross-tenant checks failed[\s\S]*ids listed \(deliveries of the school's fixture webhook\)/)
+      // One page of one webhook, judged as all of B's.
+      const firstPage: CrossTenantCase = { ...list, request: () => ({ url: '/v1/webhooks?limit=1' }) }
+      await expect(runCrossTenantMatrix(t, f, [firstPage])).rejects.toThrow(/1 of 1 cross-tenant checks failed[\s\S]*ids listed \(B's webhooks\)/)
+      // A school with no webhook and no delivery as A: a leak of A's log could not show, so the case fails.
+      const empty = await t.school('xt-webhookless', ['school_admin'])
+      const bare = { ...f.a, school: { ...empty, name: 'xt-webhookless University' }, webhooks: { ...f.a.webhooks, webhook: { ...f.a.webhooks.webhook, id: randomUUID() } } }
+      await expect(runCrossTenantMatrix(t, { a: bare, b: f.b }, [log])).rejects.toThrow(/the fixture gives A no deliveries of the school's fixture webhook; a leak would not show/)
     })
   })
 
@@ -490,6 +537,56 @@ describe('cross-tenant isolation', () => {
       await sameWrite('advisor', 'POST', `${own}/assignment-runs`, { forbidden: [{ studentId, hostId: a.host.memberId }] }, { forbidden: [{ studentId, hostId: randomUUID() }] }, 400)
     })
 
+    it('for webhooks, their secret and their delivery log, whoever of B manages webhooks', async () => {
+      const a = f.a.webhooks
+      const b = f.b.webhooks
+      const hook = (id: string) => `/v1/webhooks/${id}`
+      const redeliver = (webhookId: string, deliveryId: string) => `${hook(webhookId)}/deliveries/${deliveryId}/redeliver`
+      for (const token of [f.b.school.members.school_admin!.token, f.b.integrationClient.webhookToken]) {
+        const requests: Array<['GET' | 'PATCH' | 'DELETE' | 'POST', string, object | undefined]> = [
+          ['GET', '', undefined],
+          ['PATCH', '', { description: 'x', status: 'disabled' }],
+          ['DELETE', '', undefined],
+          ['POST', '/secret', { previousValidForHours: 0 }],
+          ['POST', '/secret', {}],
+          ['GET', '/deliveries', undefined],
+        ]
+        for (const [method, suffix, payload] of requests) {
+          await compare({ method, token, payload, foreign: `${hook(a.webhook.id)}${suffix}`, missing: `${hook(randomUUID())}${suffix}` })
+        }
+        // A's webhook with filters (the problem's instance is the path, without the query).
+        const filtered = '?eventType=meeting.scheduled&status=pending'
+        const [foreign, missing] = [hook(a.webhook.id), hook(randomUUID())].map((path) => `${path}/deliveries`) as [string, string]
+        expectSameAnswer(
+          await t.request({ method: 'GET', url: `${foreign}${filtered}`, token }),
+          await t.request({ method: 'GET', url: `${missing}${filtered}`, token }),
+          foreign,
+          missing,
+        )
+        // Redelivery: A's delivery of A's webhook, A's delivery under B's own webhook, B's delivery under A's webhook.
+        await compare({ method: 'POST', token, foreign: redeliver(a.webhook.id, a.delivery.id), missing: redeliver(randomUUID(), randomUUID()) })
+        await compare({ method: 'POST', token, foreign: redeliver(b.webhook.id, a.delivery.id), missing: redeliver(b.webhook.id, randomUUID()) })
+        await compare({ method: 'POST', token, foreign: redeliver(a.webhook.id, b.delivery.id), missing: redeliver(randomUUID(), b.delivery.id) })
+        // A rotation without a body (which the route documents as optional) answers A's webhook as it
+        // answers a webhook no one has, whatever that answer is, and changes nothing of A's.
+        const webhookRow = await row('webhook_subscriptions', f.a.school.id, a.webhook.id)
+        const [foreignPath, missingPath] = [`${hook(a.webhook.id)}/secret`, `${hook(randomUUID())}/secret`]
+        const bodiless = [await t.request({ method: 'POST', url: foreignPath, token }), await t.request({ method: 'POST', url: missingPath, token })] as const
+        expect(bodiless[0].statusCode).toBe(bodiless[1].statusCode)
+        expect(bodiless[0].headers['content-type']).toBe(PROBLEM_JSON)
+        expect(bodiless[0].body.replaceAll(foreignPath, '<path>')).toBe(bodiless[1].body.replaceAll(missingPath, '<path>'))
+        expect(await row('webhook_subscriptions', f.a.school.id, a.webhook.id)).toEqual(webhookRow)
+        // B's own webhook is found: the delivery is what is not (as it is not for an id no one has).
+        const underOwn = await t.request({ method: 'POST', url: redeliver(b.webhook.id, a.delivery.id), token })
+        expect([underOwn.statusCode, (underOwn.json() as { detail: string }).detail]).toEqual([404, 'No such delivery'])
+      }
+      // Webhooks are not for B's other callers, whatever the id names: refused alike.
+      for (const token of [f.b.school.members.advisor!.token, f.b.integrationClient.token]) {
+        await compare({ method: 'GET', token, status: 403, foreign: hook(a.webhook.id), missing: hook(randomUUID()) })
+        await compare({ method: 'POST', token, status: 403, foreign: redeliver(a.webhook.id, a.delivery.id), missing: redeliver(randomUUID(), randomUUID()) })
+      }
+    })
+
     it('and the platform-only routes refuse B alike for A\'s school and for none', async () => {
       const admin = f.b.school.members.school_admin!.token
       await compare({ method: 'GET', token: admin, status: 403, foreign: `/v1/schools/${f.a.school.id}`, missing: `/v1/schools/${randomUUID()}` })
@@ -746,6 +843,61 @@ describe('cross-tenant isolation', () => {
       expect(run.json()).toMatchObject({ id: a.run.id, publishedAt: null, pairs: [{ studentId: f.a.school.members.student!.id, hostId: a.host.memberId }] })
       const program = await t.request({ method: 'GET', url: `/v1/programs/${a.program.id}`, token: mine('advisor') })
       expect(program.json()).toMatchObject({ program: { name: a.program.name, status: 'draft', publishedRunId: null }, hosts: [{ hostId: a.host.memberId, capacity: 1 }] })
+    })
+
+    it('PATCH, secret rotation and DELETE of A\'s webhook and redelivery of its delivery; A keeps its webhook, secret and log', async () => {
+      const a = f.a.webhooks
+      /** A's webhook, its whole delivery log, its events, and the queued jobs of its deliveries, as the database holds them. */
+      const state = async () => ({
+        webhook: await row('webhook_subscriptions', f.a.school.id, a.webhook.id),
+        deliveries: (await owner.query('SELECT to_jsonb(d) AS row FROM webhook_deliveries d WHERE school_id = $1 ORDER BY id', [f.a.school.id])).rows.map((r) => r.row),
+        events: (await owner.query('SELECT to_jsonb(e) AS row FROM webhook_events e WHERE school_id = $1 ORDER BY id', [f.a.school.id])).rows.map((r) => r.row),
+        jobs: (
+          await owner.query('SELECT to_jsonb(j) AS row FROM graphile_worker.jobs j WHERE key = ANY($1) ORDER BY key', [a.deliveries.map((delivery) => `webhook-delivery:${delivery.id}`)])
+        ).rows.map((r) => r.row),
+      })
+      const before = await state()
+      expect(before.webhook).toMatchObject({ id: a.webhook.id, url: a.webhook.url, status: 'active', secret: a.webhook.secret, previous_secret: null, previous_secret_expires_at: null })
+      expect((before.deliveries as Array<{ id: string; status: string }>).map((delivery) => [delivery.id, delivery.status]).sort()).toEqual(a.deliveries.map((delivery) => [delivery.id, 'pending']).sort())
+      // Every delivery of A's has its job queued (a redelivery would move it, or queue another).
+      expect(before.jobs.map((job) => (job as { key: string }).key).sort()).toEqual(a.deliveries.map((delivery) => `webhook-delivery:${delivery.id}`).sort())
+
+      const url = `/v1/webhooks/${a.webhook.id}`
+      const own = f.b.webhooks.webhook.id
+      for (const token of [admin(), f.b.integrationClient.webhookToken]) {
+        const answers = [
+          await t.request({ method: 'PATCH', url, token, payload: { url: `https://${WEBHOOK_HOST}/b-took-over`, eventTypes: ['meeting.requested'], description: 'B was here', status: 'disabled' } }),
+          await t.request({ method: 'PATCH', url, token, payload: { status: 'active' } }),
+          await t.request({ method: 'POST', url: `${url}/secret`, token, payload: { previousValidForHours: 0 } }),
+          await t.request({ method: 'POST', url: `${url}/secret`, token, payload: { previousValidForHours: 168 } }),
+          await t.request({ method: 'POST', url: `${url}/secret`, token, payload: {} }),
+          await t.request({ method: 'POST', url: `${url}/deliveries/${a.delivery.id}/redeliver`, token }),
+          await t.request({ method: 'POST', url: `/v1/webhooks/${own}/deliveries/${a.delivery.id}/redeliver`, token }),
+          await t.request({ method: 'DELETE', url, token }),
+        ]
+        expect(answers.map((answer) => answer.statusCode)).toEqual([404, 404, 404, 404, 404, 404, 404, 404])
+        // No secret of anyone's in the answers to the rotations: not a new one, not A's.
+        for (const answer of answers) {
+          expect(answer.body).not.toContain('whsec_')
+          expect(answer.body).not.toContain(a.webhook.secret)
+        }
+      }
+      // B's other callers may not touch webhooks at all.
+      for (const token of [f.b.school.members.advisor!.token, f.b.integrationClient.token]) {
+        expect((await t.request({ method: 'POST', url: `${url}/secret`, token, payload: { previousValidForHours: 0 } })).statusCode).toBe(403)
+        expect((await t.request({ method: 'DELETE', url, token })).statusCode).toBe(403)
+      }
+      const after = await state()
+      expect(after).toEqual(before)
+      expect((after.webhook as { secret: string }).secret).toBe(a.webhook.secret)
+
+      // A's admin still has the webhook as it was, and its whole log.
+      const mine = f.a.school.members.school_admin!.token
+      const webhook = await t.request({ method: 'GET', url, token: mine })
+      expect(webhook.statusCode).toBe(200)
+      expect(webhook.json()).toMatchObject({ id: a.webhook.id, url: a.webhook.url, description: a.webhook.description, status: 'active', disabledReason: null, previousSecretValidUntil: null })
+      const log = await t.request({ method: 'GET', url: `${url}/deliveries?limit=100`, token: mine })
+      expect((log.json() as { items: Array<{ id: string; status: string }> }).items.map((item) => [item.id, item.status]).sort()).toEqual(a.deliveries.map((delivery) => [delivery.id, 'pending']).sort())
     })
 
     it('PATCH of A\'s school', async () => {

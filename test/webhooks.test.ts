@@ -393,6 +393,10 @@ describe('webhooks', () => {
       expect(String(first.headers['webhook-signature']).split(' ')).toHaveLength(2)
       expect(() => new StandardWebhook(newSecret).verify(first.body, first.headers as Record<string, string>)).not.toThrow()
       expect(() => new StandardWebhook(oldSecret).verify(first.body, first.headers as Record<string, string>)).not.toThrow()
+      // No body: the default overlap of 24 hours.
+      const defaulted = await t.request({ method: 'POST', url: `/v1/webhooks/${webhook.id}/secret`, token: admin })
+      expect(defaulted.statusCode).toBe(200)
+      expect(Date.parse(defaulted.json().webhook.previousSecretValidUntil) - Date.now()).toBeGreaterThan(23.9 * HOUR)
       const cut = await t.request({ method: 'POST', url: `/v1/webhooks/${webhook.id}/secret`, token: admin, payload: { previousValidForHours: 0 } })
       const newest = cut.json().secret as string
       expect(cut.json().webhook.previousSecretValidUntil).toBeNull()

@@ -23,6 +23,8 @@ import { buildApp } from '../../src/app.js'
 import { CONTACT_SOURCES } from '../../src/modules/contacts/schemas.js'
 import { checkQuestions } from '../../src/modules/questions/checker.js'
 import { OUTREACH_CHANNELS } from '../../src/modules/outreach/schemas.js'
+import { EVENT_TYPE_NAMES, EVENT_TYPES } from '../../src/modules/webhooks/events.js'
+import type { Scope } from '../../src/infra/auth/principal.js'
 import type { TestApp, TestSchool } from './app.js'
 
 // ---------------------------------------------------------------------------------------------
@@ -31,11 +33,29 @@ import type { TestApp, TestSchool } from './app.js'
 // a question its advisor added to the bank, its student's scheduled and prepared meeting with the
 // contact, a calendar feed for every member, alumni hosting: its alumnus's host profile, its
 // student's pending request to that host, and a programme (host and student) with one unpublished
-// run, and for reports a meeting held 100 days ago whose thank-you note is overdue
+// run, and for reports a meeting held 100 days ago whose thank-you note is overdue; and a webhook,
+// subscribed (by the school admin) to every event type before any of those records was created, so
+// that the fixture's records left it a delivery log
 // ---------------------------------------------------------------------------------------------
 
 export type MemberRoleName = 'student' | 'alumni' | 'advisor' | 'school_admin'
-export type Caller = MemberRoleName | 'client'
+/**
+ * Who of a school calls: a member by role; `client`, the school's integration client with the
+ * portal's scopes (members:read, members:write, reports:read); `webhook_client`, the same client
+ * with the webhooks:manage scope alone.
+ */
+export type Caller = MemberRoleName | 'client' | 'webhook_client'
+
+/** Whether the caller is the school's integration client (which is no member), whatever its scopes. */
+export function isClient(caller: Caller): caller is 'client' | 'webhook_client' {
+  return caller === 'client' || caller === 'webhook_client'
+}
+
+/** The host the test app accepts webhook URLs on without resolving them (WEBHOOK_ALLOWED_HOSTS). */
+export const WEBHOOK_HOST = 'hooks.cross-tenant.test'
+/** The scopes of the portal's token (the `client` caller); the client holds webhooks:manage as well. */
+const PORTAL_SCOPES: Scope[] = ['members:read', 'members:write', 'reports:read']
+const CLIENT_SCOPES: Scope[] = [...PORTAL_SCOPES, 'webhooks:manage']
 
 /** A student's records, created through the API as the school's student. */
 export interface Conversations {
@@ -108,10 +128,24 @@ export interface ReportingFixture {
   overdueMeeting: { id: string; purpose: string; startsAt: string; thankYouDueAt: string }
 }
 
+/**
+ * The school's webhook: the school admin's subscription of the school's endpoint to every event
+ * type, created before the school's other records, and what those records sent it (jobs do not run
+ * in tests, so every delivery stays pending and nothing is sent).
+ */
+export interface WebhookFixture {
+  webhook: { id: string; url: string; description: string; secret: string }
+  /** Its delivery of the scheduling of `meeting` (meeting.scheduled), pending. */
+  delivery: { id: string; eventId: string }
+  /** Every delivery of the fixture's records to it, with its event: the delivery log as created. */
+  deliveries: Array<{ id: string; eventId: string; eventType: string }>
+}
+
 export interface TenantFixture {
   school: TestSchool & { name: string }
   identityProvider: { id: string; issuer: string; audience: string }
-  integrationClient: { id: string; clientId: string; clientSecret: string; token: string }
+  /** The client holds every scope; `token` has the portal's scopes, `webhookToken` webhooks:manage alone. */
+  integrationClient: { id: string; clientId: string; clientSecret: string; token: string; webhookToken: string }
   conversations: Conversations
   questionBank: QuestionBank
   meeting: MeetingFixture
@@ -119,6 +153,7 @@ export interface TenantFixture {
   calendarFeeds: Record<MemberRoleName, CalendarFeedFixture>
   hosting: HostingFixture
   reporting: ReportingFixture
+  webhooks: WebhookFixture
 }
 
 export interface CrossTenantFixture {
@@ -392,6 +427,38 @@ async function reportingFixture(t: TestApp, school: TestSchool, slug: string, co
   return { overdueMeeting: { id: meeting.id, purpose, startsAt: window.startsAt, thankYouDueAt: new Date(end + DAY).toISOString() } }
 }
 
+/**
+ * The school admin subscribes the school's endpoint to every event type (as the first thing after
+ * the school's identity provider and client exist, so each record created after it is announced).
+ */
+async function subscribeWebhook(t: TestApp, school: TestSchool, slug: string): Promise<WebhookFixture['webhook']> {
+  const payload = { url: `https://${WEBHOOK_HOST}/${slug}/vantage-events`, eventTypes: [...EVENT_TYPE_NAMES], description: `${slug} career portal notifications` }
+  const created = await expectCreated(await t.request({ method: 'POST', url: '/v1/webhooks', token: school.members.school_admin!.token, payload }), `${slug}'s webhook`)
+  const webhook = created.webhook as { id: string; url: string; status: string; eventTypes: string[] }
+  if (webhook.url !== payload.url || webhook.status !== 'active' || !isDeepStrictEqual(webhook.eventTypes, payload.eventTypes) || !/^whsec_/.test(String(created.secret))) {
+    throw new Error(`${slug}'s webhook is not an active subscription to every event type: ${JSON.stringify(created)}`)
+  }
+  return { id: webhook.id, url: webhook.url, description: payload.description, secret: created.secret as string }
+}
+
+/** The webhook's delivery log as the school admin reads it once the school's records exist. */
+async function webhookFixture(t: TestApp, school: TestSchool, slug: string, webhook: WebhookFixture['webhook']): Promise<WebhookFixture> {
+  const page = await expectOk(
+    await t.request({ method: 'GET', url: `/v1/webhooks/${webhook.id}/deliveries?limit=100`, token: school.members.school_admin!.token }),
+    `${slug}'s webhook deliveries`,
+  )
+  const items = page.items as Array<{ id: string; webhookId: string; eventId: string; eventType: string; status: string }>
+  const scheduled = items.filter((item) => item.eventType === 'meeting.scheduled')
+  if (scheduled.length !== 1 || scheduled[0]!.status !== 'pending' || items.some((item) => item.webhookId !== webhook.id) || page.nextCursor !== null) {
+    throw new Error(`${slug}'s webhook has not one pending meeting.scheduled delivery: ${JSON.stringify(page)}`)
+  }
+  return {
+    webhook,
+    delivery: { id: scheduled[0]!.id, eventId: scheduled[0]!.eventId },
+    deliveries: items.map(({ id, eventId, eventType }) => ({ id, eventId, eventType })),
+  }
+}
+
 async function tenantFixture(t: TestApp, slug: string, shape: ConversationShape, phone: string): Promise<TenantFixture> {
   const school = await t.school(slug)
   const admin = school.members.school_admin!.token
@@ -415,13 +482,18 @@ async function tenantFixture(t: TestApp, slug: string, shape: ConversationShape,
       method: 'POST',
       url: `/v1/schools/${school.id}/integration-clients`,
       token: admin,
-      payload: { name: `${slug} portal`, scopes: ['members:read', 'members:write', 'reports:read'] },
+      payload: { name: `${slug} portal`, scopes: CLIENT_SCOPES },
     }),
     `${slug}'s integration client`,
   )
   const client = created.client as { id: string; clientId: string }
+  const webhook = await subscribeWebhook(t, school, slug)
   const conversations = await conversationsFixture(t, school, slug, shape)
   const questionBank = await questionBankFixture(t, school, slug)
+  const meeting = await meetingFixture(t, school, slug, conversations.contact.id, questionBank)
+  const calendarFeeds = await calendarFeedsFixture(t, school, slug)
+  const hosting = await hostingFixture(t, school, slug, phone)
+  const reporting = await reportingFixture(t, school, slug, conversations.contact.id)
   return {
     school: { ...school, name: `${slug} University` },
     identityProvider: { id: provider.id as string, issuer: provider.issuer as string, audience: provider.audience as string },
@@ -429,14 +501,16 @@ async function tenantFixture(t: TestApp, slug: string, shape: ConversationShape,
       id: client.id,
       clientId: client.clientId,
       clientSecret: created.clientSecret as string,
-      token: await t.clientToken(school.id, client.clientId, ['members:read', 'members:write', 'reports:read']),
+      token: await t.clientToken(school.id, client.clientId, PORTAL_SCOPES),
+      webhookToken: await t.clientToken(school.id, client.clientId, ['webhooks:manage']),
     },
     conversations,
     questionBank,
-    meeting: await meetingFixture(t, school, slug, conversations.contact.id, questionBank),
-    calendarFeeds: await calendarFeedsFixture(t, school, slug),
-    hosting: await hostingFixture(t, school, slug, phone),
-    reporting: await reportingFixture(t, school, slug, conversations.contact.id),
+    meeting,
+    calendarFeeds,
+    hosting,
+    reporting,
+    webhooks: await webhookFixture(t, school, slug, webhook),
   }
 }
 
@@ -450,6 +524,7 @@ export async function createCrossTenantFixture(t: TestApp, slugs: { a: string; b
 
 export function tokenOf(tenant: TenantFixture, caller: Caller): string {
   if (caller === 'client') return tenant.integrationClient.token
+  if (caller === 'webhook_client') return tenant.integrationClient.webhookToken
   const member = tenant.school.members[caller]
   if (!member) throw new Error(`school ${tenant.school.slug} has no ${caller}`)
   return member.token
@@ -473,7 +548,13 @@ export function secretsOf(tenant: TenantFixture): string[] {
     ...hostingSecrets(tenant.hosting),
     tenant.reporting.overdueMeeting.id,
     tenant.reporting.overdueMeeting.purpose,
+    ...webhookSecrets(tenant.webhooks),
   ]
+}
+
+/** A's webhook (its endpoint, description and signing secret) and its delivery log (deliveries and events). */
+function webhookSecrets({ webhook, deliveries }: WebhookFixture): string[] {
+  return [webhook.id, webhook.url, webhook.description, webhook.secret, ...deliveries.flatMap((delivery) => [delivery.id, delivery.eventId])]
 }
 
 /** A's host profile (its private contact details too), A's student's request, A's programme and run. */
@@ -755,7 +836,7 @@ export function ownCaller(caller: Caller): Expectation {
       equal(response.statusCode, 200, 'status')
       const body = response.json() as { school: { id: string; slug: string } | null; member: { id: string } | null; kind: string }
       equal(body.school, { id: f.b.school.id, slug: f.b.school.slug, name: f.b.school.name, timeZone: 'America/New_York' }, 'school')
-      equal(body.member?.id ?? null, caller === 'client' ? null : f.b.school.members[caller]!.id, 'member id')
+      equal(body.member?.id ?? null, isClient(caller) ? null : f.b.school.members[caller]!.id, 'member id')
     },
   }
 }
@@ -771,7 +852,7 @@ export function graphqlOwnCaller(caller: Caller): Expectation {
       const body = response.json() as { data?: { me: { school: unknown; member: { id: string } | null } }; errors?: unknown }
       equal(body.errors, undefined, 'errors')
       equal(body.data?.me.school, { id: f.b.school.id, slug: f.b.school.slug, name: f.b.school.name }, 'data.me.school')
-      equal(body.data?.me.member?.id ?? null, caller === 'client' ? null : f.b.school.members[caller]!.id, 'data.me.member.id')
+      equal(body.data?.me.member?.id ?? null, isClient(caller) ? null : f.b.school.members[caller]!.id, 'data.me.member.id')
     },
   }
 }
@@ -1168,7 +1249,7 @@ export function checksQuestions(): Expectation {
 }
 
 function memberIdOf(tenant: TenantFixture, caller: Caller): string {
-  if (caller === 'client') throw new Error('an integration client has no calendar feed')
+  if (isClient(caller)) throw new Error('an integration client has no calendar feed')
   return tenant.school.members[caller]!.id
 }
 
@@ -2135,10 +2216,205 @@ const REPORT_CASES: CrossTenantCase[] = [
   }),
 ]
 
+// ---------------------------------------------------------------------------------------------
+// Webhooks: a school's subscriptions, their signing secrets and delivery logs
+// ---------------------------------------------------------------------------------------------
+
+const WEBHOOKS = '/v1/webhooks'
+/** School admins, and integration clients with webhooks:manage; no other member, nor the portal's token. */
+const WEBHOOK_MANAGERS = ['school_admin', 'webhook_client'] as const
+const NOT_WEBHOOK_MANAGERS = ['student', 'alumni', 'advisor', 'client'] as const
+const aWebhook = (f: CrossTenantFixture) => f.a.webhooks.webhook.id
+const bWebhook = (f: CrossTenantFixture) => f.b.webhooks.webhook.id
+const aDelivery = (f: CrossTenantFixture) => f.a.webhooks.delivery.id
+const bDelivery = (f: CrossTenantFixture) => f.b.webhooks.delivery.id
+
+/** A subscription B may create: its URL passes the destination check, so the answer is the handler's. */
+const NEW_WEBHOOK = { url: `https://${WEBHOOK_HOST}/b-new/events`, eventTypes: ['program.published'], description: 'B subscribes a second endpoint' }
+/** A change of every field, valid (B's own endpoint), so that only the id in the path can make it a 404. */
+const webhookPatch = () => ({ url: `https://${WEBHOOK_HOST}/b-took-over/events`, eventTypes: ['meeting.requested'], description: 'B was here', status: 'disabled' })
+
+/** GET /v1/webhooks/event-types: the static catalogue, the same for every school. */
+export function webhookCatalogue(): Expectation {
+  return {
+    describe: '200 with the catalogue of event types',
+    check(response) {
+      equal(response.statusCode, 200, 'status')
+      equal(response.headers['content-type'], JSON_TYPE, 'content-type')
+      equal(response.json(), { items: EVENT_TYPE_NAMES.map((type) => ({ type, description: EVENT_TYPES[type] })) }, 'event types')
+    },
+  }
+}
+
+/**
+ * A list of exactly B's rows, in the list's order, where A has rows of its own that would show had
+ * they leaked: `rows(schoolId, f)` reads a school's rows (ids in order) past row-level security, for B
+ * and for A alike; fails if B's are none (the list would prove nothing) or A's are (a leak would not show).
+ */
+export function listsOwnNotForeign(what: string, rows: (owner: pg.Client, tenant: TenantFixture) => Promise<string[]>): Expectation {
+  return {
+    describe: `200 listing exactly ${what}, in order`,
+    async check(response, { f, owner }) {
+      equal(response.statusCode, 200, 'status')
+      equal(response.headers['content-type'], JSON_TYPE, 'content-type')
+      const own = await rows(owner, f.b)
+      if (own.length === 0) fail(`the fixture gives B no ${what}; the list would prove nothing`)
+      const foreign = await rows(owner, f.a)
+      if (foreign.length === 0) fail(`the fixture gives A no ${what}; a leak would not show`)
+      const body = response.json() as { items: Array<{ id: string }>; nextCursor: string | null }
+      equal(body.items.map((item) => item.id), own, `ids listed (${what})`)
+      equal(body.nextCursor, null, 'nextCursor')
+    },
+  }
+}
+
+/** GET /v1/webhooks: B's subscriptions, all of them (B's fixture webhook and any the matrix added). */
+const ownWebhooks = () =>
+  listsOwnNotForeign("B's webhooks", async (owner, tenant) => {
+    const { rows } = await owner.query<{ id: string }>('SELECT id::text FROM webhook_subscriptions WHERE school_id = $1 ORDER BY id', [tenant.school.id])
+    return rows.map((row) => row.id)
+  })
+
+/**
+ * GET /v1/webhooks/{B's webhook}/deliveries: the log of B's fixture webhook, newest first, with the
+ * filters given; A's webhook's log under the same filters must have rows too.
+ */
+function ownDeliveries(filter: { eventType?: string; status?: string } = {}): Expectation {
+  const what = `deliveries of the school's fixture webhook${filter.eventType ? ` of ${filter.eventType}` : ''}${filter.status ? ` ${filter.status}` : ''}`
+  return listsOwnNotForeign(what, async (owner, tenant) => {
+    const { rows } = await owner.query<{ id: string }>(
+      `SELECT d.id::text FROM webhook_deliveries d JOIN webhook_events e ON e.school_id = d.school_id AND e.id = d.event_id
+        WHERE d.school_id = $1 AND d.subscription_id = $2 AND ($3::text IS NULL OR e.type = $3) AND ($4::text IS NULL OR d.status::text = $4)
+        ORDER BY d.created_at DESC, d.id DESC`,
+      [tenant.school.id, tenant.webhooks.webhook.id, filter.eventType ?? null, filter.status ?? null],
+    )
+    return rows.map((row) => row.id)
+  })
+}
+
+/** GET /v1/webhooks/{B's webhook}: B's subscription as the fixture made it (and no secret). */
+export function ownWebhook(): Expectation {
+  return {
+    describe: "200 with B's webhook",
+    check(response, { f }) {
+      equal(response.statusCode, 200, 'status')
+      equal(response.headers['content-type'], JSON_TYPE, 'content-type')
+      const body = response.json() as Record<string, unknown>
+      const { webhook } = f.b.webhooks
+      equal(
+        [body.id, body.url, body.description, body.eventTypes, body.status, body.disabledReason, body.previousSecretValidUntil],
+        [webhook.id, webhook.url, webhook.description, EVENT_TYPE_NAMES, 'active', null, null],
+        'webhook',
+      )
+      if (response.body.includes(webhook.secret) || 'secret' in body) fail("the answer shows B's signing secret")
+    },
+  }
+}
+
+/** POST /v1/webhooks: a subscription of B's, its secret the row's. */
+export function createsOwnWebhook(): Expectation {
+  return {
+    describe: "201 with a webhook of B's and its secret",
+    async check(response, { f, owner }) {
+      equal(response.statusCode, 201, 'status')
+      equal(response.headers['content-type'], JSON_TYPE, 'content-type')
+      const body = response.json() as { webhook: { id: string; url: string; eventTypes: string[]; description: string; status: string }; secret: string }
+      equal([body.webhook.url, body.webhook.eventTypes, body.webhook.description, body.webhook.status], [NEW_WEBHOOK.url, NEW_WEBHOOK.eventTypes, NEW_WEBHOOK.description, 'active'], 'webhook')
+      if (!/^whsec_[A-Za-z0-9+/]{43}=$/.test(body.secret)) fail(`the secret ${body.secret} is not a whsec_ secret of 32 bytes`)
+      const { rows } = await owner.query('SELECT school_id::text, secret FROM webhook_subscriptions WHERE id = $1', [body.webhook.id])
+      equal(rows, [{ school_id: f.b.school.id, secret: body.secret }], "the webhook's school and secret")
+    },
+  }
+}
+
+/** POST /v1/webhooks/{B's}/deliveries/{B's}/redeliver: B's pending delivery, queued again now. */
+export function redeliversOwn(): Expectation {
+  return {
+    describe: "202 with B's delivery, pending",
+    async check(response, { f, owner }) {
+      equal(response.statusCode, 202, 'status')
+      equal(response.headers['content-type'], JSON_TYPE, 'content-type')
+      const body = response.json() as { id: string; webhookId: string; eventId: string; eventType: string; status: string }
+      const { webhook, delivery } = f.b.webhooks
+      equal([body.id, body.webhookId, body.eventId, body.eventType, body.status], [delivery.id, webhook.id, delivery.eventId, 'meeting.scheduled', 'pending'], 'delivery')
+      const { rows } = await owner.query('SELECT school_id::text, status::text FROM webhook_deliveries WHERE id = $1', [delivery.id])
+      equal(rows, [{ school_id: f.b.school.id, status: 'pending' }], "the delivery's school and status")
+    },
+  }
+}
+
+/** A delivery's path: a webhook and a delivery, each A's or B's (B's own pair is the control). */
+const REDELIVERIES: Array<{ name: string; url: (f: CrossTenantFixture) => string; detail: string }> = [
+  { name: "A's delivery of A's webhook", url: (f) => `${WEBHOOKS}/${aWebhook(f)}/deliveries/${aDelivery(f)}/redeliver`, detail: 'No such webhook' },
+  { name: "A's delivery under B's webhook", url: (f) => `${WEBHOOKS}/${bWebhook(f)}/deliveries/${aDelivery(f)}/redeliver`, detail: 'No such delivery' },
+  { name: "B's delivery under A's webhook", url: (f) => `${WEBHOOKS}/${aWebhook(f)}/deliveries/${bDelivery(f)}/redeliver`, detail: 'No such webhook' },
+]
+
+const WEBHOOK_CASES: CrossTenantCase[] = [
+  // --- the catalogue (static: no school's data) -------------------------------------------------------
+  ...asEach(WEBHOOK_MANAGERS, `GET ${WEBHOOKS}/event-types`, 'the event types', () => ({ url: `${WEBHOOKS}/event-types` }), webhookCatalogue),
+  ...asEach(NOT_WEBHOOK_MANAGERS, `GET ${WEBHOOKS}/event-types`, 'the event types', () => ({ url: `${WEBHOOKS}/event-types` }), forbidden),
+
+  // --- subscriptions -----------------------------------------------------------------------------------
+  ...asEach(WEBHOOK_MANAGERS, `POST ${WEBHOOKS}`, 'subscribe an endpoint', () => ({ url: WEBHOOKS, payload: NEW_WEBHOOK }), createsOwnWebhook),
+  ...asEach(NOT_WEBHOOK_MANAGERS, `POST ${WEBHOOKS}`, 'subscribe an endpoint', () => ({ url: WEBHOOKS, payload: NEW_WEBHOOK }), () => writingNothing(forbidden())),
+  ...asEach(WEBHOOK_MANAGERS, `GET ${WEBHOOKS}`, 'list webhooks', () => ({ url: `${WEBHOOKS}?limit=100` }), ownWebhooks),
+  ...asEach(NOT_WEBHOOK_MANAGERS, `GET ${WEBHOOKS}`, 'list webhooks', () => ({ url: `${WEBHOOKS}?limit=100` }), forbidden),
+  ...asEach(WEBHOOK_MANAGERS, `GET ${WEBHOOKS}/:webhookId`, "A's webhook", (f) => ({ url: `${WEBHOOKS}/${aWebhook(f)}` }), () => withDetail(notFound(), 'No such webhook')),
+  ...asEach(WEBHOOK_MANAGERS, `GET ${WEBHOOKS}/:webhookId`, "B's own webhook", (f) => ({ url: `${WEBHOOKS}/${bWebhook(f)}` }), ownWebhook),
+  ...asEach(NOT_WEBHOOK_MANAGERS, `GET ${WEBHOOKS}/:webhookId`, "A's webhook", (f) => ({ url: `${WEBHOOKS}/${aWebhook(f)}` }), forbidden),
+  ...asEach(WEBHOOK_MANAGERS, `PATCH ${WEBHOOKS}/:webhookId`, "A's webhook: every field, disabled", (f) => ({ url: `${WEBHOOKS}/${aWebhook(f)}`, payload: webhookPatch() }), () => notFoundOfWritingNothing('No such webhook')),
+  ...asEach(WEBHOOK_MANAGERS, `PATCH ${WEBHOOKS}/:webhookId`, "A's webhook: re-enabled", (f) => ({ url: `${WEBHOOKS}/${aWebhook(f)}`, payload: { status: 'active' } }), () => notFoundOfWritingNothing('No such webhook')),
+  ...asEach(NOT_WEBHOOK_MANAGERS, `PATCH ${WEBHOOKS}/:webhookId`, "A's webhook", (f) => ({ url: `${WEBHOOKS}/${aWebhook(f)}`, payload: webhookPatch() }), () => writingNothing(forbidden())),
+  ...asEach(WEBHOOK_MANAGERS, `DELETE ${WEBHOOKS}/:webhookId`, "A's webhook", (f) => ({ url: `${WEBHOOKS}/${aWebhook(f)}` }), () => notFoundOfWritingNothing('No such webhook')),
+  ...asEach(NOT_WEBHOOK_MANAGERS, `DELETE ${WEBHOOKS}/:webhookId`, "A's webhook", (f) => ({ url: `${WEBHOOKS}/${aWebhook(f)}` }), () => writingNothing(forbidden())),
+
+  // --- the signing secret: a rotation would show B the new one, and end A's at once with 0 ---------------
+  ...asEach(WEBHOOK_MANAGERS, `POST ${WEBHOOKS}/:webhookId/secret`, "A's webhook's secret, the old one ended at once", (f) => ({ url: `${WEBHOOKS}/${aWebhook(f)}/secret`, payload: { previousValidForHours: 0 } }), () =>
+    notFoundOfWritingNothing('No such webhook'),
+  ),
+  ...asEach(WEBHOOK_MANAGERS, `POST ${WEBHOOKS}/:webhookId/secret`, "A's webhook's secret, the old one kept the default 24 hours", (f) => ({ url: `${WEBHOOKS}/${aWebhook(f)}/secret`, payload: {} }), () =>
+    notFoundOfWritingNothing('No such webhook'),
+  ),
+  ...asEach(NOT_WEBHOOK_MANAGERS, `POST ${WEBHOOKS}/:webhookId/secret`, "A's webhook's secret", (f) => ({ url: `${WEBHOOKS}/${aWebhook(f)}/secret`, payload: { previousValidForHours: 0 } }), () => writingNothing(forbidden())),
+
+  // --- delivery logs -------------------------------------------------------------------------------------
+  ...asEach(WEBHOOK_MANAGERS, `GET ${WEBHOOKS}/:webhookId/deliveries`, "A's webhook's deliveries", (f) => ({ url: `${WEBHOOKS}/${aWebhook(f)}/deliveries?limit=100` }), () => withDetail(notFound(), 'No such webhook')),
+  ...asEach(
+    WEBHOOK_MANAGERS,
+    `GET ${WEBHOOKS}/:webhookId/deliveries`,
+    "A's webhook's pending meeting.scheduled deliveries",
+    (f) => ({ url: `${WEBHOOKS}/${aWebhook(f)}/deliveries?limit=100&eventType=meeting.scheduled&status=pending` }),
+    () => withDetail(notFound(), 'No such webhook'),
+  ),
+  ...asEach(WEBHOOK_MANAGERS, `GET ${WEBHOOKS}/:webhookId/deliveries`, "B's own webhook's deliveries", (f) => ({ url: `${WEBHOOKS}/${bWebhook(f)}/deliveries?limit=100` }), () => ownDeliveries()),
+  // Filters A's log matches as well as B's: B's rows alone.
+  ...asEach(
+    WEBHOOK_MANAGERS,
+    `GET ${WEBHOOKS}/:webhookId/deliveries`,
+    "B's own webhook's pending meeting.scheduled deliveries",
+    (f) => ({ url: `${WEBHOOKS}/${bWebhook(f)}/deliveries?limit=100&eventType=meeting.scheduled&status=pending` }),
+    () => ownDeliveries({ eventType: 'meeting.scheduled', status: 'pending' }),
+  ),
+  ...asEach(NOT_WEBHOOK_MANAGERS, `GET ${WEBHOOKS}/:webhookId/deliveries`, "A's webhook's deliveries", (f) => ({ url: `${WEBHOOKS}/${aWebhook(f)}/deliveries?limit=100` }), forbidden),
+  ...REDELIVERIES.flatMap(({ name, url, detail }) => [
+    ...asEach(WEBHOOK_MANAGERS, `POST ${WEBHOOKS}/:webhookId/deliveries/:deliveryId/redeliver`, name, (f) => ({ url: url(f) }), () => notFoundOfWritingNothing(detail)),
+    ...asEach(NOT_WEBHOOK_MANAGERS, `POST ${WEBHOOKS}/:webhookId/deliveries/:deliveryId/redeliver`, name, (f) => ({ url: url(f) }), () => writingNothing(forbidden())),
+  ]),
+  // The control: B's own pending delivery is redelivered, so the 404s above are for A's ids alone.
+  ...asEach(
+    WEBHOOK_MANAGERS,
+    `POST ${WEBHOOKS}/:webhookId/deliveries/:deliveryId/redeliver`,
+    "B's own delivery of B's webhook",
+    (f) => ({ url: `${WEBHOOKS}/${bWebhook(f)}/deliveries/${bDelivery(f)}/redeliver` }),
+    redeliversOwn,
+  ),
+]
+
 /** Every non-public route of the app, aimed by B at A. Later features add their routes here. */
 export const CROSS_TENANT_MATRIX: CrossTenantCase[] = [
   // --- the caller ------------------------------------------------------------------------------
-  ...(['school_admin', 'student', 'client'] as const).map((as) => ({
+  ...(['school_admin', 'student', 'client', 'webhook_client'] as const).map((as) => ({
     route: 'GET /v1/me',
     as,
     name: "B's caller asks who it is",
@@ -2258,6 +2534,9 @@ export const CROSS_TENANT_MATRIX: CrossTenantCase[] = [
 
   // --- reports: the GraphQL report field and the CSV exports (the school comes from the token) --------
   ...REPORT_CASES,
+
+  // --- webhooks: subscriptions, their secrets and delivery logs (the school comes from the token) -----
+  ...WEBHOOK_CASES,
 ]
 
 // ---------------------------------------------------------------------------------------------

@@ -68,6 +68,10 @@ export default async function webhookRoutes(instance: FastifyInstance) {
       body: Type.Optional(RotateWebhookSecret),
       response: responses({ 200: WebhookWithSecret }, [404]),
     },
+    // Fastify validates a missing body as null; this one is optional (its one field has a default).
+    preValidation: async (request) => {
+      request.body ??= {}
+    },
     handler: async (request) => rotateWebhookSecret(request.tenant, request.params.webhookId, request.body?.previousValidForHours ?? 24, app.clock()),
   })
 
