@@ -12,6 +12,8 @@ import type { Database } from './infra/db/database.js'
 import errors from './infra/http/errors.js'
 import openapi from './infra/http/openapi.js'
 import rateLimit from './infra/http/rate-limit.js'
+import pressure from './infra/http/pressure.js'
+import metrics from './infra/http/metrics.js'
 import idempotency from './infra/http/idempotency.js'
 import textInput from './infra/http/text-input.js'
 import { ProblemSchema } from './infra/http/schemas.js'
@@ -144,7 +146,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     jwksCooldownMs: deps.jwksCooldownMs ?? 30_000,
   })
   await app.register(auth, { authenticator, database })
-  await app.register(rateLimit, { perMinute: config.rateLimitPerMinute })
+  await app.register(rateLimit, { perMinute: config.rateLimitPerMinute, redisUrl: config.redisUrl })
+  await app.register(pressure, config.pressure)
+  await app.register(metrics, { token: config.metricsToken })
   await app.register(idempotency, { ttlHours: config.idempotencyKeyTtlHours })
   await app.register(openapi, { config })
   await app.register(formbody, { bodyLimit: Math.min(16384, config.bodyLimitBytes) })

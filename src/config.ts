@@ -46,6 +46,10 @@ const Environment = Type.Object({
   WEBHOOK_ALLOWED_HOSTS: Type.String({ default: '' }),
   THANK_YOU_DUE_SOON_HOURS: Type.Number({ minimum: 0.25, maximum: 168, default: 4 }),
   IDEMPOTENCY_KEY_TTL_HOURS: Type.Number({ minimum: 24, maximum: 720, default: 24 }),
+  REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
+  PRESSURE_MAX_EVENT_LOOP_DELAY_MS: Type.Integer({ minimum: 0, default: 1000 }),
+  PRESSURE_MAX_EVENT_LOOP_UTILIZATION: Type.Number({ minimum: 0, maximum: 1, default: 0 }),
 })
 
 export type Environment = Static<typeof Environment>
@@ -100,6 +104,12 @@ export interface Config {
   graphqlJit: number
   /** Requests a minute per integration client, per school (members), or per address (unauthenticated). */
   rateLimitPerMinute: number
+  /** Where instances share their rate-limit counters; without it each instance counts alone. */
+  redisUrl?: string
+  /** The bearer token a Prometheus scraper sends to GET /metrics (unset: /metrics answers 404). */
+  metricsToken?: string
+  /** @fastify/under-pressure: answer 503 past this event-loop delay or utilization (0: not checked). */
+  pressure: { maxEventLoopDelayMs: number; maxEventLoopUtilization: number }
   /** Browser origins allowed by CORS (none by default: portals usually call from their backend). */
   corsOrigins: string[]
   jobs: {
@@ -197,6 +207,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     graphqlMaxCost: env.GRAPHQL_MAX_COST,
     graphqlJit: env.GRAPHQL_JIT,
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+    redisUrl: env.REDIS_URL,
+    metricsToken: env.METRICS_TOKEN,
+    pressure: { maxEventLoopDelayMs: env.PRESSURE_MAX_EVENT_LOOP_DELAY_MS, maxEventLoopUtilization: env.PRESSURE_MAX_EVENT_LOOP_UTILIZATION },
     corsOrigins: env.CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean),
     jobs: { enabled: env.JOBS_ENABLED, concurrency: env.JOBS_CONCURRENCY },
     webhooks: {

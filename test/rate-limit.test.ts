@@ -35,3 +35,82 @@ describe('rate limits', () => {
     expect(response.headers['x-ratelimit-remaining']).toBe('2')
   })
 })
+
+// Shared limits need a Redis: .ci/run starts the machine's and sets REDIS_URL, as a deployment would.
+describe.skipIf(!process.env.REDIS_URL)('rate limits across instances (REDIS_URL)', () => {
+  let first: TestApp
+  let second: TestApp
+  let school: TestSchool
+  beforeAll(async () => {
+    first = await build({ RATE_LIMIT_PER_MINUTE: '3', REDIS_URL: process.env.REDIS_URL! })
+    second = await build({ RATE_LIMIT_PER_MINUTE: '3', REDIS_URL: process.env.REDIS_URL! }, { databaseUrl: first.db.appUrl })
+    school = await first.school(`shared-${Date.now()}`, ['student'])
+  })
+  afterAll(async () => {
+    await second.close()
+    await first.close()
+  })
+
+  it('counts a school\'s requests to every instance together', async () => {
+    const token = school.members.student!.token
+    // Each test app signs with keys of its own: the same member's token from the second instance.
+    const secondToken = await second.memberToken(school.id, school.members.student!.externalId)
+    const statuses = [
+      (await first.request({ method: 'GET', url: '/v1/me', token })).statusCode,
+      (await second.request({ method: 'GET', url: '/v1/me', token: secondToken })).statusCode,
+      (await first.request({ method: 'GET', url: '/v1/me', token })).statusCode,
+    ]
+    expect(statuses).toEqual([200, 200, 200])
+    const over = await second.request({ method: 'GET', url: '/v1/me', token: secondToken })
+    expect(over.statusCode).toBe(429)
+    expect(over.json().type).toBe('urn:vantage:problem:rate-limited')
+    expect(Number(over.headers['retry-after'])).toBeGreaterThan(0)
+  })
+})
+
+describe('a rate-limit store that does not answer', () => {
+  it('lets requests through rather than failing them', async () => {
+    const t = await build({ RATE_LIMIT_PER_MINUTE: '3', REDIS_URL: 'redis://127.0.0.1:1' })
+    try {
+      const school = await t.school('no-redis', ['student'])
+      for (let i = 0; i < 4; i++) expect((await t.request({ method: 'GET', url: '/v1/me', token: school.members.student!.token })).statusCode).toBe(200)
+    } finally {
+      await t.close()
+    }
+  })
+})
+
+describe('back-pressure (@fastify/under-pressure)', () => {
+  it('answers 503 problem+json with Retry-After while the event loop lags; liveness still answers', async () => {
+    const t = await build({ PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '30' })
+    try {
+      const school = await t.school('pressed', ['student'])
+      const token = school.members.student!.token
+      expect((await t.request({ method: 'GET', url: '/v1/me', token })).statusCode).toBe(200)
+      let refused
+      const deadline = Date.now() + 5000
+      while (!refused && Date.now() < deadline) {
+        const until = Date.now() + 150
+        while (Date.now() < until) {
+          // Block the event loop, as a CPU-bound burst would.
+        }
+        await new Promise((resolve) => setTimeout(resolve, 5))
+        const response = await t.request({ method: 'GET', url: '/v1/me', token })
+        if (response.statusCode === 503) {
+          refused = response
+          const live = await t.request({ method: 'GET', url: '/health/live' })
+          expect(live.statusCode).toBe(200)
+        }
+      }
+      expect(refused?.statusCode).toBe(503)
+      expect(refused!.headers['content-type']).toMatch(/^application\/problem\+json/)
+      expect(refused!.headers['retry-after']).toBe('5')
+      expect(refused!.json()).toMatchObject({ type: 'urn:vantage:problem:service-unavailable', status: 503 })
+      // Once the loop is idle again, requests are served.
+      await new Promise((resolve) => setTimeout(resolve, 1500))
+      expect((await t.request({ method: 'GET', url: '/v1/me', token })).statusCode).toBe(200)
+    } finally {
+      await t.close()
+    }
+  })
+})

@@ -47,6 +47,8 @@ export async function build(overrides: Record<string, string> = {}, options: { j
     SUGGESTION_CACHE_TTL_MS: '0',
     // Queue workers only where a test is about them (webhooks); jobs still queue in every database.
     JOBS_ENABLED: 'false',
+    // Back-pressure only where a test is about it: test files share the machine's cores.
+    PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0',
     ...overrides,
   })
   const database = new Database({ ...config.database, url: options.databaseUrl ?? db.appUrl })

@@ -3,6 +3,7 @@
 // requests count per client address. Every response carries the x-ratelimit-* headers, and a caller
 // over the limit gets 429 problem+json with Retry-After.
 import rateLimit from '@fastify/rate-limit'
+import { Redis } from 'ioredis'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { Problem } from './problem.js'
@@ -16,9 +17,18 @@ export function rateLimitKey(request: FastifyRequest): string {
 }
 
 export default fp(
-  async function rateLimitPlugin(app: FastifyInstance, options: { perMinute: number }) {
+  async function rateLimitPlugin(app: FastifyInstance, options: { perMinute: number; redisUrl?: string }) {
+    // With REDIS_URL, every instance counts in the same Redis, so a school's limit holds across
+    // instances. A Redis that does not answer within 500 ms lets the request through (skipOnError):
+    // limits protect the service, and an outage of Redis should not take the API down with it.
+    const redis = options.redisUrl
+      ? new Redis(options.redisUrl, { connectTimeout: 500, commandTimeout: 500, maxRetriesPerRequest: 1, lazyConnect: false })
+      : undefined
+    redis?.on('error', (error) => app.log.warn({ err: error }, 'rate-limit store unavailable'))
+    if (redis) app.addHook('onClose', async () => void (await redis.quit().catch(() => redis.disconnect())))
     await app.register(rateLimit, {
       global: true,
+      ...(redis ? { redis, skipOnError: true, nameSpace: 'vantage-rate-limit:' } : {}),
       hook: 'preHandler',
       max: options.perMinute,
       timeWindow: 60_000,

@@ -22,7 +22,14 @@ export function taskList(app: FastifyInstance): TaskList {
   return {
     webhook_deliver: async (payload) =>
       deliver(
-        { database, now: app.clock, timeoutMs: config.webhooks.timeoutMs, retrySchedule: config.webhooks.retrySchedule, allowedHosts: config.webhooks.allowedHosts },
+        {
+          database,
+          now: app.clock,
+          timeoutMs: config.webhooks.timeoutMs,
+          retrySchedule: config.webhooks.retrySchedule,
+          allowedHosts: config.webhooks.allowedHosts,
+          onAttempt: (outcome) => app.metrics.webhookDeliveries.inc({ outcome }),
+        },
         payload as { schoolId: string; deliveryId: string },
       ),
     reminders: async () => {

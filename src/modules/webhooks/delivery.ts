@@ -20,6 +20,8 @@ export interface DeliveryContext {
   retrySchedule: number[]
   allowedHosts: string[]
   now: () => Date
+  /** Told each attempt's outcome (the /metrics counter). */
+  onAttempt?: (outcome: 'succeeded' | 'retrying' | 'failed' | 'gone') => void
 }
 
 export interface Attempt {
@@ -147,7 +149,9 @@ export async function deliver(context: DeliveryContext, job: { schoolId: string;
   const code = outcome.statusCode
   if (code !== null && code >= 200 && code < 300) {
     await record(tenant, deliveryId, attempt, 'succeeded')
+    context.onAttempt?.('succeeded')
   } else if (code === 410) {
+    context.onAttempt?.('gone')
     await record(tenant, deliveryId, attempt, 'failed', Prisma.sql`, disabled AS (
       UPDATE webhook_subscriptions SET status = 'disabled', disabled_reason = 'The endpoint answered 410 Gone', disabled_at = ${started}, updated_at = now()
        WHERE school_id = ${schoolId}::uuid AND id = ${row.subscriptionId}::uuid AND status = 'active' RETURNING id)`)
@@ -156,7 +160,9 @@ export async function deliver(context: DeliveryContext, job: { schoolId: string;
     const wait = context.retrySchedule[row.attempts.length]
     if (wait === undefined) {
       await record(tenant, deliveryId, attempt, 'failed')
+      context.onAttempt?.('failed')
     } else {
+      context.onAttempt?.('retrying')
       const next = new Date(started.getTime() + jitter(wait) * 1000)
       await record(tenant, deliveryId, attempt, 'pending', Prisma.empty, Prisma.sql`, (SELECT (${queueDelivery(schoolId, deliveryId, Prisma.sql`${next}::timestamptz`)}).id FROM updated) AS queued`, next)
     }
