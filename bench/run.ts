@@ -7,6 +7,7 @@
 // BENCH_CONNECTIONS (default 10), BENCH_ONLY (measure only scenarios whose name contains it),
 // BENCH_DB_POOL_MAX (the servers' DB_POOL_MAX, default 10).
 import { fork, type ChildProcess } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
 import { mkdir, writeFile } from 'node:fs/promises'
 import net from 'node:net'
 import os from 'node:os'
@@ -20,6 +21,7 @@ import { resolveOwnerUrl } from '../scripts/database-url.js'
 import { benchAssignment } from './assignment.js'
 import { benchCohort } from './cohort.js'
 import { benchGrowth, DASHBOARD_CONNECTIONS, dashboardPair } from './dashboard.js'
+import { benchWebhookDelivery } from './webhooks.js'
 import { compactReports, seedConversations, seedStudents } from './seed.js'
 
 const SCHOOLS = 50
@@ -209,9 +211,14 @@ interface Target {
   /** A path per token (same order), when the URL names the caller. */
   paths?: string[]
   connections?: number
+  /** Send a new Idempotency-Key with every request. */
+  idempotencyKeys?: boolean
+  /** Runs before each round of this side (e.g. switching the webhook subscriptions on or off). */
+  before?: () => Promise<void>
 }
 
-async function load({ url, tokens, method = 'GET', bodies, paths, connections = CONNECTIONS }: Target): Promise<Measurement> {
+async function load({ url, tokens, method = 'GET', bodies, paths, connections = CONNECTIONS, idempotencyKeys, before }: Target): Promise<Measurement> {
+  await before?.()
   let next = 0
   const result = await autocannon({
     url,
@@ -228,6 +235,7 @@ async function load({ url, tokens, method = 'GET', bodies, paths, connections = 
             request.headers = { ...request.headers, 'content-type': 'application/json' }
             request.body = bodies[index]
           }
+          if (idempotencyKeys) request.headers = { ...request.headers, 'idempotency-key': randomUUID() }
           return request
         },
       },
@@ -317,6 +325,17 @@ try {
     }),
   )
 
+  // One webhook subscription per school (to meeting.requested), switched on or off between rounds.
+  const switchboard = new pg.Client({ connectionString: benchUrl })
+  await switchboard.connect()
+  await switchboard.query(`
+    INSERT INTO webhook_subscriptions (school_id, id, url, event_types, status, secret, updated_at)
+    SELECT id, gen_random_uuid(), 'https://hooks.bench.example/events', ARRAY['meeting.requested'], 'disabled', 'whsec_' || encode(sha256(gen_random_uuid()::text::bytea), 'base64'), now()
+      FROM schools`)
+  const subscriptions = async (status: 'active' | 'disabled') => {
+    await switchboard.query(`UPDATE webhook_subscriptions SET status = $1::webhook_status`, [status])
+  }
+
   const scenarios = [
     { name: 'GET /health/live', baselineName: 'bare Fastify hello-world', target: at(rlsPort, '/health/live', false), baseline: at(helloPort, '/health/live', false), goal: undefined },
     { name: 'GET /v1/me (RLS on)', baselineName: 'same SQL, raw pg', target: at(rlsPort, '/v1/me'), baseline: at(rlsPort, '/bench/raw/me'), goal: 0.6 },
@@ -327,6 +346,12 @@ try {
     { name: 'GET /v1/meetings?status=scheduled&limit=20 (student)', baselineName: 'same SQL, raw pg', target: asStudents(rlsPort, '/v1/meetings?status=scheduled&limit=20'), baseline: asStudents(rlsPort, '/bench/raw/meetings?status=scheduled&limit=20'), goal: 0.6 },
     { name: 'GET /v1/contacts?q=hospital (student)', baselineName: 'same SQL, raw pg', target: asStudents(rlsPort, '/v1/contacts?q=hospital'), baseline: asStudents(rlsPort, '/bench/raw/contacts?q=hospital'), goal: 0.6 },
     { name: 'POST /v1/meetings (student)', baselineName: 'same SQL, raw pg', target: asStudents(rlsPort, '/v1/meetings', { method: 'POST', bodies: meetingBodies }), baseline: asStudents(rlsPort, '/bench/raw/meetings', { method: 'POST', bodies: meetingBodies }), goal: 0.5 },
+    // Integrations: the same POST with a new Idempotency-Key each time (claimed, then its response
+    // stored), and with every school subscribed to meeting.requested (the trigger writes the event,
+    // a delivery and a queue job in the request's transaction; the bench servers run no workers, so
+    // nothing is sent), each against the plain POST, side by side.
+    { name: 'POST /v1/meetings with Idempotency-Key', baselineName: 'without the header', target: asStudents(rlsPort, '/v1/meetings', { method: 'POST', bodies: meetingBodies, idempotencyKeys: true, before: () => subscriptions('disabled') }), baseline: asStudents(rlsPort, '/v1/meetings', { method: 'POST', bodies: meetingBodies, before: () => subscriptions('disabled') }), goal: 0.8 },
+    { name: 'POST /v1/meetings, outbox on (every school subscribed)', baselineName: 'no subscription', target: asStudents(rlsPort, '/v1/meetings', { method: 'POST', bodies: meetingBodies, before: () => subscriptions('active') }), baseline: asStudents(rlsPort, '/v1/meetings', { method: 'POST', bodies: meetingBodies, before: () => subscriptions('disabled') }), goal: 0.8 },
     // Host suggestions in a school of 2,000 hosts (8 connections, 20 students in rotation): the
     // baseline runs the same candidate query through raw pg and returns its rows unscored.
     { name: 'GET /v1/members/{id}/host-suggestions (student, 2,000 hosts)', baselineName: 'candidate query, raw pg', target: asSuggesting(rlsPort, '/v1/members'), baseline: asSuggesting(rlsPort, '/bench/raw/members'), goal: undefined, p50Under: 20 },
@@ -356,6 +381,21 @@ try {
     lines.push(
       `| ${scenario.name} | ${target.requests.toFixed(0)} | ${target.p50} | ${target.p99} | ${scenario.baselineName} | ${baseline.requests.toFixed(0)} | ${baseline.p50} | ${baseline.p99} | ${ratio.toFixed(2)} | ${verdict} |`,
     )
+  }
+  await subscriptions('disabled')
+  await switchboard.end()
+  // Webhook delivery: throughput draining a backlog, and end-to-end latency at a steady rate, to a
+  // local receiver, against plain POSTs of the same body to the same receiver.
+  if (!process.env.BENCH_ONLY || 'webhook delivery'.includes(process.env.BENCH_ONLY)) {
+    console.error('measuring webhook delivery ...')
+    const result = await benchWebhookDelivery({ benchUrl, appUrl, env, schoolId: schoolIds[Math.floor(SCHOOLS / 2)]!, start, freePort })
+    lines.push(
+      '',
+      '| webhook delivery to a local receiver (JOBS_CONCURRENCY 8) | deliveries | per second | baseline: plain POSTs of the body, 8 connections, per second | ratio | end-to-end p50 ms | p99 ms | at a steady rate of |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+      `| backlog drained, then steady | ${result.backlog} | ${result.perSecond.toFixed(0)} | ${result.baselinePerSecond.toFixed(0)} | ${(result.perSecond / result.baselinePerSecond).toFixed(2)} | ${result.p50.toFixed(0)} | ${result.p99.toFixed(0)} | ${result.steadyRate}/s |`,
+    )
+    errors += result.errors
   }
   // The reporting dashboard, for the largest school and a median one, against the same SQL through raw pg.
   if (!process.env.BENCH_ONLY || 'reporting dashboard'.includes(process.env.BENCH_ONLY)) {

@@ -23,6 +23,10 @@ if (mode === 'hello') {
     TOKEN_ISSUER: 'urn:vantage:bench',
     RATE_LIMIT_PER_MINUTE: '100000000',
     DB_POOL_MAX: process.env.BENCH_DB_POOL_MAX ?? '10',
+    // Queue workers only in the server of the webhook delivery benchmark (bench/webhooks.ts).
+    JOBS_ENABLED: process.env.BENCH_JOBS ?? 'false',
+    JOBS_CONCURRENCY: process.env.BENCH_JOBS_CONCURRENCY ?? '4',
+    WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
     ...(process.env.BENCH_GRAPHQL_JIT ? { GRAPHQL_JIT: process.env.BENCH_GRAPHQL_JIT } : {}),
   })
   const database = new Database({ ...config.database, url: databaseUrl!, tenantIsolation: isolation === 'none' || isolation === 'transaction' ? isolation : 'rls' })

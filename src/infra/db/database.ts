@@ -126,7 +126,9 @@ export class Database {
    */
   newPool(max: number, applicationName: string): pg.Pool {
     const pool = new pg.Pool({ ...this.#poolOptions, max, application_name: applicationName })
+    // A connection that dies (the server restarted) is replaced by the pool; its owner retries.
     pool.on('error', () => {})
+    pool.on('connect', (client) => client.on('error', () => {}))
     return pool
   }
 

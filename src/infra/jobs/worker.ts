@@ -63,6 +63,10 @@ export default fp(
         logger,
         taskList: taskList(app),
         crontab: ['* * * * * reminders', '17 * * * * maintenance'].join('\n'),
+        // Completions go through graphile-worker's batcher, which runner.stop() flushes. Unbatched (the
+        // default, -1) a completion is not awaited, and pool.end() below would drop it: the job would
+        // stay locked until graphile-worker's lock timeout and run again.
+        preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
       })
     })
     app.addHook('onClose', async () => {
