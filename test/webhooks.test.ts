@@ -10,7 +10,7 @@ import pg from 'pg'
 import { Webhook as StandardWebhook, WebhookVerificationError } from 'standardwebhooks'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { addressAllowed, checkDestination } from '../src/modules/webhooks/destination.js'
-import { runReminders } from '../src/modules/webhooks/reminders.js'
+import { rearmStaleDispatches, runReminders } from '../src/modules/webhooks/reminders.js'
 import { build, type TestApp, type TestSchool } from './helpers/app.js'
 
 const PROBLEM_JSON = 'application/problem+json; charset=utf-8'
@@ -427,6 +427,44 @@ describe('webhooks', () => {
         await second.close()
         await shared.stop()
       }
+    })
+  })
+
+  describe('dispatch', () => {
+    it('a school\'s burst beyond one dispatch (200) is sent whole: each dispatch queues the next', async () => {
+      const burst = new Receiver()
+      await burst.start()
+      const { webhook } = await subscribe(burst.url('/burst'), ['meeting.requested'])
+      const app = new pg.Client({ connectionString: t.db.appUrl })
+      await app.connect()
+      await app.query("SELECT set_config('app.school_id', $1, false)", [school.id])
+      // 450 events in one transaction, as a bulk change would raise them.
+      await app.query(`SELECT count(webhook_emit($1::uuid, 'meeting.requested', gen_random_uuid(), jsonb_build_object('n', n))) FROM generate_series(1, 450) n`, [school.id])
+      await app.end()
+      await until('450 deliveries', () => burst.received.length === 450, 30_000)
+      expect(new Set(burst.received.map((entry) => entry.headers['webhook-id'])).size).toBe(450)
+      await burst.stop()
+      await unsubscribe(webhook.id)
+    })
+
+    it('a delivery that no dispatch picked up is armed by the minute task\'s sweep after 10 seconds', async () => {
+      const swept = new Receiver()
+      await swept.start()
+      const { webhook } = await subscribe(swept.url('/swept'), ['meeting.requested'])
+      // As if written while the school's dispatch job was being taken: an event and its delivery, no job.
+      const { rows: [delivery] } = await owner.query<{ id: string }>(`
+        WITH event AS (INSERT INTO webhook_events (school_id, type, subject_id, data) VALUES ($1, 'meeting.requested', gen_random_uuid(), '{}') RETURNING id)
+        INSERT INTO webhook_deliveries (school_id, subscription_id, event_id, created_at) SELECT $1, $2, id, now() - interval '11 seconds' FROM event RETURNING id::text`,
+      [school.id, webhook.id])
+      await new Promise((resolve) => setTimeout(resolve, 500))
+      expect(swept.received).toHaveLength(0)
+      expect(await rearmStaleDispatches(t.database, new Date())).toBe(1)
+      await until('the swept delivery', () => swept.received.length === 1)
+      expect((await deliveries(webhook.id)).find((item) => item.id === delivery!.id)?.status).toBe('succeeded')
+      // Nothing left to arm.
+      expect(await rearmStaleDispatches(t.database, new Date())).toBe(0)
+      await swept.stop()
+      await unsubscribe(webhook.id)
     })
   })
 

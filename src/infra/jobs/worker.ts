@@ -5,8 +5,8 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { Logger, run, type Runner, type TaskList } from 'graphile-worker'
-import { deliver } from '../../modules/webhooks/delivery.js'
-import { runReminders } from '../../modules/webhooks/reminders.js'
+import { deliver, dispatch } from '../../modules/webhooks/delivery.js'
+import { rearmStaleDispatches, runReminders } from '../../modules/webhooks/reminders.js'
 import { runMaintenance } from './maintenance.js'
 import { QUEUE_SCHEMA } from './queue.js'
 
@@ -32,8 +32,12 @@ export function taskList(app: FastifyInstance): TaskList {
         },
         payload as { schoolId: string; deliveryId: string },
       ),
+    webhook_dispatch: async (payload) => {
+      await dispatch(database, (payload as { schoolId: string }).schoolId)
+    },
     reminders: async () => {
       await runReminders(database, app.clock(), config.thankYouDueSoonHours)
+      await rearmStaleDispatches(database, app.clock())
     },
     maintenance: async () => {
       await runMaintenance(database, app.clock())

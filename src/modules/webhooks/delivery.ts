@@ -109,6 +109,37 @@ export function payload(row: Pick<DeliveryRow, 'type' | 'occurredAt' | 'data'>):
 
 const jitter = (seconds: number) => seconds * (0.8 + Math.random() * 0.4)
 
+/** Deliveries a dispatch queues at most; a school with more queues the rest in its next dispatch. */
+export const DISPATCH_BATCH = 200
+
+/**
+ * The queue's task `webhook_dispatch` for a school: queues a `webhook_deliver` job for each of its
+ * deliveries that has none yet (oldest first, at most DISPATCH_BATCH, all in one add_jobs call), and
+ * arms the next dispatch when more remain. Returns how many were queued.
+ */
+export async function dispatch(database: Database, schoolId: string): Promise<number> {
+  const tenant = database.forSchool(schoolId)
+  const [row] = await tenant.sql!<{ queued: number }>(Prisma.sql`
+    WITH picked AS (
+      SELECT id FROM webhook_deliveries
+       WHERE school_id = ${schoolId}::uuid AND status = 'pending' AND NOT queued
+       ORDER BY created_at, id LIMIT ${DISPATCH_BATCH} FOR UPDATE SKIP LOCKED
+    ), marked AS (
+      UPDATE webhook_deliveries d SET queued = true, updated_at = now()
+        FROM picked WHERE d.school_id = ${schoolId}::uuid AND d.id = picked.id
+      RETURNING d.id
+    )
+    SELECT (SELECT count(*)::int FROM marked) AS queued,
+           (SELECT CASE WHEN count(*) > 0 THEN (
+              SELECT count(*) FROM graphile_worker.add_jobs(ARRAY(
+                SELECT ('webhook_deliver', json_build_object('schoolId', ${schoolId}::uuid, 'deliveryId', m.id), NULL, NULL, NULL,
+                        'webhook-delivery:' || m.id, NULL, NULL)::graphile_worker.job_spec FROM marked m)))
+            END FROM marked) AS jobs`)
+  const queued = row?.queued ?? 0
+  if (queued === DISPATCH_BATCH) await tenant.sql!(Prisma.sql`SELECT count(webhook_arm_dispatch(${schoolId}::uuid))::int AS n`)
+  return queued
+}
+
 /** Queues (or moves forward) the delivery's job; one job per delivery at a time (job_key). */
 export function queueDelivery(schoolId: string, deliveryId: string, runAt: Prisma.Sql = Prisma.sql`now()`): Prisma.Sql {
   return Prisma.sql`graphile_worker.add_job('webhook_deliver', json_build_object('schoolId', ${schoolId}::uuid, 'deliveryId', ${deliveryId}::uuid),

@@ -32,3 +32,24 @@ export async function runReminders(database: Database, now: Date, dueSoonHours: 
   }
   return { schools: schools.length, expired }
 }
+
+/** How long a delivery may wait for a dispatch before the minute task arms one (see webhook_arm_dispatch). */
+export const STALE_DISPATCH_SECONDS = 10
+
+/**
+ * The safety net of the outbox: a delivery written while its school's dispatch job was being taken
+ * may find no job to send it; any school with such a delivery older than STALE_DISPATCH_SECONDS gets
+ * a dispatch. Usually finds none.
+ */
+export async function rearmStaleDispatches(database: Database, now: Date): Promise<number> {
+  const schools = await database.platform.school.findMany({ select: { id: true } })
+  let armed = 0
+  for (const { id } of schools) {
+    const [row] = await database.forSchool(id).sql!<{ n: number }>(Prisma.sql`
+      SELECT count(webhook_arm_dispatch(${id}::uuid))::int AS n
+        FROM (SELECT 1 WHERE EXISTS (SELECT 1 FROM webhook_deliveries WHERE school_id = ${id}::uuid AND status = 'pending' AND NOT queued
+                                        AND created_at < ${new Date(now.getTime() - STALE_DISPATCH_SECONDS * 1000)})) stale`)
+    armed += row?.n ?? 0
+  }
+  return armed
+}

@@ -144,7 +144,7 @@ export async function redeliver(tenant: Tenant, webhookId: string, deliveryId: s
   if (subscription.status !== 'active') throw new Problem('conflict', 'The webhook is disabled; enable it (PATCH status "active") before redelivering')
   const rows = await tenant.db.$queryRaw<DeliveryRow[]>(Prisma.sql`
     WITH updated AS (
-      UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = now(), updated_at = now()
+      UPDATE webhook_deliveries SET status = 'pending', queued = true, next_attempt_at = now(), updated_at = now()
        WHERE school_id = ${tenant.schoolId}::uuid AND id = ${deliveryId}::uuid AND subscription_id = ${webhookId}::uuid AND status <> 'succeeded'
       RETURNING *
     ), queued AS (
