@@ -37,6 +37,7 @@ import questionRoutes from './modules/questions/routes.js'
 import referralRoutes from './modules/referrals/routes.js'
 import schoolRoutes from './modules/schools/routes.js'
 import webhookRoutes from './modules/webhooks/routes.js'
+import privacyRoutes from './modules/privacy/routes.js'
 import jobs from './infra/jobs/worker.js'
 
 declare module 'fastify' {
@@ -173,6 +174,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(programRoutes)
   await app.register(reportRoutes)
   await app.register(webhookRoutes)
+  await app.register(privacyRoutes)
   await app.register(jobs)
   await app.register(graphql, { config })
   return app

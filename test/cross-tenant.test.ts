@@ -105,6 +105,8 @@ describe('cross-tenant isolation', () => {
           'POST /v1/webhooks/:webhookId/secret',
           'GET /v1/webhooks/:webhookId/deliveries',
           'POST /v1/webhooks/:webhookId/deliveries/:deliveryId/redeliver',
+          'GET /v1/members/:memberId/export',
+          'POST /v1/members/:memberId/erase',
         ]),
       )
       const open = routes.filter((route) => route.public).map((route) => route.key)

@@ -161,7 +161,7 @@ describe('webhooks', () => {
       const types = await t.request({ method: 'GET', url: '/v1/webhooks/event-types', token: admin })
       expect(types.json().items.map((item: { type: string }) => item.type)).toEqual([
         'meeting.requested', 'meeting.scheduled', 'meeting.completed', 'meeting.cancelled', 'thank_you.due_soon', 'thank_you.overdue',
-        'referral.created', 'host_request.received', 'host_request.expired', 'program.published',
+        'referral.created', 'host_request.received', 'host_request.expired', 'program.published', 'member.erased',
       ])
       await unsubscribe(created.webhook.id)
       expect((await t.request({ method: 'GET', url: `/v1/webhooks/${created.webhook.id}`, token: admin })).statusCode).toBe(404)

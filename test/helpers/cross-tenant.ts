@@ -2523,6 +2523,53 @@ export const CROSS_TENANT_MATRIX: CrossTenantCase[] = [
     expect: bulkProvisionsOwnMembers((f) => [f.a.school.members.alumni!.externalId, f.a.school.members.advisor!.externalId]),
   },
 
+  // --- a member's data: export and erasure ---------------------------------------------------------
+  // Aimed at A's student: 404 for B's admin (who may export and erase B's members) and for B's members
+  // (who may export only themselves), 403 where the role may not; nothing written either way.
+  ...(['school_admin', 'advisor', 'student', 'alumni'] as const).map((as) => ({
+    route: 'GET /v1/members/:memberId/export',
+    as,
+    name: "export A's student",
+    request: (f: CrossTenantFixture) => ({ url: `/v1/members/${aStudent(f)}/export` }),
+    expect: notFound(),
+  })),
+  ...(['client', 'webhook_client'] as const).map((as) => ({
+    route: 'GET /v1/members/:memberId/export',
+    as,
+    name: "export A's student",
+    request: (f: CrossTenantFixture) => ({ url: `/v1/members/${aStudent(f)}/export` }),
+    expect: forbidden(),
+  })),
+  {
+    route: 'GET /v1/members/:memberId/export',
+    as: 'school_admin',
+    name: "export B's own student",
+    request: (f) => ({ url: `/v1/members/${f.b.conversations.studentId}/export` }),
+    expect: {
+      describe: "200 with B's student's export",
+      check(response, { f }) {
+        equal(response.statusCode, 200, 'status')
+        const body = response.json() as { schoolId: string; memberId: string; data: { member: { id: string }; contacts: unknown[] } }
+        equal([body.schoolId, body.memberId, body.data.member.id], [f.b.school.id, f.b.conversations.studentId, f.b.conversations.studentId], 'the member exported')
+        if (body.data.contacts.length === 0) fail("B's student has no contacts; the export would prove nothing")
+      },
+    },
+  },
+  {
+    route: 'POST /v1/members/:memberId/erase',
+    as: 'school_admin',
+    name: "erase A's student",
+    request: (f) => ({ url: `/v1/members/${aStudent(f)}/erase` }),
+    expect: notFoundWritingNothing(),
+  },
+  ...(['advisor', 'student', 'alumni', 'client', 'webhook_client'] as const).map((as) => ({
+    route: 'POST /v1/members/:memberId/erase',
+    as,
+    name: "erase A's student",
+    request: (f: CrossTenantFixture) => ({ url: `/v1/members/${aStudent(f)}/erase` }),
+    expect: writingNothing(forbidden()),
+  })),
+
   // --- contacts, outreach, referrals and networks (the school and the student come from the token) --
   ...CONVERSATION_CASES,
 

@@ -12,6 +12,7 @@ export const EVENT_TYPES = {
   'host_request.received': 'An alumni host received a request (data: hostRequestId, hostId, studentId, meetingId, programId)',
   'host_request.expired': 'A host request waited past its expiry unanswered (same data); once per request',
   'program.published': 'A cohort programme\'s assignment was published (data: programId, runId)',
+  'member.erased': 'A member\'s personal data was erased (data: memberId); delete what you copied about them',
 } as const
 
 export type EventType = keyof typeof EVENT_TYPES

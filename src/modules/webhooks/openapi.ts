@@ -51,6 +51,7 @@ const DATA: Record<EventType, object> = {
     required: ['programId', 'runId'],
     properties: { programId: id('GET /v1/programs/{id}'), runId: id('The published assignment run') },
   },
+  'member.erased': { type: 'object', required: ['memberId'], properties: { memberId: id('The member whose personal data was erased') } },
 }
 
 const header = (name: string, description: string, pattern: string) => ({

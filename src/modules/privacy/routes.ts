@@ -1,0 +1,71 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import type { FastifyInstance } from 'fastify'
+import { notFound } from '../../infra/http/problem.js'
+import { responses, Timestamp, Uuid } from '../../infra/http/schemas.js'
+import { MEMBER_DATA } from './data-map.js'
+import { EXPORT_FORMAT, eraseMember, exportMember } from './service.js'
+
+const tags = ['privacy']
+const MemberPath = Type.Object({ memberId: Uuid })
+
+const MemberExport = Type.Object(
+  {
+    format: Type.Literal(EXPORT_FORMAT),
+    exportedAt: Timestamp,
+    schoolId: Uuid,
+    memberId: Uuid,
+    data: Type.Object(
+      Object.fromEntries(MEMBER_DATA.map((entry) => [
+        entry.section,
+        entry.single
+          ? Type.Union([Type.Null(), Type.Object({}, { additionalProperties: true })], { description: `The ${entry.table} row (columns as stored)` })
+          : Type.Array(Type.Object({}, { additionalProperties: true }), { maxItems: 1_000_000, description: `Rows of ${entry.table} whose ${entry.column} is the member (columns as stored)` }),
+      ])),
+      { additionalProperties: false },
+    ),
+  },
+  { title: 'MemberExport', description: 'Everything Vantage holds about a member, by table (GDPR Art. 20)' },
+)
+
+const Erasure = Type.Object(
+  {
+    memberId: Uuid,
+    erasedAt: Timestamp,
+    alreadyErased: Type.Boolean({ description: 'True when an earlier request had erased the member; nothing changed now' }),
+  },
+  { title: 'Erasure' },
+)
+
+export default async function privacyRoutes(instance: FastifyInstance) {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>()
+
+  app.get('/v1/members/:memberId/export', {
+    config: { access: { roles: ['student', 'alumni', 'advisor', 'school_admin'] as const } },
+    schema: {
+      operationId: 'exportMember',
+      tags,
+      summary: 'Everything Vantage holds about a member, as one JSON document: for school admins, and for the member themselves',
+      params: MemberPath,
+      response: responses({ 200: MemberExport }, [404]),
+    },
+    handler: async (request) => {
+      const principal = request.principal!
+      // Only school admins and the member; anyone else gets the same 404 as for no such member.
+      if (!(principal.roles as readonly string[]).includes('school_admin') && principal.memberId !== request.params.memberId) throw notFound('member')
+      return exportMember(request.tenant, request.params.memberId, app.clock())
+    },
+  })
+
+  app.post('/v1/members/:memberId/erase', {
+    config: { access: { roles: ['school_admin'] as const } },
+    schema: {
+      operationId: 'eraseMember',
+      tags,
+      summary: 'Erase a member\'s personal data everywhere, keeping anonymous counts for reports; announces member.erased',
+      params: MemberPath,
+      response: responses({ 200: Erasure }, [404]),
+    },
+    handler: async (request) => eraseMember(request.tenant, request.params.memberId, app.clock()),
+  })
+}

@@ -1,0 +1,72 @@
+// A member's data: everything Vantage holds about them as one JSON document (GDPR Art. 20), and
+// erasure (Art. 17): personal fields cleared or replaced everywhere, in one transaction, while the
+// rows that reports count stay, anonymous. The member row itself stays as an anonymous tombstone
+// (disabled, no name, no email, external id replaced), so meetings and counts keep their shape and
+// another school's or the same school's aggregates do not change.
+import { Prisma } from '../../generated/prisma/client.js'
+import type { Tenant } from '../../infra/db/database.js'
+import { notFound } from '../../infra/http/problem.js'
+import { MEMBER_DATA } from './data-map.js'
+
+export const EXPORT_FORMAT = 'vantage-member-export/1' as const
+
+async function findMember(tenant: Tenant, memberId: string) {
+  const member = await tenant.db.member.findUnique({ where: { schoolId_id: { schoolId: tenant.schoolId, id: memberId } }, select: { id: true, erasedAt: true } })
+  if (!member) throw notFound('member')
+  return member
+}
+
+export async function exportMember(tenant: Tenant, memberId: string, now: Date) {
+  await findMember(tenant, memberId)
+  const sections = MEMBER_DATA.map((entry) => {
+    const row = Prisma.sql`to_jsonb(t)${Prisma.raw((entry.omit ?? []).map((column) => ` - '${column}'`).join(''))}`
+    const match = entry.match === 'caller' ? Prisma.sql`${`member:${memberId}`}` : Prisma.sql`${memberId}::uuid`
+    const from = Prisma.sql`FROM ${Prisma.raw(`"${entry.table}"`)} t WHERE t.school_id = ${tenant.schoolId}::uuid AND t.${Prisma.raw(`"${entry.column}"`)} = ${match}`
+    const value = entry.single ? Prisma.sql`(SELECT ${row} ${from})` : Prisma.sql`(SELECT coalesce(jsonb_agg(${row} ORDER BY t::text), '[]'::jsonb) ${from})`
+    return Prisma.sql`${entry.section}::text, ${value}`
+  })
+  const [result] = await tenant.db.$queryRaw<Array<{ data: Record<string, unknown> }>>(Prisma.sql`SELECT jsonb_build_object(${Prisma.join(sections)}) AS data`)
+  return { format: EXPORT_FORMAT, exportedAt: now.toISOString(), schoolId: tenant.schoolId, memberId, data: result!.data as Record<string, object | object[] | null> }
+}
+
+const ERASED_NAME = 'Erased'
+
+/**
+ * Erases the member's personal data. Idempotent: a second request finds it done and changes nothing.
+ * Kept, because reports count them and they say nothing about the person: ids, kinds, statuses,
+ * times, a contact's organization, industry and occupation (what a student explored, not who).
+ */
+export async function eraseMember(tenant: Tenant, memberId: string, now: Date): Promise<{ memberId: string; erasedAt: string; alreadyErased: boolean }> {
+  const member = await findMember(tenant, memberId)
+  if (member.erasedAt) return { memberId, erasedAt: member.erasedAt.toISOString(), alreadyErased: true }
+  const school = tenant.schoolId
+  const statements = [
+    Prisma.sql`UPDATE members SET given_name = NULL, family_name = NULL, email = NULL, major = NULL, graduation_year = NULL,
+       fields_of_interest = '{}', background_tags = '{}', external_id = 'erased-' || id, status = 'disabled', erased_at = ${now}, updated_at = now()
+       WHERE school_id = ${school}::uuid AND id = ${memberId}::uuid`,
+    // The contacts the student kept, and other students' contacts that are this alumnus.
+    Prisma.sql`UPDATE contacts SET full_name = ${ERASED_NAME}, title = NULL, email = NULL, phone = NULL, linkedin_url = NULL, notes = NULL,
+       background_tags = '{}', alumni_member_id = NULL, updated_at = now()
+       WHERE school_id = ${school}::uuid AND (student_id = ${memberId}::uuid OR alumni_member_id = ${memberId}::uuid)`,
+    Prisma.sql`UPDATE outreach SET message = NULL, mutual_contact = NULL WHERE school_id = ${school}::uuid AND student_id = ${memberId}::uuid`,
+    Prisma.sql`UPDATE referrals SET referrer_name = CASE WHEN referrer_contact_id IS NULL THEN ${ERASED_NAME} END, note = NULL, updated_at = now()
+       WHERE school_id = ${school}::uuid AND student_id = ${memberId}::uuid`,
+    Prisma.sql`UPDATE meetings SET purpose = ${ERASED_NAME}, location = NULL, itinerary = '[]', resume_note = NULL, homework = NULL, questions = '[]',
+       notes = NULL, reflections = NULL, closed_reason = NULL, updated_at = now()
+       WHERE school_id = ${school}::uuid AND student_id = ${memberId}::uuid`,
+    Prisma.sql`UPDATE host_profiles SET title = NULL, location = NULL, bio = NULL, contact_email = NULL, contact_phone = NULL, background_tags = '{}',
+       accepting = false, updated_at = now()
+       WHERE school_id = ${school}::uuid AND member_id = ${memberId}::uuid`,
+    Prisma.sql`UPDATE host_requests SET decline_reason = NULL, reasons = '[]', updated_at = now()
+       WHERE school_id = ${school}::uuid AND (student_id = ${memberId}::uuid OR host_id = ${memberId}::uuid)`,
+    Prisma.sql`UPDATE program_students SET location = NULL WHERE school_id = ${school}::uuid AND student_id = ${memberId}::uuid`,
+    Prisma.sql`DELETE FROM calendar_feeds WHERE school_id = ${school}::uuid AND member_id = ${memberId}::uuid`,
+    // Stored responses of the member's own requests, and of anyone's that named the member.
+    Prisma.sql`DELETE FROM idempotency_keys WHERE school_id = ${school}::uuid AND (caller = ${`member:${memberId}`} OR response_body LIKE ${`%${memberId}%`})`,
+    Prisma.sql`SELECT count(webhook_emit(${school}::uuid, 'member.erased', ${memberId}::uuid, jsonb_build_object('memberId', ${memberId}::uuid)))`,
+  ]
+  await tenant.db.$transaction(async (tx) => {
+    for (const statement of statements) await tx.$executeRaw(statement)
+  })
+  return { memberId, erasedAt: now.toISOString(), alreadyErased: false }
+}

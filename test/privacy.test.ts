@@ -1,0 +1,208 @@
+// A member's export and erasure, proved by walking the database: every personal field of the
+// fixture carries a marker unique to its member; the walk searches every column of every table
+// (both schemas: the service's and the job queue's) for the marker. The export must hold every
+// value found, and after erasure the walk must find the marker nowhere, while report counts stay as
+// they were. A second walk, over the catalog, fails when a column referencing members is in neither
+// the export's map nor the documented list of non-personal columns.
+import { randomBytes } from 'node:crypto'
+import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { MEMBER_DATA, NOT_PERSONAL } from '../src/modules/privacy/data-map.js'
+import { build, type TestApp, type TestSchool } from './helpers/app.js'
+
+describe('privacy: export and erasure', () => {
+  let t: TestApp
+  let school: TestSchool
+  let other: TestSchool
+  let owner: pg.Client
+  const student = { id: '', externalId: 'privacy-student', marker: `zqs${randomBytes(6).toString('hex')}` }
+  const alumnus = { id: '', externalId: 'privacy-alumnus', marker: `zqa${randomBytes(6).toString('hex')}` }
+  let classmate = ''
+
+  beforeAll(async () => {
+    t = await build({ WEBHOOK_ALLOWED_HOSTS: 'hooks.privacy.test' })
+    school = await t.school('privacy-u')
+    other = await t.school('privacy-v', ['school_admin'])
+    owner = new pg.Client({ connectionString: t.db.ownerUrl })
+    await owner.connect()
+    const admin = school.members.school_admin!.token
+    const put = async (externalId: string, roles: string[], marker: string) => {
+      const response = await t.request({
+        method: 'PUT',
+        url: `/v1/members/${externalId}`,
+        token: admin,
+        payload: { roles, givenName: `${marker}-given`, familyName: `${marker}-family`, email: `${marker}@privacy.example`, major: `${marker}-major`, graduationYear: 2028, fieldsOfInterest: [`${marker}-field`], backgroundTags: [`${marker}-tag`] },
+      })
+      expect(response.statusCode, response.body).toBe(201)
+      return response.json().id as string
+    }
+    student.id = await put(student.externalId, ['student'], student.marker)
+    alumnus.id = await put(alumnus.externalId, ['alumni'], alumnus.marker)
+    classmate = await put('privacy-classmate', ['student'], 'classmate')
+    // A school admin subscribes to member.erased (nothing is sent here: no workers run in this file).
+    expect((await t.request({ method: 'POST', url: '/v1/webhooks', token: admin, payload: { url: 'https://hooks.privacy.test/events', eventTypes: ['member.erased', 'meeting.requested'] } })).statusCode).toBe(201)
+
+    const s = student.marker
+    const a = alumnus.marker
+    await owner.query(`SELECT set_config('app.school_id', $1, false)`, [school.id])
+    // The student's network: a contact, outreach, a referral, a meeting with everything a student writes, a feed.
+    const { rows: [contact] } = await owner.query(
+      `INSERT INTO contacts (school_id, id, student_id, full_name, title, organization, industry, email, phone, linkedin_url, notes, source, background_tags, updated_at)
+       VALUES ($1, uuid_generate_v7(), $2, $3 || ' Person', $3 || ' title', 'Mercy Hospital', 'healthcare', $3 || '@contact.example', '+1 555 ' || $3, 'https://linkedin.com/in/' || $3, $3 || ' notes', 'personal', ARRAY[$3 || '-ctag'], now())
+       RETURNING id::text`, [school.id, student.id, s])
+    await owner.query(
+      `INSERT INTO outreach (school_id, id, contact_id, student_id, channel, sent_at, message, mutual_contact, outcome, outcome_at, updated_at)
+       VALUES ($1, uuid_generate_v7(), $2, $3, 'email', now(), $4 || ' message', $4 || ' mutual', 'replied', now(), now())`, [school.id, contact.id, student.id, s])
+    const { rows: [referred] } = await owner.query(
+      `INSERT INTO contacts (school_id, id, student_id, full_name, organization, source, updated_at) VALUES ($1, uuid_generate_v7(), $2, $3 || ' Referred', 'Globex', 'referral', now()) RETURNING id::text`,
+      [school.id, student.id, s])
+    await owner.query(
+      `INSERT INTO referrals (school_id, id, student_id, referrer_name, referred_contact_id, status, note, updated_at)
+       VALUES ($1, uuid_generate_v7(), $2, $3 || ' Referrer', $4, 'suggested', $3 || ' note', now())`, [school.id, student.id, s, referred.id])
+    const { rows: [meeting] } = await owner.query(
+      `INSERT INTO meetings (school_id, id, student_id, contact_id, kind, status, purpose, mode, location, proposed_slots, itinerary, resume_note, homework, questions, notes, reflections, closed_reason, updated_at)
+       VALUES ($1, uuid_generate_v7(), $2, $3, 'informational_interview', 'requested', $4 || ' purpose', 'in_person', $4 || ' location',
+               jsonb_build_array(jsonb_build_object('startsAt', '2031-01-06T15:00:00.000Z', 'endsAt', '2031-01-06T15:30:00.000Z')),
+               jsonb_build_array(jsonb_build_object('title', $4 || ' itinerary')), $4 || ' resume', $4 || ' homework',
+               jsonb_build_array(jsonb_build_object('text', $4 || ' question')), $4 || ' meeting notes', $4 || ' reflections', $4 || ' closed', now())
+       RETURNING id::text`, [school.id, student.id, contact.id, s])
+    await owner.query(`INSERT INTO calendar_feeds (school_id, id, member_id, secret_hash) VALUES ($1, uuid_generate_v7(), $2, $3)`, [school.id, student.id, `${s}-hash`])
+    // The alumnus as a host, in another student's network, and asked by the student (the decline names the student).
+    await owner.query(
+      `INSERT INTO host_profiles (school_id, member_id, organization, title, industries, offers, modes, location, time_zone, bio, contact_email, contact_phone,
+                                  max_meetings_per_month, max_shadow_days_per_term, max_open_requests, weekly_windows, background_tags, updated_at)
+       VALUES ($1, $2, 'Initech', $3 || ' title', ARRAY['software'], ARRAY['informational_interview']::meeting_kind[], ARRAY['video']::meeting_mode[], $3 || ' city', 'UTC',
+               $3 || ' bio', $3 || '@host.example', '+1 555 ' || $3, 4, 2, 3, '[]', ARRAY[$3 || '-htag'], now())`, [school.id, alumnus.id, a])
+    await owner.query(
+      `INSERT INTO contacts (school_id, id, student_id, full_name, email, organization, alumni_member_id, notes, source, updated_at)
+       VALUES ($1, uuid_generate_v7(), $2, $3 || ' Alumnus', $3 || '@classmate.example', 'Initech', $4, $3 || ' classmate notes', 'alumni_network', now())`,
+      [school.id, classmate, a, alumnus.id])
+    await owner.query(
+      `INSERT INTO host_requests (school_id, id, group_id, student_id, host_id, meeting_id, status, expires_at, responded_at, decline_reason, reasons, updated_at)
+       VALUES ($1, uuid_generate_v7(), gen_random_uuid(), $2, $3, $4, 'declined', now() + interval '7 days', now(), $5 || ' declined', jsonb_build_array($5 || ' reason'), now())`,
+      [school.id, student.id, alumnus.id, meeting.id, s])
+    const { rows: [program] } = await owner.query(
+      `INSERT INTO programs (school_id, id, name, kind, modes, starts_on, ends_on, updated_at)
+       VALUES ($1, uuid_generate_v7(), 'Shadow week', 'job_shadow', ARRAY['video']::meeting_mode[], '2031-01-06', '2031-01-17', now()) RETURNING id::text`, [school.id])
+    await owner.query(`INSERT INTO program_hosts (school_id, program_id, host_id, capacity) VALUES ($1, $2, $3, 2)`, [school.id, program.id, alumnus.id])
+    await owner.query(
+      `INSERT INTO program_students (school_id, program_id, student_id, placements, preferences, modes, location) VALUES ($1, $2, $3, 1, ARRAY[$4::uuid], ARRAY['video']::meeting_mode[], $5 || ' home')`,
+      [school.id, program.id, student.id, alumnus.id, s])
+    // A POST the student retried with a key: its stored response repeats the contact's name.
+    const token = await t.memberToken(school.id, student.externalId)
+    const keyed = await t.request({ method: 'POST', url: '/v1/contacts', token, headers: { 'idempotency-key': `${s}-key` }, payload: { fullName: `${s} Keyed`, source: 'personal' } })
+    expect(keyed.statusCode).toBe(201)
+  })
+  afterAll(async () => {
+    await owner.end()
+    await t.close()
+  })
+
+  /** Every column of every table (service and queue) where the marker appears: "table.column". */
+  async function walk(marker: string): Promise<string[]> {
+    const { rows: columns } = await owner.query<{ schema: string; table: string; column: string }>(`
+      SELECT c.table_schema AS schema, c.table_name AS table, c.column_name AS column
+        FROM information_schema.columns c JOIN information_schema.tables t USING (table_schema, table_name)
+       WHERE c.table_schema IN ('public', 'graphile_worker') AND t.table_type = 'BASE TABLE'
+       ORDER BY 1, 2, 3`)
+    const hits: string[] = []
+    for (const { schema, table, column } of columns) {
+      const { rows } = await owner.query(`SELECT 1 FROM "${schema}"."${table}" WHERE "${column}"::text LIKE $1 LIMIT 1`, [`%${marker}%`])
+      if (rows.length) hits.push(`${schema === 'public' ? '' : `${schema}.`}${table}.${column}`)
+    }
+    return hits
+  }
+
+  const reportCounts = async () =>
+    (await owner.query(`SELECT metric, sum(count)::int AS n FROM (SELECT metric, count FROM report_cells WHERE school_id = $1 UNION ALL SELECT metric, count FROM report_cell_deltas WHERE school_id = $1) c GROUP BY metric ORDER BY metric`, [school.id])).rows
+
+  it('the catalog: every column that references members is exported, or documented as holding nothing personal', async () => {
+    const { rows } = await owner.query<{ column: string }>(`
+      SELECT DISTINCT c.table_name || '.' || c.column_name AS column
+        FROM information_schema.columns c JOIN information_schema.tables t USING (table_schema, table_name)
+       WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE' AND c.table_name <> 'members'
+         AND (c.column_name ~ '(^|_)(student|member|host|alumni_member)_id$' OR (c.table_name, c.column_name) IN (
+               SELECT cl.relname::text, a.attname::text FROM pg_constraint k
+                 JOIN pg_class cl ON cl.oid = k.conrelid
+                 JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = ANY (k.conkey)
+                WHERE k.contype = 'f' AND k.confrelid = 'members'::regclass AND a.attname <> 'school_id'))
+       ORDER BY 1`)
+    const mapped = new Set(MEMBER_DATA.map((entry) => `${entry.table}.${entry.column}`))
+    const unaccounted = rows.map((row) => row.column).filter((column) => !mapped.has(column) && !NOT_PERSONAL[column])
+    expect(unaccounted).toEqual([])
+    // And the map names no column that does not exist.
+    const { rows: existing } = await owner.query<{ column: string }>(`SELECT table_name || '.' || column_name AS column FROM information_schema.columns WHERE table_schema = 'public'`)
+    const columns = new Set(existing.map((row) => row.column))
+    expect([...mapped, ...Object.keys(NOT_PERSONAL)].filter((column) => !columns.has(column))).toEqual([])
+  })
+
+  it('the export holds every value the walk finds, for the member or a school admin; nobody else gets it', async () => {
+    const hits = await walk(student.marker)
+    // The fixture reached every table that holds a student's words.
+    expect(hits).toEqual(expect.arrayContaining([
+      'members.given_name', 'members.email', 'contacts.full_name', 'contacts.notes', 'outreach.message', 'referrals.note', 'meetings.purpose',
+      'meetings.notes', 'meetings.questions', 'calendar_feeds.secret_hash', 'host_requests.decline_reason', 'program_students.location', 'idempotency_keys.response_body',
+    ]))
+    const token = await t.memberToken(school.id, student.externalId)
+    const own = await t.request({ method: 'GET', url: `/v1/members/${student.id}/export`, token })
+    expect(own.statusCode).toBe(200)
+    const byAdmin = await t.request({ method: 'GET', url: `/v1/members/${student.id}/export`, token: school.members.school_admin!.token })
+    expect(byAdmin.json().data).toEqual(own.json().data)
+    const document = own.json() as { format: string; memberId: string; data: Record<string, unknown> }
+    expect(document).toMatchObject({ format: 'vantage-member-export/1', memberId: student.id, schoolId: school.id })
+    for (const hit of hits) {
+      const [table, column] = hit.split('.') as [string, string]
+      if (column === 'secret_hash' || column === 'search') continue // left out on purpose: a hash, and a derived search vector
+      const sections = MEMBER_DATA.filter((entry) => entry.table === table).map((entry) => entry.section)
+      expect(sections, `${hit} is in no section`).not.toEqual([])
+      const { rows } = await owner.query(`SELECT to_jsonb(t) -> $1 AS value FROM "${table}" t WHERE "${column}"::text LIKE $2`, [column, `%${student.marker}%`])
+      const exported = sections.flatMap((section) => [document.data[section]].flat())
+      for (const { value } of rows) {
+        expect(exported.some((row) => JSON.stringify((row as Record<string, unknown>)?.[column]) === JSON.stringify(value)), `${hit} = ${JSON.stringify(value)}`).toBe(true)
+      }
+    }
+    // Another student, an advisor, and another school's admin: 404, as for no such member.
+    for (const caller of [await t.memberToken(school.id, 'privacy-classmate'), school.members.advisor!.token, other.members.school_admin!.token]) {
+      const response = await t.request({ method: 'GET', url: `/v1/members/${student.id}/export`, token: caller })
+      expect(response.statusCode).toBe(404)
+      expect(response.body).not.toContain(student.marker)
+    }
+  })
+
+  it('erasure leaves the student\'s marker nowhere in the database, keeps the report counts, and is announced', async () => {
+    const countsBefore = await reportCounts()
+    expect((await walk(alumnus.marker)).length).toBeGreaterThan(0)
+    const alumnusBefore = await walk(alumnus.marker)
+    // Only a school admin of the member's school may erase.
+    expect((await t.request({ method: 'POST', url: `/v1/members/${student.id}/erase`, token: school.members.advisor!.token })).statusCode).toBe(403)
+    expect((await t.request({ method: 'POST', url: `/v1/members/${student.id}/erase`, token: other.members.school_admin!.token })).statusCode).toBe(404)
+    const erased = await t.request({ method: 'POST', url: `/v1/members/${student.id}/erase`, token: school.members.school_admin!.token })
+    expect(erased.statusCode).toBe(200)
+    expect(erased.json()).toMatchObject({ memberId: student.id, alreadyErased: false })
+    expect(await walk(student.marker)).toEqual([])
+    // The alumnus's data is untouched, and the counts reports read are the same.
+    expect(await walk(alumnus.marker)).toEqual(alumnusBefore)
+    expect(await reportCounts()).toEqual(countsBefore)
+    // The event names the member's id only.
+    const { rows: events } = await owner.query(`SELECT data FROM webhook_events WHERE type = 'member.erased' AND subject_id = $1`, [student.id])
+    expect(events).toEqual([{ data: { memberId: student.id } }])
+    // Twice: nothing more happens.
+    const again = await t.request({ method: 'POST', url: `/v1/members/${student.id}/erase`, token: school.members.school_admin!.token })
+    expect(again.json()).toEqual({ memberId: student.id, erasedAt: erased.json().erasedAt, alreadyErased: true })
+    expect((await owner.query(`SELECT count(*)::int AS n FROM webhook_events WHERE type = 'member.erased'`)).rows[0].n).toBe(1)
+    // The erased member's token no longer works; the export shows the anonymous remains.
+    const token = await t.memberToken(school.id, student.externalId)
+    expect((await t.request({ method: 'GET', url: '/v1/me', token })).statusCode).toBe(401)
+    const remains = await t.request({ method: 'GET', url: `/v1/members/${student.id}/export`, token: school.members.school_admin!.token })
+    expect(remains.json().data.member).toMatchObject({ given_name: null, family_name: null, email: null, status: 'disabled', external_id: `erased-${student.id}` })
+    expect(remains.json().data.meetings).toEqual([expect.objectContaining({ purpose: 'Erased', kind: 'informational_interview', status: 'requested' })])
+  })
+
+  it('erasing the alumnus clears their host profile and the contacts that name them in other students\' networks', async () => {
+    const erased = await t.request({ method: 'POST', url: `/v1/members/${alumnus.id}/erase`, token: school.members.school_admin!.token })
+    expect(erased.statusCode).toBe(200)
+    expect(await walk(alumnus.marker)).toEqual([])
+    const { rows: [profile] } = await owner.query(`SELECT accepting, organization FROM host_profiles WHERE member_id = $1`, [alumnus.id])
+    expect(profile).toEqual({ accepting: false, organization: 'Initech' })
+  })
+})
