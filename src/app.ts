@@ -38,6 +38,7 @@ import referralRoutes from './modules/referrals/routes.js'
 import schoolRoutes from './modules/schools/routes.js'
 import webhookRoutes from './modules/webhooks/routes.js'
 import privacyRoutes from './modules/privacy/routes.js'
+import confirmationRoutes from './modules/confirmations/routes.js'
 import jobs from './infra/jobs/worker.js'
 
 declare module 'fastify' {
@@ -175,6 +176,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(reportRoutes)
   await app.register(webhookRoutes)
   await app.register(privacyRoutes)
+  await app.register(confirmationRoutes)
   await app.register(jobs)
   await app.register(graphql, { config })
   return app

@@ -107,6 +107,8 @@ describe('cross-tenant isolation', () => {
           'POST /v1/webhooks/:webhookId/deliveries/:deliveryId/redeliver',
           'GET /v1/members/:memberId/export',
           'POST /v1/members/:memberId/erase',
+          'GET /v1/meetings/:meetingId/confirmation-links',
+          'GET /v1/members/:memberId/reliability',
         ]),
       )
       const open = routes.filter((route) => route.public).map((route) => route.key)

@@ -230,6 +230,16 @@ const INSERT_ROW: Record<string, (client: Queryable, schoolId: string, tag: stri
         [schoolId, fixtureRow(schoolId, 'members'), `key of ${tag}`],
       )
     ).rows[0]!.key,
+  // The student's answer through their confirmation link, for the school's meeting.
+  meeting_confirmations: async (client, schoolId) =>
+    (
+      await client.query<{ key: string }>(
+        `INSERT INTO meeting_confirmations (school_id, meeting_id, party, outcome)
+         VALUES ($1, $2, CASE WHEN EXISTS (SELECT 1 FROM meeting_confirmations WHERE school_id = $1 AND meeting_id = $2 AND party = 'student') THEN 'host' ELSE 'student' END, 'happened')
+         RETURNING meeting_id::text || '/' || party AS key`,
+        [schoolId, fixtureRow(schoolId, 'meetings')],
+      )
+    ).rows[0]!.key,
   // The student's request to the school's host through the first meeting of the school that no request
   // uses yet (the fixture's meeting), in the school's programme, pending for a week.
   host_requests: async (client, schoolId) =>
@@ -464,6 +474,7 @@ describe('row-level security, as the service role', () => {
         'webhook_events',
         'webhook_deliveries',
         'idempotency_keys',
+        'meeting_confirmations',
       ]),
     )
     expect(tables.filter((table) => !INSERT_ROW[table])).toEqual([])

@@ -2570,6 +2570,36 @@ export const CROSS_TENANT_MATRIX: CrossTenantCase[] = [
     expect: writingNothing(forbidden()),
   })),
 
+  // --- confirmation links and reliability -----------------------------------------------------------
+  ...(['student', 'advisor', 'school_admin'] as const).map((as) => ({
+    route: 'GET /v1/meetings/:meetingId/confirmation-links',
+    as,
+    name: "the links of A's meeting",
+    request: (f: CrossTenantFixture) => ({ url: `/v1/meetings/${f.a.meeting.id}/confirmation-links` }),
+    expect: notFound(),
+  })),
+  ...(['alumni', 'client', 'webhook_client'] as const).map((as) => ({
+    route: 'GET /v1/meetings/:meetingId/confirmation-links',
+    as,
+    name: "the links of A's meeting",
+    request: (f: CrossTenantFixture) => ({ url: `/v1/meetings/${f.a.meeting.id}/confirmation-links` }),
+    expect: forbidden(),
+  })),
+  ...(['student', 'alumni', 'advisor', 'school_admin'] as const).map((as) => ({
+    route: 'GET /v1/members/:memberId/reliability',
+    as,
+    name: "A's student's reliability",
+    request: (f: CrossTenantFixture) => ({ url: `/v1/members/${aStudent(f)}/reliability` }),
+    expect: notFound(),
+  })),
+  ...(['client', 'webhook_client'] as const).map((as) => ({
+    route: 'GET /v1/members/:memberId/reliability',
+    as,
+    name: "A's student's reliability",
+    request: (f: CrossTenantFixture) => ({ url: `/v1/members/${aStudent(f)}/reliability` }),
+    expect: forbidden(),
+  })),
+
   // --- contacts, outreach, referrals and networks (the school and the student come from the token) --
   ...CONVERSATION_CASES,
 

@@ -123,6 +123,12 @@ export default fp(
                 '(JWT best current practices) asks: asymmetric algorithms only, never "none" or HMAC, issuer and audience checked.',
             },
 
+            confirmationLink: {
+              type: 'apiKey',
+              in: 'query',
+              name: 'link',
+              description: 'A meeting confirmation link\'s signed part (GET /v1/meetings/{id}/confirmation-links): it names one meeting and one party, and expires 14 days after the meeting',
+            },
             clientCredentials: {
               type: 'oauth2',
               description: 'Short-lived JWTs (RFC8725) from the client credentials grant; a client asks the token URL again for a new one.',

@@ -1,0 +1,93 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import type { FastifyInstance } from 'fastify'
+import { notFound } from '../../infra/http/problem.js'
+import { Int32, Nullable, responses, Text, Timestamp, Uuid } from '../../infra/http/schemas.js'
+import { answer, confirmationLinks, describeLink, readLink, reliability } from './service.js'
+
+const tags = ['meetings']
+const TokenQuery = Type.Object({ link: Type.String({ minLength: 20, maxLength: 4000, pattern: '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$', description: 'The signed part of the link' }) }, { additionalProperties: false })
+const Outcome = Type.Enum(['happened', 'no_show'], { description: 'happened: the meeting took place; no_show: the other party did not come' })
+const Confirmation = Type.Object(
+  {
+    meeting: Type.Object({ id: Uuid, kind: Text(30), status: Text(30), startsAt: Timestamp, endsAt: Timestamp }),
+    party: Type.Enum(['student', 'host'], { description: 'Whose link this is' }),
+    outcome: Nullable(Outcome),
+    answeredAt: Nullable(Timestamp),
+    choices: Type.Array(Text(20), { maxItems: 2 }),
+  },
+  { title: 'MeetingConfirmation', description: 'What a confirmation link is about, and its answer once given' },
+)
+const Links = Type.Object(
+  {
+    meetingId: Uuid,
+    expiresAt: Timestamp,
+    student: Nullable(Text(5000, { description: 'The student\'s link' })),
+    host: Nullable(Text(5000, { description: 'The host\'s link (for advisors and school admins, who send it)' })),
+  },
+  { title: 'ConfirmationLinks' },
+)
+const Figure = Type.Object({
+  confirmed: Int32({ minimum: 0, maximum: 1_000_000_000, description: 'Meetings the other party said took place' }),
+  noShows: Int32({ minimum: 0, maximum: 1_000_000_000, description: 'Meetings the other party said this member did not come to' }),
+  reliability: Nullable(Type.Number({ minimum: 0, maximum: 1, description: 'confirmed / (confirmed + noShows); null before any answer' })),
+})
+const Reliability = Type.Object({ memberId: Uuid, asStudent: Figure, asHost: Figure }, { title: 'Reliability' })
+
+export default async function confirmationRoutes(instance: FastifyInstance) {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>()
+  const signer = { keys: app.keys, issuer: app.config.auth.issuer, publicUrl: app.config.publicUrl }
+
+  app.get('/v1/meetings/:meetingId/confirmation-links', {
+    config: { access: { roles: ['student', 'advisor', 'school_admin'] as const } },
+    schema: {
+      operationId: 'getConfirmationLinks',
+      tags,
+      summary: 'After a meeting\'s end: the signed links by which the student and the host confirm it happened or report a no-show (the student gets their own)',
+      params: Type.Object({ meetingId: Uuid }),
+      response: responses({ 200: Links }, [404, 409]),
+    },
+    handler: async (request) => {
+      const principal = request.principal!
+      const staff = principal.roles.some((role) => role === 'advisor' || role === 'school_admin')
+      return confirmationLinks(request.tenant, signer, request.params.meetingId, staff ? ['student', 'host'] : ['student'], staff ? null : principal.memberId, app.clock())
+    },
+  })
+
+  app.get('/v1/confirmations', {
+    config: { public: true },
+    schema: { operationId: 'readConfirmation', tags, summary: 'What a confirmation link is about (no sign-in: the link is the credential)', security: [{ confirmationLink: [] }], querystring: TokenQuery, response: responses({ 200: Confirmation }, [404]) },
+    handler: async (request) => describeLink(await readLink(app.database, signer, request.query.link)),
+  })
+
+  app.post('/v1/confirmations', {
+    config: { public: true },
+    schema: {
+      operationId: 'answerConfirmation',
+      tags,
+      summary: 'Answer a confirmation link: the meeting happened, or the other party did not come (JSON or a form post)',
+      security: [{ confirmationLink: [] }],
+      querystring: TokenQuery,
+      body: Type.Object({ outcome: Outcome }, { additionalProperties: false }),
+      response: responses({ 200: Confirmation }, [404, 409]),
+    },
+    handler: async (request) => answer(await readLink(app.database, signer, request.query.link), request.body.outcome, app.clock()),
+  })
+
+  app.get('/v1/members/:memberId/reliability', {
+    config: { access: { roles: ['student', 'alumni', 'advisor', 'school_admin'] as const } },
+    schema: {
+      operationId: 'getReliability',
+      tags: ['members'],
+      summary: 'How often the other party confirmed this member came: as a student and as a host (advisors, school admins, the member)',
+      params: Type.Object({ memberId: Uuid }),
+      response: responses({ 200: Reliability }, [404]),
+    },
+    handler: async (request) => {
+      const principal = request.principal!
+      const staff = principal.roles.some((role) => role === 'advisor' || role === 'school_admin')
+      if (!staff && principal.memberId !== request.params.memberId) throw notFound('member')
+      return reliability(request.tenant, request.params.memberId)
+    },
+  })
+}
