@@ -61,12 +61,18 @@ export async function readLink(database: Database, signer: Signer, token: string
   const { school, party, token_use: use, sub } = payload as { school?: unknown; party?: unknown; token_use?: unknown; sub?: string }
   if (use !== 'meeting_confirmation' || typeof school !== 'string' || (party !== 'student' && party !== 'host') || !sub) throw new Problem('not-found', 'No such confirmation link')
   const tenant = database.forSchool(school)
+  const meeting = await meetingAndAnswer(tenant, sub, party)
+  if (!meeting) throw new Problem('not-found', 'No such confirmation link')
+  return { tenant, meetingId: sub, party: party as Party, meeting }
+}
+
+/** The meeting a link names, with the party's answer if given. */
+async function meetingAndAnswer(tenant: Tenant, meetingId: string, party: Party) {
   const [meeting] = await tenant.sql!<{ kind: string; status: string; startsAt: Date; endsAt: Date; answer: string | null; answeredAt: Date | null }>(Prisma.sql`
     SELECT m.kind::text AS kind, m.status::text AS status, m.starts_at AS "startsAt", m.ends_at AS "endsAt", c.outcome AS answer, c.confirmed_at AS "answeredAt"
       FROM meetings m LEFT JOIN meeting_confirmations c ON c.school_id = m.school_id AND c.meeting_id = m.id AND c.party = ${party}
-     WHERE m.school_id = ${school}::uuid AND m.id = ${sub}::uuid`)
-  if (!meeting) throw new Problem('not-found', 'No such confirmation link')
-  return { tenant, meetingId: sub, party: party as Party, meeting }
+     WHERE m.school_id = ${tenant.schoolId}::uuid AND m.id = ${meetingId}::uuid`)
+  return meeting
 }
 
 export function describeLink(link: Awaited<ReturnType<typeof readLink>>) {
@@ -111,15 +117,7 @@ export async function answer(link: Awaited<ReturnType<typeof readLink>>, outcome
        WHERE school_id = ${tenant.schoolId}::uuid AND id = ${meetingId}::uuid`
     if (hostRequest?.status === 'accepted') await syncHostBooking(tx, tenant.schoolId, meetingId)
   })
-  return describeLink(await readLinkAgain(link))
-}
-
-async function readLinkAgain(link: Awaited<ReturnType<typeof readLink>>) {
-  const [meeting] = await link.tenant.sql!<{ kind: string; status: string; startsAt: Date; endsAt: Date; answer: string | null; answeredAt: Date | null }>(Prisma.sql`
-    SELECT m.kind::text AS kind, m.status::text AS status, m.starts_at AS "startsAt", m.ends_at AS "endsAt", c.outcome AS answer, c.confirmed_at AS "answeredAt"
-      FROM meetings m LEFT JOIN meeting_confirmations c ON c.school_id = m.school_id AND c.meeting_id = m.id AND c.party = ${link.party}
-     WHERE m.school_id = ${link.tenant.schoolId}::uuid AND m.id = ${link.meetingId}::uuid`)
-  return { ...link, meeting: meeting! }
+  return describeLink({ ...link, meeting: (await meetingAndAnswer(tenant, meetingId, party))! })
 }
 
 /**
