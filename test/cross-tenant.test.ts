@@ -109,6 +109,8 @@ describe('cross-tenant isolation', () => {
           'POST /v1/members/:memberId/erase',
           'GET /v1/meetings/:meetingId/confirmation-links',
           'GET /v1/members/:memberId/reliability',
+          'GET /v1/schools/:schoolId/export',
+          'DELETE /v1/schools/:schoolId',
         ]),
       )
       const open = routes.filter((route) => route.public).map((route) => route.key)

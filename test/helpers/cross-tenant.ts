@@ -2447,6 +2447,11 @@ export const CROSS_TENANT_MATRIX: CrossTenantCase[] = [
     request: (f) => ({ url: `${SCHOOLS}/${f.a.school.id}`, payload: { status: 'disabled', name: 'Taken' } }),
     expect: forbidden(),
   },
+  ...(['school_admin', 'client', 'webhook_client'] as const).flatMap((as) => [
+    { route: `GET ${SCHOOLS}/:schoolId/export`, as, name: "export A's school", request: (f: CrossTenantFixture) => ({ url: `${SCHOOLS}/${f.a.school.id}/export` }), expect: forbidden() },
+    { route: `GET ${SCHOOLS}/:schoolId/export`, as, name: "export B's own school", request: (f: CrossTenantFixture) => ({ url: `${SCHOOLS}/${f.b.school.id}/export` }), expect: forbidden() },
+    { route: `DELETE ${SCHOOLS}/:schoolId`, as, name: "delete A's school", request: (f: CrossTenantFixture) => ({ url: `${SCHOOLS}/${f.a.school.id}?confirm=${f.a.school.slug}` }), expect: writingNothing(forbidden()) },
+  ]),
 
   // --- identity providers ------------------------------------------------------------------------
   { route: `POST ${IDPS}`, as: 'school_admin', name: "add a provider to A", request: (f) => ({ url: `${SCHOOLS}/${f.a.school.id}/identity-providers`, payload: validProvider(f) }), expect: notFound() },

@@ -1,7 +1,8 @@
 import { Type } from 'typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
-import { Page, PageQuery, responses } from '../../infra/http/schemas.js'
+import { deleteSchool, exportSchool } from './offboarding.js'
+import { Page, PageQuery, responses, Uuid } from '../../infra/http/schemas.js'
 import { CreateSchool, School, SchoolParams, UpdateSchool } from './schemas.js'
 import { createSchool, getSchool, listSchools, updateSchool } from './service.js'
 
@@ -47,5 +48,33 @@ export default async function schoolRoutes(instance: FastifyInstance) {
       response: responses({ 200: SchoolRef }, [404]),
     },
     handler: async (request) => updateSchool(app.database, request.params.schoolId, request.body),
+  })
+
+  app.get('/v1/schools/:schoolId/export', {
+    config: platformOnly,
+    schema: {
+      operationId: 'exportSchool',
+      tags: ['schools'],
+      summary: 'Everything of a school, for its offboarding: NDJSON, a header line, then one line per row of every table ({"table", "row"})',
+      params: SchoolParams,
+      produces: ['application/x-ndjson'],
+      response: responses({ 200: { description: 'Newline-delimited JSON', content: { 'application/x-ndjson': { schema: Type.String({ maxLength: 10_000_000_000 }) } } } as never }, [404]),
+    },
+    handler: async (request, reply) => reply.type('application/x-ndjson; charset=utf-8').send(await exportSchool(app.database, request.params.schoolId, new Date())),
+  })
+
+  app.delete('/v1/schools/:schoolId', {
+    config: platformOnly,
+    schema: {
+      operationId: 'deleteSchool',
+      tags: ['schools'],
+      summary: 'Delete a disabled school and all its data, in one transaction (export it first); confirm with its slug',
+      params: SchoolParams,
+      querystring: Type.Object({ confirm: Type.String({ minLength: 1, maxLength: 100, pattern: '^[a-z0-9-]+$', description: 'The school\'s slug' }) }, { additionalProperties: false }),
+      response: responses({
+        200: Type.Object({ schoolId: Uuid, slug: Type.String({ maxLength: 100, pattern: '^[a-z0-9-]+$' }), deleted: Type.Record(Type.String({ maxLength: 100 }), Type.Integer({ format: 'int64', minimum: 0, maximum: 1e15 }), { description: 'Rows deleted per table' }) }),
+      }, [404, 409]),
+    },
+    handler: async (request) => deleteSchool(app.database, request.params.schoolId, request.query.confirm),
   })
 }
