@@ -1,5 +1,5 @@
 // OpenTelemetry tracing, switched on by OTEL_EXPORTER_OTLP_ENDPOINT: the server process sends its
-// spans (HTTP server, Fastify, PostgreSQL) as OTLP/HTTP JSON to a collector, here a local one.
+// spans (HTTP server, PostgreSQL) as OTLP/HTTP JSON to a collector, here a local one.
 import { spawn } from 'node:child_process'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'

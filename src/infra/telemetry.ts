@@ -1,10 +1,9 @@
 // OpenTelemetry tracing, switched on by the standard variable OTEL_EXPORTER_OTLP_ENDPOINT (an OTLP/HTTP
 // collector, e.g. http://otel-collector:4318); OTEL_SERVICE_NAME (default "vantage") and the SDK's
 // other OTEL_* variables apply as documented by OpenTelemetry. Spans: every HTTP request (server and
-// outgoing, including webhook deliveries), Fastify's routing and hooks, and every PostgreSQL query.
+// outgoing, including webhook deliveries) and every PostgreSQL query within it.
 // Off by default: nothing is loaded or exported without the endpoint.
 import { register } from 'node:module'
-import { FastifyOtelInstrumentation } from '@fastify/otel'
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http'
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg'
 import { NodeSDK } from '@opentelemetry/sdk-node'
@@ -20,7 +19,6 @@ export function startTracing(): NodeSDK {
     instrumentations: [
       new HttpInstrumentation(),
       new PgInstrumentation({ enhancedDatabaseReporting: false }),
-      new FastifyOtelInstrumentation({ registerOnInitialization: true }),
     ],
   })
   sdk.start()
