@@ -27,6 +27,7 @@ if (mode === 'hello') {
     JOBS_ENABLED: process.env.BENCH_JOBS ?? 'false',
     JOBS_CONCURRENCY: process.env.BENCH_JOBS_CONCURRENCY ?? '4',
     WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
+    AUDIT_ENABLED: process.env.BENCH_AUDIT ?? 'true',
     ...(process.env.BENCH_GRAPHQL_JIT ? { GRAPHQL_JIT: process.env.BENCH_GRAPHQL_JIT } : {}),
   })
   const database = new Database({ ...config.database, url: databaseUrl!, tenantIsolation: isolation === 'none' || isolation === 'transaction' ? isolation : 'rls' })

@@ -14,6 +14,7 @@ import openapi from './infra/http/openapi.js'
 import rateLimit from './infra/http/rate-limit.js'
 import pressure from './infra/http/pressure.js'
 import metrics from './infra/http/metrics.js'
+import audit from './infra/http/audit.js'
 import idempotency from './infra/http/idempotency.js'
 import textInput from './infra/http/text-input.js'
 import { ProblemSchema } from './infra/http/schemas.js'
@@ -39,6 +40,7 @@ import schoolRoutes from './modules/schools/routes.js'
 import webhookRoutes from './modules/webhooks/routes.js'
 import privacyRoutes from './modules/privacy/routes.js'
 import confirmationRoutes from './modules/confirmations/routes.js'
+import auditRoutes from './modules/audit/routes.js'
 import jobs from './infra/jobs/worker.js'
 
 declare module 'fastify' {
@@ -151,6 +153,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(rateLimit, { perMinute: config.rateLimitPerMinute, redisUrl: config.redisUrl })
   await app.register(pressure, config.pressure)
   await app.register(metrics, { token: config.metricsToken })
+  await app.register(audit, { enabled: config.auditEnabled })
   await app.register(idempotency, { ttlHours: config.idempotencyKeyTtlHours })
   await app.register(openapi, { config })
   await app.register(formbody, { bodyLimit: Math.min(16384, config.bodyLimitBytes) })
@@ -177,6 +180,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(webhookRoutes)
   await app.register(privacyRoutes)
   await app.register(confirmationRoutes)
+  await app.register(auditRoutes)
   await app.register(jobs)
   await app.register(graphql, { config })
   return app

@@ -48,6 +48,7 @@ const Environment = Type.Object({
   IDEMPOTENCY_KEY_TTL_HOURS: Type.Number({ minimum: 24, maximum: 720, default: 24 }),
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
   METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
+  AUDIT_ENABLED: Type.Boolean({ default: true }),
   PRESSURE_MAX_EVENT_LOOP_DELAY_MS: Type.Integer({ minimum: 0, default: 1000 }),
   PRESSURE_MAX_EVENT_LOOP_UTILIZATION: Type.Number({ minimum: 0, maximum: 1, default: 0 }),
 })
@@ -106,6 +107,8 @@ export interface Config {
   rateLimitPerMinute: number
   /** Where instances share their rate-limit counters; without it each instance counts alone. */
   redisUrl?: string
+  /** Whether writes and reads of others' personal data are written to the audit log (src/infra/http/audit.ts). */
+  auditEnabled: boolean
   /** The bearer token a Prometheus scraper sends to GET /metrics (unset: /metrics answers 404). */
   metricsToken?: string
   /** @fastify/under-pressure: answer 503 past this event-loop delay or utilization (0: not checked). */
@@ -209,6 +212,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     redisUrl: env.REDIS_URL,
     metricsToken: env.METRICS_TOKEN,
+    auditEnabled: env.AUDIT_ENABLED,
     pressure: { maxEventLoopDelayMs: env.PRESSURE_MAX_EVENT_LOOP_DELAY_MS, maxEventLoopUtilization: env.PRESSURE_MAX_EVENT_LOOP_UTILIZATION },
     corsOrigins: env.CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean),
     jobs: { enabled: env.JOBS_ENABLED, concurrency: env.JOBS_CONCURRENCY },

@@ -111,6 +111,8 @@ describe('cross-tenant isolation', () => {
           'GET /v1/members/:memberId/reliability',
           'GET /v1/schools/:schoolId/export',
           'DELETE /v1/schools/:schoolId',
+          'GET /v1/audit-events',
+          'GET /v1/me/disclosures',
         ]),
       )
       const open = routes.filter((route) => route.public).map((route) => route.key)

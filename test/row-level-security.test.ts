@@ -240,6 +240,16 @@ const INSERT_ROW: Record<string, (client: Queryable, schoolId: string, tag: stri
         [schoolId, fixtureRow(schoolId, 'meetings')],
       )
     ).rows[0]!.key,
+  // A read of a member by another, as the audit hook writes it (ids only, no foreign keys: the log
+  // outlives what it names).
+  audit_events: async (client, schoolId, tag) =>
+    (
+      await client.query<{ id: string }>(
+        `INSERT INTO audit_events (school_id, kind, actor_kind, actor_id, action, status, subject_ids, request_id)
+         VALUES ($1, 'read', 'member', gen_random_uuid()::text, 'GET /v1/members/:memberId', 200, ARRAY[gen_random_uuid()], $2) RETURNING id::text`,
+        [schoolId, `rls-${tag}`],
+      )
+    ).rows[0]!.id,
   // The student's request to the school's host through the first meeting of the school that no request
   // uses yet (the fixture's meeting), in the school's programme, pending for a week.
   host_requests: async (client, schoolId) =>
@@ -475,6 +485,7 @@ describe('row-level security, as the service role', () => {
         'webhook_deliveries',
         'idempotency_keys',
         'meeting_confirmations',
+        'audit_events',
       ]),
     )
     expect(tables.filter((table) => !INSERT_ROW[table])).toEqual([])

@@ -109,6 +109,7 @@ export default fp(
           { name: 'hosts', description: 'Alumni who volunteer as hosts: profiles, availability, capacity, suggestions and load' },
           { name: 'host-requests', description: 'Requests to alumni hosts: sent to several at once, accepted, declined, withdrawn or expired' },
           { name: 'programmes', description: 'Cohort programmes such as a shadow week, and their optimal assignment runs' },
+          { name: 'audit', description: 'The audit log of writes and of reads of members\' personal data, and each member\'s disclosure log' },
           { name: 'privacy', description: 'A member\'s data: export (GDPR Art. 20) and erasure (Art. 17)' },
           { name: 'webhooks', description: 'Signed event deliveries (Standard Webhooks) to a school\'s endpoints, with a delivery log' },
         ],

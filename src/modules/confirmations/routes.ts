@@ -71,7 +71,11 @@ export default async function confirmationRoutes(instance: FastifyInstance) {
       body: Type.Object({ outcome: Outcome }, { additionalProperties: false }),
       response: responses({ 200: Confirmation }, [404, 409]),
     },
-    handler: async (request) => answer(await readLink(app.database, signer, request.query.link), request.body.outcome, app.clock()),
+    handler: async (request) => {
+      const link = await readLink(app.database, signer, request.query.link)
+      request.confirmationSchoolId = link.tenant.schoolId
+      return answer(link, request.body.outcome, app.clock())
+    },
   })
 
   app.get('/v1/members/:memberId/reliability', {

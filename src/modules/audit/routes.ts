@@ -1,0 +1,103 @@
+// Reading the audit log: school admins query it (who, what, about whom, when), and every member reads
+// their own disclosure log (FERPA §99.32): the reads of their data by others.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import type { FastifyInstance } from 'fastify'
+import { Prisma } from '../../generated/prisma/client.js'
+import { decodeCursor, encodeCursor } from '../../infra/http/cursor.js'
+import { Int32, PageQuery, responses, Text, Timestamp, Uuid } from '../../infra/http/schemas.js'
+import type { Tenant } from '../../infra/db/database.js'
+
+const tags = ['audit']
+const AuditEvent = Type.Object(
+  {
+    id: Uuid,
+    at: Timestamp,
+    kind: Type.Enum(['write', 'read'], { description: 'write: a change; read: an answer that carried other members\' personal data' }),
+    actor: Type.Object({ kind: Type.Enum(['member', 'client', 'platform', 'link']), id: Text(200, { description: 'The member id, the client id, the operator, or the confirmation link' }) }),
+    action: Text(300, { description: 'Method and route, e.g. GET /v1/members/:memberId' }),
+    status: Int32({ minimum: 100, maximum: 599 }),
+    subjectIds: Type.Array(Uuid, { maxItems: 10_000, description: 'The members whose data the request read or changed' }),
+    target: Type.Record(Text(50), Text(200), { description: 'The route\'s ids' }),
+    requestId: Text(100),
+  },
+  { $id: 'AuditEvent', title: 'AuditEvent' },
+)
+const AuditQuery = Type.Object(
+  {
+    ...PageQuery,
+    actorId: Type.Optional(Text(200, { pattern: '^[A-Za-z0-9._:@-]+$' })),
+    subjectId: Type.Optional(Uuid),
+    kind: Type.Optional(Type.Enum(['write', 'read'])),
+    action: Type.Optional(Text(300, { pattern: '^(GET|POST|PUT|PATCH|DELETE) /', description: 'Exact method and route' })),
+    from: Type.Optional(Timestamp),
+    to: Type.Optional(Timestamp),
+  },
+  { additionalProperties: false },
+)
+
+interface Row {
+  id: string
+  at: Date
+  kind: string
+  actorKind: string
+  actorId: string
+  action: string
+  status: number
+  subjectIds: string[]
+  target: Record<string, string>
+  requestId: string
+}
+
+async function page(tenant: Tenant, conditions: Prisma.Sql[], query: { limit: number; cursor?: string }) {
+  const after = decodeCursor(query.cursor, ['created', 'id'] as const)
+  if (after) conditions.push(Prisma.sql`(at, id) < (${new Date(after.created)}, ${after.id}::uuid)`)
+  const rows = await tenant.sql!<Row>(Prisma.sql`
+    SELECT id::text, at, kind, actor_kind AS "actorKind", actor_id AS "actorId", action, status, subject_ids::text[] AS "subjectIds", target, request_id AS "requestId"
+      FROM audit_events WHERE school_id = ${tenant.schoolId}::uuid AND ${Prisma.join(conditions, ' AND ')}
+     ORDER BY at DESC, id DESC LIMIT ${query.limit + 1}`)
+  const items = rows.slice(0, query.limit)
+  const last = items.at(-1)
+  return {
+    items: items.map((row) => ({ id: row.id, at: row.at.toISOString(), kind: row.kind, actor: { kind: row.actorKind, id: row.actorId }, action: row.action, status: row.status, subjectIds: row.subjectIds, target: row.target, requestId: row.requestId })),
+    nextCursor: rows.length > query.limit && last ? encodeCursor({ created: last.at.toISOString(), id: last.id }) : null,
+  }
+}
+
+const Page = (description: string) => Type.Object({ items: Type.Array(Type.Ref('AuditEvent'), { maxItems: 100 }), nextCursor: Type.Union([Text(200), Type.Null()]) }, { description })
+
+export default async function auditRoutes(instance: FastifyInstance) {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>()
+  app.addSchema(AuditEvent)
+
+  app.get('/v1/audit-events', {
+    config: { access: { roles: ['school_admin'] as const } },
+    schema: { operationId: 'listAuditEvents', tags, summary: 'The school\'s audit log, newest first, with filters', querystring: AuditQuery, response: responses({ 200: Page('A page of audit events') }) },
+    handler: async (request) => {
+      const q = request.query
+      const conditions = [Prisma.sql`TRUE`]
+      if (q.actorId) conditions.push(Prisma.sql`actor_id = ${q.actorId}`)
+      if (q.subjectId) conditions.push(Prisma.sql`subject_ids @> ARRAY[${q.subjectId}::uuid]`)
+      if (q.kind) conditions.push(Prisma.sql`kind = ${q.kind}`)
+      if (q.action) conditions.push(Prisma.sql`action = ${q.action}`)
+      if (q.from) conditions.push(Prisma.sql`at >= ${new Date(q.from)}`)
+      if (q.to) conditions.push(Prisma.sql`at < ${new Date(q.to)}`)
+      return page(request.tenant, conditions, q)
+    },
+  })
+
+  app.get('/v1/me/disclosures', {
+    config: { access: { roles: ['student', 'alumni', 'advisor', 'school_admin'] as const } },
+    schema: {
+      operationId: 'listMyDisclosures',
+      tags,
+      summary: 'Your disclosure log (FERPA §99.32): who read your personal data through Vantage, and when',
+      querystring: Type.Object(PageQuery, { additionalProperties: false }),
+      response: responses({ 200: Page('A page of the reads of your data by others') }),
+    },
+    handler: async (request) => {
+      const me = request.principal!.memberId!
+      return page(request.tenant, [Prisma.sql`kind = 'read'`, Prisma.sql`subject_ids @> ARRAY[${me}::uuid]`, Prisma.sql`NOT (actor_kind = 'member' AND actor_id = ${me})`], request.query)
+    },
+  })
+}

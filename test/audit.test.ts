@@ -1,0 +1,105 @@
+// The audit log: every write, and every read that answered another member's personal data, with its
+// actor and subjects; school admins query it, and each member reads their own disclosure log.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { subjectsOf } from '../src/infra/http/audit.js'
+import { build, type TestApp, type TestSchool } from './helpers/app.js'
+
+interface Event {
+  kind: string
+  actor: { kind: string; id: string }
+  action: string
+  status: number
+  subjectIds: string[]
+  target: Record<string, string>
+}
+
+async function eventually<T>(probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + 5000
+  for (;;) {
+    const value = await probe()
+    if (value !== undefined) return value
+    if (Date.now() > deadline) throw new Error('the audit event did not appear')
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
+describe('audit log', () => {
+  let t: TestApp
+  let school: TestSchool
+  let other: TestSchool
+  let studentId = ''
+
+  beforeAll(async () => {
+    t = await build({ RATE_LIMIT_PER_MINUTE: '100000' })
+    school = await t.school('audit-u')
+    other = await t.school('audit-v', ['student', 'school_admin'])
+    studentId = school.members.student!.id
+  })
+  afterAll(() => t.close())
+
+  const events = async (query = '', token = school.members.school_admin!.token) => {
+    const response = await t.request({ method: 'GET', url: `/v1/audit-events?limit=100${query}`, token })
+    expect(response.statusCode, response.body).toBe(200)
+    return response.json().items as Event[]
+  }
+  const find = (query: string, match: (event: Event) => boolean) => eventually(async () => (await events(query)).find(match))
+
+  it('records a write with its actor, route and ids', async () => {
+    const created = await t.request({ method: 'POST', url: '/v1/contacts', token: school.members.student!.token, payload: { fullName: 'Audited Person', source: 'personal' } })
+    expect(created.statusCode).toBe(201)
+    const event = await find('&kind=write', (item) => item.action === 'POST /v1/contacts')
+    expect(event).toMatchObject({ kind: 'write', actor: { kind: 'member', id: studentId }, status: 201, subjectIds: [studentId] })
+    // A refused write changed nothing and is not logged.
+    expect((await t.request({ method: 'POST', url: '/v1/contacts', token: school.members.student!.token, payload: { fullName: '' } })).statusCode).toBe(400)
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    expect((await events('&kind=write')).filter((item) => item.action === 'POST /v1/contacts')).toHaveLength(1)
+  })
+
+  it('records a read of another member\'s data, which the member sees in their disclosure log; reading one\'s own is not a disclosure', async () => {
+    const advisor = school.members.advisor!
+    expect((await t.request({ method: 'GET', url: `/v1/members/${studentId}`, token: advisor.token })).statusCode).toBe(200)
+    const read = await find(`&subjectId=${studentId}&kind=read`, (item) => item.action === 'GET /v1/members/:memberId')
+    expect(read).toMatchObject({ actor: { kind: 'member', id: advisor.id }, status: 200, subjectIds: [studentId], target: { memberId: studentId } })
+    // The student's own reads of their contacts and of themselves add nothing.
+    expect((await t.request({ method: 'GET', url: '/v1/contacts', token: school.members.student!.token })).statusCode).toBe(200)
+    expect((await t.request({ method: 'GET', url: `/v1/members/${studentId}`, token: school.members.student!.token })).statusCode).toBe(200)
+    // An advisor's list of the school's contacts discloses the student's.
+    expect((await t.request({ method: 'GET', url: '/v1/contacts', token: advisor.token })).statusCode).toBe(200)
+    await find(`&subjectId=${studentId}`, (item) => item.action === 'GET /v1/contacts' && item.actor.id === advisor.id)
+    const disclosures = await t.request({ method: 'GET', url: '/v1/me/disclosures', token: school.members.student!.token })
+    expect(disclosures.statusCode).toBe(200)
+    const mine = disclosures.json().items as Event[]
+    expect(mine.map((item) => `${item.actor.id} ${item.action}`).sort()).toEqual([`${advisor.id} GET /v1/contacts`, `${advisor.id} GET /v1/members/:memberId`])
+    expect(mine.every((item) => item.kind === 'read' && item.subjectIds.includes(studentId))).toBe(true)
+  })
+
+  it('records an erasure, naming the member erased', async () => {
+    const put = await t.request({ method: 'PUT', url: '/v1/members/audit-leaver', token: school.members.school_admin!.token, payload: { roles: ['student'], givenName: 'Leaver' } })
+    const leaver = put.json().id as string
+    expect((await t.request({ method: 'POST', url: `/v1/members/${leaver}/erase`, token: school.members.school_admin!.token })).statusCode).toBe(200)
+    const event = await find(`&subjectId=${leaver}&action=${encodeURIComponent('POST /v1/members/:memberId/erase')}`, () => true)
+    expect(event).toMatchObject({ kind: 'write', actor: { kind: 'member', id: school.members.school_admin!.id }, subjectIds: [leaver], target: { memberId: leaver } })
+  })
+
+  it('is the school\'s own: another school\'s admin sees none of it, and only admins query it', async () => {
+    await find('', () => true)
+    const theirs = await events('', other.members.school_admin!.token)
+    expect(theirs.filter((item) => item.subjectIds.includes(studentId) || item.actor.id === studentId)).toEqual([])
+    for (const role of ['student', 'advisor', 'alumni']) {
+      expect((await t.request({ method: 'GET', url: '/v1/audit-events', token: school.members[role]!.token })).statusCode, role).toBe(403)
+    }
+    // Pages: newest first, a cursor to the next page.
+    const first = await t.request({ method: 'GET', url: '/v1/audit-events?limit=1', token: school.members.school_admin!.token })
+    const next = await t.request({ method: 'GET', url: `/v1/audit-events?limit=1&cursor=${first.json().nextCursor}`, token: school.members.school_admin!.token })
+    expect(next.statusCode).toBe(200)
+    expect(next.json().items[0].id).not.toBe(first.json().items[0].id)
+  })
+
+  it('finds the subjects an answer names', () => {
+    const a = '0190aaaa-0000-7000-8000-00000000000a'
+    const b = '0190aaaa-0000-7000-8000-00000000000b'
+    const c = '0190aaaa-0000-7000-8000-00000000000c'
+    expect([...subjectsOf({ items: [{ id: c, studentId: a }, { host: { memberId: b } }] }, false)].sort()).toEqual([a, b])
+    expect([...subjectsOf({ items: [{ id: c }] }, true)]).toEqual([c])
+  })
+})
