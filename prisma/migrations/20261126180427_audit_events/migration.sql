@@ -19,7 +19,7 @@ CREATE TABLE "audit_events" (
 CREATE INDEX "audit_events_school_id_at_idx" ON "audit_events"("school_id", "at");
 
 -- AddForeignKey
-ALTER TABLE "audit_events" ADD CONSTRAINT "audit_events_school_id_fkey" FOREIGN KEY ("school_id") REFERENCES "schools"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+ALTER TABLE "audit_events" ADD CONSTRAINT "audit_events_school_id_fkey" FOREIGN KEY ("school_id") REFERENCES "schools"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- Tenant isolation
 ALTER TABLE "audit_events" ENABLE ROW LEVEL SECURITY;
@@ -43,11 +43,16 @@ BEGIN
   PERFORM set_config('synchronous_commit', 'off', true);
   FOR v_school IN SELECT DISTINCT (e ->> 'school_id')::uuid FROM jsonb_array_elements(p_events) e LOOP
     PERFORM set_config('app.school_id', v_school::text, true);
-    INSERT INTO audit_events (school_id, at, kind, actor_kind, actor_id, action, status, subject_ids, target, request_id)
-    SELECT v_school, r.at, r.kind, r.actor_kind, r.actor_id, r.action, r.status, r.subject_ids, r.target, r.request_id
-      FROM jsonb_to_recordset(p_events)
-           AS r(school_id uuid, at timestamptz, kind text, actor_kind text, actor_id text, action text, status int, subject_ids uuid[], target jsonb, request_id text)
-     WHERE r.school_id = v_school;
+    -- A school deleted meanwhile (offboarded) loses its late events; the other schools' are kept.
+    BEGIN
+      INSERT INTO audit_events (school_id, at, kind, actor_kind, actor_id, action, status, subject_ids, target, request_id)
+      SELECT v_school, r.at, r.kind, r.actor_kind, r.actor_id, r.action, r.status, r.subject_ids, r.target, r.request_id
+        FROM jsonb_to_recordset(p_events)
+             AS r(school_id uuid, at timestamptz, kind text, actor_kind text, actor_id text, action text, status int, subject_ids uuid[], target jsonb, request_id text)
+       WHERE r.school_id = v_school;
+    EXCEPTION WHEN foreign_key_violation THEN
+      NULL;
+    END;
   END LOOP;
 END
 $$;
