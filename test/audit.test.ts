@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { subjectsOf } from '../src/infra/http/audit.js'
 import { build, type TestApp, type TestSchool } from './helpers/app.js'
+import { until } from './helpers/until.js'
 
 interface Event {
   kind: string
@@ -11,16 +12,6 @@ interface Event {
   status: number
   subjectIds: string[]
   target: Record<string, string>
-}
-
-async function eventually<T>(probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + 5000
-  for (;;) {
-    const value = await probe()
-    if (value !== undefined) return value
-    if (Date.now() > deadline) throw new Error('the audit event did not appear')
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
 }
 
 describe('audit log', () => {
@@ -42,7 +33,7 @@ describe('audit log', () => {
     expect(response.statusCode, response.body).toBe(200)
     return response.json().items as Event[]
   }
-  const find = (query: string, match: (event: Event) => boolean) => eventually(async () => (await events(query)).find(match))
+  const find = (query: string, match: (event: Event) => boolean) => until('the audit event', async () => (await events(query)).find(match), 5000)
 
   it('records a write with its actor, route and ids', async () => {
     const created = await t.request({ method: 'POST', url: '/v1/contacts', token: school.members.student!.token, payload: { fullName: 'Audited Person', source: 'personal' } })

@@ -1,10 +1,9 @@
 // Graceful shutdown, through a real HTTP server and through the real process.
-import { spawn } from 'node:child_process'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll, describe, expect, it } from 'vitest'
 import { build } from './helpers/app.js'
 import { createTestDatabase } from './helpers/database.js'
-import { inject } from 'vitest'
+import { startServerProcess } from './helpers/server-process.js'
 
 describe('graceful shutdown', () => {
   it('lets in-flight requests finish and refuses new ones', async () => {
@@ -59,33 +58,10 @@ describe('the server process', () => {
     await owner.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public')
     await owner.end()
 
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-      env: {
-        ...process.env,
-        NODE_ENV: 'development',
-        DATABASE_URL: db.ownerUrl,
-        APP_DATABASE_URL: db.appUrl,
-        APP_DB_ROLE: inject('appRole'),
-        PORT: '0',
-        LOG_LEVEL: 'warn',
-        SEED_DEMO: 'true',
-        SHUTDOWN_GRACE_MS: '5000',
-        DATA_DIR: `/tmp/vantage-lifecycle-${process.pid}`,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let output = ''
-    child.stdout.on('data', (chunk) => (output += chunk))
-    child.stderr.on('data', (chunk) => (output += chunk))
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+    const server = await startServerProcess(db, { SEED_DEMO: 'true', SHUTDOWN_GRACE_MS: '5000', DATA_DIR: `/tmp/vantage-lifecycle-${process.pid}` })
+    const { child, base, exited } = server
     cleanups.push(async () => void child.kill('SIGKILL'))
-
-    const deadline = Date.now() + 45_000
-    let base: string | undefined
-    while (!base && Date.now() < deadline) {
-      base = /listening on (http:\/\/\S+)/.exec(output)?.[1]
-      if (!base) await sleep(200)
-    }
+    const output = server.output()
     expect(base, output).toBeDefined()
     expect(output).toContain('applied migrations')
     expect(output).toContain('seeded demo schools: demo, demo-2')

@@ -1,10 +1,10 @@
 // OpenTelemetry tracing, switched on by OTEL_EXPORTER_OTLP_ENDPOINT: the server process sends its
 // spans (HTTP server, PostgreSQL) as OTLP/HTTP JSON to a collector, here a local one.
-import { spawn } from 'node:child_process'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { afterAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { createTestDatabase } from './helpers/database.js'
+import { startServerProcess } from './helpers/server-process.js'
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -45,35 +45,18 @@ describe('tracing', () => {
     const db = await createTestDatabase()
     cleanups.push(() => db.drop())
 
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-      env: {
-        ...process.env,
-        NODE_ENV: 'development',
-        DATABASE_URL: db.ownerUrl,
-        APP_DATABASE_URL: db.appUrl,
-        APP_DB_ROLE: inject('appRole'),
-        PORT: '0',
-        LOG_LEVEL: 'warn',
-        SEED_DEMO: 'false',
-        JOBS_ENABLED: 'false',
-        DATA_DIR: `/tmp/vantage-tracing-${process.pid}`,
-        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(collector.address() as AddressInfo).port}`,
-        OTEL_BSP_SCHEDULE_DELAY: '100',
-        OTEL_SERVICE_NAME: 'vantage-test',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const started = await startServerProcess(db, {
+      SEED_DEMO: 'false',
+      JOBS_ENABLED: 'false',
+      DATA_DIR: `/tmp/vantage-tracing-${process.pid}`,
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(collector.address() as AddressInfo).port}`,
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+      OTEL_SERVICE_NAME: 'vantage-test',
     })
-    let output = ''
-    child.stdout.on('data', (chunk) => (output += chunk))
-    child.stderr.on('data', (chunk) => (output += chunk))
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+    const { child, base, exited } = started
     cleanups.push(async () => void child.kill('SIGKILL'))
+    const output = started.output()
     const deadline = Date.now() + 45_000
-    let base: string | undefined
-    while (!base && Date.now() < deadline) {
-      base = /listening on (http:\/\/\S+)/.exec(output)?.[1]
-      if (!base) await sleep(200)
-    }
     expect(base, output).toBeDefined()
     const ready = await fetch(`${base}/health/ready`)
     expect(ready.status, await ready.clone().text()).toBe(200)

@@ -4,13 +4,12 @@
 // with the ids the API answered; subscriptions filter by type and never cross schools; and an instance
 // stopped while a delivery is in flight neither loses nor repeats it. Each test uses a school of its
 // own, so the events and deliveries it counts are its own.
-import http from 'node:http'
-import type { AddressInfo } from 'node:net'
 import pg from 'pg'
-import { Webhook as StandardWebhook } from 'standardwebhooks'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runReminders } from '../src/modules/webhooks/reminders.js'
 import { build, type TestApp, type TestSchool } from './helpers/app.js'
+import { until } from './helpers/until.js'
+import { type ReceivedEvent as Event, Receiver } from './helpers/webhooks.js'
 
 const MINUTE = 60_000
 const HOUR = 60 * MINUTE
@@ -20,82 +19,6 @@ const PURPOSE = 'I am exploring the field and would value 30 minutes to learn ab
 const iso = (ms: number) => new Date(ms).toISOString()
 const day = (ms: number) => iso(ms).slice(0, 10)
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
-interface Received {
-  headers: http.IncomingHttpHeaders
-  body: string
-  arrivedAt: number
-  answeredAt: number
-}
-
-interface Event {
-  id: string
-  type: string
-  timestamp: string
-  data: Record<string, unknown>
-}
-
-/** A webhook receiver on 127.0.0.1 (as in webhooks.test.ts), which also notes when each request arrived. */
-class Receiver {
-  readonly received: Received[] = []
-  readonly arrived: number[] = []
-  delayMs = 0
-  #server: http.Server | null = null
-  port = 0
-
-  async start(): Promise<void> {
-    this.#server = http.createServer((request, response) => {
-      const chunks: Buffer[] = []
-      request.on('data', (chunk: Buffer) => chunks.push(chunk))
-      request.on('end', () => {
-        const arrivedAt = Date.now()
-        this.arrived.push(arrivedAt)
-        const answer = () => {
-          this.received.push({ headers: request.headers, body: Buffer.concat(chunks).toString('utf8'), arrivedAt, answeredAt: Date.now() })
-          response.writeHead(200).end()
-        }
-        if (this.delayMs) setTimeout(answer, this.delayMs)
-        else answer()
-      })
-    })
-    await new Promise<void>((resolve) => this.#server!.listen(0, '127.0.0.1', resolve))
-    this.port = (this.#server.address() as AddressInfo).port
-  }
-
-  async stop(): Promise<void> {
-    const server = this.#server
-    this.#server = null
-    if (!server) return
-    server.closeAllConnections()
-    await new Promise<void>((resolve) => server.close(() => resolve()))
-  }
-
-  url(path = '/hooks'): string {
-    return `http://127.0.0.1:${this.port}${path}`
-  }
-
-  /** Every request received, verified with the secret (a bad signature throws), in arrival order. */
-  events(secret: string): Event[] {
-    return this.received.map((entry) => {
-      const body = new StandardWebhook(secret).verify(entry.body, {
-        'webhook-id': String(entry.headers['webhook-id']),
-        'webhook-timestamp': String(entry.headers['webhook-timestamp']),
-        'webhook-signature': String(entry.headers['webhook-signature']),
-      }) as Omit<Event, 'id'>
-      return { id: String(entry.headers['webhook-id']), ...body }
-    })
-  }
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await probe()
-    if (value) return value
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await sleep(50)
-  }
-}
 
 const WEBHOOK_ENV = { RATE_LIMIT_PER_MINUTE: '100000', WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', WEBHOOK_RETRY_SCHEDULE: '0.3,0.3,0.3' }
 

@@ -4,73 +4,18 @@
 // them signed as Standard Webhooks asks, and the independent `standardwebhooks` package verifies every
 // signature. Faults: a receiver that is down, slow, failing or gone; two instances; a rolled-back change.
 import { randomUUID } from 'node:crypto'
-import http from 'node:http'
-import type { AddressInfo } from 'node:net'
 import pg from 'pg'
 import { Webhook as StandardWebhook, WebhookVerificationError } from 'standardwebhooks'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { addressAllowed, checkDestination } from '../src/modules/webhooks/destination.js'
 import { rearmStaleDispatches, runReminders } from '../src/modules/webhooks/reminders.js'
 import { build, type TestApp, type TestSchool } from './helpers/app.js'
+import { until } from './helpers/until.js'
+import { Receiver } from './helpers/webhooks.js'
 
 const PROBLEM_JSON = 'application/problem+json; charset=utf-8'
 const HOUR = 3_600_000
 const MEETING_EVENTS = ['meeting.requested', 'meeting.scheduled', 'meeting.completed', 'meeting.cancelled']
-
-interface Received {
-  headers: http.IncomingHttpHeaders
-  body: string
-  at: number
-}
-
-/** A webhook receiver on 127.0.0.1 whose answer each test sets: a status, a delay, or none at all. */
-class Receiver {
-  readonly received: Received[] = []
-  status = 200
-  delayMs = 0
-  #server: http.Server | null = null
-  port = 0
-
-  async start(port = 0): Promise<void> {
-    this.#server = http.createServer((request, response) => {
-      const chunks: Buffer[] = []
-      request.on('data', (chunk: Buffer) => chunks.push(chunk))
-      request.on('end', () => {
-        const entry = { headers: request.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() }
-        const answer = () => {
-          if (this.status >= 200 && this.status < 300) this.received.push(entry)
-          response.writeHead(this.status).end()
-        }
-        if (this.delayMs) setTimeout(answer, this.delayMs)
-        else answer()
-      })
-    })
-    await new Promise<void>((resolve) => this.#server!.listen(port, '127.0.0.1', resolve))
-    this.port = (this.#server.address() as AddressInfo).port
-  }
-
-  async stop(): Promise<void> {
-    const server = this.#server
-    this.#server = null
-    if (!server) return
-    server.closeAllConnections()
-    await new Promise<void>((resolve) => server.close(() => resolve()))
-  }
-
-  url(path = '/hooks'): string {
-    return `http://127.0.0.1:${this.port}${path}`
-  }
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await probe()
-    if (value) return value
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
 
 describe('webhooks', () => {
   let t: TestApp
