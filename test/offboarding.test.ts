@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { tenantTables } from '../src/infra/db/catalog.js'
 import { build, type TestApp, type TestSchool } from './helpers/app.js'
 
 describe('offboarding a school', () => {
@@ -15,11 +16,8 @@ describe('offboarding a school', () => {
 
   /** Rows per tenant table (every table with a school_id) for the school. */
   async function rowsPerTable(schoolId: string): Promise<Record<string, number>> {
-    const { rows: tables } = await owner.query<{ name: string }>(`
-      SELECT c.relname AS name FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'school_id'
-       WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r' ORDER BY 1`)
     const counts: Record<string, number> = {}
-    for (const { name } of tables) counts[name] = (await owner.query(`SELECT count(*)::int AS n FROM "${name}" WHERE school_id = $1`, [schoolId])).rows[0].n
+    for (const name of await tenantTables(owner)) counts[name] = (await owner.query(`SELECT count(*)::int AS n FROM "${name}" WHERE school_id = $1`, [schoolId])).rows[0].n
     return counts
   }
 

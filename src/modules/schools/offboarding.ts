@@ -3,36 +3,13 @@
 // tables (every table with a school_id), so a new table is exported and deleted without a change
 // here. The export streams NDJSON from a cursor, a table at a time, so a school of any size fits.
 import { Readable } from 'node:stream'
-import type pg from 'pg'
 import type { Database } from '../../infra/db/database.js'
+import { tenantTablesByDependency } from '../../infra/db/catalog.js'
 import { acquireForTenant } from '../../infra/db/tenant-pool.js'
 import { notFound, Problem } from '../../infra/http/problem.js'
 
 export const SCHOOL_EXPORT_FORMAT = 'vantage-school-export/1'
 const BATCH = 1000
-
-/** The tenant tables, parents before children (by their foreign keys). */
-export async function tenantTablesByDependency(client: pg.PoolClient | pg.Client): Promise<string[]> {
-  const { rows: tables } = await client.query<{ name: string }>(`
-    SELECT c.relname AS name FROM pg_class c
-      JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'school_id' AND NOT a.attisdropped
-     WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p') ORDER BY 1`)
-  const { rows: edges } = await client.query<{ child: string; parent: string }>(`
-    SELECT child.relname AS child, parent.relname AS parent FROM pg_constraint k
-      JOIN pg_class child ON child.oid = k.conrelid JOIN pg_class parent ON parent.oid = k.confrelid
-     WHERE k.contype = 'f' AND k.connamespace = 'public'::regnamespace AND k.conrelid <> k.confrelid`)
-  const names = tables.map((table) => table.name)
-  const parents = new Map(names.map((name) => [name, new Set<string>()]))
-  for (const { child, parent } of edges) if (parents.has(child) && parents.has(parent)) parents.get(child)!.add(parent)
-  const ordered: string[] = []
-  const visit = (table: string) => {
-    if (ordered.includes(table)) return
-    for (const parent of [...parents.get(table)!].sort()) visit(parent)
-    ordered.push(table)
-  }
-  for (const name of names) visit(name)
-  return ordered
-}
 
 async function disabledSchool(database: Database, schoolId: string) {
   const school = await database.platform.school.findUnique({ where: { id: schoolId } })
