@@ -35,9 +35,16 @@ export function decodeCursor<K extends string>(cursor: string | undefined, field
   })
 }
 
-/** Slices one extra row off a page query's result to know whether a next page exists. */
-export function pageOf<T extends { id: string }>(rows: T[], limit: number) {
+/**
+ * Slices one extra row off a page query's result to know whether a next page exists; the cursor is
+ * the last row's sort key (its id unless `key` says otherwise).
+ */
+export function pageOf<T extends object>(
+  rows: T[],
+  limit: number,
+  key: (row: T) => Record<string, string | number> = (row) => ({ id: (row as unknown as { id: string }).id }),
+) {
   const items = rows.slice(0, limit)
   const last = items.at(-1)
-  return { items, nextCursor: rows.length > limit && last ? encodeCursor({ id: last.id }) : null }
+  return { items, nextCursor: rows.length > limit && last ? encodeCursor(key(last)) : null }
 }

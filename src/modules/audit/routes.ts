@@ -4,7 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { FastifyInstance } from 'fastify'
 import { Prisma } from '../../generated/prisma/client.js'
-import { decodeCursor, encodeCursor } from '../../infra/http/cursor.js'
+import { decodeCursor, pageOf } from '../../infra/http/cursor.js'
 import { Int32, PageQuery, responses, Text, Timestamp, Uuid } from '../../infra/http/schemas.js'
 import type { Tenant } from '../../infra/db/database.js'
 
@@ -56,11 +56,10 @@ async function page(tenant: Tenant, conditions: Prisma.Sql[], query: { limit: nu
     SELECT id::text, at, kind, actor_kind AS "actorKind", actor_id AS "actorId", action, status, subject_ids::text[] AS "subjectIds", target, request_id AS "requestId"
       FROM audit_events WHERE school_id = ${tenant.schoolId}::uuid AND ${Prisma.join(conditions, ' AND ')}
      ORDER BY at DESC, id DESC LIMIT ${query.limit + 1}`)
-  const items = rows.slice(0, query.limit)
-  const last = items.at(-1)
+  const { items, nextCursor } = pageOf(rows, query.limit, (row) => ({ created: row.at.toISOString(), id: row.id }))
   return {
     items: items.map((row) => ({ id: row.id, at: row.at.toISOString(), kind: row.kind, actor: { kind: row.actorKind, id: row.actorId }, action: row.action, status: row.status, subjectIds: row.subjectIds, target: row.target, requestId: row.requestId })),
-    nextCursor: rows.length > query.limit && last ? encodeCursor({ created: last.at.toISOString(), id: last.id }) : null,
+    nextCursor,
   }
 }
 

@@ -3,7 +3,7 @@
 // keyset cursors in one statement.
 import type { Principal } from '../../infra/auth/principal.js'
 import type { Tenant } from '../../infra/db/database.js'
-import { decodeCursor, encodeCursor } from '../../infra/http/cursor.js'
+import { decodeCursor, pageOf } from '../../infra/http/cursor.js'
 import { Problem, notFound } from '../../infra/http/problem.js'
 import { Prisma, type Contact as ContactRow } from '../../generated/prisma/client.js'
 import { requestedStudentScope, studentScope, writingStudent } from './access.js'
@@ -182,11 +182,6 @@ export async function listContacts(tenant: Tenant, principal: Principal, query: 
   }
   const rows = await db.$queryRaw<Array<ContactRow & { sortName: string }>>`
     SELECT ${COLUMNS} FROM contacts WHERE ${Prisma.join(conditions, ' AND ')} ORDER BY ${order} LIMIT ${query.limit + 1}`
-  const items = rows.slice(0, query.limit)
-  const last = items.at(-1)
-  const nextCursor =
-    rows.length > query.limit && last
-      ? encodeCursor(query.sort === 'name' ? { name: last.sortName, id: last.id } : { id: last.id })
-      : null
+  const { items, nextCursor } = pageOf(rows, query.limit, (last): Record<string, string> => (query.sort === 'name' ? { name: last.sortName, id: last.id } : { id: last.id }))
   return { items: items.map(toContact), nextCursor }
 }

@@ -2,7 +2,7 @@
 // reply): keyset pages over a scope, and the batched look-ups their rows' relations resolve through
 // (one query per relation per page, however long the page).
 import { Prisma } from '../../generated/prisma/client.js'
-import { decodeCursor, encodeCursor } from '../../infra/http/cursor.js'
+import { decodeCursor, pageOf } from '../../infra/http/cursor.js'
 import { DAYS_PER_MONTH } from './metrics.js'
 import { forStudents, type ReportScope, studentIds } from './scope.js'
 
@@ -14,9 +14,7 @@ export interface Page<T> {
 
 /** Rows are read one past the page to know whether another follows; the cursor is the last row's key. */
 function paged<T extends object>(rows: T[], limit: number, key: (row: T) => Record<string, string>, total: number): Page<T> {
-  const items = rows.slice(0, limit)
-  const last = items.at(-1)
-  return { items, nextCursor: rows.length > limit && last ? encodeCursor(key(last)) : null, total }
+  return { ...pageOf(rows, limit, key), total }
 }
 
 /**

@@ -1,7 +1,7 @@
 // A school's webhook subscriptions, their secrets and their delivery log.
 import { Prisma, type WebhookSubscription } from '../../generated/prisma/client.js'
 import type { Tenant } from '../../infra/db/database.js'
-import { decodeCursor, encodeCursor } from '../../infra/http/cursor.js'
+import { decodeCursor, pageOf } from '../../infra/http/cursor.js'
 import { notFound, Problem } from '../../infra/http/problem.js'
 import type { Attempt } from './delivery.js'
 import { queueDelivery } from './delivery.js'
@@ -42,8 +42,8 @@ export async function listWebhooks({ db, schoolId }: Tenant, query: { limit: num
     orderBy: { id: 'asc' },
     take: query.limit + 1,
   })
-  const items = rows.slice(0, query.limit)
-  return { items: items.map((row) => toWebhook(row, now)), nextCursor: rows.length > query.limit ? encodeCursor({ id: items.at(-1)!.id }) : null }
+  const page = pageOf(rows, query.limit)
+  return { items: page.items.map((row) => toWebhook(row, now)), nextCursor: page.nextCursor }
 }
 
 async function find({ db, schoolId }: Tenant, id: string) {
@@ -127,12 +127,8 @@ export async function listDeliveries(tenant: Tenant, webhookId: string, query: D
        ${after ? Prisma.sql`AND (d.created_at, d.id) < (${new Date(after.created)}, ${after.id}::uuid)` : Prisma.empty}
      ORDER BY d.created_at DESC, d.id DESC
      LIMIT ${query.limit + 1}`)
-  const items = rows.slice(0, query.limit)
-  const last = items.at(-1)
-  return {
-    items: items.map(toDelivery),
-    nextCursor: rows.length > query.limit && last ? encodeCursor({ created: last.createdAt.toISOString(), id: last.id }) : null,
-  }
+  const page = pageOf(rows, query.limit, (row) => ({ created: row.createdAt.toISOString(), id: row.id }))
+  return { items: page.items.map(toDelivery), nextCursor: page.nextCursor }
 }
 
 /**
