@@ -98,12 +98,19 @@ export default fp(
   async function audit(app: FastifyInstance, options: { enabled: boolean }) {
     if (!options.enabled) return
     const buffer = new AuditBuffer(app)
-    const audited = (request: FastifyRequest) => {
-      const route = request.routeOptions.url ?? ''
+    // What a route's requests are for the log, decided once per method and route.
+    const kinds = new Map<string, 'write' | 'read' | null>()
+    const kindOf = (method: string, route: string) => {
       if (!route.startsWith('/v1/') || route.startsWith('/v1/oauth/')) return null
-      if (WRITES.has(request.method)) return 'write' as const
-      if (request.method === 'GET' && !NOT_PERSONAL.some((pattern) => pattern.test(route))) return 'read' as const
+      if (WRITES.has(method)) return 'write' as const
+      if (method === 'GET' && !NOT_PERSONAL.some((pattern) => pattern.test(route))) return 'read' as const
       return null
+    }
+    const audited = (request: FastifyRequest) => {
+      const key = `${request.method} ${request.routeOptions.url ?? ''}`
+      let kind = kinds.get(key)
+      if (kind === undefined) kinds.set(key, (kind = kindOf(request.method, request.routeOptions.url ?? '')))
+      return kind
     }
 
     app.addHook('onSend', async (request, reply, payload) => {
@@ -125,7 +132,7 @@ export default fp(
       const schoolId = request.principal?.schoolId ?? (params.schoolId && UUID.test(params.schoolId) ? params.schoolId : null) ?? request.confirmationSchoolId ?? null
       if (!actor || !schoolId) return
       const subjects = new Set(request.auditSubjects ?? [])
-      for (const key of ['memberId']) if (params[key] && UUID.test(params[key]!)) subjects.add(params[key]!.toLowerCase())
+      if (params.memberId && UUID.test(params.memberId)) subjects.add(params.memberId.toLowerCase())
       if (kind === 'read') {
         if (actor.kind === 'member') subjects.delete(actor.id)
         if (subjects.size === 0) return
