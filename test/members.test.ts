@@ -53,6 +53,8 @@ describe('members', () => {
         status: 'active',
         ...body,
         shareBackgroundTags: true,
+        directoryOptOut: false,
+        sharing: { name: true, major: true, graduationYear: true, fieldsOfInterest: true, backgroundTags: true },
         createdAt: expect.any(String),
         updatedAt: expect.any(String),
       })
@@ -497,6 +499,79 @@ describe('members', () => {
       const response = await t.request({ method: 'GET', url: '/v1/members/42', token: readSchool.members.advisor!.token })
       expect(response.statusCode).toBe(400)
       expect(response.json().errors).toEqual([{ field: 'params.memberId', message: expect.any(String) }])
+    })
+  })
+  describe('sharing: /v1/members/{id}/sharing', () => {
+    const ALL = { name: true, major: true, graduationYear: true, fieldsOfInterest: true, backgroundTags: true }
+    const NONE = { name: false, major: false, graduationYear: false, fieldsOfInterest: false, backgroundTags: false }
+    let student: { id: string; token: string }
+    let classmate: string
+
+    beforeAll(async () => {
+      const admin = school.members.school_admin!.token
+      const put = await t.request({ method: 'PUT', url: '/v1/members/S-share', token: admin, payload: { roles: ['student'], givenName: 'Sasha', major: 'History' } })
+      student = { id: put.json().id, token: await t.memberToken(school.id, 'S-share') }
+      await t.request({ method: 'PUT', url: '/v1/members/S-share-2', token: admin, payload: { roles: ['student'] } })
+      classmate = await t.memberToken(school.id, 'S-share-2')
+    })
+
+    it('a new student shares everything; they change field by field, and only what they send changes', async () => {
+      const url = `/v1/members/${student.id}/sharing`
+      expect((await t.request({ method: 'GET', url, token: student.token })).json()).toEqual({ memberId: student.id, directoryOptOut: false, sharing: ALL, shownToOthers: ALL })
+      const changed = await t.request({ method: 'PATCH', url, token: student.token, payload: { major: false, backgroundTags: false } })
+      expect(changed.statusCode, changed.body).toBe(200)
+      const expected = { ...ALL, major: false, backgroundTags: false }
+      expect(changed.json()).toEqual({ memberId: student.id, directoryOptOut: false, sharing: expected, shownToOthers: expected })
+      expect((await t.request({ method: 'PATCH', url, token: student.token, payload: { name: false } })).json().sharing).toEqual({ ...expected, name: false })
+      expect((await t.request({ method: 'PATCH', url, token: student.token, payload: { name: true } })).json().sharing).toEqual(expected)
+      // The member record says the same; shareBackgroundTags is the same choice as sharing.backgroundTags.
+      const member = (await t.request({ method: 'GET', url: `/v1/members/${student.id}`, token: student.token })).json()
+      expect(member).toMatchObject({ sharing: expected, shareBackgroundTags: false, directoryOptOut: false })
+    })
+
+    it('the portal\'s PUT keeps the student\'s choices; its directory opt-out hides everything whatever they chose', async () => {
+      const admin = school.members.school_admin!.token
+      const url = `/v1/members/${student.id}/sharing`
+      const before = (await t.request({ method: 'GET', url, token: admin })).json().sharing
+      const optedOut = await t.request({ method: 'PUT', url: '/v1/members/S-share', token: admin, payload: { roles: ['student'], givenName: 'Sasha', directoryOptOut: true } })
+      expect(optedOut.json()).toMatchObject({ directoryOptOut: true, sharing: before })
+      expect((await t.request({ method: 'GET', url, token: student.token })).json()).toEqual({ memberId: student.id, directoryOptOut: true, sharing: before, shownToOthers: NONE })
+      // The same through the bulk route, which also keeps the choice of tags when it is left out.
+      const bulk = await t.request({ method: 'POST', url: '/v1/members:bulk', token: admin, payload: { members: [{ externalId: 'S-share', roles: ['student'], givenName: 'Sasha' }] } })
+      expect(bulk.statusCode).toBe(200)
+      expect((await t.request({ method: 'GET', url, token: student.token })).json()).toEqual({ memberId: student.id, directoryOptOut: false, sharing: before, shownToOthers: before })
+      // Given, the portal's value of shareBackgroundTags is the choice.
+      await t.request({ method: 'PUT', url: '/v1/members/S-share', token: admin, payload: { roles: ['student'], shareBackgroundTags: true } })
+      expect((await t.request({ method: 'GET', url, token: student.token })).json().sharing.backgroundTags).toBe(true)
+    })
+
+    it('the member and school admins choose; advisors read; another student, an alumnus and another school get 404', async () => {
+      const url = `/v1/members/${student.id}/sharing`
+      const byAdmin = await t.request({ method: 'PATCH', url, token: school.members.school_admin!.token, payload: { graduationYear: false } })
+      expect(byAdmin.statusCode).toBe(200)
+      expect(byAdmin.json().sharing.graduationYear).toBe(false)
+      expect((await t.request({ method: 'GET', url, token: school.members.advisor!.token })).json().sharing.graduationYear).toBe(false)
+      const byAdvisor = await t.request({ method: 'PATCH', url, token: school.members.advisor!.token, payload: { graduationYear: true } })
+      expect(byAdvisor.statusCode).toBe(403)
+      expect(byAdvisor.headers['content-type']).toBe(PROBLEM_JSON)
+      for (const token of [classmate, school.members.alumni!.token]) {
+        for (const method of ['GET', 'PATCH'] as const) {
+          const response = await t.request({ method, url, token, ...(method === 'PATCH' ? { payload: { graduationYear: true } } : {}) })
+          expect(response.statusCode, `${method} ${response.body}`).toBe(404)
+        }
+      }
+      expect((await t.request({ method: 'GET', url, token: student.token })).json().sharing.graduationYear).toBe(false)
+    })
+
+    it('rejects an empty change, unknown fields and non-boolean values with 400, changing nothing', async () => {
+      const url = `/v1/members/${student.id}/sharing`
+      const before = (await t.request({ method: 'GET', url, token: student.token })).json()
+      for (const payload of [{}, { email: false }, { name: 'no' }, { directoryOptOut: false }]) {
+        const response = await t.request({ method: 'PATCH', url, token: student.token, payload })
+        expect(response.statusCode, JSON.stringify(payload)).toBe(400)
+        expect(response.headers['content-type']).toBe(PROBLEM_JSON)
+      }
+      expect((await t.request({ method: 'GET', url, token: student.token })).json()).toEqual(before)
     })
   })
 })

@@ -169,6 +169,32 @@ describe('privacy: export and erasure', () => {
     }
   })
 
+  it('the export holds the confirmations of the member\'s meetings: as the student, and as the alumnus a contact names; the host\'s export leaves out reasons about the student', async () => {
+    await owner.query(`SELECT set_config('app.school_id', $1, false)`, [school.id])
+    const { rows: [own] } = await owner.query(`SELECT id::text FROM meetings WHERE school_id = $1 AND student_id = $2`, [school.id, student.id])
+    const { rows: [naming] } = await owner.query(`SELECT id::text FROM contacts WHERE school_id = $1 AND student_id = $2 AND alumni_member_id = $3`, [school.id, classmate, alumnus.id])
+    const { rows: [hosted] } = await owner.query(
+      `INSERT INTO meetings (school_id, id, student_id, contact_id, kind, status, purpose, mode, proposed_slots, updated_at)
+       VALUES ($1, uuid_generate_v7(), $2, $3, 'informational_interview', 'completed', 'Learning about Initech', 'video', '[]', now()) RETURNING id::text`,
+      [school.id, classmate, naming.id])
+    await owner.query(`INSERT INTO meeting_confirmations (school_id, meeting_id, party, outcome) VALUES ($1, $2, 'host', 'no_show'), ($1, $3, 'student', 'happened')`, [school.id, own.id, hosted.id])
+    // Reasons written to the student, on a request the alumnus received.
+    await owner.query(
+      `INSERT INTO host_requests (school_id, id, group_id, student_id, host_id, meeting_id, status, expires_at, reasons, updated_at)
+       VALUES ($1, uuid_generate_v7(), gen_random_uuid(), $2, $3, $4, 'accepted', now() + interval '7 days',
+               '[{"code": "shared_field", "text": "Works in Zoology, a field you are exploring"}, {"code": "shared_background", "text": "Shares your background: veteran"}, {"code": "responsive", "text": "Answered 3 of 4 requests"}]', now())`,
+      [school.id, classmate, alumnus.id, hosted.id])
+    const exportOf = async (id: string) => (await t.request({ method: 'GET', url: `/v1/members/${id}/export`, token: school.members.school_admin!.token })).json().data
+    const confirmations = (data: { meetingConfirmations: Array<{ meeting_id: string; party: string; outcome: string }> }) =>
+      data.meetingConfirmations.map(({ meeting_id, party, outcome }) => ({ meeting_id, party, outcome }))
+    expect(confirmations(await exportOf(student.id))).toEqual([{ meeting_id: own.id, party: 'host', outcome: 'no_show' }])
+    const host = await exportOf(alumnus.id)
+    expect(confirmations(host)).toEqual([{ meeting_id: hosted.id, party: 'student', outcome: 'happened' }])
+    const received = host.hostRequestsReceived.find((row: { meeting_id: string }) => row.meeting_id === hosted.id)
+    expect(received.reasons).toEqual([{ code: 'responsive', text: 'Answered 3 of 4 requests' }])
+    expect((await exportOf(classmate)).hostRequestsSent.find((row: { meeting_id: string }) => row.meeting_id === hosted.id).reasons).toHaveLength(3)
+  })
+
   it('erasure leaves the student\'s marker nowhere in the database, keeps the report counts, and is announced', async () => {
     const countsBefore = await reportCounts()
     expect((await walk(alumnus.marker)).length).toBeGreaterThan(0)

@@ -649,6 +649,7 @@ export interface CrossTenantCase {
   expect: Expectation<any>
 }
 
+const SHARE_ALL = { name: true, major: true, graduationYear: true, fieldsOfInterest: true, backgroundTags: true }
 const PROBLEM_JSON = 'application/problem+json; charset=utf-8'
 const JSON_TYPE = 'application/json; charset=utf-8'
 
@@ -2647,6 +2648,47 @@ export const CROSS_TENANT_MATRIX: CrossTenantCase[] = [
     request: (f: CrossTenantFixture) => ({ url: `/v1/members/${aStudent(f)}/reliability` }),
     expect: forbidden(),
   })),
+
+  // A member's sharing choices: 404 to B's members (B's advisor may never choose: 403 whatever the id);
+  // clients are no members: 403.
+  ...(['student', 'alumni', 'advisor', 'school_admin'] as const).map((as) => ({
+    route: 'GET /v1/members/:memberId/sharing',
+    as,
+    name: "A's student's sharing",
+    request: (f: CrossTenantFixture) => ({ url: `/v1/members/${aStudent(f)}/sharing` }),
+    expect: notFound(),
+  })),
+  ...(['student', 'alumni', 'school_admin'] as const).map((as) => ({
+    route: 'PATCH /v1/members/:memberId/sharing',
+    as,
+    name: "hide A's student's name",
+    request: (f: CrossTenantFixture) => ({ url: `/v1/members/${aStudent(f)}/sharing`, payload: { name: false } }),
+    expect: notFoundWritingNothing(),
+  })),
+  {
+    route: 'PATCH /v1/members/:memberId/sharing',
+    as: 'advisor',
+    name: "hide A's student's name",
+    request: (f) => ({ url: `/v1/members/${aStudent(f)}/sharing`, payload: { name: false } }),
+    expect: forbidden(),
+  },
+  ...(['client', 'webhook_client'] as const).flatMap((as) => [
+    { route: 'GET /v1/members/:memberId/sharing', as, name: "A's student's sharing", request: (f: CrossTenantFixture) => ({ url: `/v1/members/${aStudent(f)}/sharing` }), expect: forbidden() },
+    { route: 'PATCH /v1/members/:memberId/sharing', as, name: "hide A's student's name", request: (f: CrossTenantFixture) => ({ url: `/v1/members/${aStudent(f)}/sharing`, payload: { name: false } }), expect: forbidden() },
+  ]),
+  {
+    route: 'GET /v1/members/:memberId/sharing',
+    as: 'school_admin',
+    name: "B's own student's sharing",
+    request: (f) => ({ url: `/v1/members/${f.b.conversations.studentId}/sharing` }),
+    expect: {
+      describe: "200 with B's student's choices",
+      check(response, { f }) {
+        equal(response.statusCode, 200, 'status')
+        equal(response.json(), { memberId: f.b.conversations.studentId, directoryOptOut: false, sharing: SHARE_ALL, shownToOthers: SHARE_ALL }, 'the choices')
+      },
+    },
+  },
 
   // --- contacts, outreach, referrals and networks (the school and the student come from the token) --
   ...CONVERSATION_CASES,

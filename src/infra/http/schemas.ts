@@ -10,7 +10,7 @@ export const Text = (maxLength: number, options: Record<string, unknown> = {}) =
  * A value or null. Null comes first: the validator coerces types, and a string-first union would
  * turn a JSON null into "" before it tried the null branch.
  */
-export const Nullable = <T extends TSchema>(schema: T) => Type.Union([Type.Null(), schema])
+export const Nullable = <T extends TSchema>(schema: T, options: { description?: string } = {}) => Type.Union([Type.Null(), schema], options)
 
 /** Integers on the wire are 32-bit. */
 export const Int32 = (options: Record<string, unknown> = {}) => Type.Integer({ format: 'int32', ...options })

@@ -50,13 +50,16 @@ export const DeclineHostRequest = Type.Object(
 const SharedStudent = Type.Object(
   {
     id: Uuid,
-    name: Nullable(Text(201)),
-    major: Nullable(Text(120)),
-    graduationYear: Nullable(Int32({ minimum: 1900, maximum: 2200 })),
-    fieldsOfInterest: Type.Array(Text(120), { maxItems: 20 }),
+    name: Nullable(Text(201), { description: 'Null when the student does not share it' }),
+    major: Nullable(Text(120), { description: 'Null when the student does not share it' }),
+    graduationYear: Nullable(Int32({ minimum: 1900, maximum: 2200 }), { description: 'Null when the student does not share it' }),
+    fieldsOfInterest: Type.Array(Text(120), { maxItems: 20, description: 'Empty when the student does not share them' }),
     backgroundTags: Type.Array(Text(60), { maxItems: 20, description: 'Empty when the student does not share them' }),
   },
-  { description: 'What a host sees of the student: their shared profile' },
+  {
+    description:
+      'The student as the caller may see them. Hosts see only what the student shares (PATCH /v1/members/{id}/sharing), and nothing but the id of a student who opted out of directory information (FERPA §99.37); the student, advisors and admins see everything',
+  },
 )
 
 const HostSummary = Type.Object(
@@ -88,7 +91,10 @@ export const HostRequest = Type.Object(
     proposedSlots: Type.Array(Window, { maxItems: 10 }),
     scheduled: Nullable(Window),
     score: Nullable(Type.Number({ minimum: 0, maximum: 2 })),
-    reasons: Type.Array(Type.Object({ code: Text(40), text: Text(300) }), { maxItems: 20 }),
+    reasons: Type.Array(Type.Object({ code: Text(40), text: Text(300) }), {
+      maxItems: 20,
+      description: 'Why the match was made, written to the student. Shown to the host without the reasons that would name fields or background the student does not share',
+    }),
     declineReason: Nullable(Text(1000)),
     expiresAt: Timestamp,
     respondedAt: Nullable(Timestamp),

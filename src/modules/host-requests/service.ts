@@ -13,6 +13,7 @@ import { decodeCursor, pageOf } from '../../infra/http/cursor.js'
 import { Problem, forbidden, notFound, invalidField } from '../../infra/http/problem.js'
 import type { Prisma } from '../../generated/prisma/client.js'
 import { writingStudent } from '../contacts/access.js'
+import { DIRECTORY_SELECT, reasonsAsSeenBy, studentAsSeenBy } from '../members/directory.js'
 import { blackoutDuring, type Availability, type Blackout, type WeeklyWindow } from '../hosts/availability.js'
 import { bookedMeetings, ledgerRefusal, monthOf, shadowDays, termOf, termWindow } from '../hosts/ledger.js'
 import { displayName, isStaff, responseRate } from '../hosts/service.js'
@@ -35,7 +36,7 @@ const ACCEPT_TRANSACTION = { maxWait: 15_000, timeout: 20_000 }
 
 const requestInclude = {
   meeting: true,
-  student: { select: { id: true, givenName: true, familyName: true, major: true, graduationYear: true, fieldsOfInterest: true, backgroundTags: true, shareBackgroundTags: true } },
+  student: { select: DIRECTORY_SELECT },
   host: {
     select: {
       id: true,
@@ -70,18 +71,11 @@ export function toHostRequest(row: RequestRow, principal: Principal): HostReques
     proposedSlots: meeting.proposedSlots as unknown as StoredWindow[],
     scheduled: row.status === 'accepted' && meeting.startsAt && meeting.endsAt ? { startsAt: meeting.startsAt.toISOString(), endsAt: meeting.endsAt.toISOString() } : null,
     score: row.score,
-    reasons: row.reasons as unknown as Array<{ code: string; text: string }>,
+    reasons: reasonsAsSeenBy(row.reasons as unknown as Array<{ code: string; text: string }>, row.student, principal),
     declineReason: row.declineReason,
     expiresAt: row.expiresAt.toISOString(),
     respondedAt: row.respondedAt?.toISOString() ?? null,
-    student: {
-      id: row.student.id,
-      name: displayName(row.student),
-      major: row.student.major,
-      graduationYear: row.student.graduationYear,
-      fieldsOfInterest: row.student.fieldsOfInterest,
-      backgroundTags: row.student.shareBackgroundTags ? row.student.backgroundTags : [],
-    },
+    student: studentAsSeenBy(row.student, principal),
     host: {
       memberId: row.host.id,
       name: displayName(row.host),

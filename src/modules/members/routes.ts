@@ -3,8 +3,8 @@ import { Type } from 'typebox'
 import type { FastifyInstance } from 'fastify'
 import { SCHOOL_ROLES } from '../../infra/auth/principal.js'
 import { Page, responses, Uuid } from '../../infra/http/schemas.js'
-import { BulkMembers, BulkResult, ExternalId, Member, MemberInput, MemberListQuery } from './schemas.js'
-import { bulkUpsertMembers, getMember, listMembers, upsertMember } from './service.js'
+import { BulkMembers, BulkResult, ExternalId, Member, MemberInput, MemberListQuery, SharingInput, SharingState } from './schemas.js'
+import { bulkUpsertMembers, getMember, getSharing, listMembers, updateSharing, upsertMember } from './service.js'
 
 const provisioners = { access: { roles: ['school_admin'] as const, scopes: ['members:write'] as const } }
 const readers = { access: { roles: ['advisor', 'school_admin'] as const, scopes: ['members:read'] as const } }
@@ -64,5 +64,30 @@ export default async function memberRoutes(instance: FastifyInstance) {
       response: responses({ 200: MemberRef }, [404]),
     },
     handler: async (request) => getMember(request.tenant, request.principal!, request.params.memberId),
+  })
+
+  app.get('/v1/members/:memberId/sharing', {
+    config: { access: { roles: [...SCHOOL_ROLES] } },
+    schema: {
+      operationId: 'getMemberSharing',
+      tags: ['members'],
+      summary: 'What hosts and other students see of a member: their choices and the directory opt-out (the member, advisors, admins)',
+      params: Type.Object({ memberId: Uuid }),
+      response: responses({ 200: SharingState }, [404]),
+    },
+    handler: async (request) => getSharing(request.tenant, request.principal!, request.params.memberId),
+  })
+
+  app.patch('/v1/members/:memberId/sharing', {
+    config: { access: { roles: [...SCHOOL_ROLES] } },
+    schema: {
+      operationId: 'updateMemberSharing',
+      tags: ['members'],
+      summary: 'Choose, field by field, what hosts and other students see (the member, or a school admin for them)',
+      params: Type.Object({ memberId: Uuid }),
+      body: SharingInput,
+      response: responses({ 200: SharingState }, [403, 404]),
+    },
+    handler: async (request) => updateSharing(request.tenant, request.principal!, request.params.memberId, request.body),
   })
 }

@@ -6,7 +6,8 @@ import type { Tenant } from '../../infra/db/database.js'
 import { decodeCursor, pageOf } from '../../infra/http/cursor.js'
 import { Problem, forbidden, notFound } from '../../infra/http/problem.js'
 import type { Member as MemberRow } from '../../generated/prisma/client.js'
-import type { BulkMemberInputBody, MemberBody, MemberInputBody, MemberListQueryBody } from './schemas.js'
+import { sharingOf, shownToOthers } from './directory.js'
+import type { BulkMemberInputBody, MemberBody, MemberInputBody, MemberListQueryBody, SharingInputBody } from './schemas.js'
 
 export function toMember(row: MemberRow): MemberBody {
   return {
@@ -22,6 +23,8 @@ export function toMember(row: MemberRow): MemberBody {
     fieldsOfInterest: row.fieldsOfInterest,
     backgroundTags: row.backgroundTags,
     shareBackgroundTags: row.shareBackgroundTags,
+    directoryOptOut: row.directoryOptOut,
+    sharing: sharingOf(row),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   }
@@ -38,7 +41,9 @@ function memberData(input: MemberInputBody) {
     graduationYear: input.graduationYear ?? null,
     fieldsOfInterest: input.fieldsOfInterest ?? [],
     backgroundTags: input.backgroundTags ?? [],
-    shareBackgroundTags: input.shareBackgroundTags ?? true,
+    // Left out, an existing member keeps their choice (it is theirs, not the portal's).
+    shareBackgroundTags: input.shareBackgroundTags ?? null,
+    directoryOptOut: input.directoryOptOut ?? false,
   }
 }
 
@@ -66,15 +71,16 @@ export async function upsertMember(tenant: Tenant, principal: Principal, externa
   const data = memberData(input)
   const [row] = await db.$queryRaw<Array<{ id: string; inserted: boolean }>>`
     INSERT INTO members (school_id, id, external_id, roles, status, given_name, family_name, email, major,
-                         graduation_year, fields_of_interest, background_tags, share_background_tags, updated_at)
+                         graduation_year, fields_of_interest, background_tags, share_background_tags, directory_opt_out, updated_at)
     VALUES (${schoolId}::uuid, uuid_generate_v7(), ${externalId}, ${data.roles}::member_role[], ${data.status}::member_status,
             ${data.givenName}, ${data.familyName}, ${data.email}, ${data.major}, ${data.graduationYear}::int,
-            ${data.fieldsOfInterest}::text[], ${data.backgroundTags}::text[], ${data.shareBackgroundTags}, now())
+            ${data.fieldsOfInterest}::text[], ${data.backgroundTags}::text[], coalesce(${data.shareBackgroundTags}::boolean, true), ${data.directoryOptOut}, now())
     ON CONFLICT (school_id, external_id) DO UPDATE SET
       roles = EXCLUDED.roles, status = EXCLUDED.status, given_name = EXCLUDED.given_name,
       family_name = EXCLUDED.family_name, email = EXCLUDED.email, major = EXCLUDED.major,
       graduation_year = EXCLUDED.graduation_year, fields_of_interest = EXCLUDED.fields_of_interest,
-      background_tags = EXCLUDED.background_tags, share_background_tags = EXCLUDED.share_background_tags, updated_at = now()
+      background_tags = EXCLUDED.background_tags, directory_opt_out = EXCLUDED.directory_opt_out,
+      share_background_tags = coalesce(${data.shareBackgroundTags}::boolean, members.share_background_tags), updated_at = now()
     RETURNING id::text, (xmax = 0) AS inserted`
   const member = await db.member.findUniqueOrThrow({ where: { schoolId_id: { schoolId, id: row!.id } } })
   return { member: toMember(member), created: row!.inserted }
@@ -99,17 +105,21 @@ export async function bulkUpsertMembers(tenant: Tenant, principal: Principal, me
   // One statement: every member is written or none is.
   const rows = await db.$queryRaw<Array<{ id: string; external_id: string; inserted: boolean }>>`
     INSERT INTO members (school_id, id, external_id, roles, status, given_name, family_name, email, major,
-                         graduation_year, fields_of_interest, background_tags, share_background_tags, updated_at)
+                         graduation_year, fields_of_interest, background_tags, share_background_tags, directory_opt_out, updated_at)
     SELECT ${schoolId}::uuid, uuid_generate_v7(), r.external_id, r.roles, r.status, r."givenName", r."familyName", r.email,
-           r.major, r."graduationYear", r."fieldsOfInterest", r."backgroundTags", r."shareBackgroundTags", now()
+           r.major, r."graduationYear", r."fieldsOfInterest", r."backgroundTags", coalesce(r."shareBackgroundTags", m.share_background_tags, true), r."directoryOptOut", now()
       FROM jsonb_to_recordset(${JSON.stringify(records)}::jsonb) AS r(
              external_id text, roles member_role[], status member_status, "givenName" text, "familyName" text,
-             email text, major text, "graduationYear" int, "fieldsOfInterest" text[], "backgroundTags" text[], "shareBackgroundTags" boolean)
+             email text, major text, "graduationYear" int, "fieldsOfInterest" text[], "backgroundTags" text[], "shareBackgroundTags" boolean, "directoryOptOut" boolean)
+      -- A member left without a choice of sharing their tags keeps theirs.
+      LEFT JOIN members m ON m.school_id = ${schoolId}::uuid AND m.external_id = r.external_id
     ON CONFLICT (school_id, external_id) DO UPDATE SET
       roles = EXCLUDED.roles, status = EXCLUDED.status, given_name = EXCLUDED.given_name,
       family_name = EXCLUDED.family_name, email = EXCLUDED.email, major = EXCLUDED.major,
       graduation_year = EXCLUDED.graduation_year, fields_of_interest = EXCLUDED.fields_of_interest,
-      background_tags = EXCLUDED.background_tags, share_background_tags = EXCLUDED.share_background_tags, updated_at = now()
+      background_tags = EXCLUDED.background_tags, directory_opt_out = EXCLUDED.directory_opt_out,
+      share_background_tags = EXCLUDED.share_background_tags,
+      updated_at = now()
     RETURNING id::text, external_id, (xmax = 0) AS inserted`
   const byExternalId = new Map(rows.map((row) => [row.external_id, row]))
   const results = members.map((member) => {
@@ -146,4 +156,43 @@ export async function getMember({ db, schoolId }: Tenant, principal: Principal, 
   const row = await db.member.findUnique({ where: { schoolId_id: { schoolId, id } } })
   if (!row) throw notFound('member')
   return toMember(row)
+}
+
+const SHARING_COLUMNS = {
+  name: 'shareName',
+  major: 'shareMajor',
+  graduationYear: 'shareGraduationYear',
+  fieldsOfInterest: 'shareFieldsOfInterest',
+  backgroundTags: 'shareBackgroundTags',
+} as const
+
+const sharingSelect = { id: true, directoryOptOut: true, shareName: true, shareMajor: true, shareGraduationYear: true, shareFieldsOfInterest: true, shareBackgroundTags: true } as const
+
+function sharingState(row: { id: string } & Parameters<typeof sharingOf>[0]) {
+  return { memberId: row.id, directoryOptOut: row.directoryOptOut, sharing: sharingOf(row), shownToOthers: shownToOthers(row) }
+}
+
+/** A member's sharing choices: for themselves, advisors and school admins; anyone else gets a 404. */
+export async function getSharing({ db, schoolId }: Tenant, principal: Principal, id: string) {
+  if (principal.memberId !== id && !principal.roles.some((role) => READERS.has(role))) throw notFound('member')
+  const row = await db.member.findUnique({ where: { schoolId_id: { schoolId, id } }, select: sharingSelect })
+  if (!row) throw notFound('member')
+  return sharingState(row)
+}
+
+/**
+ * Changes the member's own sharing choices (the member, or a school admin on their behalf; an
+ * advisor reads them but does not choose for the student). The directory opt-out is not among them:
+ * it is the registrar's record, provisioned with the member.
+ */
+export async function updateSharing({ db, schoolId }: Tenant, principal: Principal, id: string, input: SharingInputBody) {
+  const mayChoose = principal.memberId === id || (principal.roles as readonly string[]).includes('school_admin')
+  if (!mayChoose) {
+    if (principal.roles.some((role) => READERS.has(role))) throw forbidden('Only the member or a school admin changes their sharing choices')
+    throw notFound('member')
+  }
+  const data = Object.fromEntries(Object.entries(input).map(([field, value]) => [SHARING_COLUMNS[field as keyof typeof SHARING_COLUMNS], value]))
+  const rows = await db.member.updateManyAndReturn({ where: { schoolId, id }, data, select: sharingSelect })
+  if (!rows[0]) throw notFound('member')
+  return sharingState(rows[0])
 }

@@ -9,7 +9,13 @@ export interface MemberData {
   table: string
   /** The column naming the member; `member:<id>` for idempotency_keys.caller. */
   column: string
-  match?: 'id' | 'caller'
+  /**
+   * How the column names the member: its id (the default); `member:<id>` (idempotency_keys.caller);
+   * or a meeting of theirs, as the student or as the alumnus their contact names (meeting_id).
+   */
+  match?: 'id' | 'caller' | 'meeting'
+  /** Columns exported as an SQL expression over the row `t` instead of as stored. */
+  rewrite?: Record<string, string>
   /** Columns left out of the export: secrets (hashes) and derived search vectors. */
   omit?: string[]
   /** One row (the member, their host profile) rather than a list. */
@@ -26,9 +32,20 @@ export const MEMBER_DATA: MemberData[] = [
   { section: 'calendarFeeds', table: 'calendar_feeds', column: 'member_id', omit: ['secret_hash'] },
   { section: 'hostProfile', table: 'host_profiles', column: 'member_id', single: true },
   { section: 'hostRequestsSent', table: 'host_requests', column: 'student_id' },
-  { section: 'hostRequestsReceived', table: 'host_requests', column: 'host_id' },
+  // The match reasons are written to the student and some name the student's fields or background:
+  // they are the student's data (in hostRequestsSent); the host's export keeps only those about the host.
+  {
+    section: 'hostRequestsReceived',
+    table: 'host_requests',
+    column: 'host_id',
+    rewrite: {
+      reasons: `(SELECT coalesce(jsonb_agg(r ORDER BY n), '[]'::jsonb) FROM jsonb_array_elements(t.reasons) WITH ORDINALITY AS e(r, n)
+                  WHERE NOT (jsonb_typeof(r) = 'object' AND r ->> 'code' IN ('shared_field', 'shared_background')))`,
+    },
+  },
   { section: 'programmesAsStudent', table: 'program_students', column: 'student_id' },
   { section: 'programmesAsHost', table: 'program_hosts', column: 'host_id' },
+  { section: 'meetingConfirmations', table: 'meeting_confirmations', column: 'meeting_id', match: 'meeting' },
   { section: 'idempotentRequests', table: 'idempotency_keys', column: 'caller', match: 'caller' },
 ]
 

@@ -20,7 +20,7 @@ const MemberExport = Type.Object(
         entry.section,
         entry.single
           ? Type.Union([Type.Null(), Type.Object({}, { additionalProperties: true })], { description: `The ${entry.table} row (columns as stored)` })
-          : Type.Array(Type.Object({}, { additionalProperties: true }), { maxItems: 1_000_000, description: `Rows of ${entry.table} whose ${entry.column} is the member (columns as stored)` }),
+          : Type.Array(Type.Object({}, { additionalProperties: true }), { maxItems: 1_000_000, description: entry.match === 'meeting' ? `Rows of ${entry.table} of the member's meetings, as student or as host (columns as stored)` : `Rows of ${entry.table} whose ${entry.column} is the member (columns as stored${entry.rewrite ? `; ${Object.keys(entry.rewrite).join(', ')} without what is another member's` : ''})` }),
       ])),
       { additionalProperties: false },
     ),

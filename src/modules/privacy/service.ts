@@ -19,9 +19,15 @@ async function findMember(tenant: Tenant, memberId: string) {
 export async function exportMember(tenant: Tenant, memberId: string, now: Date) {
   await findMember(tenant, memberId)
   const sections = MEMBER_DATA.map((entry) => {
-    const row = Prisma.sql`to_jsonb(t)${Prisma.raw((entry.omit ?? []).map((column) => ` - '${column}'`).join(''))}`
-    const match = entry.match === 'caller' ? Prisma.sql`${`member:${memberId}`}` : Prisma.sql`${memberId}::uuid`
-    const from = Prisma.sql`FROM ${Prisma.raw(`"${entry.table}"`)} t WHERE t.school_id = ${tenant.schoolId}::uuid AND t.${Prisma.raw(`"${entry.column}"`)} = ${match}`
+    const rewritten = Object.entries(entry.rewrite ?? {}).map(([column, expression]) => ` || jsonb_build_object('${column}', ${expression})`).join('')
+    const row = Prisma.sql`to_jsonb(t)${Prisma.raw((entry.omit ?? []).map((column) => ` - '${column}'`).join('') + rewritten)}`
+    const column = Prisma.raw(`t."${entry.column}"`)
+    const where =
+      entry.match === 'caller' ? Prisma.sql`${column} = ${`member:${memberId}`}`
+      : entry.match === 'meeting' ? Prisma.sql`${column} IN (SELECT m.id FROM meetings m LEFT JOIN contacts c ON c.school_id = m.school_id AND c.id = m.contact_id
+                                                              WHERE m.school_id = ${tenant.schoolId}::uuid AND (m.student_id = ${memberId}::uuid OR c.alumni_member_id = ${memberId}::uuid))`
+      : Prisma.sql`${column} = ${memberId}::uuid`
+    const from = Prisma.sql`FROM ${Prisma.raw(`"${entry.table}"`)} t WHERE t.school_id = ${tenant.schoolId}::uuid AND ${where}`
     const value = entry.single ? Prisma.sql`(SELECT ${row} ${from})` : Prisma.sql`(SELECT coalesce(jsonb_agg(${row} ORDER BY t::text), '[]'::jsonb) ${from})`
     return Prisma.sql`${entry.section}::text, ${value}`
   })
