@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { subjectsOf } from '../src/infra/http/audit.js'
 import { build, type TestApp, type TestSchool } from './helpers/app.js'
+import { hostProfileBody } from './helpers/cross-tenant.js'
 import { until } from './helpers/until.js'
 
 interface Event {
@@ -62,6 +63,36 @@ describe('audit log', () => {
     const mine = disclosures.json().items as Event[]
     expect(mine.map((item) => `${item.actor.id} ${item.action}`).sort()).toEqual([`${advisor.id} GET /v1/contacts`, `${advisor.id} GET /v1/members/:memberId`])
     expect(mine.every((item) => item.kind === 'read' && item.subjectIds.includes(studentId))).toBe(true)
+  })
+
+  it('records reads through GraphQL and the CSV reports, naming the students and hosts they carried', async () => {
+    const advisor = school.members.advisor!
+    const alumnusId = school.members.alumni!.id
+    const profile = await t.request({ method: 'PUT', url: `/v1/hosts/${alumnusId}`, token: school.members.alumni!.token, payload: hostProfileBody('audit-u', '+1 555 0100') })
+    expect(profile.statusCode, profile.body).toBeLessThan(300)
+    const query = `{ report(from: "2026-01-01", to: "2026-12-31") { students(first: 100) { nodes { id givenName } } hosts(first: 100) { nodes { id } } } }`
+    const graphql = await t.request({ method: 'POST', url: '/graphql', token: advisor.token, payload: { query } })
+    expect(graphql.statusCode, graphql.body).toBe(200)
+    const ids = (graphql.json().data.report.students.nodes as Array<{ id: string }>).map((node) => node.id)
+    expect(ids).toContain(studentId)
+    const read = await find(`&subjectId=${studentId}&kind=read`, (item) => item.action === 'POST /graphql')
+    expect(read).toMatchObject({ actor: { kind: 'member', id: advisor.id }, status: 200 })
+    const hostIds = (graphql.json().data.report.hosts.nodes as Array<{ id: string }>).map((node) => node.id)
+    expect(hostIds).toEqual([alumnusId])
+    expect([...read!.subjectIds].sort()).toEqual([...ids, ...hostIds].sort())
+    // A query that answers no member (a count) discloses nobody and is not logged.
+    const count = await t.request({ method: 'POST', url: '/graphql', token: advisor.token, payload: { query: '{ report(from: "2026-01-01", to: "2026-12-31") { studentCount } }' } })
+    expect(count.statusCode).toBe(200)
+    const csv = await t.request({ method: 'GET', url: '/v1/reports/students.csv?from=2026-01-01&to=2026-12-31', token: advisor.token })
+    expect(csv.statusCode, csv.body).toBe(200)
+    expect(csv.body).toContain(studentId)
+    const exported = await find(`&subjectId=${studentId}`, (item) => item.action === 'GET /v1/reports/students.csv')
+    expect([...exported!.subjectIds].sort()).toEqual([...ids].sort())
+    const hostsCsv = await t.request({ method: 'GET', url: '/v1/reports/hosts.csv?from=2026-01-01&to=2026-12-31', token: advisor.token })
+    expect(hostsCsv.statusCode).toBe(200)
+    await find(`&subjectId=${alumnusId}`, (item) => item.action === 'GET /v1/reports/hosts.csv')
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    expect((await events('&kind=read')).filter((item) => item.action === 'POST /graphql')).toHaveLength(1)
   })
 
   it('records an erasure, naming the member erased', async () => {

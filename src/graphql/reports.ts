@@ -4,6 +4,7 @@
 // the same number of SQL statements however long it is.
 import type { FastifyInstance } from 'fastify'
 import type { MercuriusContext } from 'mercurius'
+import { disclose } from '../infra/http/audit.js'
 import { forbidden, invalidField, notFound } from '../infra/http/problem.js'
 import { mayReadReports } from '../modules/reports/access.js'
 import {
@@ -36,6 +37,17 @@ function connection<T extends object>(scope: ReportScope, page: Page<T>) {
     nodes: page.items.map((item) => scoped(scope, item)),
     pageInfo: { hasNextPage: page.nextCursor !== null, endCursor: page.nextCursor },
   }
+}
+
+/** The audit log records the students and hosts a query answered (src/infra/http/audit.ts). */
+function disclosedMembers<R extends { id: string }>(context: MercuriusContext, members: R[]): R[] {
+  disclose(context.reply.request, members.map((member) => member.id))
+  return members
+}
+
+function disclosed<R extends { id: string }>(context: MercuriusContext, page: Page<R>): Page<R> {
+  disclosedMembers(context, page.items)
+  return page
 }
 
 const hoursSince = (then: Date, now: Date) => (now.getTime() - then.getTime()) / 3_600_000
@@ -115,12 +127,12 @@ export function reportResolvers(app: FastifyInstance) {
         connection(scope, await overdueThankYousPage(scope, pageSize(args.first), args.after ?? undefined)),
       waitingRequests: async ({ scope }: Row, args: Args<{ first?: number; after?: string | null }>) =>
         connection(scope, await waitingRequestsPage(scope, pageSize(args.first), args.after ?? undefined)),
-      students: async ({ scope }: Row, args: Args<{ first?: number; after?: string | null }>) =>
-        connection(scope, await studentsPage(scope, pageSize(args.first), args.after ?? undefined)),
+      students: async ({ scope }: Row, args: Args<{ first?: number; after?: string | null }>, context: MercuriusContext) =>
+        connection(scope, disclosed(context, await studentsPage(scope, pageSize(args.first), args.after ?? undefined))),
       meetings: async ({ scope }: Row, args: Args<{ first?: number; after?: string | null; status?: string; kind?: string }>) =>
         connection(scope, await meetingsPage(scope, pageSize(args.first), args.after ?? undefined, { status: args.status, kind: args.kind })),
-      hosts: async ({ scope }: Row, args: Args<{ first?: number; after?: string | null }>) =>
-        connection(scope, await hostsPage(scope, pageSize(args.first), args.after ?? undefined)),
+      hosts: async ({ scope }: Row, args: Args<{ first?: number; after?: string | null }>, context: MercuriusContext) =>
+        connection(scope, disclosed(context, await hostsPage(scope, pageSize(args.first), args.after ?? undefined))),
     },
     Perspectives: {
       singleViews: async ({ scope }: Row, args: Args<{ first?: number }>) =>
@@ -147,12 +159,12 @@ export function reportResolvers(app: FastifyInstance) {
   type WithStudent = Row & { studentId: string }
   type WithContact = Row & { contactId: string }
   type WithHost = Row & { hostId: string }
-  const students = async (queries: Array<{ obj: WithStudent }>) =>
-    present(await byScope(queries, (obj) => obj.studentId, membersById), 'student').map((member, index) => scoped(queries[index]!.obj.scope, { ...member }))
+  const students = async (queries: Array<{ obj: WithStudent }>, context: MercuriusContext) =>
+    disclosedMembers(context, present(await byScope(queries, (obj) => obj.studentId, membersById), 'student')).map((member, index) => scoped(queries[index]!.obj.scope, { ...member }))
   const contacts = async (queries: Array<{ obj: WithContact }>) => present(await byScope(queries, (obj) => obj.contactId, contactsById), 'contact')
-  const hosts = async (queries: Array<{ obj: WithHost }>) =>
-    present(await byScope(queries, (obj) => obj.hostId, hostsById), 'host').map((host, index) => scoped(queries[index]!.obj.scope, { ...host }))
-  const uncached = <Q>(loader: (queries: Q[]) => Promise<unknown[]>) => ({ loader, opts: { cache: false } })
+  const hosts = async (queries: Array<{ obj: WithHost }>, context: MercuriusContext) =>
+    disclosedMembers(context, present(await byScope(queries, (obj) => obj.hostId, hostsById), 'host')).map((host, index) => scoped(queries[index]!.obj.scope, { ...host }))
+  const uncached = <Q>(loader: (queries: Q[], context: MercuriusContext) => Promise<unknown[]>) => ({ loader, opts: { cache: false } })
 
   const loaders = {
     ReportMeeting: { student: uncached(students), contact: uncached(contacts) },

@@ -3,8 +3,9 @@
 // platform operator, or the holder of a confirmation link), what (method and route), when, the
 // route's ids, and the members whose data it carried (its subjects). The subjects of an answer are
 // found in it: the member ids it names (`memberId`, `studentId`, `hostId`, `alumniMemberId`, and
-// `id` on the members routes). A read whose only subject is the caller is not a disclosure and is
-// not logged. Reads through GraphQL and the CSV reports are not logged yet (see README).
+// `id` on the members routes), or named by the route itself with `disclose` when its answer is not
+// JSON that names them so (the CSV reports, GraphQL's report students and hosts). A read whose only
+// subject is the caller is not a disclosure and is not logged.
 //
 // Events are gathered after the answer is sent and written at most FLUSH_MS later, every school's in
 // one statement (audit_append, which sets each school for its rows so row-level security checks
@@ -27,6 +28,15 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 /** GET routes that answer no other member's personal data (the school's own settings and the caller's own). */
 const NOT_PERSONAL = [/^\/v1\/me(\/|$)/, /^\/v1\/questions/, /^\/v1\/webhooks/, /^\/v1\/schools/, /^\/v1\/programs/, /^\/v1\/audit-events/, /^\/v1\/confirmations/]
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+
+/**
+ * Names members whose personal data the request's answer carries, for answers the log cannot read
+ * ids from (CSV, GraphQL). Call it before the answer is complete (a streamed answer: as it is written).
+ */
+export function disclose(request: FastifyRequest, memberIds: Iterable<string>) {
+  request.auditSubjects ??= []
+  for (const id of memberIds) request.auditSubjects.push(id)
+}
 
 /** The member ids an answer names. */
 export function subjectsOf(body: unknown, membersRoute: boolean, into = new Set<string>()): Set<string> {
@@ -101,6 +111,8 @@ export default fp(
     // What a route's requests are for the log, decided once per method and route.
     const kinds = new Map<string, 'write' | 'read' | null>()
     const kindOf = (method: string, route: string) => {
+      // GraphQL here only reads (it has no mutations): a query is a read, whatever the method.
+      if (route === '/graphql') return 'read' as const
       if (!route.startsWith('/v1/') || route.startsWith('/v1/oauth/')) return null
       if (WRITES.has(method)) return 'write' as const
       if (method === 'GET' && !NOT_PERSONAL.some((pattern) => pattern.test(route))) return 'read' as const
@@ -117,9 +129,9 @@ export default fp(
       const kind = audited(request)
       if (!kind || reply.statusCode >= 400 || typeof payload !== 'string' || !String(reply.getHeader('content-type') ?? '').startsWith('application/json')) return payload
       try {
-        request.auditSubjects = [...subjectsOf(JSON.parse(payload), (request.routeOptions.url ?? '').startsWith('/v1/members'))]
+        request.auditSubjects = [...subjectsOf(JSON.parse(payload), (request.routeOptions.url ?? '').startsWith('/v1/members'), new Set(request.auditSubjects))]
       } catch {
-        request.auditSubjects = []
+        request.auditSubjects ??= []
       }
       return payload
     })
@@ -131,7 +143,7 @@ export default fp(
       const params = (request.params ?? {}) as Record<string, string>
       const schoolId = request.principal?.schoolId ?? (params.schoolId && UUID.test(params.schoolId) ? params.schoolId : null) ?? request.confirmationSchoolId ?? null
       if (!actor || !schoolId) return
-      const subjects = new Set(request.auditSubjects ?? [])
+      const subjects = new Set((request.auditSubjects ?? []).map((id) => id.toLowerCase()))
       if (params.memberId && UUID.test(params.memberId)) subjects.add(params.memberId.toLowerCase())
       if (kind === 'read') {
         if (actor.kind === 'member') subjects.delete(actor.id)

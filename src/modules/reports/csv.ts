@@ -136,8 +136,13 @@ function cellText(value: Cell): string {
  * or a database error still answers with a problem, and so does a list longer than EXPORT_MAX_ROWS;
  * later pages stream as the client reads.
  */
-export async function exportList(scope: ReportScope, list: ReportList, only: ListOptions): Promise<Readable> {
+/** The columns that hold member ids: the members whose data an export carries. */
+const MEMBER_ID_COLUMNS = new Set(['student id', 'host id'])
+
+/** The list as CSV; `disclosed` is told the member ids of each page as it is written (for the audit log). */
+export async function exportList(scope: ReportScope, list: ReportList, only: ListOptions, disclosed: (memberIds: string[]) => void = () => {}): Promise<Readable> {
   const { header, rows } = LISTS[list]
+  const idColumns = header.flatMap((title, index) => (MEMBER_ID_COLUMNS.has(title) ? [index] : []))
   const first = await rows(scope, undefined, only)
   if (first.total > EXPORT_MAX_ROWS) {
     throw new Problem('validation-failed', `This export would hold ${first.total} rows, more than ${EXPORT_MAX_ROWS}; narrow the range or the filter`, {
@@ -148,6 +153,7 @@ export async function exportList(scope: ReportScope, list: ReportList, only: Lis
     yield header
     let page = first
     for (;;) {
+      disclosed(page.rows.flatMap((row) => idColumns.map((index) => String(row[index]))))
       for (const row of page.rows) yield row.map(cellText)
       if (!page.nextCursor) return
       page = await rows(scope, page.nextCursor, only)

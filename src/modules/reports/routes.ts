@@ -3,6 +3,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
+import { disclose } from '../../infra/http/audit.js'
 import { notFound } from '../../infra/http/problem.js'
 import { Int32, responses, Text, Uuid } from '../../infra/http/schemas.js'
 import { MEETING_KINDS, MEETING_STATUSES } from '../meetings/schemas.js'
@@ -56,7 +57,7 @@ export default async function reportRoutes(instance: FastifyInstance) {
         const school = await app.database.schools.get(request.tenant.schoolId)
         if (!school) throw notFound('school')
         const scope = await reportScope(request.tenant, school, { from, to, filter }, app.clock(), 'querystring.')
-        const csv = await exportList(scope, list, { status: status as string | undefined, kind: kind as string | undefined })
+        const csv = await exportList(scope, list, { status: status as string | undefined, kind: kind as string | undefined }, (ids) => disclose(request, ids))
         return reply
           .type('text/csv; charset=utf-8')
           .header('content-disposition', `attachment; filename="${list}-${from}-${to}.csv"`)
