@@ -1,42 +1,10 @@
 // When PostgreSQL goes away, requests answer 503 problem+json within a bounded time and the process
 // keeps running; when it comes back, the service recovers without a restart. The database sits
 // behind a TCP proxy in this test, which can refuse connections, swallow them, or pass them on.
-import net from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build, type TestApp, type TestSchool } from './helpers/app.js'
 import { createTestDatabase, type TestDatabase } from './helpers/database.js'
-
-type Mode = 'forward' | 'refuse' | 'blackhole'
-
-class Proxy {
-  readonly server: net.Server
-  mode: Mode = 'forward'
-  readonly sockets = new Set<net.Socket>()
-  constructor(target: { host: string; port: number }) {
-    this.server = net.createServer((client) => {
-      this.sockets.add(client)
-      client.on('close', () => this.sockets.delete(client))
-      client.on('error', () => {})
-      if (this.mode === 'refuse') return client.destroy()
-      if (this.mode === 'blackhole') return // accept and never answer
-      const upstream = net.connect(target.port, target.host)
-      this.sockets.add(upstream)
-      upstream.on('close', () => this.sockets.delete(upstream))
-      upstream.on('error', () => client.destroy())
-      client.on('close', () => upstream.destroy())
-      upstream.on('close', () => client.destroy())
-      client.pipe(upstream).pipe(client)
-    })
-  }
-  async listen(): Promise<number> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve))
-    return (this.server.address() as net.AddressInfo).port
-  }
-  cut(mode: Mode) {
-    this.mode = mode
-    for (const socket of this.sockets) socket.destroy()
-  }
-}
+import { Proxy } from './helpers/proxy.js'
 
 describe('database outage', () => {
   let t: TestApp

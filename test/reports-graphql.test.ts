@@ -170,7 +170,7 @@ async function statementsDuring<T>(run: () => Promise<T>): Promise<{ result: T; 
   const spy = vi.spyOn(pg.Client.prototype, 'query')
   try {
     const result = await run()
-    const statements = spy.mock.calls.map(([config]) => statementText(config)).filter((text) => !text.includes("set_config('app.school_id'"))
+    const statements = spy.mock.calls.map(([config]) => statementText(config)).filter((text) => !text.includes("set_config('app.school_id'") && !text.includes('audit_append('))
     return { result, statements }
   } finally {
     spy.mockRestore()

@@ -208,10 +208,16 @@ describe('webhooks', () => {
     it('a change rolled back leaves no event, no delivery and no job', async () => {
       const { webhook } = await subscribe(receiver.url('/rollback'))
       const { meetingId } = await meetingRequested()
+      // The webhook jobs waiting or running (the minute's cron jobs come and go on their own).
       const count = async () => (await owner.query(`SELECT (SELECT count(*) FROM webhook_events)::int AS events, (SELECT count(*) FROM webhook_deliveries)::int AS deliveries,
-        (SELECT count(*) FROM graphile_worker._private_jobs)::int + (SELECT count(*) FROM webhook_deliveries WHERE status <> 'pending')::int AS jobs`)).rows[0]
+        (SELECT count(*) FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks k ON k.id = j.task_id
+          WHERE k.identifier IN ('webhook_dispatch', 'webhook_deliver'))::int AS jobs`)).rows[0]
       await until('the first delivery to settle', async () => (await deliveries(webhook.id)).every((item) => item.status === 'succeeded') || undefined)
-      const before = await count()
+      // And its jobs to finish, so that a job finishing now is not read as one the rollback removed.
+      const before = await until('the webhook jobs to finish', async () => {
+        const counted = await count()
+        return counted.jobs === 0 ? counted : undefined
+      })
       const app = new pg.Client({ connectionString: t.db.appUrl })
       await app.connect()
       await app.query("SELECT set_config('app.school_id', $1, false)", [school.id])

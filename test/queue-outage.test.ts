@@ -1,0 +1,95 @@
+// The job queue across a PostgreSQL restart: the service's connections (the workers' pool and the
+// queue's listening connection among them) all die while the database is away; once it is back,
+// the workers resume without a restart of the service, a change made after the outage is delivered,
+// and a delivery that was waiting for its retry when the database went away is delivered too.
+// The database sits behind a TCP proxy (helpers/proxy.ts), which cuts every connection at once.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { build, type TestApp, type TestSchool } from './helpers/app.js'
+import { createTestDatabase, type TestDatabase } from './helpers/database.js'
+import { Proxy } from './helpers/proxy.js'
+import { until } from './helpers/until.js'
+import { Receiver } from './helpers/webhooks.js'
+
+const HOUR = 3_600_000
+
+describe('job queue across a database restart', () => {
+  let t: TestApp
+  let db: TestDatabase
+  let proxy: Proxy
+  let school: TestSchool
+  let contactId = ''
+  const hooks = new Receiver()
+  let secret = ''
+
+  beforeAll(async () => {
+    db = await createTestDatabase()
+    const target = new URL(db.appUrl)
+    proxy = new Proxy({ host: target.hostname, port: Number(target.port || 5432) })
+    const proxied = new URL(db.appUrl)
+    proxied.hostname = '127.0.0.1'
+    proxied.port = String(await proxy.listen())
+    t = await build(
+      { JOBS_ENABLED: 'true', JOBS_CONCURRENCY: '2', WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', WEBHOOK_RETRY_SCHEDULE: '2,2,2', RATE_LIMIT_PER_MINUTE: '100000' },
+      { databaseUrl: proxied.toString() },
+    )
+    school = await t.school('queue-outage', ['student', 'school_admin'])
+    await hooks.start()
+    const subscribed = await t.request({ method: 'POST', url: '/v1/webhooks', token: school.members.school_admin!.token, payload: { url: hooks.url(), eventTypes: ['meeting.requested'] } })
+    expect(subscribed.statusCode, subscribed.body).toBe(201)
+    secret = subscribed.json().secret
+    const contact = await t.request({ method: 'POST', url: '/v1/contacts', token: school.members.student!.token, payload: { fullName: 'Quinn Queue', source: 'personal' } })
+    expect(contact.statusCode).toBe(201)
+    contactId = contact.json().id
+  })
+  afterAll(async () => {
+    proxy.cut('forward')
+    proxy.server.close()
+    await t.close()
+    await hooks.stop()
+    await db.drop()
+  })
+
+  let sequence = 0
+  /** A meeting request (meeting.requested), retried while the pool reconnects; its id. */
+  async function requestMeeting(): Promise<string> {
+    const start = Math.ceil(Date.now() / HOUR) * HOUR + (10 + ++sequence) * 24 * HOUR
+    const payload = { contactId, kind: 'informational_interview', purpose: 'Learning about queues', mode: 'phone', proposedSlots: [{ startsAt: new Date(start).toISOString(), endsAt: new Date(start + 30 * 60_000).toISOString() }] }
+    let last = ''
+    return until('the meeting request', async () => {
+      const response = await t.request({ method: 'POST', url: '/v1/meetings', token: school.members.student!.token, payload })
+      last = `${response.statusCode} ${response.body}`
+      if (response.statusCode === 400) throw new Error(last)
+      return response.statusCode === 201 ? (response.json().id as string) : undefined
+    }, 15_000).catch((error: Error) => {
+      throw new Error(`${error.message}; last answer: ${last}`)
+    })
+  }
+  const delivered = () => hooks.events(secret).map((event) => (event.data as { meetingId: string }).meetingId)
+
+  it('delivers before the outage, and a change made after it, without a restart of the service', async () => {
+    const before = await requestMeeting()
+    await until('the first delivery', async () => (delivered().includes(before) ? true : undefined), 15_000)
+
+    proxy.cut('refuse')
+    await new Promise((resolve) => setTimeout(resolve, 3000))
+    proxy.cut('forward')
+
+    const after = await requestMeeting()
+    await until('the delivery after the outage', async () => (delivered().includes(after) ? true : undefined), 30_000)
+    expect(delivered()).toEqual([before, after])
+  })
+
+  it('a delivery waiting for its retry when the database went away is delivered once it is back', async () => {
+    hooks.status = 503
+    const attempts = hooks.arrived.length
+    const waiting = await requestMeeting()
+    // The first attempt fails; its retry is due 2 s (±20 %) later, while the database is away.
+    await until('the failed first attempt', async () => (hooks.arrived.length > attempts ? true : undefined), 15_000)
+    hooks.status = 200
+    proxy.cut('refuse')
+    await new Promise((resolve) => setTimeout(resolve, 4000))
+    proxy.cut('forward')
+    await until('the retried delivery', async () => (delivered().includes(waiting) ? true : undefined), 30_000)
+    expect(delivered().filter((id) => id === waiting)).toHaveLength(1)
+  })
+})
