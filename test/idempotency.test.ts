@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net'
 import pg from 'pg'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { runMaintenance } from '../src/infra/jobs/maintenance.js'
+import { until } from './helpers/until.js'
 import { build, type TestApp, type TestSchool } from './helpers/app.js'
 
 const PROBLEM_JSON = 'application/problem+json; charset=utf-8'
@@ -58,6 +59,16 @@ describe('Idempotency-Key', () => {
     expect(second.headers['content-type']).toBe(first.headers['content-type'])
     expect(second.body).toBe(first.body)
     expect(await contacts('Replay Person')).toBe(1)
+    // The second was replayed from this instance's memory; once written, the stored response replays the same.
+    const { rows: [stored] } = await until('the stored response', async () =>
+      (await owner.query(`SELECT response_status, response_headers, response_body FROM idempotency_keys WHERE key = $1 AND status = 'done'`, [key])).rows.length
+        ? await owner.query(`SELECT response_status, response_headers, response_body FROM idempotency_keys WHERE key = $1`, [key])
+        : undefined)
+    expect(stored).toEqual({ response_status: 201, response_headers: { 'content-type': first.headers['content-type'], location: first.headers.location }, response_body: first.body })
+    const third = await createContact('Replay Person', key)
+    expect([third.statusCode, third.headers['idempotent-replayed'], third.headers['content-type'], third.headers.location, third.body])
+      .toEqual([201, 'true', first.headers['content-type'], first.headers.location, first.body])
+    expect(await contacts('Replay Person')).toBe(1)
     // Without a key, the same POST creates again.
     expect((await createContact('Replay Person', undefined)).statusCode).toBe(201)
     expect(await contacts('Replay Person')).toBe(2)
@@ -87,7 +98,9 @@ describe('Idempotency-Key', () => {
   it('a retry while the first still runs answers 409 with Retry-After; a claim whose holder vanished is taken over', async () => {
     const key = randomUUID()
     expect((await createContact('Running Person', key)).statusCode).toBe(201)
-    // As if the first request were still running: its claim held for another minute.
+    // Its response is written within moments of the answer (until then this instance replays it from memory).
+    await until('the stored response', async () => (await owner.query(`SELECT 1 FROM idempotency_keys WHERE key = $1 AND status = 'done'`, [key])).rows[0])
+    // As if the first request were still running elsewhere: its claim held for another minute.
     await owner.query(`UPDATE idempotency_keys SET status = 'running', locked_until = now() + interval '1 minute', response_status = NULL, response_body = NULL WHERE key = $1`, [key])
     const busy = await createContact('Running Person', key)
     expect(busy.statusCode).toBe(409)

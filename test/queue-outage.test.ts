@@ -2,6 +2,8 @@
 // queue's listening connection among them) all die while the database is away; once it is back,
 // the workers resume without a restart of the service, a change made after the outage is delivered,
 // and a delivery that was waiting for its retry when the database went away is delivered too.
+// graphile-worker's runner stops itself when its cron or worker pool fails (as in an outage): the
+// service starts it again, which the last test checks directly.
 // The database sits behind a TCP proxy (helpers/proxy.ts), which cuts every connection at once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build, type TestApp, type TestSchool } from './helpers/app.js'
@@ -77,7 +79,7 @@ describe('job queue across a database restart', () => {
     const after = await requestMeeting()
     await until('the delivery after the outage', async () => (delivered().includes(after) ? true : undefined), 30_000)
     expect(delivered()).toEqual([before, after])
-  })
+  }, 60_000)
 
   it('a delivery waiting for its retry when the database went away is delivered once it is back', async () => {
     hooks.status = 503
@@ -91,5 +93,15 @@ describe('job queue across a database restart', () => {
     proxy.cut('forward')
     await until('the retried delivery', async () => (delivered().includes(waiting) ? true : undefined), 30_000)
     expect(delivered().filter((id) => id === waiting)).toHaveLength(1)
-  })
+  }, 60_000)
+
+  it('a runner that stopped on its own (its cron or worker pool failed) is started again', async () => {
+    const first = t.app.jobs.runner!
+    expect(first).not.toBeNull()
+    await first.stop('as if its cron had failed')
+    const next = await until('a new runner', async () => (t.app.jobs.runner && t.app.jobs.runner !== first ? t.app.jobs.runner : undefined), 10_000)
+    expect(next).not.toBe(first)
+    const later = await requestMeeting()
+    await until('the delivery by the new runner', async () => (delivered().includes(later) ? true : undefined), 20_000)
+  }, 60_000)
 })

@@ -14,6 +14,7 @@
 // per school per 50 ms 34 %). A crash of the process or the database in that moment can lose them.
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import { BatchWriter } from '../db/batch-writer.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -74,40 +75,18 @@ interface PendingEvent {
 export const FLUSH_MS = 50
 const FLUSH_EVENTS = 500
 
-class AuditBuffer {
-  #pending: Array<PendingEvent & { school_id: string }> = []
-  #timer: NodeJS.Timeout | null = null
-  readonly #app: FastifyInstance
-
-  constructor(app: FastifyInstance) {
-    this.#app = app
-  }
-
-  add(schoolId: string, event: PendingEvent) {
-    this.#pending.push({ school_id: schoolId, ...event })
-    if (this.#pending.length >= FLUSH_EVENTS) void this.flush()
-    else this.#timer ??= setTimeout(() => void this.flush(), FLUSH_MS)
-  }
-
-  /** Writes what is gathered, every school's at once (audit_append sets each school for its rows). */
-  async flush() {
-    if (this.#timer) clearTimeout(this.#timer)
-    this.#timer = null
-    const events = this.#pending
-    this.#pending = []
-    if (!events.length) return
-    try {
-      await this.#app.database.platformPool.query('SELECT audit_append($1::jsonb)', [JSON.stringify(events)])
-    } catch (error) {
-      this.#app.log.error({ err: error, events: events.length }, 'audit events not written')
-    }
-  }
-}
-
 export default fp(
   async function audit(app: FastifyInstance, options: { enabled: boolean }) {
     if (!options.enabled) return
-    const buffer = new AuditBuffer(app)
+    // Every school's events in one call: audit_append sets each school for its rows.
+    const buffer = new BatchWriter<PendingEvent & { school_id: string }>({
+      flushMs: FLUSH_MS,
+      maxItems: FLUSH_EVENTS,
+      write: async (events) => {
+        await app.database.platformPool.query('SELECT audit_append($1::jsonb)', [JSON.stringify(events)])
+      },
+      failed: (error, events) => app.log.error({ err: error, events: events.length }, 'audit events not written'),
+    })
     // What a route's requests are for the log, decided once per method and route.
     const kinds = new Map<string, 'write' | 'read' | null>()
     const kindOf = (method: string, route: string) => {
@@ -150,7 +129,8 @@ export default fp(
         if (subjects.size === 0) return
       }
       const target = Object.fromEntries(Object.entries(params).filter(([, value]) => UUID.test(value) || /^[A-Za-z0-9._:@-]{1,200}$/.test(value)))
-      buffer.add(schoolId, {
+      buffer.add({
+        school_id: schoolId,
         at: new Date().toISOString(),
         kind,
         actor_kind: actor.kind,

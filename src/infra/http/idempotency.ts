@@ -9,13 +9,20 @@
 // again. Written here because it is a few statements over our own tenant tables and no maintained
 // Fastify plugin stores responses in PostgreSQL under row-level security.
 //
-// What it cannot promise: the response is recorded just after the handler's own transaction, so if
-// the process dies in between, the claim lapses after IDEMPOTENCY_LEASE_SECONDS and a retry runs the
-// request again.
+// The claim is one statement (idempotency_claim, which sets the school for its own transaction, so
+// row-level security checks the row without a round trip to set it first). The response is kept in
+// memory once answered and written with every other request's within STORE_FLUSH_MS, in one call
+// (idempotency_store): a retry to this instance replays it at once, a retry to another instance in
+// that moment gets the 409 with Retry-After and replays on its next try.
+//
+// What it cannot promise: the response is recorded after the handler's own transaction, so if the
+// process dies in between (or within STORE_FLUSH_MS after the answer), the claim lapses after
+// IDEMPOTENCY_LEASE_SECONDS and a retry runs the request again.
 import { createHash } from 'node:crypto'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { Prisma } from '../../generated/prisma/client.js'
+import { BatchWriter } from '../db/batch-writer.js'
 import type { Tenant } from '../db/database.js'
 import { Problem } from './problem.js'
 
@@ -37,6 +44,9 @@ const HEADER = 'idempotency-key'
  * response (see above). Measured: the two extra flushes per request cost more than the request's own.
  */
 const ASYNC_COMMIT = Prisma.sql`(SELECT set_config('synchronous_commit', 'off', true)) AS async_commit`
+/** Stored responses gathered for at most this long, then written in one call. */
+export const STORE_FLUSH_MS = 20
+const STORE_FLUSH_MAX = 200
 /** Response headers kept and replayed besides the status and the body. */
 const KEPT_HEADERS = ['content-type', 'location']
 
@@ -58,6 +68,16 @@ function fingerprint(request: FastifyRequest): string {
   return createHash('sha256').update(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`).digest('base64url')
 }
 
+/** A response answered and not yet written: what idempotency_store takes, and what a replay sends. */
+interface PendingResponse {
+  school_id: string
+  caller: string
+  key: string
+  status: number
+  headers: Record<string, string>
+  body: string
+}
+
 interface Stored {
   fingerprint: string
   status: string
@@ -68,6 +88,33 @@ interface Stored {
 
 export default fp(
   async function idempotency(app: FastifyInstance, options: { ttlHours: number }) {
+    // Answered responses not yet written, by school, caller and key: this instance replays them from here.
+    const unwritten = new Map<string, PendingResponse>()
+    const keyOf = (school: string, caller: string, key: string) => `${school} ${caller} ${key}`
+    const forget = (responses: PendingResponse[]) => {
+      for (const response of responses) {
+        const id = keyOf(response.school_id, response.caller, response.key)
+        if (unwritten.get(id) === response) unwritten.delete(id)
+      }
+    }
+    const stores = new BatchWriter<PendingResponse>({
+      flushMs: STORE_FLUSH_MS,
+      maxItems: STORE_FLUSH_MAX,
+      write: async (responses) => {
+        try {
+          await app.database.pool.query('SELECT idempotency_store($1::jsonb)', [JSON.stringify(responses)])
+        } finally {
+          forget(responses)
+        }
+      },
+      // The claims stay running and lapse after the lease: a retry then runs the request again.
+      failed: (error, responses) => app.log.error({ err: error, responses: responses.length }, 'idempotent responses not stored'),
+    })
+    const replay = (reply: FastifyReply, status: number, headers: Record<string, string> | null, body: string | null) => {
+      reply.code(status).headers({ ...headers, 'idempotent-replayed': 'true' })
+      return reply.send(body)
+    }
+
     app.addHook('preHandler', async (request, reply) => {
       const raw = request.headers[HEADER]
       if (request.method !== 'POST' || raw === undefined || !request.url.startsWith('/v1/') || request.url.startsWith('/v1/oauth/')) return
@@ -84,16 +131,11 @@ export default fp(
       const now = app.clock()
       const lockedUntil = new Date(now.getTime() + IDEMPOTENCY_LEASE_SECONDS * 1000)
       const expiresAt = new Date(now.getTime() + options.ttlHours * 3_600_000)
-      // Claim the key: new, expired, or a claim of the same request whose holder vanished.
-      const claimed = await tenant.sql!<{ claimed: boolean }>(Prisma.sql`
-        INSERT INTO idempotency_keys AS k (school_id, caller, key, fingerprint, status, locked_until, expires_at)
-        SELECT ${principal.schoolId}::uuid, ${caller}, ${key}, ${print}, 'running', ${lockedUntil}, ${expiresAt} FROM ${ASYNC_COMMIT}
-        ON CONFLICT (school_id, caller, key) DO UPDATE
-           SET fingerprint = EXCLUDED.fingerprint, status = 'running', locked_until = EXCLUDED.locked_until, expires_at = EXCLUDED.expires_at,
-               response_status = NULL, response_headers = NULL, response_body = NULL, created_at = now()
-         WHERE k.expires_at <= ${now} OR (k.status = 'running' AND k.locked_until <= ${now} AND k.fingerprint = EXCLUDED.fingerprint)
-        RETURNING true AS claimed`)
-      if (claimed.length) {
+      const { rows: [claim] } = await app.database.pool.query<{ claimed: boolean }>(
+        'SELECT idempotency_claim($1::uuid, $2, $3, $4, $5, $6, $7) AS claimed',
+        [principal.schoolId, caller, key, print, lockedUntil, expiresAt, now],
+      )
+      if (claim?.claimed) {
         request.idempotency = { tenant, caller, key }
         return
       }
@@ -103,20 +145,19 @@ export default fp(
       if (stored && stored.fingerprint !== print) {
         throw new Problem('idempotency-key-reused', 'This Idempotency-Key was sent before with another method, path or body; use a new key for a new request')
       }
-      if (!stored || stored.status !== 'done') {
-        throw new Problem('idempotency-key-in-use', 'The first request with this Idempotency-Key is still being processed; retry shortly', { headers: { 'retry-after': '1' } })
-      }
-      reply.code(stored.responseStatus!).headers({ ...stored.responseHeaders, 'idempotent-replayed': 'true' })
-      return reply.send(stored.responseBody)
+      if (stored?.status === 'done') return replay(reply, stored.responseStatus!, stored.responseHeaders, stored.responseBody)
+      const answered = stored && unwritten.get(keyOf(principal.schoolId, caller, key))
+      if (answered) return replay(reply, answered.status, answered.headers, answered.body)
+      throw new Problem('idempotency-key-in-use', 'The first request with this Idempotency-Key is still being processed; retry shortly', { headers: { 'retry-after': '1' } })
     })
 
     app.addHook('onSend', async (request, reply, payload) => {
       const claim = request.idempotency
       if (!claim) return payload
       request.idempotency = undefined
-      const where = Prisma.sql`school_id = ${claim.tenant.schoolId}::uuid AND caller = ${claim.caller} AND key = ${claim.key}`
       const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : null
       if (reply.statusCode >= 500 || body === null) {
+        const where = Prisma.sql`school_id = ${claim.tenant.schoolId}::uuid AND caller = ${claim.caller} AND key = ${claim.key}`
         await claim.tenant.sql!(Prisma.sql`DELETE FROM idempotency_keys USING ${ASYNC_COMMIT} WHERE ${where}`)
         return payload
       }
@@ -124,11 +165,12 @@ export default fp(
         const value = reply.getHeader(name)
         return value === undefined ? [] : [[name, String(value)]]
       }))
-      await claim.tenant.sql!(Prisma.sql`
-        UPDATE idempotency_keys SET status = 'done', response_status = ${reply.statusCode}, response_headers = ${JSON.stringify(headers)}::jsonb, response_body = ${body}
-          FROM ${ASYNC_COMMIT} WHERE ${where}`)
+      const response: PendingResponse = { school_id: claim.tenant.schoolId, caller: claim.caller, key: claim.key, status: reply.statusCode, headers, body }
+      unwritten.set(keyOf(response.school_id, response.caller, response.key), response)
+      stores.add(response)
       return payload
     })
+    app.addHook('onClose', async () => stores.flush())
   },
   { name: 'idempotency', dependencies: ['auth'] },
 )

@@ -1,7 +1,10 @@
 // The queue's workers in this instance (JOBS_ENABLED, JOBS_CONCURRENCY): graphile-worker's runner on
 // a pool of its own, started when the app is ready and stopped gracefully when it closes (jobs in
 // progress finish; a job that a crashed instance held is released by graphile-worker and run again,
-// so a delivery is at most repeated, with the same webhook-id, never lost).
+// so a delivery is at most repeated, with the same webhook-id, never lost). graphile-worker's runner
+// stops itself when its cron or its worker pool fails, as when PostgreSQL restarts: while the app
+// runs, a stopped runner is started again, after 1 s and then twice as long each failed try (at most
+// RESTART_MAX_MS), so the queue resumes once the database is back.
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { Logger, run, type Runner, type TaskList } from 'graphile-worker'
@@ -45,6 +48,9 @@ export function taskList(app: FastifyInstance): TaskList {
   }
 }
 
+const RESTART_FIRST_MS = 1_000
+const RESTART_MAX_MS = 15_000
+
 export default fp(
   async function jobs(app: FastifyInstance) {
     app.decorate('jobs', { runner: null as Runner | null })
@@ -57,25 +63,49 @@ export default fp(
       else if (level === 'warning') log.warn(entry, message)
       else log.debug(entry, message)
     })
-    app.addHook('onReady', async () => {
-      app.jobs.runner = await run({
-        pgPool: pool,
-        schema: QUEUE_SCHEMA,
-        concurrency: app.config.jobs.concurrency,
-        noHandleSignals: true,
-        pollInterval: 2000,
-        logger,
-        taskList: taskList(app),
-        crontab: ['* * * * * reminders', '17 * * * * maintenance'].join('\n'),
-        // Completions go through graphile-worker's batcher, which runner.stop() flushes. Unbatched (the
-        // default, -1) a completion is not awaited, and pool.end() below would drop it: the job would
-        // stay locked until graphile-worker's lock timeout and run again.
-        preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
-      })
-    })
-    app.addHook('onClose', async () => {
-      await app.jobs.runner?.stop()
+    const options = {
+      pgPool: pool,
+      schema: QUEUE_SCHEMA,
+      concurrency: app.config.jobs.concurrency,
+      noHandleSignals: true,
+      pollInterval: 2000,
+      logger,
+      taskList: taskList(app),
+      crontab: ['* * * * * reminders', '17 * * * * maintenance'].join('\n'),
+      // Completions go through graphile-worker's batcher, which runner.stop() flushes. Unbatched (the
+      // default, -1) a completion is not awaited, and pool.end() below would drop it: the job would
+      // stay locked until graphile-worker's lock timeout and run again.
+      preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
+    }
+    let closing = false
+    let restart: NodeJS.Timeout | null = null
+    /** Starts the runner and watches it: if it stops while the app runs, it is started again. */
+    const start = async () => {
+      const runner = await run(options)
+      app.jobs.runner = runner
+      runner.promise.then(
+        () => restartAfter(runner, RESTART_FIRST_MS, null),
+        (error: unknown) => restartAfter(runner, RESTART_FIRST_MS, error),
+      )
+    }
+    const restartAfter = (stopped: Runner | null, delayMs: number, error: unknown) => {
+      if (closing || (stopped && app.jobs.runner !== stopped)) return
       app.jobs.runner = null
+      log.warn({ err: error ?? undefined, retryInMs: delayMs }, 'queue runner stopped; starting it again')
+      restart = setTimeout(() => {
+        restart = null
+        if (closing) return
+        start().catch((failure: unknown) => restartAfter(null, Math.min(delayMs * 2, RESTART_MAX_MS), failure))
+      }, delayMs)
+    }
+    app.addHook('onReady', start)
+    app.addHook('onClose', async () => {
+      closing = true
+      if (restart) clearTimeout(restart)
+      const runner = app.jobs.runner
+      app.jobs.runner = null
+      // A runner that stopped itself (its cron or pool failed) has nothing left to finish.
+      await runner?.stop().catch(() => {})
       await pool.end()
     })
   },
