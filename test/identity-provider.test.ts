@@ -7,6 +7,7 @@ import type { LightMyRequestResponse } from 'fastify'
 import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, type JWK, type JWTPayload, SignJWT } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build, type TestApp, type TestSchool } from './helpers/app.js'
+import { until } from './helpers/until.js'
 
 const PROBLEM_JSON = 'application/problem+json; charset=utf-8'
 
@@ -235,6 +236,14 @@ describe('identity providers', () => {
       roles: ['student'],
       scopes: [],
     })
+    // The audit log says the write came through this provider.
+    const created = await t.request({ method: 'POST', url: '/v1/contacts', token, payload: { fullName: 'Signed In Through SSO', source: 'personal' } })
+    expect(created.statusCode).toBe(201)
+    const logged = await until('the audit event', async () => {
+      const log = await t.request({ method: 'GET', url: `/v1/audit-events?actorId=${student.id}&kind=write`, token: admin(schoolA) })
+      return (log.json().items as Array<{ action: string; actor: unknown }>).find((item) => item.action === 'POST /v1/contacts')
+    }, 5000)
+    expect(logged.actor).toEqual({ kind: 'member', id: student.id, via: `identity-provider:${providerIdA}` })
   })
 
   it('does not let the provider give a member a role the school did not', async () => {

@@ -220,7 +220,7 @@ export class Authenticator {
       const list = Array.isArray(claimed) ? claimed : typeof claimed === 'string' ? claimed.split(/[\s,]+/) : []
       roles = list.filter(isSchoolRole)
     }
-    return this.#member(schoolId, externalId, roles, { jit: provider.jitProvisioning, via: 'identity-provider' })
+    return this.#member(schoolId, externalId, roles, { jit: provider.jitProvisioning, via: 'identity-provider', providerId: provider.id })
   }
 
   #providerKeys(provider: { id: string; jwksUri: string | null; jwks: unknown; updatedAt: Date }): JWTVerifyGetKey {
@@ -252,7 +252,7 @@ export class Authenticator {
     schoolId: string,
     externalId: string,
     claimedRoles: SchoolRole[] | undefined,
-    options: { jit: boolean; via: 'identity-provider' | 'service' },
+    options: { jit: boolean; via: 'identity-provider' | 'service'; providerId?: string },
   ): Promise<Principal> {
     const { db } = this.#db.forSchool(schoolId)
     let member = await db.member.findUnique({
@@ -274,6 +274,6 @@ export class Authenticator {
     const roles = claimedRoles ? member.roles.filter((role) => claimedRoles.includes(role)) : member.roles
     const profile = { id: member.id, externalId: member.externalId, givenName: member.givenName, familyName: member.familyName, email: member.email }
     const matching = { fieldsOfInterest: member.fieldsOfInterest, backgroundTags: member.backgroundTags, shareBackgroundTags: member.shareBackgroundTags }
-    return { kind: 'member', schoolId, memberId: member.id, subject: externalId, roles, scopes: [], via: options.via, profile, matching }
+    return { kind: 'member', schoolId, memberId: member.id, subject: externalId, roles, scopes: [], via: options.via, ...(options.providerId ? { providerId: options.providerId } : {}), profile, matching }
   }
 }

@@ -25,6 +25,8 @@ export type Principal =
       scopes: []
       /** 'identity-provider' for the school's own SSO, 'service' for tokens this service signed. */
       via: 'identity-provider' | 'service'
+      /** The identity provider that signed the token, when `via` is 'identity-provider'. */
+      providerId?: string
       /** The member as read while authenticating, so that answering "who am I" needs no second read. */
       profile: MemberProfile
       /** What host matching needs of the member, read at the same time (suggestions for oneself). */

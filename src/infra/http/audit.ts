@@ -19,6 +19,8 @@ import { BatchWriter } from '../db/batch-writer.js'
 declare module 'fastify' {
   interface FastifyRequest {
     auditSubjects?: string[]
+    /** Whether the answer's subjects were read before serialization. */
+    auditRead?: boolean
     /** The school of a confirmation link's answer (a caller with no token). */
     confirmationSchoolId?: string
   }
@@ -52,11 +54,16 @@ export function subjectsOf(body: unknown, membersRoute: boolean, into = new Set<
   return into
 }
 
-function actorOf(request: FastifyRequest): { kind: string; id: string } | null {
+/** Who acted, and how they came (the "through which client" of the log). */
+function actorOf(request: FastifyRequest): { kind: string; id: string; via: string } | null {
   const principal = request.principal
-  if (!principal) return request.url.startsWith('/v1/confirmations') ? { kind: 'link', id: 'confirmation-link' } : null
-  if (principal.kind === 'member') return { kind: 'member', id: principal.memberId! }
-  return { kind: principal.kind, id: principal.subject }
+  if (!principal) return request.url.startsWith('/v1/confirmations') ? { kind: 'link', id: 'confirmation-link', via: 'confirmation-link' } : null
+  if (principal.kind === 'member') {
+    const via = principal.via === 'identity-provider' ? `identity-provider:${principal.providerId ?? 'unknown'}` : 'service-token'
+    return { kind: 'member', id: principal.memberId, via }
+  }
+  if (principal.kind === 'client') return { kind: 'client', id: principal.subject, via: 'client-credentials' }
+  return { kind: principal.kind, id: principal.subject, via: principal.via === 'platform' ? 'platform' : 'service-token' }
 }
 
 interface PendingEvent {
@@ -64,6 +71,7 @@ interface PendingEvent {
   kind: string
   actor_kind: string
   actor_id: string
+  actor_via: string
   action: string
   status: number
   subject_ids: string[]
@@ -104,13 +112,23 @@ export default fp(
       return kind
     }
 
-    app.addHook('onSend', async (request, reply, payload) => {
+    // The subjects are read from the answer as the handler returned it, before it is serialized (no
+    // second parse of the JSON); an answer sent as a string or a stream names its subjects with `disclose`.
+    app.addHook('preSerialization', async (request, reply, payload: unknown) => {
       const kind = audited(request)
-      if (!kind || reply.statusCode >= 400 || typeof payload !== 'string' || !String(reply.getHeader('content-type') ?? '').startsWith('application/json')) return payload
+      if (!kind || reply.statusCode >= 400) return payload
+      request.auditSubjects = [...subjectsOf(payload, (request.routeOptions.url ?? '').startsWith('/v1/members'), new Set(request.auditSubjects))]
+      request.auditRead = true
+      return payload
+    })
+    // An answer that was already JSON text (a replayed Idempotency-Key response) is read here instead.
+    app.addHook('onSend', async (request, reply, payload) => {
+      if (request.auditRead || typeof payload !== 'string' || !audited(request) || reply.statusCode >= 400) return payload
+      if (!String(reply.getHeader('content-type') ?? '').startsWith('application/json')) return payload
       try {
         request.auditSubjects = [...subjectsOf(JSON.parse(payload), (request.routeOptions.url ?? '').startsWith('/v1/members'), new Set(request.auditSubjects))]
       } catch {
-        request.auditSubjects ??= []
+        // Not JSON after all: no subjects in it.
       }
       return payload
     })
@@ -135,6 +153,7 @@ export default fp(
         kind,
         actor_kind: actor.kind,
         actor_id: actor.id,
+        actor_via: actor.via,
         action: `${request.method} ${request.routeOptions.url}`,
         status: reply.statusCode,
         subject_ids: [...subjects],

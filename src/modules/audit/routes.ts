@@ -5,7 +5,7 @@ import { Type } from 'typebox'
 import type { FastifyInstance } from 'fastify'
 import { Prisma } from '../../generated/prisma/client.js'
 import { decodeCursor, pageOf } from '../../infra/http/cursor.js'
-import { Int32, PageQuery, responses, Text, Timestamp, Uuid } from '../../infra/http/schemas.js'
+import { Int32, Nullable, PageQuery, responses, Text, Timestamp, Uuid } from '../../infra/http/schemas.js'
 import type { Tenant } from '../../infra/db/database.js'
 
 const tags = ['audit']
@@ -14,10 +14,17 @@ const AuditEvent = Type.Object(
     id: Uuid,
     at: Timestamp,
     kind: Type.Enum(['write', 'read'], { description: 'write: a change; read: an answer that carried other members\' personal data' }),
-    actor: Type.Object({ kind: Type.Enum(['member', 'client', 'platform', 'link']), id: Text(200, { description: 'The member id, the client id, the operator, or the confirmation link' }) }),
+    actor: Type.Object({
+      kind: Type.Enum(['member', 'client', 'platform', 'link']),
+      id: Text(200, { description: 'The member id, the client id, the operator, or the confirmation link' }),
+      via: Nullable(Text(200), {
+        description:
+          'How the actor came: identity-provider:<id> (signed in through that identity provider of the school), service-token (a token this service signed), client-credentials (an integration client), platform, confirmation-link; null on events older than this field',
+      }),
+    }),
     action: Text(300, { description: 'Method and route, e.g. GET /v1/members/:memberId' }),
     status: Int32({ minimum: 100, maximum: 599 }),
-    subjectIds: Type.Array(Uuid, { maxItems: 10_000, description: 'The members whose data the request read or changed' }),
+    subjectIds: Type.Array(Uuid, { maxItems: 200_000, description: 'The members whose data the request read or changed (a CSV report: every student and host in it)' }),
     target: Type.Record(Text(50), Text(200), { description: 'The route\'s ids' }),
     requestId: Text(100),
   },
@@ -42,6 +49,7 @@ interface Row {
   kind: string
   actorKind: string
   actorId: string
+  actorVia: string | null
   action: string
   status: number
   subjectIds: string[]
@@ -53,12 +61,12 @@ async function page(tenant: Tenant, conditions: Prisma.Sql[], query: { limit: nu
   const after = decodeCursor(query.cursor, ['created', 'id'] as const)
   if (after) conditions.push(Prisma.sql`(at, id) < (${new Date(after.created)}, ${after.id}::uuid)`)
   const rows = await tenant.sql!<Row>(Prisma.sql`
-    SELECT id::text, at, kind, actor_kind AS "actorKind", actor_id AS "actorId", action, status, subject_ids::text[] AS "subjectIds", target, request_id AS "requestId"
+    SELECT id::text, at, kind, actor_kind AS "actorKind", actor_id AS "actorId", actor_via AS "actorVia", action, status, subject_ids::text[] AS "subjectIds", target, request_id AS "requestId"
       FROM audit_events WHERE school_id = ${tenant.schoolId}::uuid AND ${Prisma.join(conditions, ' AND ')}
      ORDER BY at DESC, id DESC LIMIT ${query.limit + 1}`)
   const { items, nextCursor } = pageOf(rows, query.limit, (row) => ({ created: row.at.toISOString(), id: row.id }))
   return {
-    items: items.map((row) => ({ id: row.id, at: row.at.toISOString(), kind: row.kind, actor: { kind: row.actorKind, id: row.actorId }, action: row.action, status: row.status, subjectIds: row.subjectIds, target: row.target, requestId: row.requestId })),
+    items: items.map((row) => ({ id: row.id, at: row.at.toISOString(), kind: row.kind, actor: { kind: row.actorKind, id: row.actorId, via: row.actorVia }, action: row.action, status: row.status, subjectIds: row.subjectIds, target: row.target, requestId: row.requestId })),
     nextCursor,
   }
 }
