@@ -137,5 +137,24 @@ describe('audit log', () => {
     const c = '0190aaaa-0000-7000-8000-00000000000c'
     expect([...subjectsOf({ items: [{ id: c, studentId: a }, { host: { memberId: b } }] }, false)].sort()).toEqual([a, b])
     expect([...subjectsOf({ items: [{ id: c }] }, true)]).toEqual([c])
+    // A host request names its student as an object: { student: { id } }; its own id is no member's.
+    expect([...subjectsOf({ items: [{ id: c, student: { id: a, name: 'Ana' }, host: { memberId: b } }] }, false)].sort()).toEqual([a, b])
+  })
+
+  it('records a host\'s read of the requests addressed to them as a disclosure of the requesting student', async () => {
+    const alumni = school.members.alumni!
+    const student = school.members.student!
+    const start = Math.ceil(Date.now() / 3_600_000) * 3_600_000 + 9 * 86_400_000
+    expect((await t.request({ method: 'PUT', url: `/v1/hosts/${alumni.id}`, token: alumni.token, payload: hostProfileBody('audit-u', '+1 555 0100') })).statusCode).toBeLessThan(300)
+    const asked = await t.request({
+      method: 'POST',
+      url: '/v1/host-requests',
+      token: student.token,
+      payload: { hostIds: [alumni.id], kind: 'informational_interview', purpose: 'Learning about your path', mode: 'video', location: 'https://meet.example/audit', proposedSlots: [{ startsAt: new Date(start).toISOString(), endsAt: new Date(start + 30 * 60_000).toISOString() }] },
+    })
+    expect(asked.statusCode, asked.body).toBe(201)
+    expect((await t.request({ method: 'GET', url: '/v1/host-requests', token: alumni.token })).statusCode).toBe(200)
+    const read = await find(`&subjectId=${studentId}&kind=read`, (item) => item.action === 'GET /v1/host-requests' && item.actor.id === alumni.id)
+    expect(read!.subjectIds).toEqual([studentId])
   })
 })

@@ -2,8 +2,8 @@
 // that answered another member's personal data, with who (a member, an integration client, the
 // platform operator, or the holder of a confirmation link), what (method and route), when, the
 // route's ids, and the members whose data it carried (its subjects). The subjects of an answer are
-// found in it: the member ids it names (`memberId`, `studentId`, `hostId`, `alumniMemberId`, and
-// `id` on the members routes), or named by the route itself with `disclose` when its answer is not
+// found in it: the member ids it names (`memberId`, `studentId`, `hostId`, `alumniMemberId`, the
+// `id` of a `student` or `member` object, and `id` on the members routes), or named by the route itself with `disclose` when its answer is not
 // JSON that names them so (the CSV reports, GraphQL's report students and hosts). A read whose only
 // subject is the caller is not a disclosure and is not logged.
 //
@@ -27,6 +27,8 @@ declare module 'fastify' {
 }
 
 const SUBJECT_KEYS = new Set(['memberId', 'studentId', 'hostId', 'alumniMemberId'])
+/** Objects that are a member, named by their `id` (a host request's `student`). */
+const MEMBER_OBJECTS = new Set(['student', 'member'])
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 /** GET routes that answer no other member's personal data (the school's own settings and the caller's own). */
 const NOT_PERSONAL = [/^\/v1\/me(\/|$)/, /^\/v1\/questions/, /^\/v1\/webhooks/, /^\/v1\/schools/, /^\/v1\/programs/, /^\/v1\/audit-events/, /^\/v1\/confirmations/]
@@ -48,7 +50,7 @@ export function subjectsOf(body: unknown, membersRoute: boolean, into = new Set<
   } else if (body && typeof body === 'object') {
     for (const [key, value] of Object.entries(body)) {
       if (typeof value === 'string' && (SUBJECT_KEYS.has(key) || (membersRoute && key === 'id')) && UUID.test(value)) into.add(value.toLowerCase())
-      else if (value && typeof value === 'object') subjectsOf(value, membersRoute && key !== 'contacts', into)
+      else if (value && typeof value === 'object') subjectsOf(value, (membersRoute && key !== 'contacts') || MEMBER_OBJECTS.has(key), into)
     }
   }
   return into
