@@ -23,7 +23,7 @@ describe('directory information and sharing choices', () => {
   let classmate: string
   const marker = `zqd${randomBytes(5).toString('hex')}`
   /** The markers by field; the graduation year is found by its key (a number also occurs inside ids). */
-  const markers = { name: `${marker}given`, family: `${marker}family`, major: `${marker}major`, fieldsOfInterest: `${marker}-field`, backgroundTags: `${marker}-tag` }
+  const markers = { name: `${marker}given`, family: `${marker}family`, major: `${marker}major`, fieldsOfInterest: `${marker}-field`, backgroundTags: `${marker}-tag`, email: `${marker}@dir.example` }
   const YEAR = 2187
   /** The app's clock is real time moved forward by this much (to after the fixture's meeting, for its links). */
   let clockSkewMs = 0
@@ -40,7 +40,7 @@ describe('directory information and sharing choices', () => {
       method: 'PUT',
       url: `/v1/members/${student.externalId}`,
       token: admin,
-      payload: { roles: ['student'], givenName: markers.name, familyName: markers.family, email: `${marker}@dir.example`, major: markers.major, graduationYear: YEAR, fieldsOfInterest: [markers.fieldsOfInterest], backgroundTags: [markers.backgroundTags] },
+      payload: { roles: ['student'], givenName: markers.name, familyName: markers.family, email: markers.email, major: markers.major, graduationYear: YEAR, fieldsOfInterest: [markers.fieldsOfInterest], backgroundTags: [markers.backgroundTags] },
     })
     expect(put.statusCode, put.body).toBe(200)
     expect((await t.request({ method: 'PUT', url: '/v1/members/dir-classmate', token: admin, payload: { roles: ['student'], givenName: 'Cleo' } })).statusCode).toBe(201)

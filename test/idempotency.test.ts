@@ -115,6 +115,25 @@ describe('Idempotency-Key', () => {
     expect(await contacts('Running Person')).toBe(2)
   })
 
+  it('a late response of a claim that was taken over after its lease does not land on the newer claim', async () => {
+    const key = randomUUID()
+    const first = new Date(Date.now() + 1_000)
+    const second = new Date(Date.now() + 61_000)
+    await owner.query(`SELECT set_config('app.school_id', $1, false)`, [school.id])
+    await owner.query(
+      `INSERT INTO idempotency_keys (school_id, caller, key, fingerprint, status, locked_until, expires_at) VALUES ($1, 'member:late', $2, 'print', 'running', $3, now() + interval '1 day')`,
+      [school.id, key, second])
+    const store = (lockedUntil: Date) => owner.query('SELECT idempotency_store($1::jsonb)', [JSON.stringify([
+      { school_id: school.id, caller: 'member:late', key, locked_until: lockedUntil.toISOString(), status: 201, headers: { 'content-type': 'application/json' }, body: `{"from":"${lockedUntil.toISOString()}"}` },
+    ])])
+    const row = async () => (await owner.query(`SELECT status, response_body FROM idempotency_keys WHERE key = $1`, [key])).rows[0]
+    // The first claim's answer arrives after the second took the key over: the second's row is untouched.
+    await store(first)
+    expect(await row()).toEqual({ status: 'running', response_body: null })
+    await store(second)
+    expect(await row()).toEqual({ status: 'done', response_body: `{"from":"${second.toISOString()}"}` })
+  })
+
   it('concurrent retries over HTTP create exactly one row; every answer is that creation, its replay or a 409', async () => {
     await t.app.listen({ port: 0, host: '127.0.0.1' })
     const { port } = t.app.server.address() as AddressInfo

@@ -81,10 +81,13 @@ export class Database {
     this.#poolOptions = poolOptions
     this.pool = new pg.Pool({ ...poolOptions, max: options.poolMax })
     this.platformPool = new pg.Pool({ ...poolOptions, max: Math.max(2, Math.ceil(options.poolMax / 4)) })
-    // An idle connection that dies (the server restarted) is dropped by the pool; nothing to do here,
-    // but without a listener the process would crash.
-    this.pool.on('error', () => {})
-    this.platformPool.on('error', () => {})
+    // A connection that dies (the server restarted) must not crash the process. An idle one is dropped
+    // by the pool (its 'error'); one checked out (a transaction between statements) has no pool
+    // listener, so each connection gets its own, and pg raises the error on its next query instead.
+    for (const pool of [this.pool, this.platformPool]) {
+      pool.on('error', () => {})
+      pool.on('connect', (client) => client.on('error', () => {}))
+    }
     this.#cacheSize = options.tenantClientCacheSize
     this.#isolation = options.tenantIsolation ?? 'rls'
     // The benchmark-only modes hand the shared pool itself to one adapter per school, each of which listens on it.

@@ -29,7 +29,7 @@ import { Problem } from './problem.js'
 declare module 'fastify' {
   interface FastifyRequest {
     /** Set while this request holds the claim on its Idempotency-Key. */
-    idempotency?: { tenant: Tenant; caller: string; key: string }
+    idempotency?: { tenant: Tenant; caller: string; key: string; lockedUntil: Date }
   }
 }
 
@@ -73,6 +73,8 @@ interface PendingResponse {
   school_id: string
   caller: string
   key: string
+  /** The claim's lease end: it tells this claim from one that took the key over after the lease. */
+  locked_until: string
   status: number
   headers: Record<string, string>
   body: string
@@ -136,7 +138,7 @@ export default fp(
         [principal.schoolId, caller, key, print, lockedUntil, expiresAt, now],
       )
       if (claim?.claimed) {
-        request.idempotency = { tenant, caller, key }
+        request.idempotency = { tenant, caller, key, lockedUntil }
         return
       }
       const [stored] = await tenant.sql!<Stored>(Prisma.sql`
@@ -157,7 +159,9 @@ export default fp(
       request.idempotency = undefined
       const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : null
       if (reply.statusCode >= 500 || body === null) {
-        const where = Prisma.sql`school_id = ${claim.tenant.schoolId}::uuid AND caller = ${claim.caller} AND key = ${claim.key}`
+        // Only this claim: not one that took the key over after the lease.
+        const where = Prisma.sql`school_id = ${claim.tenant.schoolId}::uuid AND caller = ${claim.caller} AND key = ${claim.key}
+          AND status = 'running' AND locked_until = ${claim.lockedUntil}`
         await claim.tenant.sql!(Prisma.sql`DELETE FROM idempotency_keys USING ${ASYNC_COMMIT} WHERE ${where}`)
         return payload
       }
@@ -165,7 +169,15 @@ export default fp(
         const value = reply.getHeader(name)
         return value === undefined ? [] : [[name, String(value)]]
       }))
-      const response: PendingResponse = { school_id: claim.tenant.schoolId, caller: claim.caller, key: claim.key, status: reply.statusCode, headers, body }
+      const response: PendingResponse = {
+        school_id: claim.tenant.schoolId,
+        caller: claim.caller,
+        key: claim.key,
+        locked_until: claim.lockedUntil.toISOString(),
+        status: reply.statusCode,
+        headers,
+        body,
+      }
       unwritten.set(keyOf(response.school_id, response.caller, response.key), response)
       stores.add(response)
       return payload

@@ -79,9 +79,21 @@ export default fp(
     }
     let closing = false
     let restart: NodeJS.Timeout | null = null
+    let starting: Promise<void> | null = null
     /** Starts the runner and watches it: if it stops while the app runs, it is started again. */
-    const start = async () => {
+    const start = () => {
+      starting = launch().finally(() => {
+        starting = null
+      })
+      return starting
+    }
+    const launch = async () => {
       const runner = await run(options)
+      // The app began closing while the runner started: it must not outlive the app.
+      if (closing) {
+        await runner.stop().catch(() => {})
+        return
+      }
       app.jobs.runner = runner
       runner.promise.then(
         () => restartAfter(runner, RESTART_FIRST_MS, null),
@@ -102,6 +114,7 @@ export default fp(
     app.addHook('onClose', async () => {
       closing = true
       if (restart) clearTimeout(restart)
+      await starting?.catch(() => {})
       const runner = app.jobs.runner
       app.jobs.runner = null
       // A runner that stopped itself (its cron or pool failed) has nothing left to finish.

@@ -102,23 +102,24 @@ export async function bulkUpsertMembers(tenant: Tenant, principal: Principal, me
   }
   await assertMayAssignRoles(tenant, principal, members)
   const records = members.map((member) => ({ external_id: member.externalId, ...memberData(member) }))
+  const chose = members.filter((member) => member.shareBackgroundTags !== undefined).map((member) => member.externalId)
   // One statement: every member is written or none is.
   const rows = await db.$queryRaw<Array<{ id: string; external_id: string; inserted: boolean }>>`
     INSERT INTO members (school_id, id, external_id, roles, status, given_name, family_name, email, major,
                          graduation_year, fields_of_interest, background_tags, share_background_tags, directory_opt_out, updated_at)
     SELECT ${schoolId}::uuid, uuid_generate_v7(), r.external_id, r.roles, r.status, r."givenName", r."familyName", r.email,
-           r.major, r."graduationYear", r."fieldsOfInterest", r."backgroundTags", coalesce(r."shareBackgroundTags", m.share_background_tags, true), r."directoryOptOut", now()
+           r.major, r."graduationYear", r."fieldsOfInterest", r."backgroundTags", coalesce(r."shareBackgroundTags", true), r."directoryOptOut", now()
       FROM jsonb_to_recordset(${JSON.stringify(records)}::jsonb) AS r(
              external_id text, roles member_role[], status member_status, "givenName" text, "familyName" text,
              email text, major text, "graduationYear" int, "fieldsOfInterest" text[], "backgroundTags" text[], "shareBackgroundTags" boolean, "directoryOptOut" boolean)
-      -- A member left without a choice of sharing their tags keeps theirs.
-      LEFT JOIN members m ON m.school_id = ${schoolId}::uuid AND m.external_id = r.external_id
     ON CONFLICT (school_id, external_id) DO UPDATE SET
       roles = EXCLUDED.roles, status = EXCLUDED.status, given_name = EXCLUDED.given_name,
       family_name = EXCLUDED.family_name, email = EXCLUDED.email, major = EXCLUDED.major,
       graduation_year = EXCLUDED.graduation_year, fields_of_interest = EXCLUDED.fields_of_interest,
       background_tags = EXCLUDED.background_tags, directory_opt_out = EXCLUDED.directory_opt_out,
-      share_background_tags = EXCLUDED.share_background_tags,
+      -- A member left without a choice of sharing their tags keeps theirs (decided on the locked row,
+      -- so a choice the member makes meanwhile is not undone).
+      share_background_tags = CASE WHEN EXCLUDED.external_id = ANY(${chose}::text[]) THEN EXCLUDED.share_background_tags ELSE members.share_background_tags END,
       updated_at = now()
     RETURNING id::text, external_id, (xmax = 0) AS inserted`
   const byExternalId = new Map(rows.map((row) => [row.external_id, row]))
