@@ -1,3 +1,6 @@
+-- AlterTable
+ALTER TABLE "audit_events" ADD COLUMN     "actor_via" TEXT;
+
 -- Idempotency keys: the claim is one statement on any pooled connection (no round trip to set the
 -- school first: the function sets it for its own transaction, so row-level security still checks the
 -- row), and the stored responses are written in batches, every school's in one call.
@@ -21,6 +24,8 @@ BEGIN
 END
 $$;
 
+-- A stored response belongs to its claim: `locked_until` tells one claim from the one that took it
+-- over after the lease, so a late response of the first never lands on the second.
 CREATE FUNCTION idempotency_store(p_responses jsonb) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -32,13 +37,14 @@ BEGIN
     PERFORM set_config('app.school_id', v_school::text, true);
     UPDATE idempotency_keys k
        SET status = 'done', response_status = r.status, response_headers = r.headers, response_body = r.body
-      FROM jsonb_to_recordset(v_rows) AS r(caller text, key text, status int, headers jsonb, body text)
-     WHERE k.school_id = v_school AND k.caller = r.caller AND k.key = r.key AND k.status = 'running';
+      FROM jsonb_to_recordset(v_rows) AS r(caller text, key text, locked_until timestamptz, status int, headers jsonb, body text)
+     WHERE k.school_id = v_school AND k.caller = r.caller AND k.key = r.key AND k.status = 'running' AND k.locked_until = r.locked_until;
   END LOOP;
 END
 $$;
 
--- The audit log's batch: each school's events read from the batch once (it was once per school).
+-- The audit log's batch: each school's events read from the batch once (it was once per school),
+-- with how each actor came.
 CREATE OR REPLACE FUNCTION audit_append(p_events jsonb) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -50,10 +56,10 @@ BEGIN
     PERFORM set_config('app.school_id', v_school::text, true);
     -- A school deleted meanwhile (offboarded) loses its late events; the other schools' are kept.
     BEGIN
-      INSERT INTO audit_events (school_id, at, kind, actor_kind, actor_id, action, status, subject_ids, target, request_id)
-      SELECT v_school, r.at, r.kind, r.actor_kind, r.actor_id, r.action, r.status, r.subject_ids, r.target, r.request_id
+      INSERT INTO audit_events (school_id, at, kind, actor_kind, actor_id, actor_via, action, status, subject_ids, target, request_id)
+      SELECT v_school, r.at, r.kind, r.actor_kind, r.actor_id, r.actor_via, r.action, r.status, r.subject_ids, r.target, r.request_id
         FROM jsonb_to_recordset(v_rows)
-             AS r(at timestamptz, kind text, actor_kind text, actor_id text, action text, status int, subject_ids uuid[], target jsonb, request_id text);
+             AS r(at timestamptz, kind text, actor_kind text, actor_id text, actor_via text, action text, status int, subject_ids uuid[], target jsonb, request_id text);
     EXCEPTION WHEN foreign_key_violation THEN
       NULL;
     END;
