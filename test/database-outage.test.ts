@@ -3,8 +3,8 @@
 // behind a TCP proxy in this test, which can refuse connections, swallow them, or pass them on.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build, type TestApp, type TestSchool } from './helpers/app.js'
-import { createTestDatabase, type TestDatabase } from './helpers/database.js'
-import { Proxy } from './helpers/proxy.js'
+import type { TestDatabase } from './helpers/database.js'
+import { type Proxy, proxiedDatabase } from './helpers/proxy.js'
 
 describe('database outage', () => {
   let t: TestApp
@@ -13,13 +13,10 @@ describe('database outage', () => {
   let school: TestSchool
 
   beforeAll(async () => {
-    db = await createTestDatabase()
-    const target = new URL(db.appUrl)
-    proxy = new Proxy({ host: target.hostname, port: Number(target.port || 5432) })
-    const proxied = new URL(db.appUrl)
-    proxied.hostname = '127.0.0.1'
-    proxied.port = String(await proxy.listen())
-    t = await build({}, { databaseUrl: proxied.toString() })
+    const proxied = await proxiedDatabase()
+    db = proxied.db
+    proxy = proxied.proxy
+    t = await build({}, { databaseUrl: proxied.url })
     school = await t.school('outage', ['advisor'])
   })
   afterAll(async () => {

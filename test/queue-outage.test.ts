@@ -7,8 +7,8 @@
 // The database sits behind a TCP proxy (helpers/proxy.ts), which cuts every connection at once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build, type TestApp, type TestSchool } from './helpers/app.js'
-import { createTestDatabase, type TestDatabase } from './helpers/database.js'
-import { Proxy } from './helpers/proxy.js'
+import type { TestDatabase } from './helpers/database.js'
+import { type Proxy, proxiedDatabase } from './helpers/proxy.js'
 import { until } from './helpers/until.js'
 import { Receiver } from './helpers/webhooks.js'
 
@@ -24,15 +24,12 @@ describe('job queue across a database restart', () => {
   let secret = ''
 
   beforeAll(async () => {
-    db = await createTestDatabase()
-    const target = new URL(db.appUrl)
-    proxy = new Proxy({ host: target.hostname, port: Number(target.port || 5432) })
-    const proxied = new URL(db.appUrl)
-    proxied.hostname = '127.0.0.1'
-    proxied.port = String(await proxy.listen())
+    const proxied = await proxiedDatabase()
+    db = proxied.db
+    proxy = proxied.proxy
     t = await build(
       { JOBS_ENABLED: 'true', JOBS_CONCURRENCY: '2', WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', WEBHOOK_RETRY_SCHEDULE: '2,2,2', RATE_LIMIT_PER_MINUTE: '100000' },
-      { databaseUrl: proxied.toString() },
+      { databaseUrl: proxied.url },
     )
     school = await t.school('queue-outage', ['student', 'school_admin'])
     await hooks.start()

@@ -1,6 +1,7 @@
 // A TCP proxy in front of PostgreSQL that can refuse connections, swallow them (accept and never
 // answer), or pass them on; switching mode cuts every open connection, as a database restart does.
 import net from 'node:net'
+import { createTestDatabase, type TestDatabase } from './database.js'
 
 export type Mode = 'forward' | 'refuse' | 'blackhole'
 
@@ -32,4 +33,15 @@ export class Proxy {
     this.mode = mode
     for (const socket of this.sockets) socket.destroy()
   }
+}
+
+/** A test database of its own behind a proxy: the URL to give the app goes through the proxy. */
+export async function proxiedDatabase(): Promise<{ db: TestDatabase; proxy: Proxy; url: string }> {
+  const db = await createTestDatabase()
+  const target = new URL(db.appUrl)
+  const proxy = new Proxy({ host: target.hostname, port: Number(target.port || 5432) })
+  const proxied = new URL(db.appUrl)
+  proxied.hostname = '127.0.0.1'
+  proxied.port = String(await proxy.listen())
+  return { db, proxy, url: proxied.toString() }
 }

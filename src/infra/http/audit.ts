@@ -116,11 +116,12 @@ export default fp(
 
     // The subjects are read from the answer as the handler returned it, before it is serialized (no
     // second parse of the JSON); an answer sent as a string or a stream names its subjects with `disclose`.
-    app.addHook('preSerialization', async (request, reply, payload: unknown) => {
-      const kind = audited(request)
-      if (!kind || reply.statusCode >= 400) return payload
-      request.auditSubjects = [...subjectsOf(payload, (request.routeOptions.url ?? '').startsWith('/v1/members'), new Set(request.auditSubjects))]
+    const readSubjects = (request: FastifyRequest, body: unknown) => {
+      request.auditSubjects = [...subjectsOf(body, (request.routeOptions.url ?? '').startsWith('/v1/members'), new Set(request.auditSubjects))]
       request.auditRead = true
+    }
+    app.addHook('preSerialization', async (request, reply, payload: unknown) => {
+      if (audited(request) && reply.statusCode < 400) readSubjects(request, payload)
       return payload
     })
     // An answer that was already JSON text (a replayed Idempotency-Key response) is read here instead.
@@ -128,7 +129,7 @@ export default fp(
       if (request.auditRead || typeof payload !== 'string' || !audited(request) || reply.statusCode >= 400) return payload
       if (!String(reply.getHeader('content-type') ?? '').startsWith('application/json')) return payload
       try {
-        request.auditSubjects = [...subjectsOf(JSON.parse(payload), (request.routeOptions.url ?? '').startsWith('/v1/members'), new Set(request.auditSubjects))]
+        readSubjects(request, JSON.parse(payload))
       } catch {
         // Not JSON after all: no subjects in it.
       }

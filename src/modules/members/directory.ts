@@ -28,15 +28,18 @@ export interface DirectoryRow {
   shareBackgroundTags: boolean
 }
 
-/** The columns `studentAsSeenBy` reads, for a Prisma select. */
-export const DIRECTORY_SELECT = {
+/** Each shared field and the column that holds the member's choice for it. */
+export const SHARING_COLUMNS = {
+  name: 'shareName',
+  major: 'shareMajor',
+  graduationYear: 'shareGraduationYear',
+  fieldsOfInterest: 'shareFieldsOfInterest',
+  backgroundTags: 'shareBackgroundTags',
+} as const satisfies Record<SharedField, keyof DirectoryRow>
+
+/** The columns of the choices and the opt-out, for a Prisma select. */
+export const SHARING_SELECT = {
   id: true,
-  givenName: true,
-  familyName: true,
-  major: true,
-  graduationYear: true,
-  fieldsOfInterest: true,
-  backgroundTags: true,
   directoryOptOut: true,
   shareName: true,
   shareMajor: true,
@@ -45,19 +48,26 @@ export const DIRECTORY_SELECT = {
   shareBackgroundTags: true,
 } as const
 
+/** The columns `studentAsSeenBy` reads, for a Prisma select. */
+export const DIRECTORY_SELECT = {
+  ...SHARING_SELECT,
+  givenName: true,
+  familyName: true,
+  major: true,
+  graduationYear: true,
+  fieldsOfInterest: true,
+  backgroundTags: true,
+} as const
+
+export type SharingRow = Pick<DirectoryRow, 'directoryOptOut' | (typeof SHARING_COLUMNS)[SharedField]>
+
 /** The student's own choices, as stored (the opt-out is applied by `shownToOthers`). */
-export function sharingOf(row: Omit<DirectoryRow, 'id' | 'givenName' | 'familyName' | 'major' | 'graduationYear' | 'fieldsOfInterest' | 'backgroundTags'>): Sharing {
-  return {
-    name: row.shareName,
-    major: row.shareMajor,
-    graduationYear: row.shareGraduationYear,
-    fieldsOfInterest: row.shareFieldsOfInterest,
-    backgroundTags: row.shareBackgroundTags,
-  }
+export function sharingOf(row: SharingRow): Sharing {
+  return Object.fromEntries(SHARED_FIELDS.map((field) => [field, row[SHARING_COLUMNS[field]]])) as Sharing
 }
 
 /** What hosts and other students are shown: nothing under a directory opt-out, else the choices. */
-export function shownToOthers(row: Parameters<typeof sharingOf>[0]): Sharing {
+export function shownToOthers(row: SharingRow): Sharing {
   const sharing = sharingOf(row)
   if (row.directoryOptOut) for (const field of SHARED_FIELDS) sharing[field] = false
   return sharing

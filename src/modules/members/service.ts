@@ -6,7 +6,7 @@ import type { Tenant } from '../../infra/db/database.js'
 import { decodeCursor, pageOf } from '../../infra/http/cursor.js'
 import { Problem, forbidden, notFound } from '../../infra/http/problem.js'
 import type { Member as MemberRow } from '../../generated/prisma/client.js'
-import { sharingOf, shownToOthers } from './directory.js'
+import { SHARING_COLUMNS, SHARING_SELECT, type SharedField, type SharingRow, sharingOf, shownToOthers } from './directory.js'
 import type { BulkMemberInputBody, MemberBody, MemberInputBody, MemberListQueryBody, SharingInputBody } from './schemas.js'
 
 export function toMember(row: MemberRow): MemberBody {
@@ -159,24 +159,14 @@ export async function getMember({ db, schoolId }: Tenant, principal: Principal, 
   return toMember(row)
 }
 
-const SHARING_COLUMNS = {
-  name: 'shareName',
-  major: 'shareMajor',
-  graduationYear: 'shareGraduationYear',
-  fieldsOfInterest: 'shareFieldsOfInterest',
-  backgroundTags: 'shareBackgroundTags',
-} as const
-
-const sharingSelect = { id: true, directoryOptOut: true, shareName: true, shareMajor: true, shareGraduationYear: true, shareFieldsOfInterest: true, shareBackgroundTags: true } as const
-
-function sharingState(row: { id: string } & Parameters<typeof sharingOf>[0]) {
+function sharingState(row: { id: string } & SharingRow) {
   return { memberId: row.id, directoryOptOut: row.directoryOptOut, sharing: sharingOf(row), shownToOthers: shownToOthers(row) }
 }
 
 /** A member's sharing choices: for themselves, advisors and school admins; anyone else gets a 404. */
 export async function getSharing({ db, schoolId }: Tenant, principal: Principal, id: string) {
   if (principal.memberId !== id && !principal.roles.some((role) => READERS.has(role))) throw notFound('member')
-  const row = await db.member.findUnique({ where: { schoolId_id: { schoolId, id } }, select: sharingSelect })
+  const row = await db.member.findUnique({ where: { schoolId_id: { schoolId, id } }, select: SHARING_SELECT })
   if (!row) throw notFound('member')
   return sharingState(row)
 }
@@ -192,8 +182,8 @@ export async function updateSharing({ db, schoolId }: Tenant, principal: Princip
     if (principal.roles.some((role) => READERS.has(role))) throw forbidden('Only the member or a school admin changes their sharing choices')
     throw notFound('member')
   }
-  const data = Object.fromEntries(Object.entries(input).map(([field, value]) => [SHARING_COLUMNS[field as keyof typeof SHARING_COLUMNS], value]))
-  const rows = await db.member.updateManyAndReturn({ where: { schoolId, id }, data, select: sharingSelect })
+  const data = Object.fromEntries(Object.entries(input).map(([field, value]) => [SHARING_COLUMNS[field as SharedField], value]))
+  const rows = await db.member.updateManyAndReturn({ where: { schoolId, id }, data, select: SHARING_SELECT })
   if (!rows[0]) throw notFound('member')
   return sharingState(rows[0])
 }
