@@ -4,6 +4,7 @@
 // route layer cost.
 import type { FastifyInstance } from 'fastify'
 import type { Database } from '../src/infra/db/database.js'
+import { statementName } from '../src/infra/db/statement-names.js'
 import { acquireForTenant } from '../src/infra/db/tenant-pool.js'
 import type { Contact, Meeting } from '../src/generated/prisma/client.js'
 import { prefixQuery, toContact } from '../src/modules/contacts/service.js'
@@ -26,10 +27,10 @@ const MEETING_COLUMNS = `school_id::text AS "schoolId", id::text AS id, student_
 
 const anyone = { access: { roles: ['student', 'alumni', 'advisor', 'school_admin'] as const } }
 
-async function tenantQuery<T>(database: Database, schoolId: string, text: string, values: unknown[]): Promise<T[]> {
+async function tenantQuery<T>(database: Database, schoolId: string, text: string, values: unknown[], name?: string): Promise<T[]> {
   const client = await acquireForTenant(database.pool, schoolId)
   try {
-    return (await client.query(text, values)).rows as T[]
+    return (await client.query({ name, text, values })).rows as T[]
   } finally {
     client.release()
   }
@@ -37,10 +38,11 @@ async function tenantQuery<T>(database: Database, schoolId: string, text: string
 
 /**
  * A tenant whose queries go straight to raw pg (no Prisma): the reporting functions build the same
- * SQL and it runs on a pooled connection set to the school, as the service's own would.
+ * SQL and it runs on a pooled connection set to the school, as the service's own would (prepared
+ * statements under the same names).
  */
 function rawTenant(database: Database, schoolId: string): Tenant {
-  const sql = <T>(query: Prisma.Sql) => tenantQuery<T>(database, schoolId, query.text, query.values)
+  const sql = <T>(query: Prisma.Sql) => tenantQuery<T>(database, schoolId, query.text, query.values, statementName(query.text))
   return { schoolId, db: {} as Db, sql }
 }
 

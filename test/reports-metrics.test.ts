@@ -6,6 +6,7 @@
 // numbers as the rows themselves, through changes, compactions and a change of time zone.
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { acquireForTenant } from '../src/infra/db/tenant-pool.js'
 import { funnel, meetingsOverTime, networkGrowth, perspectives, singleViews } from '../src/modules/reports/metrics.js'
 import { COMPACT_AFTER, reportScope } from '../src/modules/reports/scope.js'
 import { typeDefs } from '../src/graphql/schema.js'
@@ -749,7 +750,18 @@ describe('rollups equal the rows they summarize', () => {
     }
   }
 
+  /** report_met (kept by the triggers) and report_met_raw (computed from the meetings), row for row. */
+  const metRows = async (table: 'report_met' | 'report_met_raw') =>
+    tenant().db.$queryRawUnsafe<unknown[]>(
+      `SELECT student_id::text, contact_id::text, organization, industry, days::text[] AS days, first_day::text, last_day::text
+         FROM ${table} WHERE school_id = $1::uuid ORDER BY 1, 2`,
+      school.id,
+    )
+
   async function expectRollupsRight() {
+    const met = await metRows('report_met')
+    expect(met.length).toBeGreaterThan(0)
+    expect(met).toEqual(await metRows('report_met_raw'))
     for (const range of rangesToCheck) {
       const rollup = await metrics('rollup', range)
       expect(rollup, `${range.from}..${range.to}`).toEqual(await metrics('raw', range))
@@ -863,5 +875,39 @@ describe('rollups equal the rows they summarize', () => {
     await expectRollupsRight()
     await compact()
     await expectRollupsRight()
+  })
+
+  it('keeps who met whom right when two transactions complete meetings with the same person at once', async () => {
+    // Two new requested meetings of one student with one contact, completed on two connections; the
+    // second transaction's refresh waits for the first's lock and then sees its completion.
+    const pair = fx.meetings.find((m) => m.completedAt)!
+    const [first, second] = [crypto.randomUUID(), crypto.randomUUID()]
+    const db = tenant().db
+    for (const id of [first, second]) {
+      await db.$executeRaw`INSERT INTO meetings (school_id, id, student_id, contact_id, kind, status, purpose, mode, location, proposed_slots, updated_at)
+        VALUES (${school.id}::uuid, ${id}::uuid, ${pair.studentId}::uuid, ${pair.contactId}::uuid, 'informational_interview', 'requested', 'To learn', 'video', 'x', '[]'::jsonb, now())`
+    }
+    const [a, b] = [await acquireForTenant(t.database.pool, school.id), await acquireForTenant(t.database.pool, school.id)]
+    try {
+      const complete = (client: typeof a, id: string, at: string) =>
+        client.query(`UPDATE meetings SET status = 'completed', completed_at = $2 WHERE school_id = $1 AND id = $3`, [school.id, at, id])
+      await a.query('BEGIN')
+      await b.query('BEGIN')
+      await complete(a, first, '2026-08-10T15:00:00Z')
+      let secondDone = false
+      const completingSecond = complete(b, second, '2026-08-12T15:00:00Z').then(() => { secondDone = true })
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      expect(secondDone).toBe(false)
+      await a.query('COMMIT')
+      await completingSecond
+      await b.query('COMMIT')
+    } finally {
+      a.release()
+      b.release()
+    }
+    const [row] = await db.$queryRaw<Array<{ days: string[] }>>`SELECT days::text[] AS days FROM report_met
+      WHERE school_id = ${school.id}::uuid AND student_id = ${pair.studentId}::uuid AND contact_id = ${pair.contactId}::uuid`
+    expect(row!.days).toEqual(expect.arrayContaining(['2026-08-10', '2026-08-12']))
+    expect(await metRows('report_met')).toEqual(await metRows('report_met_raw'))
   })
 })

@@ -196,6 +196,18 @@ const INSERT_ROW: Record<string, (client: Queryable, schoolId: string, tag: stri
         [schoolId],
       )
     ).rows[0]!.id,
+  // Who a student met, as the meeting triggers would write it: the school's student and contact (a
+  // second row, another person: report_met has no foreign key to contacts).
+  report_met: async (client, schoolId, tag) =>
+    (
+      await client.query<{ key: string }>(
+        `INSERT INTO report_met (school_id, student_id, contact_id, organization, industry, days, first_day, last_day)
+         VALUES ($1, $2, CASE WHEN EXISTS (SELECT 1 FROM report_met r WHERE r.school_id = $1 AND r.student_id = $2 AND r.contact_id = $3)
+                              THEN gen_random_uuid() ELSE $3 END,
+                 $4, '', ARRAY['2026-01-01']::date[], '2026-01-01', '2026-01-01') RETURNING student_id::text || '/' || contact_id::text AS key`,
+        [schoolId, fixtureRow(schoolId, 'members'), fixtureRow(schoolId, 'contacts'), `rls ${tag}`],
+      )
+    ).rows[0]!.key,
   // A subscription to an event the fixtures never cause (so no trigger adds events to this file's
   // tables), an event of the school's programme as webhook_emit writes it, and its delivery.
   webhook_subscriptions: async (client, schoolId, tag) =>
@@ -446,6 +458,7 @@ describe('row-level security, as the service role', () => {
         'assignment_runs',
         'report_cells',
         'report_cell_deltas',
+        'report_met',
         'webhook_subscriptions',
         'webhook_events',
         'webhook_deliveries',

@@ -6,6 +6,7 @@ import { PrismaPg } from '@prisma/adapter-pg'
 import pg from 'pg'
 import { type Prisma, PrismaClient } from '../../generated/prisma/client.js'
 import { SchoolCache } from './school-cache.js'
+import { statementName } from './statement-names.js'
 import { TenantPool } from './tenant-pool.js'
 
 export type Db = PrismaClient
@@ -18,6 +19,7 @@ export interface Tenant {
    * The same connections without Prisma: SQL built with Prisma.sql, run by pg and answered as pg
    * parses it (integers cast to int in the SQL, instants as Date). For read-heavy aggregate
    * queries, where Prisma's per-query work is a measurable share (docs/BENCHMARKS.md, reporting).
+   * Each text runs as a prepared statement of its own (statement-names.ts).
    * Absent on a handle inside a transaction; callers then use `db.$queryRaw`.
    */
   readonly sql?: <T>(query: Prisma.Sql) => Promise<T[]>
@@ -100,7 +102,7 @@ export class Database {
   #tenant(schoolId: string): Tenant {
     if (this.#isolation === 'transaction') return { schoolId, db: transactionPerQuery(new PrismaClient({ adapter: new PrismaPg(this.pool) }), schoolId) }
     const pool = this.#isolation === 'rls' ? new TenantPool(this.pool, schoolId) : this.pool
-    const sql = async <T>(query: Prisma.Sql) => (await pool.query({ text: query.text, values: query.values })).rows as T[]
+    const sql = async <T>(query: Prisma.Sql) => (await pool.query({ name: statementName(query.text), text: query.text, values: query.values })).rows as T[]
     return { schoolId, db: new PrismaClient({ adapter: new PrismaPg(pool) }), sql }
   }
 

@@ -55,5 +55,7 @@ export const NOT_PERSONAL: Record<string, string> = {
   'report_cell_deltas.student_id': 'the same counts, not yet folded into report_cells',
   'report_cell_deltas.contact_id': 'the same counts, by contact id',
   'report_cells.contact_id': 'the same counts, by contact id',
+  'report_met.student_id': 'who a student met, for reports (one row per person met: organization, industry and days); kept as anonymous aggregates after erasure, like report_cells',
+  'report_met.contact_id': 'the same rows, by contact id',
   'webhook_events.subject_id': 'the id of the changed record (meeting, referral, request, programme, member); events carry ids only',
 }

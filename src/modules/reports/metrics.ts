@@ -5,7 +5,7 @@ import { Prisma } from '../../generated/prisma/client.js'
 import { CONTACT_SOURCES } from '../contacts/schemas.js'
 import { MEETING_KINDS, MEETING_STATUSES } from '../meetings/schemas.js'
 import { OUTREACH_CHANNELS } from '../outreach/schemas.js'
-import { cells, forStudents, metCells, type ReportScope, studentIds } from './scope.js'
+import { cells, forStudents, metPairs, type ReportScope, studentIds } from './scope.js'
 
 /** Funnel steps in order, with the report cell that counts each. */
 export const FUNNEL_STEPS = [
@@ -121,17 +121,19 @@ export async function perspectives(scope: ReportScope) {
   const [row] = await scope.query<{ met: number; people: number[]; organizations: number[]; industries: number[]; singleViews: number }>(Prisma.sql`
     WITH selected AS MATERIALIZED (${studentIds(scope)}),
     pairs AS MATERIALIZED (
-      SELECT c.student_id, c.contact_id, c.organization, c.industry FROM ${metCells(scope)} c JOIN selected s ON s.id = c.student_id
-       GROUP BY 1, 2, 3, 4 HAVING sum(c.count) > 0
+      SELECT p.student_id, p.organization, p.industry FROM ${metPairs(scope)} p JOIN selected s ON s.id = p.student_id
     ),
-    people AS (SELECT student_id, count(*) AS n FROM pairs GROUP BY 1),
-    organizations AS (SELECT student_id, count(*) AS n FROM (SELECT DISTINCT student_id, organization FROM pairs WHERE organization <> '') o GROUP BY 1),
-    industries AS (SELECT student_id, industry, count(*) AS n FROM pairs WHERE industry <> '' GROUP BY 1, 2)
-    SELECT (SELECT count(*)::int FROM people) AS met,
-           ${histogramBars(Prisma.sql`people`)} AS people,
-           ${histogramBars(Prisma.sql`organizations`)} AS organizations,
-           ${histogramBars(Prisma.sql`(SELECT student_id, count(*) AS n FROM industries GROUP BY 1) i`)} AS industries,
-           (SELECT count(*)::int FROM industries WHERE n = 1) AS "singleViews"`)
+    per_student AS (
+      SELECT student_id, count(*) AS people,
+             count(DISTINCT organization) FILTER (WHERE organization <> '') AS organizations,
+             count(DISTINCT industry) FILTER (WHERE industry <> '') AS industries
+        FROM pairs GROUP BY 1
+    )
+    SELECT (SELECT count(*)::int FROM per_student) AS met,
+           ${histogramBars(Prisma.sql`(SELECT people AS n FROM per_student) p`)} AS people,
+           ${histogramBars(Prisma.sql`(SELECT organizations AS n FROM per_student) o`)} AS organizations,
+           ${histogramBars(Prisma.sql`(SELECT industries AS n FROM per_student) i`)} AS industries,
+           (SELECT count(*)::int FROM (SELECT 1 FROM pairs WHERE industry <> '' GROUP BY student_id, industry HAVING count(*) = 1) v) AS "singleViews"`)
   const r = { ...row!, students: scope.studentCount }
   const withNone = r.students - r.met
   // Bar 0: the students with nobody met, plus (organizations, industries) those whose people had none given.
@@ -153,10 +155,9 @@ export async function perspectives(scope: ReportScope) {
 /** Students who met exactly one person in a field (a contact's industry), by student then field. */
 export async function singleViews(scope: ReportScope, limit: number) {
   return scope.query<{ studentId: string; field: string; contactId: string }>(Prisma.sql`
-    WITH pairs AS (
-      SELECT student_id, contact_id, industry FROM ${metCells(scope)} c WHERE industry <> '' GROUP BY 1, 2, 3 HAVING sum(count) > 0
-    ), single AS (
-      SELECT student_id, industry, min(contact_id::text)::uuid AS contact_id FROM pairs GROUP BY 1, 2 HAVING count(*) = 1
+    WITH single AS (
+      SELECT p.student_id, p.industry, min(p.contact_id::text)::uuid AS contact_id FROM ${metPairs(scope)} p
+       WHERE p.industry <> '' AND p.student_id IN (${studentIds(scope)}) GROUP BY 1, 2 HAVING count(*) = 1
     )
     SELECT s.student_id::text AS "studentId", btrim(c.industry) AS field, s.contact_id::text AS "contactId"
       FROM single s JOIN contacts c ON c.school_id = ${scope.schoolId}::uuid AND c.id = s.contact_id

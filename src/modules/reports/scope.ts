@@ -132,10 +132,11 @@ export function forStudents(scope: ReportScope, column: Prisma.Sql): Prisma.Sql 
 /**
  * The report cells of some metrics in the range: from the rollups (report_cells plus the deltas not
  * yet compacted) when the report is unfiltered, else from report_cells_raw for the selected
- * students. Same columns either way, so each metric is one query over either source.
+ * students. Same columns either way, so each metric is one query over either source. (Who met whom
+ * is not a cell: see metPairs.)
  */
-export function cells(scope: ReportScope, metrics: string[], days?: Prisma.Sql): Prisma.Sql {
-  const where = Prisma.sql`school_id = ${scope.schoolId}::uuid AND metric = ANY(${metrics}::text[]) AND ${days ?? Prisma.sql`day BETWEEN ${scope.from}::date AND ${scope.to}::date`}`
+export function cells(scope: ReportScope, metrics: string[]): Prisma.Sql {
+  const where = Prisma.sql`school_id = ${scope.schoolId}::uuid AND metric = ANY(${metrics}::text[]) AND day BETWEEN ${scope.from}::date AND ${scope.to}::date`
   const columns = Prisma.sql`metric, day, kind, status, source, channel, student_id, contact_id, organization, industry, count`
   if (scope.source === 'rollup' && !scope.filtered) {
     return Prisma.sql`(SELECT ${columns} FROM report_cells WHERE ${where} UNION ALL SELECT ${columns} FROM report_cell_deltas WHERE ${where})`
@@ -143,27 +144,23 @@ export function cells(scope: ReportScope, metrics: string[], days?: Prisma.Sql):
   return Prisma.sql`(SELECT ${columns} FROM report_cells_raw WHERE ${where} AND ${forStudents(scope, Prisma.sql`owner_student_id`)})`
 }
 
-const nextDay = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10)
-
 /**
- * Who each student met in the range (student, contact, organization, industry, count): whole months
- * of the range from the monthly `met_month` cells, the days before the first and after the last
- * whole month from the daily `met` cells. A pair met in several periods appears once per period.
+ * The people each student met in completed meetings in the range, one row per student and person
+ * (student_id, contact_id, organization, industry; organization and industry as report_key compares
+ * them, '' when none): from report_met when the report is unfiltered, a row per pair with the
+ * school-local days of its meetings; else from the meetings of the selected students themselves.
  */
-export function metCells(scope: ReportScope): Prisma.Sql {
-  const afterTo = nextDay(scope.to)
-  const firstWholeMonth = scope.from.endsWith('-01') ? scope.from : monthAfter(scope.from)
-  const endWhole = afterTo.endsWith('-01') ? afterTo : `${scope.to.slice(0, 7)}-01`
-  if (firstWholeMonth >= endWhole) return cells(scope, ['met'])
-  return Prisma.sql`(
-    SELECT * FROM ${cells(scope, ['met_month'], Prisma.sql`day >= ${firstWholeMonth}::date AND day < ${endWhole}::date`)} m
-    UNION ALL
-    SELECT * FROM ${cells(scope, ['met'], Prisma.sql`((day >= ${scope.from}::date AND day < ${firstWholeMonth}::date) OR (day >= ${endWhole}::date AND day <= ${scope.to}::date))`)} d
-  )`
-}
-
-/** The first day of the month after the one `date` falls in. */
-function monthAfter(date: string): string {
-  const [year, month] = date.split('-').map(Number) as [number, number]
-  return month === 12 ? `${year + 1}-01-01` : `${year}-${String(month + 1).padStart(2, '0')}-01`
+export function metPairs(scope: ReportScope): Prisma.Sql {
+  const { schoolId, from, to } = scope
+  if (scope.source === 'rollup' && !scope.filtered) {
+    // A pair whose first or last day lies in the range was met in it; one that spans the range
+    // either side was met in it when one of its days falls inside.
+    return Prisma.sql`(SELECT p.student_id, p.contact_id, p.organization, p.industry FROM report_met p
+       WHERE p.school_id = ${schoolId}::uuid AND p.last_day >= ${from}::date AND p.first_day <= ${to}::date
+         AND (p.first_day >= ${from}::date OR p.last_day <= ${to}::date OR EXISTS (SELECT 1 FROM unnest(p.days) d WHERE d BETWEEN ${from}::date AND ${to}::date)))`
+  }
+  return Prisma.sql`(SELECT m.student_id, m.contact_id, report_key(c.organization) AS organization, report_key(c.industry) AS industry
+       FROM meetings m JOIN contacts c ON c.school_id = m.school_id AND c.id = m.contact_id
+      WHERE m.school_id = ${schoolId}::uuid AND m.completed_at >= ${scope.fromAt} AND m.completed_at < ${scope.toAt} AND ${forStudents(scope, Prisma.sql`m.student_id`)}
+      GROUP BY 1, 2, 3, 4)`
 }
