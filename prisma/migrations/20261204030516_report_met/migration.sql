@@ -27,16 +27,33 @@ CREATE POLICY "report_met_tenant_isolation" ON "report_met"
 
 -- Who each student met, as one row per (student, contact) instead of report cells per day and per
 -- month: a perspectives report then reads one row per person met instead of grouping and summing
--- cells (docs/BENCHMARKS.md, reporting). report_met_raw is the one definition: the rows computed
--- from the meetings themselves. The triggers recompute the rows of the pairs a statement touched
--- from it, in the same transaction, and report_rebuild recomputes a school's.
-CREATE VIEW report_met_raw WITH (security_invoker = true) AS
-  SELECT m.school_id, m.student_id, m.contact_id, report_key(c.organization) AS organization, report_key(c.industry) AS industry,
-         array_agg(DISTINCT (m.completed_at AT TIME ZONE s.time_zone)::date ORDER BY (m.completed_at AT TIME ZONE s.time_zone)::date) AS days,
-         min((m.completed_at AT TIME ZONE s.time_zone)::date) AS first_day, max((m.completed_at AT TIME ZONE s.time_zone)::date) AS last_day
-    FROM meetings m JOIN contacts c ON c.school_id = m.school_id AND c.id = m.contact_id JOIN schools s ON s.id = m.school_id
-   WHERE m.completed_at IS NOT NULL
-   GROUP BY m.school_id, m.student_id, m.contact_id, c.organization, c.industry;
+-- cells (docs/BENCHMARKS.md, reporting). report_met_rows is the one definition: the rows of some
+-- pairs (school, student, contact) computed from their meetings, one row per pair with a completed
+-- meeting. The triggers recompute the pairs a statement touched with it, in the same transaction,
+-- and report_rebuild a whole school's. (A view grouped over all meetings would be the same rows, but
+-- PostgreSQL cannot push a join's pair into a grouped view: every refresh would read the school.)
+CREATE FUNCTION report_met_rows(p_schools uuid[], p_students uuid[], p_contacts uuid[])
+RETURNS TABLE (school_id uuid, student_id uuid, contact_id uuid, organization text, industry text, days date[], first_day date, last_day date)
+LANGUAGE sql STABLE AS $$
+  SELECT m.school_id, m.student_id, m.contact_id, report_key(c.organization), report_key(c.industry),
+         array_agg(DISTINCT (m.completed_at AT TIME ZONE s.time_zone)::date ORDER BY (m.completed_at AT TIME ZONE s.time_zone)::date),
+         min((m.completed_at AT TIME ZONE s.time_zone)::date), max((m.completed_at AT TIME ZONE s.time_zone)::date)
+    FROM (SELECT DISTINCT t.s, t.st, t.c FROM unnest(p_schools, p_students, p_contacts) AS t(s, st, c)) t
+    JOIN meetings m ON m.school_id = t.s AND m.contact_id = t.c AND m.student_id = t.st AND m.completed_at IS NOT NULL
+    JOIN contacts c ON c.school_id = m.school_id AND c.id = m.contact_id
+    JOIN schools s ON s.id = m.school_id
+   GROUP BY m.school_id, m.student_id, m.contact_id, c.organization, c.industry
+$$;
+
+-- Every pair of a school with a completed meeting, for report_met_rows: a rebuild, and the tests that
+-- compare report_met with its definition.
+CREATE FUNCTION report_met_of_school(p_school uuid)
+RETURNS TABLE (school_id uuid, student_id uuid, contact_id uuid, organization text, industry text, days date[], first_day date, last_day date)
+LANGUAGE sql STABLE AS $$
+  SELECT r.* FROM (SELECT array_agg(school_id) AS schools, array_agg(student_id) AS students, array_agg(contact_id) AS contacts
+                     FROM (SELECT DISTINCT school_id, student_id, contact_id FROM meetings WHERE school_id = p_school AND completed_at IS NOT NULL) p) pairs
+   CROSS JOIN LATERAL report_met_rows(pairs.schools, pairs.students, pairs.contacts) r
+$$;
 
 -- Recomputes the rows of some pairs (school, student, contact). Two transactions touching one pair
 -- take turns: each first takes the pair's transaction lock (in one order, so they cannot deadlock),
@@ -50,9 +67,7 @@ BEGIN
   DELETE FROM report_met r USING unnest(p_schools, p_students, p_contacts) AS t(s, st, c)
    WHERE r.school_id = t.s AND r.student_id = t.st AND r.contact_id = t.c;
   INSERT INTO report_met (school_id, student_id, contact_id, organization, industry, days, first_day, last_day)
-  SELECT v.school_id, v.student_id, v.contact_id, v.organization, v.industry, v.days, v.first_day, v.last_day
-    FROM (SELECT DISTINCT s, st, c FROM unnest(p_schools, p_students, p_contacts) AS t(s, st, c)) t
-    JOIN report_met_raw v ON v.school_id = t.s AND v.student_id = t.st AND v.contact_id = t.c;
+  SELECT * FROM report_met_rows(p_schools, p_students, p_contacts);
 END
 $$;
 
@@ -168,7 +183,7 @@ BEGIN
     FROM report_cells_raw WHERE school_id = p_school GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11;
   DELETE FROM report_met WHERE school_id = p_school;
   INSERT INTO report_met (school_id, student_id, contact_id, organization, industry, days, first_day, last_day)
-  SELECT school_id, student_id, contact_id, organization, industry, days, first_day, last_day FROM report_met_raw WHERE school_id = p_school;
+  SELECT * FROM report_met_of_school(p_school);
 END
 $$;
 

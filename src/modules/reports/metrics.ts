@@ -120,20 +120,18 @@ export async function perspectives(scope: ReportScope) {
   // who met someone have pairs; each histogram's 0 bar adds the selected students who have none.
   const [row] = await scope.query<{ met: number; people: number[]; organizations: number[]; industries: number[]; singleViews: number }>(Prisma.sql`
     WITH selected AS MATERIALIZED (${studentIds(scope)}),
-    pairs AS MATERIALIZED (
-      SELECT p.student_id, p.organization, p.industry FROM ${metPairs(scope)} p JOIN selected s ON s.id = p.student_id
-    ),
-    per_student AS (
-      SELECT student_id, count(*) AS people,
-             count(DISTINCT organization) FILTER (WHERE organization <> '') AS organizations,
-             count(DISTINCT industry) FILTER (WHERE industry <> '') AS industries
-        FROM pairs GROUP BY 1
-    )
-    SELECT (SELECT count(*)::int FROM per_student) AS met,
-           ${histogramBars(Prisma.sql`(SELECT people AS n FROM per_student) p`)} AS people,
-           ${histogramBars(Prisma.sql`(SELECT organizations AS n FROM per_student) o`)} AS organizations,
-           ${histogramBars(Prisma.sql`(SELECT industries AS n FROM per_student) i`)} AS industries,
-           (SELECT count(*)::int FROM (SELECT 1 FROM pairs WHERE industry <> '' GROUP BY student_id, industry HAVING count(*) = 1) v) AS "singleViews"`)
+    -- Read apart, then joined: both materialized, PostgreSQL hashes the students instead of probing
+    -- report_met once per student (measured on the largest bench school: 1.0 ms instead of 2.0).
+    met AS MATERIALIZED (SELECT p.student_id, p.organization, p.industry FROM ${metPairs(scope)} p),
+    pairs AS MATERIALIZED (SELECT m.student_id, m.organization, m.industry FROM met m JOIN selected s ON s.id = m.student_id),
+    people AS (SELECT student_id, count(*) AS n FROM pairs GROUP BY 1),
+    organizations AS (SELECT student_id, count(*) AS n FROM (SELECT student_id, organization FROM pairs WHERE organization <> '' GROUP BY 1, 2) o GROUP BY 1),
+    industries AS (SELECT student_id, industry, count(*) AS n FROM pairs WHERE industry <> '' GROUP BY 1, 2)
+    SELECT (SELECT count(*)::int FROM people) AS met,
+           ${histogramBars(Prisma.sql`people`)} AS people,
+           ${histogramBars(Prisma.sql`organizations`)} AS organizations,
+           ${histogramBars(Prisma.sql`(SELECT student_id, count(*) AS n FROM industries GROUP BY 1) i`)} AS industries,
+           (SELECT count(*)::int FROM industries WHERE n = 1) AS "singleViews"`)
   const r = { ...row!, students: scope.studentCount }
   const withNone = r.students - r.met
   // Bar 0: the students with nobody met, plus (organizations, industries) those whose people had none given.
