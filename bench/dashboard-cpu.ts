@@ -2,7 +2,8 @@
 // the largest school of the database `npm run bench` leaves behind (vantage_bench), at 8 connections,
 // and divides the CPU time the machine spent among PostgreSQL's processes, the server and this
 // driver, per request. Reads /proc, so Linux only; the database must be on this machine.
-// Usage: npx tsx bench/dashboard-cpu.ts            (SECONDS=10, ROUTE=graphql|raw|both, JIT=1)
+// Usage: npx tsx bench/dashboard-cpu.ts            (SECONDS=10, ROUTE=graphql|raw|both, JIT=1,
+//        PROFILE=<dir>: the server writes a V8 CPU profile there when it stops)
 import { fork } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
 import net from 'node:net'
@@ -52,7 +53,8 @@ const port = await new Promise<number>((resolve) => {
   })
 })
 const env = { ...process.env, BENCH_SIGNING_KEYS: JSON.stringify([jwk]), ...(process.env.JIT ? { BENCH_GRAPHQL_JIT: '1' } : {}) }
-const server = fork('bench/server.ts', ['app', String(port), appUrl, 'rls'], { execArgv: ['--import', 'tsx'], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+const profile = process.env.PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROFILE}`] : []
+const server = fork('bench/server.ts', ['app', String(port), appUrl, 'rls'], { execArgv: ['--import', 'tsx', ...profile], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
 await new Promise((resolve) => server.once('message', resolve))
 
 const body = JSON.stringify({ query: DASHBOARD_QUERY, variables: dashboardRange() })
@@ -68,4 +70,5 @@ for (const route of routes) {
       `CPU ms per request: postgres ${per('pg')}, server ${per('server')}, driver ${per('driver')}`,
   )
 }
-server.kill('SIGTERM')
+// SIGINT: the server exits cleanly, so a CPU profile is written.
+server.kill(profile.length ? 'SIGINT' : 'SIGTERM')

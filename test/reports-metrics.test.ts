@@ -910,4 +910,57 @@ describe('rollups equal the rows they summarize', () => {
     expect(row!.days).toEqual(expect.arrayContaining(['2026-08-10', '2026-08-12']))
     expect(await metRows('report_met')).toEqual(await metRows('report_met_of_school($1::uuid)'))
   })
+
+  it('keeps a person\'s organization right when it changes while another transaction completes a first meeting with them', async () => {
+    const db = tenant().db
+    const student = fx.meetings[0]!.studentId
+    // In each order: the first transaction to reach the contact's lock holds it to its commit.
+    for (const [order, organization] of [['completion first', 'Umbrella Labs'], ['change first', 'Stark Industries']] as const) {
+      const contactId = crypto.randomUUID()
+      const meetingId = crypto.randomUUID()
+      await db.$executeRaw`INSERT INTO contacts (school_id, id, student_id, full_name, organization, industry, source, updated_at)
+        VALUES (${school.id}::uuid, ${contactId}::uuid, ${student}::uuid, 'Race Contact', 'Before Corp', 'Energy', 'personal', now())`
+      await db.$executeRaw`INSERT INTO meetings (school_id, id, student_id, contact_id, kind, status, purpose, mode, location, proposed_slots, updated_at)
+        VALUES (${school.id}::uuid, ${meetingId}::uuid, ${student}::uuid, ${contactId}::uuid, 'informational_interview', 'requested', 'To learn', 'video', 'x', '[]'::jsonb, now())`
+      const [a, b] = [await acquireForTenant(t.database.pool, school.id), await acquireForTenant(t.database.pool, school.id)]
+      try {
+        const complete = (client: typeof a) =>
+          client.query(`UPDATE meetings SET status = 'completed', completed_at = '2026-08-11T15:00:00Z' WHERE school_id = $1 AND id = $2`, [school.id, meetingId])
+        const change = (client: typeof a) => client.query('UPDATE contacts SET organization = $3 WHERE school_id = $1 AND id = $2', [school.id, contactId, organization])
+        const [first, second] = order === 'completion first' ? [complete, change] : [change, complete]
+        await a.query('BEGIN')
+        await b.query('BEGIN')
+        await first(a)
+        let secondDone = false
+        const running = second(b).then(() => { secondDone = true })
+        await new Promise((resolve) => setTimeout(resolve, 200))
+        expect(secondDone, order).toBe(false)
+        await a.query('COMMIT')
+        await running
+        await b.query('COMMIT')
+      } finally {
+        a.release()
+        b.release()
+      }
+      const [row] = await db.$queryRaw<Array<{ organization: string }>>`SELECT organization FROM report_met
+        WHERE school_id = ${school.id}::uuid AND student_id = ${student}::uuid AND contact_id = ${contactId}::uuid`
+      expect(row, order).toEqual({ organization: organization.toLowerCase() })
+    }
+    expect(await metRows('report_met')).toEqual(await metRows('report_met_of_school($1::uuid)'))
+  })
+
+  it('recomputes a statement that touches many people under one school lock instead of a lock per person', async () => {
+    const client = await acquireForTenant(t.database.pool, school.id)
+    try {
+      await client.query('BEGIN')
+      const { rowCount } = await client.query(`UPDATE meetings SET completed_at = completed_at + interval '1 minute' WHERE school_id = $1 AND completed_at IS NOT NULL`, [school.id])
+      const { rows } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()`)
+      expect(rowCount).toBeGreaterThan(64)
+      expect(rows[0]!.n).toBe(1)
+      await client.query('COMMIT')
+    } finally {
+      client.release()
+    }
+    expect(await metRows('report_met')).toEqual(await metRows('report_met_of_school($1::uuid)'))
+  })
 })

@@ -55,15 +55,31 @@ LANGUAGE sql STABLE AS $$
    CROSS JOIN LATERAL report_met_rows(pairs.schools, pairs.students, pairs.contacts) r
 $$;
 
--- Recomputes the rows of some pairs (school, student, contact). Two transactions touching one pair
--- take turns: each first takes the pair's transaction lock (in one order, so they cannot deadlock),
--- and the recomputation that follows is a statement of its own, whose snapshot (read committed)
--- holds what the other committed before the lock was granted.
+-- The locks that make writers of report_met take turns, held to the end of the transaction. A
+-- writer of a few contacts' pairs takes its school's lock shared, then each contact's lock (a
+-- contact is one student's, so its lock covers the meeting path and the contact path alike), in one
+-- order, so two writers cannot deadlock. A writer of many (a bulk statement, an offboarding, a
+-- rebuild) takes its school's lock exclusively instead: one lock, where one per contact could fill
+-- PostgreSQL's shared lock table, and the school's other writers wait for it.
+CREATE FUNCTION report_met_lock(p_schools uuid[], p_contacts uuid[]) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  IF (SELECT count(DISTINCT (s, c)) FROM unnest(p_schools, p_contacts) AS t(s, c)) > 64 THEN
+    PERFORM pg_advisory_xact_lock(k) FROM (SELECT DISTINCT hashtextextended('report_met:' || s, 0) AS k FROM unnest(p_schools) s ORDER BY 1) keys;
+  ELSE
+    PERFORM pg_advisory_xact_lock_shared(k) FROM (SELECT DISTINCT hashtextextended('report_met:' || s, 0) AS k FROM unnest(p_schools) s ORDER BY 1) keys;
+    PERFORM pg_advisory_xact_lock(k)
+       FROM (SELECT DISTINCT hashtextextended('report_met:' || s || ':' || c, 0) AS k FROM unnest(p_schools, p_contacts) AS t(s, c) ORDER BY 1) keys;
+  END IF;
+END
+$$;
+
+-- Recomputes the rows of some pairs (school, student, contact). Two transactions touching one
+-- contact's pairs take turns (report_met_lock), and the recomputation that follows the lock is a
+-- statement of its own, whose snapshot (read committed) holds what the other committed before the
+-- lock was granted: its meetings and the contact's organization and industry.
 CREATE FUNCTION report_met_refresh(p_schools uuid[], p_students uuid[], p_contacts uuid[]) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-  PERFORM pg_advisory_xact_lock(k)
-     FROM (SELECT DISTINCT hashtextextended('report_met:' || s || ':' || st || ':' || c, 0) AS k
-             FROM unnest(p_schools, p_students, p_contacts) AS t(s, st, c) ORDER BY 1) keys;
+  PERFORM report_met_lock(p_schools, p_contacts);
   DELETE FROM report_met r USING unnest(p_schools, p_students, p_contacts) AS t(s, st, c)
    WHERE r.school_id = t.s AND r.student_id = t.st AND r.contact_id = t.c;
   INSERT INTO report_met (school_id, student_id, contact_id, organization, industry, days, first_day, last_day)
@@ -94,16 +110,25 @@ END
 $$;
 
 -- A contact whose organization or industry changed (as reports compare them) moves the pairs of
--- its completed meetings.
+-- its completed meetings. The contacts are locked first and their pairs found after, so a meeting
+-- completed meanwhile by another transaction is found once that one commits (its refresh read the
+-- contact as it was).
 CREATE FUNCTION report_contact_met(old_rows contacts[], new_rows contacts[]) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
+  changed record;
   touched record;
 BEGIN
+  SELECT array_agg(n.school_id) AS schools, array_agg(n.id) AS contacts INTO changed
+    FROM unnest(old_rows) o JOIN unnest(new_rows) n ON n.school_id = o.school_id AND n.id = o.id
+   WHERE (report_key(n.organization), report_key(n.industry)) IS DISTINCT FROM (report_key(o.organization), report_key(o.industry));
+  IF changed.schools IS NULL THEN
+    RETURN;
+  END IF;
+  PERFORM report_met_lock(changed.schools, changed.contacts);
   SELECT array_agg(school_id) AS schools, array_agg(student_id) AS students, array_agg(contact_id) AS contacts INTO touched
     FROM (SELECT DISTINCT m.school_id, m.student_id, m.contact_id
-            FROM unnest(old_rows) o JOIN unnest(new_rows) n ON n.school_id = o.school_id AND n.id = o.id
-             AND (report_key(n.organization), report_key(n.industry)) IS DISTINCT FROM (report_key(o.organization), report_key(o.industry))
-            JOIN meetings m ON m.school_id = n.school_id AND m.contact_id = n.id AND m.completed_at IS NOT NULL) pairs;
+            FROM unnest(changed.schools, changed.contacts) AS t(s, c)
+            JOIN meetings m ON m.school_id = t.s AND m.contact_id = t.c AND m.completed_at IS NOT NULL) pairs;
   IF touched.schools IS NOT NULL THEN
     PERFORM report_met_refresh(touched.schools, touched.students, touched.contacts);
   END IF;
@@ -181,6 +206,8 @@ BEGIN
   INSERT INTO report_cells (school_id, metric, day, kind, status, source, channel, student_id, contact_id, organization, industry, count)
   SELECT school_id, metric, day, kind, status, source, channel, student_id, contact_id, organization, industry, sum(count)::int
     FROM report_cells_raw WHERE school_id = p_school GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11;
+  -- The school's report_met writers wait (report_met_lock), so no refresh runs between these two.
+  PERFORM pg_advisory_xact_lock(hashtextextended('report_met:' || p_school::text, 0));
   DELETE FROM report_met WHERE school_id = p_school;
   INSERT INTO report_met (school_id, student_id, contact_id, organization, industry, days, first_day, last_day)
   SELECT * FROM report_met_of_school(p_school);

@@ -148,7 +148,9 @@ export function cells(scope: ReportScope, metrics: string[]): Prisma.Sql {
  * The people each student met in completed meetings in the range, one row per student and person
  * (student_id, contact_id, organization, industry; organization and industry as report_key compares
  * them, '' when none): from report_met when the report is unfiltered, a row per pair with the
- * school-local days of its meetings; else from the meetings of the selected students themselves.
+ * school-local days of its meetings; else from the meetings of the selected students themselves,
+ * by the same school-local day (not by instants: a midnight that clocks skip or repeat would count
+ * a meeting on another side of the range than report_met does).
  */
 export function metPairs(scope: ReportScope): Prisma.Sql {
   const { schoolId, from, to } = scope
@@ -161,6 +163,7 @@ export function metPairs(scope: ReportScope): Prisma.Sql {
   }
   return Prisma.sql`(SELECT m.student_id, m.contact_id, report_key(c.organization) AS organization, report_key(c.industry) AS industry
        FROM meetings m JOIN contacts c ON c.school_id = m.school_id AND c.id = m.contact_id
-      WHERE m.school_id = ${schoolId}::uuid AND m.completed_at >= ${scope.fromAt} AND m.completed_at < ${scope.toAt} AND ${forStudents(scope, Prisma.sql`m.student_id`)}
+      WHERE m.school_id = ${schoolId}::uuid AND m.completed_at IS NOT NULL AND (m.completed_at AT TIME ZONE ${scope.timeZone})::date BETWEEN ${from}::date AND ${to}::date
+        AND ${forStudents(scope, Prisma.sql`m.student_id`)}
       GROUP BY 1, 2, 3, 4)`
 }
