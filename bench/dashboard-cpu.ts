@@ -2,7 +2,7 @@
 // the largest school of the database `npm run bench` leaves behind (vantage_bench), at 8 connections,
 // and divides the CPU time the machine spent among PostgreSQL's processes, the server and this
 // driver, per request. Reads /proc, so Linux only; the database must be on this machine.
-// Usage: npx tsx bench/dashboard-cpu.ts            (SECONDS=10, ROUTE=graphql|raw|both, JIT=1,
+// Usage: npx tsx bench/dashboard-cpu.ts            (SECONDS=10, ROUTE=graphql|raw|both, JIT=0 for graphql-js alone,
 //        PROFILE=<dir>: the server writes a V8 CPU profile there when it stops)
 import { fork } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
@@ -52,7 +52,7 @@ const port = await new Promise<number>((resolve) => {
     server.close(() => resolve(port))
   })
 })
-const env = { ...process.env, BENCH_SIGNING_KEYS: JSON.stringify([jwk]), ...(process.env.JIT ? { BENCH_GRAPHQL_JIT: '1' } : {}) }
+const env = { ...process.env, BENCH_SIGNING_KEYS: JSON.stringify([jwk]), ...(process.env.JIT ? { BENCH_GRAPHQL_JIT: process.env.JIT } : {}) }
 const profile = process.env.PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROFILE}`] : []
 const server = fork('bench/server.ts', ['app', String(port), appUrl, 'rls'], { execArgv: ['--import', 'tsx', ...profile], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
 await new Promise((resolve) => server.once('message', resolve))

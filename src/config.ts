@@ -38,7 +38,7 @@ const Environment = Type.Object({
   RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 1200 }),
   GRAPHQL_MAX_DEPTH: Type.Integer({ minimum: 2, maximum: 32, default: 8 }),
   GRAPHQL_MAX_COST: Type.Integer({ minimum: 10, maximum: 1000000, default: 5000 }),
-  GRAPHQL_JIT: Type.Integer({ minimum: 0, default: 0, description: 'Compile a query with graphql-jit after this many runs (0: never)' }),
+  GRAPHQL_JIT: Type.Integer({ minimum: 0, default: 1, description: 'Compile a query with graphql-jit after this many runs (0: never)' }),
   JOBS_ENABLED: Type.Boolean({ default: true }),
   JOBS_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 100, default: 4 }),
   WEBHOOK_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60000, default: 10000 }),
