@@ -758,6 +758,30 @@ describe('rollups equal the rows they summarize', () => {
       school.id,
     )
 
+  type Client = Awaited<ReturnType<typeof acquireForTenant>>
+  /**
+   * Runs `first` in one open transaction, then `second` in another, which must wait (still running
+   * 200 ms later) until the first commits; then commits the second.
+   */
+  async function inTurns(first: (client: Client) => Promise<unknown>, second: (client: Client) => Promise<unknown>, label: string) {
+    const [a, b] = [await acquireForTenant(t.database.pool, school.id), await acquireForTenant(t.database.pool, school.id)]
+    try {
+      await a.query('BEGIN')
+      await b.query('BEGIN')
+      await first(a)
+      let secondDone = false
+      const running = second(b).then(() => { secondDone = true })
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      expect(secondDone, label).toBe(false)
+      await a.query('COMMIT')
+      await running
+      await b.query('COMMIT')
+    } finally {
+      a.release()
+      b.release()
+    }
+  }
+
   async function expectRollupsRight() {
     const met = await metRows('report_met')
     expect(met.length).toBeGreaterThan(0)
@@ -887,24 +911,9 @@ describe('rollups equal the rows they summarize', () => {
       await db.$executeRaw`INSERT INTO meetings (school_id, id, student_id, contact_id, kind, status, purpose, mode, location, proposed_slots, updated_at)
         VALUES (${school.id}::uuid, ${id}::uuid, ${pair.studentId}::uuid, ${pair.contactId}::uuid, 'informational_interview', 'requested', 'To learn', 'video', 'x', '[]'::jsonb, now())`
     }
-    const [a, b] = [await acquireForTenant(t.database.pool, school.id), await acquireForTenant(t.database.pool, school.id)]
-    try {
-      const complete = (client: typeof a, id: string, at: string) =>
-        client.query(`UPDATE meetings SET status = 'completed', completed_at = $2 WHERE school_id = $1 AND id = $3`, [school.id, at, id])
-      await a.query('BEGIN')
-      await b.query('BEGIN')
-      await complete(a, first, '2026-08-10T15:00:00Z')
-      let secondDone = false
-      const completingSecond = complete(b, second, '2026-08-12T15:00:00Z').then(() => { secondDone = true })
-      await new Promise((resolve) => setTimeout(resolve, 200))
-      expect(secondDone).toBe(false)
-      await a.query('COMMIT')
-      await completingSecond
-      await b.query('COMMIT')
-    } finally {
-      a.release()
-      b.release()
-    }
+    const complete = (id: string, at: string) => (client: Client) =>
+      client.query(`UPDATE meetings SET status = 'completed', completed_at = $2 WHERE school_id = $1 AND id = $3`, [school.id, at, id])
+    await inTurns(complete(first, '2026-08-10T15:00:00Z'), complete(second, '2026-08-12T15:00:00Z'), 'the second completion')
     const [row] = await db.$queryRaw<Array<{ days: string[] }>>`SELECT days::text[] AS days FROM report_met
       WHERE school_id = ${school.id}::uuid AND student_id = ${pair.studentId}::uuid AND contact_id = ${pair.contactId}::uuid`
     expect(row!.days).toEqual(expect.arrayContaining(['2026-08-10', '2026-08-12']))
@@ -922,26 +931,11 @@ describe('rollups equal the rows they summarize', () => {
         VALUES (${school.id}::uuid, ${contactId}::uuid, ${student}::uuid, 'Race Contact', 'Before Corp', 'Energy', 'personal', now())`
       await db.$executeRaw`INSERT INTO meetings (school_id, id, student_id, contact_id, kind, status, purpose, mode, location, proposed_slots, updated_at)
         VALUES (${school.id}::uuid, ${meetingId}::uuid, ${student}::uuid, ${contactId}::uuid, 'informational_interview', 'requested', 'To learn', 'video', 'x', '[]'::jsonb, now())`
-      const [a, b] = [await acquireForTenant(t.database.pool, school.id), await acquireForTenant(t.database.pool, school.id)]
-      try {
-        const complete = (client: typeof a) =>
-          client.query(`UPDATE meetings SET status = 'completed', completed_at = '2026-08-11T15:00:00Z' WHERE school_id = $1 AND id = $2`, [school.id, meetingId])
-        const change = (client: typeof a) => client.query('UPDATE contacts SET organization = $3 WHERE school_id = $1 AND id = $2', [school.id, contactId, organization])
-        const [first, second] = order === 'completion first' ? [complete, change] : [change, complete]
-        await a.query('BEGIN')
-        await b.query('BEGIN')
-        await first(a)
-        let secondDone = false
-        const running = second(b).then(() => { secondDone = true })
-        await new Promise((resolve) => setTimeout(resolve, 200))
-        expect(secondDone, order).toBe(false)
-        await a.query('COMMIT')
-        await running
-        await b.query('COMMIT')
-      } finally {
-        a.release()
-        b.release()
-      }
+      const complete = (client: Client) =>
+        client.query(`UPDATE meetings SET status = 'completed', completed_at = '2026-08-11T15:00:00Z' WHERE school_id = $1 AND id = $2`, [school.id, meetingId])
+      const change = (client: Client) => client.query('UPDATE contacts SET organization = $3 WHERE school_id = $1 AND id = $2', [school.id, contactId, organization])
+      if (order === 'completion first') await inTurns(complete, change, order)
+      else await inTurns(change, complete, order)
       const [row] = await db.$queryRaw<Array<{ organization: string }>>`SELECT organization FROM report_met
         WHERE school_id = ${school.id}::uuid AND student_id = ${student}::uuid AND contact_id = ${contactId}::uuid`
       expect(row, order).toEqual({ organization: organization.toLowerCase() })
