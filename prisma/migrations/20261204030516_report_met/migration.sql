@@ -61,14 +61,18 @@ $$;
 -- order, so two writers cannot deadlock. A writer of many (a bulk statement, an offboarding, a
 -- rebuild) takes its school's lock exclusively instead: one lock, where one per contact could fill
 -- PostgreSQL's shared lock table, and the school's other writers wait for it.
+-- The lock key of a school's report_met writers, or of one contact's (report_met_lock, report_rebuild).
+CREATE FUNCTION report_met_key(p_school uuid, p_contact uuid DEFAULT NULL) RETURNS bigint LANGUAGE sql IMMUTABLE AS $$
+  SELECT hashtextextended('report_met:' || p_school::text || coalesce(':' || p_contact::text, ''), 0)
+$$;
+
 CREATE FUNCTION report_met_lock(p_schools uuid[], p_contacts uuid[]) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
   IF (SELECT count(DISTINCT (s, c)) FROM unnest(p_schools, p_contacts) AS t(s, c)) > 64 THEN
-    PERFORM pg_advisory_xact_lock(k) FROM (SELECT DISTINCT hashtextextended('report_met:' || s, 0) AS k FROM unnest(p_schools) s ORDER BY 1) keys;
+    PERFORM pg_advisory_xact_lock(k) FROM (SELECT DISTINCT report_met_key(s) AS k FROM unnest(p_schools) s ORDER BY 1) keys;
   ELSE
-    PERFORM pg_advisory_xact_lock_shared(k) FROM (SELECT DISTINCT hashtextextended('report_met:' || s, 0) AS k FROM unnest(p_schools) s ORDER BY 1) keys;
-    PERFORM pg_advisory_xact_lock(k)
-       FROM (SELECT DISTINCT hashtextextended('report_met:' || s || ':' || c, 0) AS k FROM unnest(p_schools, p_contacts) AS t(s, c) ORDER BY 1) keys;
+    PERFORM pg_advisory_xact_lock_shared(k) FROM (SELECT DISTINCT report_met_key(s) AS k FROM unnest(p_schools) s ORDER BY 1) keys;
+    PERFORM pg_advisory_xact_lock(k) FROM (SELECT DISTINCT report_met_key(s, c) AS k FROM unnest(p_schools, p_contacts) AS t(s, c) ORDER BY 1) keys;
   END IF;
 END
 $$;
@@ -153,26 +157,26 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 -- The meeting branches also refresh report_met, only for statements that touched a completed
--- meeting (before or after): a new request or a rescheduling costs one EXISTS.
+-- meeting (before or after): a new request or a rescheduling costs one EXISTS. Each branch builds
+-- the statement's rows once, for the cells and for report_met.
 CREATE OR REPLACE FUNCTION report_rows_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  old_meetings meetings[] := ARRAY[]::meetings[];
+  new_meetings meetings[] := ARRAY[]::meetings[];
 BEGIN
   IF TG_TABLE_NAME = 'meetings' THEN
     IF TG_OP = 'INSERT' THEN
-      PERFORM report_meeting_deltas(ARRAY[]::meetings[], ARRAY(SELECT n::meetings FROM new_rows n));
-      IF EXISTS (SELECT 1 FROM new_rows WHERE completed_at IS NOT NULL) THEN
-        PERFORM report_meeting_met(ARRAY[]::meetings[], ARRAY(SELECT n::meetings FROM new_rows n WHERE n.completed_at IS NOT NULL));
-      END IF;
+      new_meetings := ARRAY(SELECT n::meetings FROM new_rows n);
     ELSIF TG_OP = 'UPDATE' THEN
-      PERFORM report_meeting_deltas(ARRAY(SELECT o::meetings FROM old_rows o), ARRAY(SELECT n::meetings FROM new_rows n));
-      IF EXISTS (SELECT 1 FROM old_rows WHERE completed_at IS NOT NULL) OR EXISTS (SELECT 1 FROM new_rows WHERE completed_at IS NOT NULL) THEN
-        PERFORM report_meeting_met(ARRAY(SELECT o::meetings FROM old_rows o WHERE o.completed_at IS NOT NULL),
-                                   ARRAY(SELECT n::meetings FROM new_rows n WHERE n.completed_at IS NOT NULL));
-      END IF;
+      old_meetings := ARRAY(SELECT o::meetings FROM old_rows o);
+      new_meetings := ARRAY(SELECT n::meetings FROM new_rows n);
     ELSE
-      PERFORM report_meeting_deltas(ARRAY(SELECT o::meetings FROM old_rows o), ARRAY[]::meetings[]);
-      IF EXISTS (SELECT 1 FROM old_rows WHERE completed_at IS NOT NULL) THEN
-        PERFORM report_meeting_met(ARRAY(SELECT o::meetings FROM old_rows o WHERE o.completed_at IS NOT NULL), ARRAY[]::meetings[]);
-      END IF;
+      old_meetings := ARRAY(SELECT o::meetings FROM old_rows o);
+    END IF;
+    PERFORM report_meeting_deltas(old_meetings, new_meetings);
+    IF EXISTS (SELECT 1 FROM unnest(old_meetings) o WHERE o.completed_at IS NOT NULL)
+       OR EXISTS (SELECT 1 FROM unnest(new_meetings) n WHERE n.completed_at IS NOT NULL) THEN
+      PERFORM report_meeting_met(old_meetings, new_meetings);
     END IF;
   ELSIF TG_TABLE_NAME = 'outreach' THEN
     IF TG_OP = 'INSERT' THEN
@@ -207,7 +211,7 @@ BEGIN
   SELECT school_id, metric, day, kind, status, source, channel, student_id, contact_id, organization, industry, sum(count)::int
     FROM report_cells_raw WHERE school_id = p_school GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11;
   -- The school's report_met writers wait (report_met_lock), so no refresh runs between these two.
-  PERFORM pg_advisory_xact_lock(hashtextextended('report_met:' || p_school::text, 0));
+  PERFORM pg_advisory_xact_lock(report_met_key(p_school));
   DELETE FROM report_met WHERE school_id = p_school;
   INSERT INTO report_met (school_id, student_id, contact_id, organization, industry, days, first_day, last_day)
   SELECT * FROM report_met_of_school(p_school);
