@@ -4,12 +4,10 @@
 // driver, per request. Reads /proc, so Linux only; the database must be on this machine.
 // Usage: npx tsx bench/dashboard-cpu.ts            (SECONDS=10, ROUTE=graphql|raw|both, JIT=0 for graphql-js alone,
 //        PROFILE=<dir>: the server writes a V8 CPU profile there when it stops)
-import { fork } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
-import net from 'node:net'
 import pg from 'pg'
 import { SigningKeys } from '../src/infra/auth/signing-keys.js'
-import { DASHBOARD_QUERY, dashboardRange, drive } from './dashboard.js'
+import { DASHBOARD_QUERY, dashboardRange, drive, freePort, largestSchool, startApp } from './dashboard.js'
 
 const appUrl = process.env.BENCH_APP_URL ?? 'postgresql://vantage_app_bench:vantage-bench@127.0.0.1:5432/vantage_bench'
 const ownerUrl = process.env.BENCH_OWNER_URL ?? 'postgresql://postgres@127.0.0.1:5432/vantage_bench'
@@ -38,24 +36,16 @@ function postgresCpu(): number {
 
 const owner = new pg.Client({ connectionString: ownerUrl })
 await owner.connect()
-const { rows: [school] } = await owner.query<{ id: string }>(
-  `SELECT s.id::text FROM schools s JOIN meetings m ON m.school_id = s.id GROUP BY s.id
-    ORDER BY count(*) DESC, (SELECT count(*) FROM host_requests r WHERE r.school_id = s.id) DESC LIMIT 1`)
+const school = await largestSchool(owner)
 await owner.end()
 
 const jwk = await SigningKeys.generate()
 const keys = await SigningKeys.fromJwks([jwk])
-const token = await keys.sign({ token_use: 'member', school: school!.id }, { issuer: 'urn:vantage:bench', audience: 'vantage-api', subject: 'm-1', ttlSeconds: 3600 })
-const port = await new Promise<number>((resolve) => {
-  const server = net.createServer().listen(0, '127.0.0.1', () => {
-    const { port } = server.address() as net.AddressInfo
-    server.close(() => resolve(port))
-  })
-})
+const token = await keys.sign({ token_use: 'member', school: school.id }, { issuer: 'urn:vantage:bench', audience: 'vantage-api', subject: 'm-1', ttlSeconds: 3600 })
+const port = await freePort()
 const env = { ...process.env, BENCH_SIGNING_KEYS: JSON.stringify([jwk]), ...(process.env.JIT ? { BENCH_GRAPHQL_JIT: process.env.JIT } : {}) }
 const profile = process.env.PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROFILE}`] : []
-const server = fork('bench/server.ts', ['app', String(port), appUrl, 'rls'], { execArgv: ['--import', 'tsx', ...profile], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
-await new Promise((resolve) => server.once('message', resolve))
+const server = await startApp(port, appUrl, env, profile)
 
 const body = JSON.stringify({ query: DASHBOARD_QUERY, variables: dashboardRange() })
 for (const route of routes) {

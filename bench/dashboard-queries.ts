@@ -13,28 +13,26 @@ import type { Db, Tenant } from '../src/infra/db/database.js'
 import { overdueThankYousPage, waitingRequestsPage } from '../src/modules/reports/lists.js'
 import { alumniEngagement, funnel, meetingsOverTime, networkGrowth, perspectives } from '../src/modules/reports/metrics.js'
 import { reportScope } from '../src/modules/reports/scope.js'
-import { dashboardRange } from './dashboard.js'
+import { dashboardRange, largestSchool } from './dashboard.js'
 
 const appUrl = process.env.BENCH_APP_URL ?? 'postgresql://vantage_app_bench:vantage-bench@127.0.0.1:5432/vantage_bench'
 const ownerUrl = process.env.BENCH_OWNER_URL ?? 'postgresql://postgres@127.0.0.1:5432/vantage_bench'
 
 const owner = new pg.Client({ connectionString: ownerUrl })
 await owner.connect()
-const { rows: [school] } = await owner.query<{ id: string; time_zone: string; settings: unknown }>(
-  `SELECT s.id::text, s.time_zone, s.settings FROM schools s JOIN meetings m ON m.school_id = s.id GROUP BY s.id
-    ORDER BY count(*) DESC, (SELECT count(*) FROM host_requests r WHERE r.school_id = s.id) DESC LIMIT 1`)
+const school = await largestSchool(owner)
 await owner.end()
 
 const client = new pg.Client({ connectionString: appUrl })
 await client.connect()
-await client.query("SELECT set_config('app.school_id', $1, false)", [school!.id])
+await client.query("SELECT set_config('app.school_id', $1, false)", [school.id])
 let sent: Prisma.Sql[] = []
 const sql = async <T>(query: Prisma.Sql) => {
   sent.push(query)
   return (await client.query(query.text, query.values)).rows as T[]
 }
-const tenant: Tenant = { schoolId: school!.id, db: {} as Db, sql }
-const scope = await reportScope(tenant, { timeZone: school!.time_zone, settings: school!.settings }, dashboardRange(), new Date())
+const tenant: Tenant = { schoolId: school.id, db: {} as Db, sql }
+const scope = await reportScope(tenant, { timeZone: school.time_zone, settings: school.settings }, dashboardRange(), new Date())
 
 const statements: Record<string, () => Promise<unknown>> = {
   funnel: () => funnel(scope),
@@ -73,7 +71,7 @@ for (const name of process.env.DUMP?.split(',') ?? []) {
       : Array.isArray(value) ? `ARRAY[${value.map((item) => `'${item}'`).join(',')}]`
         : typeof value === 'number' ? String(value) : `'${String(value).replaceAll("'", "''")}'`
   const text = query.text.replace(/\$(\d+)(?!\d)/g, (_, index: string) => literal(query.values[Number(index) - 1]))
-  writeFileSync(`/tmp/${name}.sql`, `SELECT set_config('app.school_id', '${school!.id}', false);\n${text};\n`)
+  writeFileSync(`/tmp/${name}.sql`, `SELECT set_config('app.school_id', '${school.id}', false);\n${text};\n`)
   console.log(`wrote /tmp/${name}.sql`)
 }
 await client.end()

@@ -89,7 +89,8 @@ export async function dashboardPair(port: number, token: string, rounds: number,
   return { target: summarize(targets), baseline: summarize(baselines) }
 }
 
-async function freePort(): Promise<number> {
+/** A port free on the loopback now. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const server = net.createServer()
     server.listen(0, '127.0.0.1', () => {
@@ -99,12 +100,24 @@ async function freePort(): Promise<number> {
   })
 }
 
-function startApp(port: number, url: string, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+/** The service (bench/server.ts) in a process of its own, resolved once it listens; `nodeOptions` go to that process's node. */
+export function startApp(port: number, url: string, env: NodeJS.ProcessEnv, nodeOptions: string[] = []): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
-    const child = fork('bench/server.ts', ['app', String(port), url, 'rls'], { execArgv: ['--import', 'tsx'], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+    const child = fork('bench/server.ts', ['app', String(port), url, 'rls'], { execArgv: ['--import', 'tsx', ...nodeOptions], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
     child.once('message', () => resolve(child))
     child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)))
   })
+}
+
+/**
+ * The school the dashboard scenario measures, in the database `npm run bench` leaves behind: of the
+ * schools tied for most meetings, the one with the alumni hosts and their requests.
+ */
+export async function largestSchool(owner: pg.Client): Promise<{ id: string; time_zone: string; settings: unknown }> {
+  const { rows: [school] } = await owner.query<{ id: string; time_zone: string; settings: unknown }>(
+    `SELECT s.id::text, s.time_zone, s.settings FROM schools s JOIN meetings m ON m.school_id = s.id GROUP BY s.id
+      ORDER BY count(*) DESC, (SELECT count(*) FROM host_requests r WHERE r.school_id = s.id) DESC LIMIT 1`)
+  return school!
 }
 
 const GROWTH_SCHOOLS = 20

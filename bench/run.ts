@@ -9,7 +9,6 @@
 import { fork, type ChildProcess } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { mkdir, writeFile } from 'node:fs/promises'
-import net from 'node:net'
 import os from 'node:os'
 import autocannon from 'autocannon'
 import pg from 'pg'
@@ -20,7 +19,7 @@ import { withCredentials } from '../src/infra/db/setup.js'
 import { resolveOwnerUrl } from '../scripts/database-url.js'
 import { benchAssignment } from './assignment.js'
 import { benchCohort } from './cohort.js'
-import { benchGrowth, DASHBOARD_CONNECTIONS, dashboardPair } from './dashboard.js'
+import { benchGrowth, DASHBOARD_CONNECTIONS, dashboardPair, freePort } from './dashboard.js'
 import { benchWebhookDelivery } from './webhooks.js'
 import { compactReports, seedConversations, seedStudents } from './seed.js'
 
@@ -45,16 +44,6 @@ function databaseUrl(base: string, name: string) {
   const url = new URL(base)
   url.pathname = `/${name}`
   return url.toString()
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo
-      server.close(() => resolve(port))
-    })
-  })
 }
 
 /**
