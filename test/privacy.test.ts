@@ -9,6 +9,8 @@ import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { MEMBER_DATA, NOT_PERSONAL } from '../src/modules/privacy/data-map.js'
 import { build, type TestApp, type TestSchool } from './helpers/app.js'
+import { hostProfileBody } from './helpers/cross-tenant.js'
+import { until } from './helpers/until.js'
 
 describe('privacy: export and erasure', () => {
   let t: TestApp
@@ -152,7 +154,9 @@ describe('privacy: export and erasure', () => {
     expect(document).toMatchObject({ format: 'vantage-member-export/1', memberId: student.id, schoolId: school.id })
     for (const hit of hits) {
       const [table, column] = hit.split('.') as [string, string]
-      if (column === 'secret_hash' || column === 'search') continue // left out on purpose: a hash, and a derived search vector
+      // Left out on purpose: a hash, a derived search vector, and a stored response (a copy of an
+      // answer, which may hold other members' data; the contact it answered is in `contacts`).
+      if (column === 'secret_hash' || column === 'search' || column === 'response_body') continue
       const sections = MEMBER_DATA.filter((entry) => entry.table === table).map((entry) => entry.section)
       expect(sections, `${hit} is in no section`).not.toEqual([])
       const { rows } = await owner.query(`SELECT to_jsonb(t) -> $1 AS value FROM "${table}" t WHERE "${column}"::text LIKE $2`, [column, `%${student.marker}%`])
@@ -161,6 +165,10 @@ describe('privacy: export and erasure', () => {
         expect(exported.some((row) => JSON.stringify((row as Record<string, unknown>)?.[column]) === JSON.stringify(value)), `${hit} = ${JSON.stringify(value)}`).toBe(true)
       }
     }
+    expect(document.data.contacts).toContainEqual(expect.objectContaining({ full_name: `${student.marker} Keyed` }))
+    const stored = document.data.idempotentRequests as Array<Record<string, unknown>>
+    expect(stored).toEqual([expect.objectContaining({ key: `${student.marker}-key`, response_status: 201 })])
+    expect(stored[0]).not.toHaveProperty('response_body')
     // Another student, an advisor, and another school's admin: 404, as for no such member.
     for (const caller of [await t.memberToken(school.id, 'privacy-classmate'), school.members.advisor!.token, other.members.school_admin!.token]) {
       const response = await t.request({ method: 'GET', url: `/v1/members/${student.id}/export`, token: caller })
@@ -195,7 +203,9 @@ describe('privacy: export and erasure', () => {
     expect((await exportOf(classmate)).hostRequestsSent.find((row: { meeting_id: string }) => row.meeting_id === hosted.id).reasons).toHaveLength(3)
   })
 
-  it('erasure leaves the student\'s marker nowhere in the database, keeps the report counts, and is announced', async () => {
+  it('erasure leaves the student\'s marker and external id nowhere in the database, keeps the report counts, and is announced', async () => {
+    // The portal provisioned the student by their external id: the audit log's route ids hold it.
+    await until('the provisioning\'s audit event', async () => (await owner.query(`SELECT 1 FROM audit_events WHERE target ->> 'externalId' = $1`, [student.externalId])).rowCount)
     const countsBefore = await reportCounts()
     expect((await walk(alumnus.marker)).length).toBeGreaterThan(0)
     const alumnusBefore = await walk(alumnus.marker)
@@ -206,6 +216,10 @@ describe('privacy: export and erasure', () => {
     expect(erased.statusCode).toBe(200)
     expect(erased.json()).toMatchObject({ memberId: student.id, alreadyErased: false })
     expect(await walk(student.marker)).toEqual([])
+    expect(await walk(student.externalId)).toEqual([])
+    // The audit log keeps the provisioning, by the member's opaque id.
+    const { rows: provisioning } = await owner.query(`SELECT target FROM audit_events WHERE action = 'PUT /v1/members/:externalId' AND subject_ids @> ARRAY[$1::uuid]`, [student.id])
+    expect(provisioning).toEqual([{ target: { externalId: `erased-${student.id}` } }])
     // The alumnus's data is untouched, and the counts reports read are the same.
     expect(await walk(alumnus.marker)).toEqual(alumnusBefore)
     expect(await reportCounts()).toEqual(countsBefore)
@@ -228,7 +242,115 @@ describe('privacy: export and erasure', () => {
     const erased = await t.request({ method: 'POST', url: `/v1/members/${alumnus.id}/erase`, token: school.members.school_admin!.token })
     expect(erased.statusCode).toBe(200)
     expect(await walk(alumnus.marker)).toEqual([])
+    expect(await walk(alumnus.externalId)).toEqual([])
     const { rows: [profile] } = await owner.query(`SELECT accepting, organization FROM host_profiles WHERE member_id = $1`, [alumnus.id])
     expect(profile).toEqual({ accepting: false, organization: 'Initech' })
+  })
+})
+
+// A member's export holds what is theirs. Of another student's contact record naming them it shows
+// only that one exists (and when it was made); nothing of a student who opted out of directory
+// information. Each student whose data it discloses is the read's subject in the audit log, and so
+// sees it in their disclosure log.
+describe('privacy: what a member\'s export holds of other people', () => {
+  let t: TestApp
+  let school: TestSchool
+  let alumnus: TestSchool['members'][string]
+  const sharer = { id: '', externalId: 'export-sharer', marker: `zqe${randomBytes(6).toString('hex')}`, phone: '+1 555 0142 7781', token: '', contact: { id: '', createdAt: '' }, meetingId: '' }
+  const hidden = { id: '', externalId: 'export-hidden', marker: `zqh${randomBytes(6).toString('hex')}`, phone: '+1 555 0199 3315', token: '', contact: { id: '', createdAt: '' }, meetingId: '' }
+  let exported: { statusCode: number; body: string; data: Record<string, Array<Record<string, unknown>>> }
+  let byAdmin: { data: unknown }
+
+  interface Event { kind: string; actor: { kind: string; id: string }; action: string; subjectIds: string[]; target: Record<string, string> }
+  const exportEvents = async (token: string, url = '/v1/audit-events?limit=100&action=GET%20%2Fv1%2Fmembers%2F%3AmemberId%2Fexport') => {
+    const response = await t.request({ method: 'GET', url, token })
+    expect(response.statusCode, response.body).toBe(200)
+    return (response.json().items as Event[]).filter((event) => event.action === 'GET /v1/members/:memberId/export')
+  }
+
+  beforeAll(async () => {
+    t = await build({ RATE_LIMIT_PER_MINUTE: '100000' })
+    school = await t.school('export-u')
+    alumnus = school.members.alumni!
+    const admin = school.members.school_admin!.token
+    expect((await t.request({ method: 'PUT', url: `/v1/hosts/${alumnus.id}`, token: alumnus.token, payload: hostProfileBody('export-u', '+1 555 0100') })).statusCode).toBeLessThan(300)
+    const start = Math.ceil(Date.now() / 3_600_000) * 3_600_000 + 9 * 86_400_000
+    for (const [student, directoryOptOut] of [[sharer, false], [hidden, true]] as const) {
+      const put = await t.request({
+        method: 'PUT',
+        url: `/v1/members/${student.externalId}`,
+        token: admin,
+        payload: { roles: ['student'], givenName: `${student.marker}-given`, familyName: `${student.marker}-family`, email: `${student.marker}@school.example`, directoryOptOut },
+      })
+      expect(put.statusCode, put.body).toBe(201)
+      student.id = put.json().id
+      student.token = await t.memberToken(school.id, student.externalId)
+      // The student's own record of the alumnus: private notes, a personal email and phone, tags.
+      const contact = await t.request({
+        method: 'POST',
+        url: '/v1/contacts',
+        token: student.token,
+        payload: { fullName: 'The alumnus', organization: 'Initech', email: `${student.marker}@personal.example`, phone: student.phone, notes: `${student.marker} private notes`, backgroundTags: [`${student.marker}-tag`], source: 'personal', alumniMemberId: alumnus.id },
+      })
+      expect(contact.statusCode, contact.body).toBe(201)
+      student.contact = { id: contact.json().id, createdAt: contact.json().createdAt }
+      // And a request to the alumnus as a host (it uses that contact).
+      const asked = await t.request({
+        method: 'POST',
+        url: '/v1/host-requests',
+        token: student.token,
+        payload: { hostIds: [alumnus.id], kind: 'informational_interview', purpose: `${student.marker} purpose`, mode: 'video', proposedSlots: [{ startsAt: new Date(start).toISOString(), endsAt: new Date(start + 30 * 60_000).toISOString() }] },
+      })
+      expect(asked.statusCode, asked.body).toBe(201)
+      student.meetingId = asked.json().items[0].meetingId
+    }
+    const response = await t.request({ method: 'GET', url: `/v1/members/${alumnus.id}/export`, token: alumnus.token })
+    exported = { statusCode: response.statusCode, body: response.body, data: response.json().data }
+    byAdmin = (await t.request({ method: 'GET', url: `/v1/members/${alumnus.id}/export`, token: school.members.school_admin!.token })).json()
+  })
+  afterAll(() => t.close())
+
+  it('the host\'s export shows of a student\'s contact record of them only when it was made: no notes, email, phone or tags', async () => {
+    expect(exported.statusCode).toBe(200)
+    expect(exported.body).not.toContain(sharer.marker)
+    expect(exported.body).not.toContain(sharer.phone)
+    expect(exported.body).not.toContain(sharer.contact.id)
+    expect(exported.data.contactsNamingMember).toEqual([{ created_at: expect.any(String) }])
+    expect(new Date(exported.data.contactsNamingMember![0]!.created_at as string).toISOString()).toBe(sharer.contact.createdAt)
+    // The request the student sent the host is the host's too: it names the student.
+    expect(exported.data.hostRequestsReceived!.find((row) => row.meeting_id === sharer.meetingId)).toMatchObject({ student_id: sharer.id, host_id: alumnus.id, status: 'pending' })
+    // A school admin exporting the alumnus gets the same document, no more.
+    expect(byAdmin.data).toEqual(exported.data)
+  })
+
+  it('nothing in the host\'s export identifies a student who opted out of directory information', async () => {
+    expect(exported.body).not.toContain(hidden.marker)
+    expect(exported.body).not.toContain(hidden.phone)
+    expect(exported.body).not.toContain(hidden.id)
+    expect(exported.body).not.toContain(hidden.contact.id)
+    // Their request stays in the host's export (the host's answer is the host's data), without them.
+    expect(exported.data.hostRequestsReceived!.find((row) => row.meeting_id === hidden.meetingId)).toMatchObject({ student_id: null, host_id: alumnus.id, status: 'pending' })
+    expect(exported.data.hostRequestsReceived).toHaveLength(2)
+  })
+
+  it('the export\'s audit events name the students it discloses, and no contact or request ids; each student\'s disclosure log shows them', async () => {
+    const admin = school.members.school_admin!
+    const events = await until('both exports\' audit events', async () => {
+      const found = await exportEvents(admin.token)
+      return found.length >= 2 && found
+    }, 5000)
+    // The sharing student: their contact record's existence and their request; the opted-out one:
+    // their request (without their id). The alumnus exporting themselves is not a subject; the
+    // admin's export of them is a read of the alumnus too.
+    const expected = [
+      { kind: 'read', actor: admin.id, target: { memberId: alumnus.id }, subjectIds: [alumnus.id, hidden.id, sharer.id].sort() },
+      { kind: 'read', actor: alumnus.id, target: { memberId: alumnus.id }, subjectIds: [hidden.id, sharer.id].sort() },
+    ]
+    const shape = (list: Event[]) => list.map(({ kind, actor, target, subjectIds }) => ({ kind, actor: actor.id, target, subjectIds: [...subjectIds].sort() })).sort((a, b) => a.actor.localeCompare(b.actor))
+    expected.sort((a, b) => a.actor.localeCompare(b.actor))
+    expect(shape(events)).toEqual(expected)
+    for (const student of [sharer, hidden]) {
+      expect(shape(await exportEvents(student.token, '/v1/me/disclosures?limit=100'))).toEqual(expected)
+    }
   })
 })

@@ -4,7 +4,8 @@
 // route's ids, and the members whose data it carried (its subjects). The subjects of an answer are
 // found in it: the member ids it names (`memberId`, `studentId`, `hostId`, `alumniMemberId`, the
 // `id` of a `student` or `member` object, and `id` on the members routes), or named by the route itself with `disclose` when its answer is not
-// JSON that names them so (the CSV reports, GraphQL's report students and hosts). A read whose only
+// JSON that names them so (the CSV reports, GraphQL's report students and hosts), or with
+// `discloseExactly` when its answer's ids are not all members (a member's export). A read whose only
 // subject is the caller is not a disclosure and is not logged.
 //
 // Events are gathered after the answer is sent and written at most FLUSH_MS later, every school's in
@@ -19,7 +20,7 @@ import { BatchWriter } from '../db/batch-writer.js'
 declare module 'fastify' {
   interface FastifyRequest {
     auditSubjects?: string[]
-    /** Whether the answer's subjects were read before serialization. */
+    /** Whether the answer's subjects are known: read before serialization, or named by `discloseExactly`. */
     auditRead?: boolean
     /** The school of a confirmation link's answer (a caller with no token). */
     confirmationSchoolId?: string
@@ -41,6 +42,16 @@ const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 export function disclose(request: FastifyRequest, memberIds: Iterable<string>) {
   request.auditSubjects ??= []
   for (const id of memberIds) request.auditSubjects.push(id)
+}
+
+/**
+ * Names the members whose personal data the answer carries, for an answer whose ids the log would
+ * misread (a member's export: rows of contacts, requests and meetings, keyed by their own ids, which
+ * name other members in columns as stored); the answer is then not read for subjects.
+ */
+export function discloseExactly(request: FastifyRequest, memberIds: Iterable<string>) {
+  disclose(request, memberIds)
+  request.auditRead = true
 }
 
 /** The member ids an answer names. */
@@ -121,7 +132,7 @@ export default fp(
       request.auditRead = true
     }
     app.addHook('preSerialization', async (request, reply, payload: unknown) => {
-      if (audited(request) && reply.statusCode < 400) readSubjects(request, payload)
+      if (!request.auditRead && audited(request) && reply.statusCode < 400) readSubjects(request, payload)
       return payload
     })
     // An answer that was already JSON text (a replayed Idempotency-Key response) is read here instead.

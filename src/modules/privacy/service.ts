@@ -1,12 +1,13 @@
-// A member's data: everything Vantage holds about them as one JSON document (GDPR Art. 20), and
-// erasure (Art. 17): personal fields cleared or replaced everywhere, in one transaction, while the
-// rows that reports count stay, anonymous. The member row itself stays as an anonymous tombstone
-// (disabled, no name, no email, external id replaced), so meetings and counts keep their shape and
+// A member's data: everything Vantage holds about them as one JSON document (GDPR Art. 15 and 20;
+// of other members' records only what data-map.ts allows), and erasure (Art. 17): personal fields
+// cleared or replaced everywhere, in one transaction, while the rows that reports count stay,
+// anonymous. The member row itself stays as an anonymous tombstone (disabled, no name, no email,
+// external id replaced, in the audit log too), so meetings and counts keep their shape and
 // another school's or the same school's aggregates do not change.
 import { Prisma } from '../../generated/prisma/client.js'
 import type { Tenant } from '../../infra/db/database.js'
 import { notFound } from '../../infra/http/problem.js'
-import { MEMBER_DATA } from './data-map.js'
+import { MEMBER_DATA, type MemberData } from './data-map.js'
 
 export const EXPORT_FORMAT = 'vantage-member-export/1' as const
 
@@ -16,23 +17,38 @@ async function findMember(tenant: Tenant, memberId: string) {
   return member
 }
 
+/**
+ * The member's export, and the other members whose data it carries or names (for the audit log:
+ * the route names them, since the rows' own ids are no members).
+ */
 export async function exportMember(tenant: Tenant, memberId: string, now: Date) {
   await findMember(tenant, memberId)
-  const sections = MEMBER_DATA.map((entry) => {
-    const rewritten = Object.entries(entry.rewrite ?? {}).map(([column, expression]) => ` || jsonb_build_object('${column}', ${expression})`).join('')
-    const row = Prisma.sql`to_jsonb(t)${Prisma.raw((entry.omit ?? []).map((column) => ` - '${column}'`).join('') + rewritten)}`
+  const rowsOf = (entry: MemberData) => {
     const column = Prisma.raw(`t."${entry.column}"`)
     const where =
       entry.match === 'caller' ? Prisma.sql`${column} = ${`member:${memberId}`}`
       : entry.match === 'meeting' ? Prisma.sql`${column} IN (SELECT m.id FROM meetings m LEFT JOIN contacts c ON c.school_id = m.school_id AND c.id = m.contact_id
                                                               WHERE m.school_id = ${tenant.schoolId}::uuid AND (m.student_id = ${memberId}::uuid OR c.alumni_member_id = ${memberId}::uuid))`
       : Prisma.sql`${column} = ${memberId}::uuid`
-    const from = Prisma.sql`FROM ${Prisma.raw(`"${entry.table}"`)} t WHERE t.school_id = ${tenant.schoolId}::uuid AND ${where}`
+    return Prisma.sql`FROM ${Prisma.raw(`"${entry.table}"`)} t WHERE t.school_id = ${tenant.schoolId}::uuid AND ${where}${Prisma.raw(entry.shown ? ` AND (${entry.shown})` : '')}`
+  }
+  const sections = MEMBER_DATA.map((entry) => {
+    const rewritten = Object.entries(entry.rewrite ?? {}).map(([column, expression]) => ` || jsonb_build_object('${column}', ${expression})`).join('')
+    const row = entry.only
+      ? Prisma.raw(`jsonb_build_object(${entry.only.map((column) => `'${column}', to_jsonb(t) -> '${column}'`).join(', ')})`)
+      : Prisma.sql`to_jsonb(t)${Prisma.raw((entry.omit ?? []).map((column) => ` - '${column}'`).join('') + rewritten)}`
+    const from = rowsOf(entry)
     const value = entry.single ? Prisma.sql`(SELECT ${row} ${from})` : Prisma.sql`(SELECT coalesce(jsonb_agg(${row} ORDER BY t::text), '[]'::jsonb) ${from})`
     return Prisma.sql`${entry.section}::text, ${value}`
   })
-  const [result] = await tenant.db.$queryRaw<Array<{ data: Record<string, unknown> }>>(Prisma.sql`SELECT jsonb_build_object(${Prisma.join(sections)}) AS data`)
-  return { format: EXPORT_FORMAT, exportedAt: now.toISOString(), schoolId: tenant.schoolId, memberId, data: result!.data as Record<string, object | object[] | null> }
+  const others = MEMBER_DATA.filter((entry) => entry.others).map((entry) => Prisma.sql`SELECT unnest(${Prisma.raw(entry.others!)}) AS id ${rowsOf(entry)}`)
+  const [result] = await tenant.db.$queryRaw<Array<{ data: Record<string, unknown>; others: string[] }>>(Prisma.sql`
+    SELECT jsonb_build_object(${Prisma.join(sections)}) AS data,
+           ARRAY(SELECT DISTINCT o.id::text FROM (${Prisma.join(others, ' UNION ALL ')}) o WHERE o.id IS NOT NULL AND o.id <> ${memberId}::uuid ORDER BY 1) AS others`)
+  return {
+    document: { format: EXPORT_FORMAT, exportedAt: now.toISOString(), schoolId: tenant.schoolId, memberId, data: result!.data as Record<string, object | object[] | null> },
+    others: result!.others,
+  }
 }
 
 const ERASED_NAME = 'Erased'
@@ -47,6 +63,12 @@ export async function eraseMember(tenant: Tenant, memberId: string, now: Date): 
   if (member.erasedAt) return { memberId, erasedAt: member.erasedAt.toISOString(), alreadyErased: true }
   const school = tenant.schoolId
   const statements = [
+    // The audit log keeps who did what, by the member's opaque id; the portal's external id in the
+    // route ids of their provisioning (PUT /v1/members/{externalId}) becomes the tombstone's. Those
+    // events name the member as subject, which the log's index finds.
+    Prisma.sql`UPDATE audit_events SET target = jsonb_set(target, '{externalId}', to_jsonb('erased-' || ${memberId}::text))
+       WHERE school_id = ${school}::uuid AND subject_ids @> ARRAY[${memberId}::uuid]
+         AND target ->> 'externalId' = (SELECT external_id FROM members WHERE school_id = ${school}::uuid AND id = ${memberId}::uuid)`,
     Prisma.sql`UPDATE members SET given_name = NULL, family_name = NULL, email = NULL, major = NULL, graduation_year = NULL,
        fields_of_interest = '{}', background_tags = '{}', external_id = 'erased-' || id, status = 'disabled', erased_at = ${now}, updated_at = now()
        WHERE school_id = ${school}::uuid AND id = ${memberId}::uuid`,
