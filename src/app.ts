@@ -7,9 +7,11 @@ import type { Config } from './config.js'
 import graphql from './graphql/index.js'
 import { Authenticator } from './infra/auth/authenticator.js'
 import auth from './infra/auth/plugin.js'
+import type { KeySetOptions } from './infra/auth/key-sets.js'
 import type { SigningKeys } from './infra/auth/signing-keys.js'
 import type { Database } from './infra/db/database.js'
-import errors from './infra/http/errors.js'
+import errors, { clientErrorHandler, frameworkErrors, sendProblem } from './infra/http/errors.js'
+import { Problem } from './infra/http/problem.js'
 import openapi from './infra/http/openapi.js'
 import rateLimit from './infra/http/rate-limit.js'
 import pressure from './infra/http/pressure.js'
@@ -17,6 +19,7 @@ import metrics from './infra/http/metrics.js'
 import audit from './infra/http/audit.js'
 import idempotency from './infra/http/idempotency.js'
 import textInput from './infra/http/text-input.js'
+import numericInput from './infra/http/numeric-input.js'
 import { ProblemSchema } from './infra/http/schemas.js'
 import calendarRoutes from './modules/calendar/routes.js'
 import reportRoutes from './modules/reports/routes.js'
@@ -48,7 +51,8 @@ declare module 'fastify' {
     config: Config
     database: Database
     keys: SigningKeys
-    lifecycle: { shuttingDown: boolean }
+    /** shuttingDown: readiness fails (set on SIGTERM); closing: close() has begun, new requests are refused. */
+    lifecycle: { shuttingDown: boolean; closing: boolean }
     /** The current time; tests may run the service on a clock of their own. */
     clock: () => Date
     /** Candidate hosts per school, kept briefly for suggestions. */
@@ -60,8 +64,8 @@ export interface AppDependencies {
   config: Config
   database: Database
   keys: SigningKeys
-  /** Minimum time between JWKS fetches per identity provider. */
-  jwksCooldownMs?: number
+  /** How identity providers' key sets are fetched and kept; tests shorten the intervals. */
+  keySets?: Partial<KeySetOptions>
   logger?: FastifyServerOptions['logger']
   clock?: () => Date
 }
@@ -112,7 +116,11 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
     trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
-    return503OnClosing: true,
+    // Fastify's own answers to these are plain JSON; the onRequest hook below, errors.ts and Node's
+    // 'clientError' give them as problem+json instead.
+    return503OnClosing: false,
+    frameworkErrors,
+    clientErrorHandler,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true } },
   })
@@ -120,7 +128,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   app.decorate('config', config)
   app.decorate('database', database)
   app.decorate('keys', keys)
-  app.decorate('lifecycle', { shuttingDown: false })
+  app.decorate('lifecycle', { shuttingDown: false, closing: false })
   app.decorate('clock', deps.clock ?? (() => new Date()))
   app.decorate('suggestionCandidates', new CandidateCache(config.suggestionCacheTtlMs))
   // A write through this instance that may change a host's profile or load (hosts, requests,
@@ -138,16 +146,22 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   })
   app.addHook('preClose', async () => {
     app.lifecycle.shuttingDown = true
+    app.lifecycle.closing = true
+  })
+  // A request arriving on a kept-alive connection once close() has begun is refused at once.
+  app.addHook('onRequest', async (_request, reply) => {
+    if (app.lifecycle.closing) return sendProblem(reply, new Problem('service-unavailable', 'The service is shutting down', { headers: { 'retry-after': '5' } }))
   })
 
   await app.register(errors)
   await app.register(textInput)
+  await app.register(numericInput)
   // Authentication first: its onRoute hook checks every route registered after it, plugins' too.
   const authenticator = new Authenticator(database, keys, {
     issuer: config.auth.issuer,
     audience: config.auth.audience,
     platform: config.auth.platform,
-    jwksCooldownMs: deps.jwksCooldownMs ?? 30_000,
+    keySets: { allowedHosts: config.auth.jwksAllowedHosts, ...deps.keySets },
   })
   await app.register(auth, { authenticator, database })
   await app.register(rateLimit, { perMinute: config.rateLimitPerMinute, redisUrl: config.redisUrl })

@@ -32,12 +32,15 @@ const Environment = Type.Object({
   PLATFORM_AUDIENCE: Type.Optional(Type.String({ minLength: 1 })),
   PLATFORM_JWKS_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   JWKS_ALLOW_HTTP: Type.Optional(Type.Boolean()),
+  JWKS_ALLOWED_HOSTS: Type.Optional(Type.String({ description: 'Comma-separated hosts, addresses or CIDR ranges an identity provider\'s JWKS may be fetched from besides public addresses ("none": public addresses only)' })),
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 1048576 }),
   SHUTDOWN_GRACE_MS: Type.Integer({ minimum: 0, default: 10000 }),
   CORS_ORIGINS: Type.String({ default: '', description: 'Comma-separated origins allowed to call from a browser' }),
   RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 1200 }),
   GRAPHQL_MAX_DEPTH: Type.Integer({ minimum: 2, maximum: 32, default: 8 }),
   GRAPHQL_MAX_COST: Type.Integer({ minimum: 10, maximum: 1000000, default: 5000 }),
+  GRAPHQL_BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, maximum: 1048576, default: 32768 }),
+  GRAPHQL_MAX_TOKENS: Type.Integer({ minimum: 100, maximum: 100000, default: 2000 }),
   GRAPHQL_JIT: Type.Integer({ minimum: 0, default: 1, description: 'Compile a query with graphql-jit after this many runs (0: never)' }),
   JOBS_ENABLED: Type.Boolean({ default: true }),
   JOBS_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 100, default: 4 }),
@@ -91,6 +94,12 @@ export interface Config {
     signingKeys?: string
     platform?: { issuer: string; audience: string; jwksUrl: string }
     allowHttpJwks: boolean
+    /**
+     * Hosts, addresses or CIDR ranges a JWKS may be fetched from besides public addresses (the same
+     * policy as webhooks). Outside production loopback is allowed, for a provider on the developer's
+     * machine; in production nothing is unless configured ("none" says so outside production too).
+     */
+    jwksAllowedHosts: string[]
   }
   bodyLimitBytes: number
   shutdownGraceMs: number
@@ -101,6 +110,10 @@ export interface Config {
   graphqlMaxDepth: number
   /** Highest estimated cost of a GraphQL query (src/graphql/cost.ts) accepted before it runs. */
   graphqlMaxCost: number
+  /** Largest body a /graphql request may have (413 past it): a query is parsed whole before any other limit applies. */
+  graphqlBodyLimitBytes: number
+  /** Most tokens a GraphQL document may have; the parser stops there (400) instead of reading the rest. */
+  graphqlMaxTokens: number
   /** mercurius `jit`: compile a query after this many runs; 0 keeps graphql-js (see docs/BENCHMARKS.md). */
   graphqlJit: number
   /** Requests a minute per integration client, per school (members), or per address (unauthenticated). */
@@ -197,6 +210,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         ? { issuer: env.PLATFORM_ISSUER, audience: env.PLATFORM_AUDIENCE!, jwksUrl: env.PLATFORM_JWKS_URL! }
         : undefined,
       allowHttpJwks: env.JWKS_ALLOW_HTTP ?? !production,
+      jwksAllowedHosts:
+        env.JWKS_ALLOWED_HOSTS === 'none' ? []
+        : env.JWKS_ALLOWED_HOSTS !== undefined ? hostList(env.JWKS_ALLOWED_HOSTS)
+        : production ? []
+        : ['localhost', '127.0.0.0/8', '::1'],
     },
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
@@ -208,6 +226,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       : env.TRUST_PROXY.split(',').map((entry) => entry.trim()).filter(Boolean),
     graphqlMaxDepth: env.GRAPHQL_MAX_DEPTH,
     graphqlMaxCost: env.GRAPHQL_MAX_COST,
+    graphqlBodyLimitBytes: env.GRAPHQL_BODY_LIMIT_BYTES,
+    graphqlMaxTokens: env.GRAPHQL_MAX_TOKENS,
     graphqlJit: env.GRAPHQL_JIT,
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     redisUrl: env.REDIS_URL,
@@ -219,9 +239,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     webhooks: {
       timeoutMs: env.WEBHOOK_TIMEOUT_MS,
       retrySchedule: env.WEBHOOK_RETRY_SCHEDULE.split(',').map(Number),
-      allowedHosts: env.WEBHOOK_ALLOWED_HOSTS.split(',').map((entry) => entry.trim().toLowerCase()).filter(Boolean),
+      allowedHosts: hostList(env.WEBHOOK_ALLOWED_HOSTS),
     },
     thankYouDueSoonHours: env.THANK_YOU_DUE_SOON_HOURS,
     idempotencyKeyTtlHours: env.IDEMPOTENCY_KEY_TTL_HOURS,
   }
+}
+
+function hostList(value: string): string[] {
+  return value.split(',').map((entry) => entry.trim().toLowerCase()).filter(Boolean)
 }

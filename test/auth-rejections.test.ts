@@ -6,6 +6,7 @@ import net from 'node:net'
 import type { LightMyRequestResponse } from 'fastify'
 import { type CryptoKey, exportSPKI, generateKeyPair, importJWK, type JWTPayload, SignJWT, UnsecuredJWT } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type PrivateJwk, SigningKeys } from '../src/infra/auth/signing-keys.js'
 import { build, type TestApp, type TestSchool } from './helpers/app.js'
 
 const PROBLEM_JSON = 'application/problem+json; charset=utf-8'
@@ -24,9 +25,12 @@ describe('authentication rejections', () => {
   let serviceKid: string
   /** An ES256 key of our own: the service has never seen it. */
   let strangerKey: CryptoKey
+  /** The service's own signing key, so that a test can set any header on a validly signed token. */
+  let serviceJwk: PrivateJwk
 
   beforeAll(async () => {
-    t = await build()
+    serviceJwk = await SigningKeys.generate()
+    t = await build({}, { signingKey: serviceJwk })
     school = await t.school('rejections')
     serviceKid = t.keys.publicJwks.keys[0]!.kid!
     strangerKey = (await generateKeyPair('ES256')).privateKey
@@ -110,12 +114,12 @@ describe('authentication rejections', () => {
   })
 
   it('rejects a token signed by another ES256 key under the service\'s key id (token-signature-invalid)', async () => {
-    const token = await new SignJWT(studentClaims()).setProtectedHeader({ alg: 'ES256', kid: serviceKid }).sign(strangerKey)
+    const token = await new SignJWT(studentClaims()).setProtectedHeader({ alg: 'ES256', kid: serviceKid, typ: 'at+jwt' }).sign(strangerKey)
     expectRejected(await me(token), 'urn:vantage:problem:token-signature-invalid')
   })
 
   it('rejects a token signed with a key id the service does not have (token-key-unknown)', async () => {
-    const token = await new SignJWT(studentClaims()).setProtectedHeader({ alg: 'ES256', kid: 'retired-key' }).sign(strangerKey)
+    const token = await new SignJWT(studentClaims()).setProtectedHeader({ alg: 'ES256', kid: 'retired-key', typ: 'at+jwt' }).sign(strangerKey)
     expectRejected(await me(token), 'urn:vantage:problem:token-key-unknown')
   })
 
@@ -254,6 +258,39 @@ describe('authentication rejections', () => {
     // Asking only for roles the member lacks leaves none: not even /v1/me.
     const nothing = await me(await t.memberToken(school.id, student.externalId, ['school_admin']))
     expect(nothing.statusCode).toBe(403)
+  })
+
+  describe('token headers (RFC 8725 §3.11, RFC 7515 §4.1.11)', () => {
+    /** Signed with the service's own key, with the header given: only the header differs from an accepted token. */
+    const withHeader = async (header: Record<string, unknown>, claims: JWTPayload = studentClaims(), crit?: Record<string, boolean>) =>
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: 'ES256', kid: serviceKid, ...header })
+        .sign(await importJWK(serviceJwk, 'ES256'), crit ? { crit } : undefined)
+
+    it('accepts the service\'s access tokens typed at+jwt, with or without the media type prefix and in any case', async () => {
+      for (const typ of ['at+jwt', 'application/at+jwt', 'AT+JWT']) expect((await me(await withHeader({ typ }))).statusCode, typ).toBe(200)
+    })
+
+    it('refuses a service token of another type, or of none (token-type-invalid)', async () => {
+      for (const typ of ['foo', 'JWT', 'vantage-confirmation+jwt', 'logout+jwt', undefined]) {
+        const response = await me(await withHeader(typ === undefined ? {} : { typ }))
+        expectRejected(response, 'urn:vantage:problem:token-type-invalid')
+        expect(response.json().detail).toContain(typ === undefined ? 'missing' : JSON.stringify(typ))
+      }
+    })
+
+    it('refuses an "iat" in the future beyond the clock tolerance (token-not-yet-valid), and accepts one within it', async () => {
+      const future = await withHeader({ typ: 'at+jwt' }, { ...studentClaims(), iat: now() + 60 })
+      expectRejected(await me(future), 'urn:vantage:problem:token-not-yet-valid')
+      expect((await me(await withHeader({ typ: 'at+jwt' }, { ...studentClaims(), iat: now() + 2 }))).statusCode).toBe(200)
+    })
+
+    it('refuses a token naming a critical header extension it does not understand (token-header-unsupported)', async () => {
+      const token = await withHeader({ typ: 'at+jwt', crit: ['urn:example:policy'], 'urn:example:policy': 'strict' }, studentClaims(), { 'urn:example:policy': true })
+      const response = await me(token)
+      expectRejected(response, 'urn:vantage:problem:token-header-unsupported')
+      expect(response.json().detail).toContain('urn:example:policy')
+    })
   })
 })
 

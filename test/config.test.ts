@@ -29,6 +29,27 @@ describe('configuration', () => {
     const config = loadConfig({ NODE_ENV: 'production', APP_DATABASE_URL: 'postgresql://a@h/db', SIGNING_KEYS: '[]' })
     expect(config.seedDemo).toBe(false)
     expect(config.auth.allowHttpJwks).toBe(false)
+    expect(config.auth.jwksAllowedHosts).toEqual([])
+  })
+
+  it('allows JWKS fetches to loopback only outside production unless told otherwise', () => {
+    expect(loadConfig({}).auth.jwksAllowedHosts).toEqual(['localhost', '127.0.0.0/8', '::1'])
+    expect(loadConfig({ JWKS_ALLOWED_HOSTS: 'none' }).auth.jwksAllowedHosts).toEqual([])
+    expect(loadConfig({ JWKS_ALLOWED_HOSTS: 'SSO.Campus.internal, 10.20.0.0/16' }).auth.jwksAllowedHosts).toEqual(['sso.campus.internal', '10.20.0.0/16'])
+    const production = { NODE_ENV: 'production', APP_DATABASE_URL: 'postgresql://a@h/db', SIGNING_KEYS: '[]' }
+    expect(loadConfig({ ...production, JWKS_ALLOWED_HOSTS: '10.20.0.5' }).auth.jwksAllowedHosts).toEqual(['10.20.0.5'])
+  })
+
+  it('bounds GraphQL requests apart from, and below, REST bodies', () => {
+    const config = loadConfig({})
+    expect([config.bodyLimitBytes, config.graphqlBodyLimitBytes, config.graphqlMaxTokens]).toEqual([1048576, 32768, 2000])
+    expect(loadConfig({ GRAPHQL_BODY_LIMIT_BYTES: '65536', GRAPHQL_MAX_TOKENS: '5000' })).toMatchObject({ graphqlBodyLimitBytes: 65536, graphqlMaxTokens: 5000 })
+    for (const value of ['512', '2097152', 'Infinity', 'big']) {
+      expect(() => loadConfig({ GRAPHQL_BODY_LIMIT_BYTES: value }), value).toThrow(/GRAPHQL_BODY_LIMIT_BYTES/)
+    }
+    for (const value of ['50', '1000000', 'Infinity', 'many']) {
+      expect(() => loadConfig({ GRAPHQL_MAX_TOKENS: value }), value).toThrow(/GRAPHQL_MAX_TOKENS/)
+    }
   })
 
   it('takes the platform issuer only as a whole', () => {

@@ -1,8 +1,10 @@
 // Signed one-click confirmation links: after a meeting's end the student and the host each answer
 // through a link (no sign-in) that it happened or that the other did not come; the answer moves a
 // scheduled meeting to completed or no_show and feeds each person's reliability.
+import { decodeProtectedHeader } from 'jose'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { CONFIRMATION_LINK_TYPE } from '../src/infra/auth/authenticator.js'
 import { CONFIRMATION_AUDIENCE } from '../src/modules/confirmations/service.js'
 import { build, type TestApp, type TestSchool } from './helpers/app.js'
 
@@ -147,12 +149,20 @@ describe('meeting confirmation links', () => {
       expect(response.json().detail).toBe('No such confirmation link')
       expect((await say(bad, 'no_show')).statusCode).toBe(404)
     }
-    const short = await t.keys.sign({ token_use: 'meeting_confirmation', school: school.id, party: 'student' }, { issuer: t.config.auth.issuer, audience: CONFIRMATION_AUDIENCE, subject: id, ttlSeconds: 1 })
+    const linkClaims = { token_use: 'meeting_confirmation', school: school.id, party: 'student' }
+    const linkOptions = { issuer: t.config.auth.issuer, audience: CONFIRMATION_AUDIENCE, subject: id, ttlSeconds: 600 }
+    // A link carries a type of its own: the same claims typed as an access token are no link.
+    expect(decodeProtectedHeader(token).typ).toBe(CONFIRMATION_LINK_TYPE)
+    expect((await read(await t.keys.sign(linkClaims, linkOptions))).statusCode).toBe(404)
+    expect((await read(await t.keys.sign(linkClaims, { ...linkOptions, typ: CONFIRMATION_LINK_TYPE }))).statusCode).toBe(200)
+    const short = await t.keys.sign(linkClaims, { ...linkOptions, ttlSeconds: 1, typ: CONFIRMATION_LINK_TYPE })
     await new Promise((resolve) => setTimeout(resolve, 2100))
     expect((await read(short)).json().detail).toBe('This confirmation link has expired')
     // A member's API token is not a confirmation link, and a link is not an API token.
     expect((await read(school.members.student!.token)).statusCode).toBe(404)
-    expect((await t.request({ method: 'GET', url: '/v1/me', token })).statusCode).toBe(401)
+    const asBearer = await t.request({ method: 'GET', url: '/v1/me', token })
+    expect(asBearer.statusCode).toBe(401)
+    expect(asBearer.json().type).toBe('urn:vantage:problem:token-type-invalid')
     expect(await status(id)).toMatchObject({ status: 'scheduled' })
   })
 })

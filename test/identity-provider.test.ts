@@ -312,6 +312,61 @@ describe('identity providers', () => {
     }
   })
 
+  const memberOfA = (externalId: string) =>
+    t.database.forSchool(schoolA.id).db.member.findUnique({ where: { schoolId_externalId: { schoolId: schoolA.id, externalId } } })
+
+  it('never provisions a staff role named in a token: a newcomer claiming school_admin is not made an admin', async () => {
+    await change(schoolA, providerIdA, { jitProvisioning: true })
+    try {
+      // Staff roles alone leave nothing to provision: refused like a token without roles.
+      for (const roles of [['school_admin'], ['advisor'], ['advisor', 'school_admin']]) {
+        const response = await me(await providerA.token({ resource: AUDIENCE_A, member: 'idp-a-self-made-admin', roles }))
+        expectRejected(response, 'urn:vantage:problem:member-unknown')
+        expect(response.json().detail).toContain('roleMapping')
+      }
+      expect(await memberOfA('idp-a-self-made-admin')).toBeNull()
+
+      // Beside a student role: a student, and nothing more.
+      const token = await providerA.token({ resource: AUDIENCE_A, member: 'idp-a-student-claiming-admin', roles: ['student', 'school_admin'] })
+      const response = await me(token)
+      expect(response.statusCode).toBe(200)
+      expect(response.json()).toMatchObject({ subject: 'idp-a-student-claiming-admin', roles: ['student'] })
+      expect(await memberOfA('idp-a-student-claiming-admin')).toMatchObject({ roles: ['student'] })
+      for (const url of [providersUrl(schoolA), '/v1/audit-events?limit=1', '/v1/members?limit=1']) {
+        const denied = await t.request({ method: 'GET', url, token })
+        expect(denied.statusCode, url).toBe(403)
+        expect(denied.json()).toMatchObject({ type: 'urn:vantage:problem:forbidden' })
+      }
+    } finally {
+      await change(schoolA, providerIdA, { jitProvisioning: false })
+    }
+  })
+
+  it('provisions staff roles through the mapping the school admin configured on the provider, and narrows by it', async () => {
+    await change(schoolA, providerIdA, { jitProvisioning: true, roleMapping: { 'staff-career': ['advisor'], 'it-admin': ['school_admin'] } })
+    try {
+      const token = await providerA.token({ resource: AUDIENCE_A, member: 'idp-a-career-advisor', roles: ['staff-career'] })
+      const response = await me(token)
+      expect(response.statusCode, response.body).toBe(200)
+      expect(response.json()).toMatchObject({ subject: 'idp-a-career-advisor', roles: ['advisor'] })
+      expect(await memberOfA('idp-a-career-advisor')).toMatchObject({ roles: ['advisor'] })
+      expect((await t.request({ method: 'GET', url: '/v1/members?role=student&limit=5', token })).statusCode).toBe(200)
+      expect((await t.request({ method: 'GET', url: providersUrl(schoolA), token })).statusCode).toBe(403)
+      // The role's own name still provisions nothing.
+      const named = await providerA.token({ resource: AUDIENCE_A, member: 'idp-a-named-advisor', roles: ['advisor'] })
+      expectRejected(await me(named), 'urn:vantage:problem:member-unknown')
+      expect(await memberOfA('idp-a-named-advisor')).toBeNull()
+      // A mapped value keeps the school's admin an admin; it never adds a role to a member who exists.
+      const adminToken = await providerA.token({ resource: AUDIENCE_A, member: schoolA.members.school_admin!.externalId, roles: ['it-admin'] })
+      expect((await me(adminToken)).json()).toMatchObject({ roles: ['school_admin'] })
+      const escalation = await providerA.token({ resource: AUDIENCE_A, member: 'idp-a-career-advisor', roles: ['staff-career', 'it-admin'] })
+      expect((await me(escalation)).json()).toMatchObject({ roles: ['advisor'] })
+      expect(await memberOfA('idp-a-career-advisor')).toMatchObject({ roles: ['advisor'] })
+    } finally {
+      await change(schoolA, providerIdA, { jitProvisioning: false, roleMapping: null })
+    }
+  })
+
   it('follows a key rotation of the provider without restarting the service', async () => {
     const student = schoolA.members.student!
     const oldToken = await providerA.token({ resource: AUDIENCE_A, member: student.externalId, roles: ['student'] })

@@ -34,11 +34,13 @@ describe('identity providers API', () => {
 
   const base = (schoolId = school.id) => `/v1/schools/${schoolId}/identity-providers`
   let counter = 0
+  // An issuer must be on its JWKS URL's host: a test that names one of the two gets the other on its host.
+  const originOf = (address: unknown) => (typeof address === 'string' && /^https?:\/\//.test(address) && URL.canParse(address) ? new URL(address).origin : undefined)
   const provider = (overrides: Record<string, unknown> = {}) => ({
     name: 'Campus SSO',
-    issuer: `https://idp.sso-u.edu/realms/${++counter}`,
+    issuer: `${originOf(overrides.jwksUri) ?? 'https://idp.sso-u.edu'}/realms/${++counter}`,
     audience: 'vantage',
-    jwksUri: 'https://idp.sso-u.edu/jwks',
+    jwksUri: `${originOf(overrides.issuer) ?? 'https://idp.sso-u.edu'}/jwks`,
     algorithms: ['RS256'],
     ...overrides,
   })
@@ -57,12 +59,14 @@ describe('identity providers API', () => {
         name: 'Campus SSO',
         issuer: 'https://login.sso-u.edu',
         audience: 'vantage',
-        jwksUri: 'https://idp.sso-u.edu/jwks',
+        jwksUri: 'https://login.sso-u.edu/jwks',
         jwks: null,
         algorithms: ['RS256'],
         memberIdClaim: 'sub',
         rolesClaim: null,
+        roleMapping: null,
         jitProvisioning: false,
+        issuerApprovedByOperator: false,
         enabled: true,
         createdAt: expect.any(String),
         updatedAt: expect.any(String),
@@ -289,6 +293,159 @@ describe('identity providers API', () => {
       expect(answers.map((answer) => answer.statusCode).sort()).toEqual([201, 409])
       const { rows } = await owner.query("SELECT count(*)::int AS n FROM identity_providers WHERE issuer = 'https://race.idp.example'")
       expect(rows[0].n).toBe(1)
+    })
+  })
+
+  describe('issuers', () => {
+    const inline = () => ({ jwksUri: undefined, jwks: { keys: [publicJwk] } })
+    const expectIssuerRefused = (response: Awaited<ReturnType<TestApp['request']>>) => {
+      expect(response.statusCode, response.body).toBe(400)
+      expect(response.headers['content-type']).toBe(PROBLEM_JSON)
+      expect(response.json()).toMatchObject({ type: 'urn:vantage:problem:validation-failed', status: 400 })
+      expect(response.json().errors).toEqual([{ field: 'body.issuer', message: expect.any(String) }])
+    }
+
+    it('refuses the service\'s own issuer and address in any spelling, to school admins and operators alike (400)', async () => {
+      const before = await rowCount()
+      const own = t.config.auth.issuer
+      expect(own).toBe('urn:vantage:test')
+      for (const issuer of [own, ` ${own.toUpperCase()}/ `, `${own}/`, 'Urn:Vantage:Test', t.config.publicUrl, `${t.config.publicUrl.toUpperCase()}/`]) {
+        for (const token of [admin, operator]) {
+          expectIssuerRefused(await t.request({ method: 'POST', url: base(), token, payload: provider({ issuer, audience: t.config.auth.audience, ...inline() }) }))
+        }
+      }
+      expect(await rowCount()).toBe(before)
+      // Nor by moving a provider onto it.
+      const id = (await t.request({ method: 'POST', url: base(), token: admin, payload: provider(inline()) })).json().id
+      expectIssuerRefused(await t.request({ method: 'PATCH', url: `${base()}/${id}`, token: admin, payload: { issuer: `${own}/` } }))
+      const { rows } = await owner.query('SELECT issuer FROM identity_providers WHERE id = $1', [id])
+      expect(rows[0].issuer).not.toContain('vantage')
+    })
+
+    it('refuses the platform operator\'s issuer, even with an operator\'s approval', async () => {
+      const withPlatform = await build({ PLATFORM_ISSUER: 'https://login.operator.example', PLATFORM_AUDIENCE: 'vantage-platform', PLATFORM_JWKS_URL: 'https://login.operator.example/jwks' })
+      try {
+        const target = await withPlatform.school('platform-issuer-u', ['school_admin'])
+        const url = base(target.id)
+        const theirs = { name: 'Not the platform', audience: 'vantage-platform', jwksUri: 'https://login.operator.example/jwks', algorithms: ['ES256'] }
+        for (const issuer of ['https://login.operator.example', 'https://LOGIN.operator.example/', 'https://login.operator.example:443']) {
+          expectIssuerRefused(await withPlatform.request({ method: 'POST', url, token: target.members.school_admin!.token, payload: { ...theirs, issuer } }))
+        }
+        const approved = await withPlatform.request({
+          method: 'POST',
+          url,
+          token: await withPlatform.platformToken(),
+          payload: { ...theirs, issuer: 'https://login.operator.example/', issuerApprovedByOperator: true },
+        })
+        expectIssuerRefused(approved)
+        expect(await withPlatform.database.forSchool(target.id).db.identityProvider.count({ where: { schoolId: target.id } })).toBe(0)
+      } finally {
+        await withPlatform.close()
+      }
+    })
+
+    it('refuses an issuer on another host than its JWKS URL, or that is not a URL, unless the keys are inline', async () => {
+      const before = await rowCount()
+      for (const [issuer, jwksUri] of [
+        ['https://login.sso-u.edu', 'https://keys.attacker.example/jwks'],
+        ['https://sso-u.edu', 'https://idp.sso-u.edu/jwks'],
+        ['urn:sso-u:idp', 'https://idp.sso-u.edu/jwks'],
+        ['ftp://idp.sso-u.edu', 'https://idp.sso-u.edu/jwks'],
+      ]) {
+        expectIssuerRefused(await t.request({ method: 'POST', url: base(), token: admin, payload: provider({ issuer, jwksUri }) }))
+      }
+      expect(await rowCount()).toBe(before)
+      // A school's own key set names whose tokens it accepts: any issuer that is free.
+      const urn = await t.request({ method: 'POST', url: base(), token: admin, payload: provider({ issuer: 'urn:sso-u:idp', ...inline() }) })
+      expect(urn.statusCode, urn.body).toBe(201)
+      // Moving to a JWKS URL later applies the rule, to the issuer and to the keys.
+      const moved = await t.request({ method: 'PATCH', url: `${base()}/${urn.json().id}`, token: admin, payload: { jwks: null, jwksUri: 'https://idp.sso-u.edu/jwks' } })
+      expectIssuerRefused(moved)
+      const same = await t.request({ method: 'POST', url: base(), token: admin, payload: provider({ issuer: 'https://idp.sso-u.edu/realms/keys' }) })
+      expect(same.statusCode).toBe(201)
+      expectIssuerRefused(await t.request({ method: 'PATCH', url: `${base()}/${same.json().id}`, token: admin, payload: { jwksUri: 'https://keys.attacker.example/jwks' } }))
+      expectIssuerRefused(await t.request({ method: 'PATCH', url: `${base()}/${same.json().id}`, token: admin, payload: { issuer: 'https://other.sso-u.edu' } }))
+      const { rows } = await owner.query('SELECT issuer, jwks_uri FROM identity_providers WHERE id = $1', [same.json().id])
+      expect(rows).toEqual([{ issuer: 'https://idp.sso-u.edu/realms/keys', jwks_uri: 'https://idp.sso-u.edu/jwks' }])
+    })
+
+    it('accepts an issuer on another host when a platform operator approves it, which only an operator may, and a school admin\'s change of issuer or keys ends', async () => {
+      const split = { issuer: 'https://accounts.idp.example', jwksUri: 'https://keys.idp-apis.example/oauth2/v3/certs', audience: 'split-host' }
+      const byAdmin = await t.request({ method: 'POST', url: base(), token: admin, payload: provider({ ...split, issuerApprovedByOperator: true }) })
+      expect(byAdmin.statusCode).toBe(403)
+      expect(byAdmin.headers['content-type']).toBe(PROBLEM_JSON)
+      expect(byAdmin.json()).toMatchObject({ type: 'urn:vantage:problem:forbidden', detail: expect.stringContaining('platform operator') })
+      expectIssuerRefused(await t.request({ method: 'POST', url: base(), token: operator, payload: provider(split) }))
+
+      const approved = await t.request({ method: 'POST', url: base(), token: operator, payload: provider({ ...split, issuerApprovedByOperator: true }) })
+      expect(approved.statusCode, approved.body).toBe(201)
+      expect(approved.json()).toMatchObject({ ...split, issuerApprovedByOperator: true })
+      const url = `${base()}/${approved.json().id}`
+      const row = async () => (await owner.query('SELECT issuer, jwks_uri, issuer_approved_by_operator AS approved FROM identity_providers WHERE id = $1', [approved.json().id])).rows[0]
+
+      // The school's admin manages the rest of it, but cannot approve, revoke, or carry the approval to other keys.
+      const renamed = await t.request({ method: 'PATCH', url, token: admin, payload: { name: 'Split SSO' } })
+      expect(renamed.statusCode).toBe(200)
+      expect(renamed.json()).toMatchObject({ name: 'Split SSO', issuerApprovedByOperator: true })
+      const resent = await t.request({ method: 'PATCH', url, token: admin, payload: { name: 'Split SSO', issuer: split.issuer, jwksUri: split.jwksUri, jwks: null } })
+      expect(resent.statusCode, resent.body).toBe(200)
+      expect(resent.json()).toMatchObject({ issuerApprovedByOperator: true })
+      expect((await t.request({ method: 'PATCH', url, token: admin, payload: { issuerApprovedByOperator: false } })).statusCode).toBe(403)
+      expectIssuerRefused(await t.request({ method: 'PATCH', url, token: admin, payload: { jwksUri: 'https://keys.attacker.example/jwks' } }))
+      expect(await row()).toEqual({ issuer: split.issuer, jwks_uri: split.jwksUri, approved: true })
+      // A change that fits the rule by itself goes through, and ends the approval.
+      const own = await t.request({ method: 'PATCH', url, token: admin, payload: { jwksUri: 'https://accounts.idp.example/jwks' } })
+      expect(own.statusCode, own.body).toBe(200)
+      expect(await row()).toEqual({ issuer: split.issuer, jwks_uri: 'https://accounts.idp.example/jwks', approved: false })
+
+      // An operator approves an existing provider, and may revoke only where the rule then holds.
+      const back = await t.request({ method: 'PATCH', url, token: operator, payload: { jwksUri: split.jwksUri, issuerApprovedByOperator: true } })
+      expect(back.statusCode, back.body).toBe(200)
+      expect(await row()).toEqual({ issuer: split.issuer, jwks_uri: split.jwksUri, approved: true })
+      expectIssuerRefused(await t.request({ method: 'PATCH', url, token: operator, payload: { issuerApprovedByOperator: false } }))
+      expect((await row()).approved).toBe(true)
+    })
+  })
+
+  describe('role mapping', () => {
+    it('keeps a mapping of claim values to Vantage roles, and refuses one naming an unknown role (400)', async () => {
+      const created = await t.request({
+        method: 'POST',
+        url: base(),
+        token: admin,
+        payload: provider({ rolesClaim: 'groups', roleMapping: { 'staff-career': ['advisor'], 'it-admin': ['school_admin'], student: [] } }),
+      })
+      expect(created.statusCode, created.body).toBe(201)
+      expect(created.json()).toMatchObject({ rolesClaim: 'groups', roleMapping: { 'staff-career': ['advisor'], 'it-admin': ['school_admin'], student: [] } })
+      const url = `${base()}/${created.json().id}`
+      const stored = async () => (await owner.query('SELECT role_mapping FROM identity_providers WHERE id = $1', [created.json().id])).rows[0].role_mapping
+
+      for (const [roleMapping, field] of [
+        [{ 'it-admin': ['superuser'] }, 'body.roleMapping.it-admin.0'],
+        [{ 'it-admin': ['platform_admin'] }, 'body.roleMapping.it-admin.0'],
+        [{ '': ['advisor'] }, 'body.roleMapping'],
+        [{ 'it-admin': ['advisor', 'advisor'] }, 'body.roleMapping.it-admin'],
+      ] as const) {
+        const response = await t.request({ method: 'PATCH', url, token: admin, payload: { roleMapping } })
+        expect(response.statusCode, JSON.stringify(roleMapping)).toBe(400)
+        expect(response.json()).toMatchObject({ type: 'urn:vantage:problem:validation-failed' })
+        expect(response.json().errors.map((error: { field: string }) => error.field)).toContain(field)
+      }
+      // A mapping needs the claim it maps.
+      const noClaim = await t.request({ method: 'PATCH', url, token: admin, payload: { rolesClaim: null } })
+      expect(noClaim.statusCode).toBe(400)
+      expect(noClaim.json().errors).toEqual([{ field: 'body.roleMapping', message: expect.any(String) }])
+      const orphan = await t.request({ method: 'POST', url: base(), token: admin, payload: provider({ roleMapping: { staff: ['advisor'] } }) })
+      expect(orphan.statusCode).toBe(400)
+      expect(await stored()).toEqual({ 'staff-career': ['advisor'], 'it-admin': ['school_admin'], student: [] })
+
+      const changed = await t.request({ method: 'PATCH', url, token: admin, payload: { roleMapping: { 'staff-career': ['advisor', 'alumni'] } } })
+      expect(changed.statusCode).toBe(200)
+      expect(changed.json().roleMapping).toEqual({ 'staff-career': ['advisor', 'alumni'] })
+      const cleared = await t.request({ method: 'PATCH', url, token: admin, payload: { roleMapping: null, rolesClaim: null } })
+      expect(cleared.statusCode).toBe(200)
+      expect(cleared.json()).toMatchObject({ roleMapping: null, rolesClaim: null })
+      expect(await stored()).toBeNull()
     })
   })
 

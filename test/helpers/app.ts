@@ -4,7 +4,8 @@ import type { FastifyInstance, FastifyServerOptions, InjectOptions, LightMyReque
 import { buildApp } from '../../src/app.js'
 import { type Config, loadConfig } from '../../src/config.js'
 import type { SchoolRole, Scope } from '../../src/infra/auth/principal.js'
-import { SigningKeys } from '../../src/infra/auth/signing-keys.js'
+import type { KeySetOptions } from '../../src/infra/auth/key-sets.js'
+import { type PrivateJwk, SigningKeys } from '../../src/infra/auth/signing-keys.js'
 import { Database } from '../../src/infra/db/database.js'
 import { seedQuestionBank } from '../../src/modules/questions/service.js'
 import { createTestDatabase, type TestDatabase } from './database.js'
@@ -31,7 +32,7 @@ export interface TestSchool {
   members: Record<string, { id: string; externalId: string; token: string }>
 }
 
-export async function build(overrides: Record<string, string> = {}, options: { jwksCooldownMs?: number; databaseUrl?: string; beforeReady?: (app: FastifyInstance) => void; logger?: FastifyServerOptions['logger']; clock?: () => Date } = {}): Promise<TestApp> {
+export async function build(overrides: Record<string, string> = {}, options: { jwksCooldownMs?: number; keySets?: Partial<KeySetOptions>; signingKey?: PrivateJwk; databaseUrl?: string; beforeReady?: (app: FastifyInstance) => void; logger?: FastifyServerOptions['logger']; clock?: () => Date } = {}): Promise<TestApp> {
   const db = await createTestDatabase()
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -52,8 +53,8 @@ export async function build(overrides: Record<string, string> = {}, options: { j
     ...overrides,
   })
   const database = new Database({ ...config.database, url: options.databaseUrl ?? db.appUrl })
-  const keys = await SigningKeys.fromJwks([await SigningKeys.generate()])
-  const app = await buildApp({ config, database, keys, jwksCooldownMs: options.jwksCooldownMs ?? 0, logger: options.logger ?? false, clock: options.clock })
+  const keys = await SigningKeys.fromJwks([options.signingKey ?? (await SigningKeys.generate())])
+  const app = await buildApp({ config, database, keys, keySets: { failureCooldownMs: options.jwksCooldownMs ?? 0, unknownKeyIntervalMs: options.jwksCooldownMs ?? 0, ...options.keySets }, logger: options.logger ?? false, clock: options.clock })
   options.beforeReady?.(app)
   await app.ready()
 

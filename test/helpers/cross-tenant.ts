@@ -910,11 +910,12 @@ const SCHOOLS = '/v1/schools'
 const IDPS = '/v1/schools/:schoolId/identity-providers'
 const CLIENTS = '/v1/schools/:schoolId/integration-clients'
 
+// B's keys on the host of A's issuer, as the issuer rule asks: what refuses B is that the pair is A's.
 const validProvider = (f: CrossTenantFixture) => ({
   name: 'B takes over',
   issuer: f.a.identityProvider.issuer,
   audience: f.a.identityProvider.audience,
-  jwksUri: 'https://attacker.example/jwks.json',
+  jwksUri: `${new URL(f.a.identityProvider.issuer).origin}/attacker-jwks.json`,
   algorithms: ['RS256'],
 })
 const providerPatch = { name: 'renamed by B', enabled: false, jwksUri: 'https://attacker.example/jwks.json' }
@@ -2470,7 +2471,7 @@ export const CROSS_TENANT_MATRIX: CrossTenantCase[] = [
     name: "move B's own provider onto A's issuer and audience",
     request: (f) => ({
       url: `${SCHOOLS}/${f.b.school.id}/identity-providers/${f.b.identityProvider.id}`,
-      payload: { issuer: f.a.identityProvider.issuer, audience: f.a.identityProvider.audience },
+      payload: { issuer: f.a.identityProvider.issuer, audience: f.a.identityProvider.audience, jwksUri: validProvider(f).jwksUri },
     }),
     expect: conflict(),
   },

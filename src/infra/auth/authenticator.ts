@@ -7,8 +7,7 @@
 import {
   type JWTPayload,
   type JWTVerifyGetKey,
-  createLocalJWKSet,
-  createRemoteJWKSet,
+  type ProtectedHeaderParameters,
   decodeJwt,
   decodeProtectedHeader,
   errors,
@@ -17,7 +16,9 @@ import {
 } from 'jose'
 import type { Database } from '../db/database.js'
 import { Problem } from '../http/problem.js'
+import { type KeySetOptions, KeySets } from './key-sets.js'
 import { type Principal, type SchoolRole, isSchoolRole, SCOPES, type Scope } from './principal.js'
+import { providerRoles } from './provider-roles.js'
 import { SERVICE_ALGORITHMS, type SigningKeys } from './signing-keys.js'
 
 /** Asymmetric algorithms an identity provider may be configured with; HMAC and `none` never verify. */
@@ -27,11 +28,47 @@ export interface AuthenticatorOptions {
   issuer: string
   audience: string
   platform?: { issuer: string; audience: string; jwksUrl: string }
-  /** Minimum time between two JWKS fetches for one provider (an unknown key id triggers a fetch). */
-  jwksCooldownMs: number
+  /** How identity providers' key sets are fetched and kept (key-sets.ts), the outbound policy included. */
+  keySets: Partial<KeySetOptions>
 }
 
 const CLOCK_TOLERANCE_SECONDS = 5
+
+/**
+ * The `typ` header each kind of token must carry (RFC 8725 §3.11), compared without case and without
+ * an "application/" prefix (RFC 7515 §4.1.9). The service's access tokens are RFC 9068 `at+jwt`;
+ * its confirmation links carry a type of their own, so neither can stand in for the other. Identity
+ * providers' access tokens are `at+jwt` too, but many providers send `JWT` or no `typ` at all
+ * (Okta, Microsoft Entra ID, Keycloak): those are accepted, any other type is refused.
+ */
+export const ACCESS_TOKEN_TYPE = 'at+jwt'
+export const CONFIRMATION_LINK_TYPE = 'vantage-confirmation+jwt'
+const PROVIDER_TOKEN_TYPES = new Set([ACCESS_TOKEN_TYPE, 'jwt'])
+
+export function normalisedType(typ: unknown): string | undefined {
+  return typeof typ === 'string' ? typ.toLowerCase().replace(/^application\//, '') : undefined
+}
+
+/** Header checks before any key is looked for: the token's type, and no extension we cannot honour. */
+function checkHeader(header: ProtectedHeaderParameters, expected: 'service' | 'provider') {
+  // RFC 7515 §4.1.11: a recipient that does not understand a "crit" extension must reject the token.
+  // This service understands none.
+  if (header.crit !== undefined) {
+    throw new Problem('token-header-unsupported', `The token names critical header parameters this service does not understand: ${JSON.stringify(header.crit).slice(0, 100)}`)
+  }
+  const typ = normalisedType(header.typ)
+  if (expected === 'service' ? typ !== ACCESS_TOKEN_TYPE : typ !== undefined && !PROVIDER_TOKEN_TYPES.has(typ)) {
+    const wanted = expected === 'service' ? `"${ACCESS_TOKEN_TYPE}"` : `"${ACCESS_TOKEN_TYPE}", "JWT" or none`
+    throw new Problem('token-type-invalid', `The token's "typ" header is ${header.typ === undefined ? 'missing' : JSON.stringify(header.typ).slice(0, 60)}; access tokens carry ${wanted}`)
+  }
+}
+
+/** jose checks `iat` only against a maximum age; an `iat` in the future is refused here. */
+function checkIssuedAt(payload: JWTPayload) {
+  if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + CLOCK_TOLERANCE_SECONDS) {
+    throw new Problem('token-not-yet-valid', 'The token\'s "iat" claim is in the future')
+  }
+}
 
 function rejectionFor(error: unknown): unknown {
   if (error instanceof Problem) return error
@@ -99,18 +136,16 @@ export class Authenticator {
   readonly #db: Database
   readonly #keys: SigningKeys
   readonly #options: AuthenticatorOptions
-  readonly #remoteKeySets = new Map<string, { source: string; getKey: JWTVerifyGetKey }>()
+  readonly #keySets: KeySets
   readonly #platformKeys?: JWTVerifyGetKey
 
   constructor(db: Database, keys: SigningKeys, options: AuthenticatorOptions) {
     this.#db = db
     this.#keys = keys
     this.#options = options
-    if (options.platform) this.#platformKeys = this.#remote(options.platform.jwksUrl)
-  }
-
-  #remote(url: string): JWTVerifyGetKey {
-    return createRemoteJWKSet(new URL(url), { cooldownDuration: this.#options.jwksCooldownMs, timeoutDuration: 3000 })
+    this.#keySets = new KeySets(options.keySets)
+    // The platform's JWKS URL is the deployment's own configuration: no address policy applies to it.
+    if (options.platform) this.#platformKeys = this.#keySets.remote('platform', options.platform.jwksUrl, true)
   }
 
   async authenticate(token: string): Promise<Principal> {
@@ -122,20 +157,23 @@ export class Authenticator {
   }
 
   async #authenticate(token: string): Promise<Principal> {
-    let algorithm: string | undefined
+    let header: ProtectedHeaderParameters
     let payload: JWTPayload
     try {
-      algorithm = decodeProtectedHeader(token).alg
+      header = decodeProtectedHeader(token)
       payload = decodeJwt(token)
     } catch (error) {
       throw new Problem('token-malformed', 'The bearer token is not a JWT', { cause: error })
     }
+    const algorithm = header.alg
     if (!algorithm || algorithm === 'none') throw new Problem('token-algorithm-rejected', 'Unsigned tokens (alg "none") are never accepted')
     if (/^HS/.test(algorithm)) {
       throw new Problem('token-algorithm-rejected', `HMAC-signed tokens (${algorithm}) are not accepted; tokens must be signed with an asymmetric key`)
     }
     if (typeof payload.iss !== 'string') throw new Problem('token-claims-invalid', 'The "iss" claim is missing')
     if (payload.iss.length > 500 || payload.iss.includes('\u0000')) throw new Problem('token-issuer-untrusted')
+    checkHeader(header, payload.iss === this.#options.issuer ? 'service' : 'provider')
+    checkIssuedAt(payload)
     if (payload.iss === this.#options.issuer) return this.#serviceToken(token)
     if (this.#options.platform && payload.iss === this.#options.platform.issuer) return this.#platformToken(token)
     return this.#identityProviderToken(token, payload.iss, payload)
@@ -214,30 +252,21 @@ export class Authenticator {
     })
     const schoolId = await this.#activeSchool(provider.schoolId)
     const externalId = stringClaim(payload, provider.memberIdClaim)
-    let roles: SchoolRole[] | undefined
-    if (provider.rolesClaim) {
-      const claimed = claimAt(payload, provider.rolesClaim)
-      const list = Array.isArray(claimed) ? claimed : typeof claimed === 'string' ? claimed.split(/[\s,]+/) : []
-      roles = list.filter(isSchoolRole)
-    }
-    return this.#member(schoolId, externalId, roles, { jit: provider.jitProvisioning, via: 'identity-provider', providerId: provider.id })
+    // Staff roles only through the school's mapping (provider-roles.ts); with no roles claim configured
+    // the token neither narrows nor provisions.
+    const roles = provider.rolesClaim ? providerRoles(claimAt(payload, provider.rolesClaim), provider.roleMapping) : undefined
+    return this.#member(schoolId, externalId, roles?.narrowing, {
+      jit: provider.jitProvisioning,
+      provision: roles?.provisionable,
+      via: 'identity-provider',
+      providerId: provider.id,
+    })
   }
 
   #providerKeys(provider: { id: string; jwksUri: string | null; jwks: unknown; updatedAt: Date }): JWTVerifyGetKey {
-    if (provider.jwks) {
-      const source = `inline:${provider.updatedAt.getTime()}`
-      const cached = this.#remoteKeySets.get(provider.id)
-      if (cached?.source === source) return cached.getKey
-      const getKey = createLocalJWKSet(provider.jwks as JSONWebKeySet)
-      this.#remoteKeySets.set(provider.id, { source, getKey })
-      return getKey
-    }
+    if (provider.jwks) return this.#keySets.inline(provider.id, String(provider.updatedAt.getTime()), provider.jwks as JSONWebKeySet)
     if (!provider.jwksUri) throw new Problem('token-key-unknown', 'The identity provider has no keys configured')
-    const cached = this.#remoteKeySets.get(provider.id)
-    if (cached?.source === provider.jwksUri) return cached.getKey
-    const getKey = this.#remote(provider.jwksUri)
-    this.#remoteKeySets.set(provider.id, { source: provider.jwksUri, getKey })
-    return getKey
+    return this.#keySets.remote(provider.id, provider.jwksUri)
   }
 
   async #activeSchool(claim: unknown): Promise<string> {
@@ -252,22 +281,33 @@ export class Authenticator {
     schoolId: string,
     externalId: string,
     claimedRoles: SchoolRole[] | undefined,
-    options: { jit: boolean; via: 'identity-provider' | 'service'; providerId?: string },
+    options: { jit: boolean; provision?: SchoolRole[]; via: 'identity-provider' | 'service'; providerId?: string },
   ): Promise<Principal> {
     const { db } = this.#db.forSchool(schoolId)
     let member = await db.member.findUnique({
       where: { schoolId_externalId: { schoolId, externalId } },
       select: MEMBER_SELECT,
     })
-    if (!member && options.jit && claimedRoles?.length) {
+    // Just-in-time provisioning creates a member with the roles the provider may give (never a staff
+    // role by name); a token that leaves none is refused like one without roles.
+    const provision = options.provision ?? []
+    if (!member && options.jit && provision.length) {
       member = await db.member.upsert({
         where: { schoolId_externalId: { schoolId, externalId } },
-        create: { schoolId, externalId, roles: claimedRoles },
+        create: { schoolId, externalId, roles: provision },
         update: {},
         select: MEMBER_SELECT,
       })
     }
-    if (!member) throw new Problem('member-unknown', 'No member with this identity is provisioned in the school')
+    if (!member) {
+      const staffByName = options.jit && claimedRoles?.length && !provision.length
+      throw new Problem(
+        'member-unknown',
+        staffByName
+          ? 'No member with this identity is provisioned in the school, and the token names only staff roles, which provisioning takes from the provider\'s roleMapping alone'
+          : 'No member with this identity is provisioned in the school',
+      )
+    }
     if (member.status !== 'active') throw new Problem('member-disabled')
     // A token narrows the member's roles (an SSO group, a development token for one role); it never adds
     // one, whoever signed it: the school's provider cannot make a student an admin by claiming it.

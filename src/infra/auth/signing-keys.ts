@@ -18,7 +18,7 @@ import {
 
 export const SERVICE_ALGORITHMS = ['ES256', 'EdDSA'] as const
 
-interface PrivateJwk extends JWK {
+export interface PrivateJwk extends JWK {
   kid: string
   alg: (typeof SERVICE_ALGORITHMS)[number]
 }
@@ -70,9 +70,10 @@ export class SigningKeys {
     return SigningKeys.fromJwks(keys)
   }
 
-  sign(claims: JWTPayload, options: { issuer: string; audience: string; subject: string; ttlSeconds: number }): Promise<string> {
+  /** Signs an access token (`typ` at+jwt, RFC 9068) unless another type is named (confirmation links). */
+  sign(claims: JWTPayload, options: { issuer: string; audience: string; subject: string; ttlSeconds: number; typ?: string }): Promise<string> {
     return new SignJWT(claims)
-      .setProtectedHeader({ alg: this.#active.alg, kid: this.#active.kid, typ: 'at+jwt' })
+      .setProtectedHeader({ alg: this.#active.alg, kid: this.#active.kid, typ: options.typ ?? 'at+jwt' })
       .setIssuer(options.issuer)
       .setAudience(options.audience)
       .setSubject(options.subject)

@@ -1,14 +1,17 @@
-// Where a webhook may go. A subscription's URL must be https to a public address: not loopback,
-// private, link-local (which holds cloud metadata endpoints such as 169.254.169.254), unique-local,
-// carrier-grade NAT, multicast or reserved. The check runs when the URL is saved and again on every
-// connection, on the addresses the name resolves to then, and the connection uses exactly the
-// addresses checked (so a name that later resolves elsewhere, DNS rebinding, is caught). A
-// deployment may allow named hosts, addresses or CIDR ranges (WEBHOOK_ALLOWED_HOSTS), which may then
-// also be plain http: a receiver inside its own network, or the tests' local receiver.
+// Where the service may connect on a school's behalf: webhook receivers and identity providers' key
+// sets. A URL must be https to a public address: not loopback, private, link-local (which holds cloud
+// metadata endpoints such as 169.254.169.254), unique-local, carrier-grade NAT, multicast or reserved,
+// and for IPv6 only global unicast (2000::/3), so that forms embedding an IPv4 address
+// (IPv4-compatible ::a9fe:a9fe, NAT64, 6to4, Teredo) cannot reach a private one. The check runs when
+// the URL is saved and again on every connection, on the addresses the name resolves to then, and
+// the connection uses exactly the addresses checked (so a name that later resolves elsewhere, DNS
+// rebinding, is caught). A deployment may allow named hosts, addresses or CIDR ranges
+// (WEBHOOK_ALLOWED_HOSTS, JWKS_ALLOWED_HOSTS), which may then also be plain http: a receiver inside
+// its own network, or the tests' local receiver.
 import dns from 'node:dns'
 import type { LookupFunction } from 'node:net'
 import ipaddr from 'ipaddr.js'
-import { invalidField } from '../../infra/http/problem.js'
+import { invalidField } from '../http/problem.js'
 
 export class DestinationRefused extends Error {}
 
@@ -32,7 +35,14 @@ function allowedAddress(address: string, allowed: string[]): boolean {
 /** Whether an address is public unicast, or explicitly allowed. */
 export function addressAllowed(address: string, allowed: string[]): boolean {
   if (!ipaddr.isValid(address)) return false
-  return ipaddr.process(address).range() === 'unicast' || allowedAddress(address, allowed)
+  return isPublic(ipaddr.process(address)) || allowedAddress(address, allowed)
+}
+
+const GLOBAL_UNICAST_V6 = ipaddr.parseCIDR('2000::/3')
+
+function isPublic(address: ipaddr.IPv4 | ipaddr.IPv6): boolean {
+  if (address.range() !== 'unicast') return false
+  return address.kind() === 'ipv4' || (address as ipaddr.IPv6).match(GLOBAL_UNICAST_V6 as [ipaddr.IPv6, number])
 }
 
 function hostAllowed(hostname: string, allowed: string[]): boolean {
@@ -40,8 +50,22 @@ function hostAllowed(hostname: string, allowed: string[]): boolean {
   return allowed.includes(bare) || (ipaddr.isValid(bare) && allowedAddress(bare, allowed))
 }
 
-/** Checks a URL before it is saved; throws a 400 naming `field`. Resolves the name, as delivery will. */
-export async function checkDestination(raw: string, allowed: string[], field = 'body.url'): Promise<string> {
+export interface DestinationOptions {
+  /** The field a refusal names (a 400 of the request that saves the URL). */
+  field?: string
+  /** Plain http to any host (identity providers in development; JWKS_ALLOW_HTTP). */
+  allowHttp?: boolean
+  /**
+   * Accept a name that does not resolve now. The check on every connection still refuses it should it
+   * ever resolve to a refused address. Identity providers are often registered before their names
+   * are published; a webhook is tried at once, so its name must resolve.
+   */
+  acceptUnresolved?: boolean
+}
+
+/** Checks a URL before it is saved; throws a 400 naming the field. Resolves the name, as a connection will. */
+export async function checkDestination(raw: string, allowed: string[], options: DestinationOptions = {}): Promise<string> {
+  const field = options.field ?? 'body.url'
   let url: URL
   try {
     url = new URL(raw)
@@ -51,13 +75,15 @@ export async function checkDestination(raw: string, allowed: string[], field = '
   if (url.username || url.password) throw invalidField(field, 'must not carry credentials')
   if (url.hash) throw invalidField(field, 'must not have a fragment')
   const named = hostAllowed(url.hostname, allowed)
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && named)) throw invalidField(field, 'must be an https URL')
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && (named || options.allowHttp))) {
+    throw invalidField(field, options.allowHttp ? 'must be an http or https URL' : 'must be an https URL')
+  }
   if (named && allowed.includes(url.hostname.toLowerCase())) return url.toString()
   try {
     await resolveChecked(url.hostname.replace(/^\[|\]$/g, ''), allowed)
   } catch (error) {
     if (error instanceof DestinationRefused) throw invalidField(field, error.message)
-    throw invalidField(field, 'does not resolve to an address')
+    if (!options.acceptUnresolved) throw invalidField(field, 'does not resolve to an address')
   }
   return url.toString()
 }

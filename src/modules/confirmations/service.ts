@@ -6,6 +6,7 @@
 // person's reliability: how often the other party confirmed they came.
 import { errors as joseErrors, jwtVerify } from 'jose'
 import { Prisma } from '../../generated/prisma/client.js'
+import { CONFIRMATION_LINK_TYPE } from '../../infra/auth/authenticator.js'
 import type { SigningKeys } from '../../infra/auth/signing-keys.js'
 import type { Database, Tenant } from '../../infra/db/database.js'
 import { notFound, Problem } from '../../infra/http/problem.js'
@@ -37,7 +38,7 @@ export async function confirmationLinks(tenant: Tenant, signer: Signer, meetingI
   const link = async (party: Party) => {
     const token = await signer.keys.sign(
       { token_use: 'meeting_confirmation', school: tenant.schoolId, party },
-      { issuer: signer.issuer, audience: CONFIRMATION_AUDIENCE, subject: meetingId, ttlSeconds: Math.floor((expiresAt.getTime() - now.getTime()) / 1000) },
+      { issuer: signer.issuer, audience: CONFIRMATION_AUDIENCE, subject: meetingId, ttlSeconds: Math.floor((expiresAt.getTime() - now.getTime()) / 1000), typ: CONFIRMATION_LINK_TYPE },
     )
     return `${signer.publicUrl}/v1/confirmations?link=${token}`
   }
@@ -53,7 +54,7 @@ export async function confirmationLinks(tenant: Tenant, signer: Signer, meetingI
 export async function readLink(database: Database, signer: Signer, token: string) {
   let payload
   try {
-    ;({ payload } = await jwtVerify(token, signer.keys.keySet, { issuer: signer.issuer, audience: CONFIRMATION_AUDIENCE, algorithms: ['ES256', 'EdDSA'] }))
+    ;({ payload } = await jwtVerify(token, signer.keys.keySet, { issuer: signer.issuer, audience: CONFIRMATION_AUDIENCE, algorithms: ['ES256', 'EdDSA'], typ: CONFIRMATION_LINK_TYPE }))
   } catch (error) {
     if (error instanceof joseErrors.JWTExpired) throw new Problem('not-found', 'This confirmation link has expired')
     throw new Problem('not-found', 'No such confirmation link')

@@ -21,7 +21,11 @@ export default async function identityProviderRoutes(instance: FastifyInstance) 
   const app = instance.withTypeProvider<TypeBoxTypeProvider>()
   app.addSchema(IdentityProvider)
   const ProviderRef = Type.Ref('IdentityProvider')
-  const allowHttp = app.config.auth.allowHttpJwks
+  // Where a JWKS may be fetched from: the outbound policy webhooks follow too (infra/net/destination.ts).
+  const jwksPolicy = { allowHttp: app.config.auth.allowHttpJwks, allowedHosts: app.config.auth.jwksAllowedHosts }
+  // Issuers no school's provider may take: the service's own (and its address) and the platform operator's.
+  const { auth, publicUrl } = app.config
+  const reservedIssuers = [auth.issuer, publicUrl, ...(auth.platform ? [auth.platform.issuer] : [])]
   const base = '/v1/schools/:schoolId/identity-providers'
 
   app.post(base, {
@@ -29,7 +33,7 @@ export default async function identityProviderRoutes(instance: FastifyInstance) 
     schema: { operationId: 'createIdentityProvider', tags, summary: 'Trust an identity provider', params: SchoolPath, body: CreateIdentityProvider, response: responses({ 201: ProviderRef }, [404, 409]) },
     handler: async (request, reply) =>
       reply.code(201).send(
-        await createIdentityProvider(await tenantOfPath(request, request.params.schoolId), request.body, allowHttp, request.principal!.kind === 'platform'),
+        await createIdentityProvider(await tenantOfPath(request, request.params.schoolId), request.body, jwksPolicy, request.principal!.kind === 'platform', reservedIssuers),
       ),
   })
 
@@ -60,8 +64,9 @@ export default async function identityProviderRoutes(instance: FastifyInstance) 
         await tenantOfPath(request, request.params.schoolId),
         request.params.providerId,
         request.body,
-        allowHttp,
+        jwksPolicy,
         request.principal!.kind === 'platform',
+        reservedIssuers,
       ),
   })
 

@@ -3,7 +3,8 @@
 import { importJWK, type JWK } from 'jose'
 import type { Tenant, Transaction } from '../../infra/db/database.js'
 import { decodeCursor, pageOf } from '../../infra/http/cursor.js'
-import { Problem, notFound } from '../../infra/http/problem.js'
+import { Problem, forbidden, invalidField, notFound } from '../../infra/http/problem.js'
+import { checkDestination } from '../../infra/net/destination.js'
 import { type IdentityProvider as IdentityProviderRow, Prisma } from '../../generated/prisma/client.js'
 import type { CreateIdentityProviderBody, IdentityProviderBody, UpdateIdentityProviderBody } from './schemas.js'
 
@@ -19,7 +20,9 @@ export function toIdentityProvider(row: IdentityProviderRow): IdentityProviderBo
     algorithms: row.algorithms,
     memberIdClaim: row.memberIdClaim,
     rolesClaim: row.rolesClaim,
+    roleMapping: row.roleMapping as IdentityProviderBody['roleMapping'],
     jitProvisioning: row.jitProvisioning,
+    issuerApprovedByOperator: row.issuerApprovedByOperator,
     enabled: row.enabled,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
@@ -29,12 +32,23 @@ export function toIdentityProvider(row: IdentityProviderRow): IdentityProviderBo
 /** Members of a JWK that hold secret material: the private parts of RSA, EC and OKP keys, and an oct key's value. */
 const SECRET_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k']
 
-function checkKeys(provider: { jwksUri?: string | null; jwks?: unknown }, allowHttp: boolean) {
+/** Where a JWKS may be fetched from (JWKS_ALLOW_HTTP, JWKS_ALLOWED_HOSTS). */
+export interface JwksPolicy {
+  allowHttp: boolean
+  allowedHosts: string[]
+}
+
+async function checkKeys(provider: { jwksUri?: string | null; jwks?: unknown }, policy: JwksPolicy) {
   const errors: Array<{ field: string; message: string }> = []
   if (!provider.jwksUri === !provider.jwks) errors.push({ field: 'body.jwksUri', message: 'give exactly one of jwksUri and jwks' })
-  // Format "uri" also admits file:, ftp: or urn: URIs, which no JWKS can be fetched from.
-  if (provider.jwksUri && !provider.jwksUri.startsWith('https://') && !(allowHttp && provider.jwksUri.startsWith('http://'))) {
-    errors.push({ field: 'body.jwksUri', message: allowHttp ? 'must be an http or https URL' : 'must be an https URL' })
+  // Format "uri" also admits file:, ftp: or urn: URIs, which no JWKS can be fetched from. The address
+  // policy refuses loopback, private, link-local and reserved addresses here and on every fetch (a
+  // name may resolve elsewhere later); a name that does not resolve yet is accepted.
+  if (provider.jwksUri) {
+    await checkDestination(provider.jwksUri, policy.allowedHosts, { field: 'body.jwksUri', allowHttp: policy.allowHttp, acceptUnresolved: true }).catch((error: unknown) => {
+      if (!(error instanceof Problem)) throw error
+      errors.push(...((error.extensions.errors as typeof errors | undefined) ?? []))
+    })
   }
   // Inline keys are stored and shown to every admin: a private or symmetric key pasted by mistake
   // would leak there, and could sign tokens for the school.
@@ -49,6 +63,65 @@ function checkKeys(provider: { jwksUri?: string | null; jwks?: unknown }, allowH
   if (errors.length) throw new Problem('validation-failed', 'The provider\'s keys are not valid', { extensions: { errors } })
 }
 
+/**
+ * An issuer the way a look-alike would differ from it: Unicode compatibility forms, spaces and
+ * invisible characters, case, a default port, a trailing dot or slash. Only for refusing look-alikes
+ * of the reserved issuers; tokens still match a provider's issuer exactly.
+ */
+function issuerKey(issuer: string): string {
+  let key = issuer.normalize('NFKC').replace(/[\s\u200B-\u200D\u2060\uFEFF]/g, '')
+  if (/^https?:\/\//i.test(key) && URL.canParse(key)) {
+    const url = new URL(key)
+    url.hostname = url.hostname.replace(/\.$/, '')
+    key = url.href
+  }
+  return key.replace(/\/+$/, '').toLowerCase()
+}
+
+const hostName = (url: URL) => url.hostname.replace(/\.$/, '')
+
+/**
+ * The issuer a school may register. Never the service's own issuer (or public URL) nor the platform
+ * operator's, in any spelling. With keys fetched from jwksUri, the issuer is an https URL (http where
+ * JWKS_ALLOW_HTTP is on) on the same host name as the keys, so that a school cannot pair the name of
+ * someone else's provider with keys of its choosing; an issuer that does not fit (Google's keys live
+ * on another host, a URN) needs a platform operator's approval. With inline keys the school states
+ * whose tokens it accepts, and the keys decide alone.
+ */
+function checkIssuer(
+  provider: { issuer: string; jwksUri: string | null },
+  approved: boolean,
+  policy: { allowHttp: boolean; reservedIssuers: readonly string[] },
+) {
+  const key = issuerKey(provider.issuer)
+  if (policy.reservedIssuers.some((reserved) => issuerKey(reserved) === key)) {
+    throw invalidField('body.issuer', 'is the issuer of Vantage itself or of the platform operator, which no school\'s identity provider may use')
+  }
+  if (!provider.jwksUri || approved || !URL.canParse(provider.jwksUri)) return
+  const keys = new URL(provider.jwksUri)
+  const issuer = URL.canParse(provider.issuer) ? new URL(provider.issuer) : undefined
+  if (!issuer || !(issuer.protocol === 'https:' || (policy.allowHttp && issuer.protocol === 'http:'))) {
+    throw invalidField(
+      'body.issuer',
+      `must be an ${policy.allowHttp ? 'http or https' : 'https'} URL on the host of jwksUri when keys are fetched from it; another issuer (such as a URN) needs inline jwks or a platform operator's approval`,
+    )
+  }
+  if (hostName(issuer) !== hostName(keys)) {
+    throw invalidField('body.issuer', `must be on the host of jwksUri (${keys.hostname}) unless a platform operator approves the issuer`)
+  }
+}
+
+/** Only a platform operator vouches for an issuer (the field is refused to school admins, whatever its value). */
+function checkApprover(input: { issuerApprovedByOperator?: boolean }, byOperator: boolean) {
+  if (input.issuerApprovedByOperator !== undefined && !byOperator) {
+    throw forbidden('Only a platform operator may set issuerApprovedByOperator')
+  }
+}
+
+/** A mapping applies to the values of the roles claim: without one it would silently do nothing. */
+function checkRoleMapping(provider: { rolesClaim: string | null; roleMapping: unknown }) {
+  if (provider.roleMapping && !provider.rolesClaim) throw invalidField('body.roleMapping', 'needs rolesClaim, the claim whose values it maps')
+}
 
 /**
  * Runs `write` once the issuer and audience are free (other than for `except`). A token's issuer
@@ -106,9 +179,19 @@ async function checkKeyMaterial(jwks: unknown, algorithms: readonly string[]) {
   if (errors.length) throw new Problem('validation-failed', 'The provider\'s keys are not valid', { extensions: { errors } })
 }
 
-export async function createIdentityProvider(tenant: Tenant, input: CreateIdentityProviderBody, allowHttp: boolean, byOperator: boolean) {
-  checkKeys(input, allowHttp)
+export async function createIdentityProvider(
+  tenant: Tenant,
+  input: CreateIdentityProviderBody,
+  jwksPolicy: JwksPolicy,
+  byOperator: boolean,
+  reservedIssuers: readonly string[],
+) {
+  checkApprover(input, byOperator)
+  await checkKeys(input, jwksPolicy)
   await checkKeyMaterial(input.jwks, input.algorithms)
+  const approved = input.issuerApprovedByOperator ?? false
+  checkIssuer({ issuer: input.issuer, jwksUri: input.jwksUri ?? null }, approved, { allowHttp: jwksPolicy.allowHttp, reservedIssuers })
+  checkRoleMapping({ rolesClaim: input.rolesClaim ?? null, roleMapping: input.roleMapping ?? null })
   const claim = { issuer: input.issuer, audience: input.audience, sharedByOperator: byOperator }
   const row = await claimIssuer(tenant, claim, (tx) => tx.identityProvider.create({
     data: {
@@ -121,7 +204,9 @@ export async function createIdentityProvider(tenant: Tenant, input: CreateIdenti
       algorithms: input.algorithms,
       memberIdClaim: input.memberIdClaim ?? 'sub',
       rolesClaim: input.rolesClaim ?? null,
+      roleMapping: (input.roleMapping ?? undefined) as Prisma.InputJsonValue | undefined,
       jitProvisioning: input.jitProvisioning ?? false,
+      issuerApprovedByOperator: approved,
       enabled: input.enabled ?? true,
     },
   }))
@@ -149,22 +234,50 @@ export async function getIdentityProvider(tenant: Tenant, id: string) {
   return toIdentityProvider(await find(tenant, id))
 }
 
-export async function updateIdentityProvider(tenant: Tenant, id: string, input: UpdateIdentityProviderBody, allowHttp: boolean, byOperator: boolean) {
+export async function updateIdentityProvider(
+  tenant: Tenant,
+  id: string,
+  input: UpdateIdentityProviderBody,
+  jwksPolicy: JwksPolicy,
+  byOperator: boolean,
+  reservedIssuers: readonly string[],
+) {
   const current = await find(tenant, id)
+  checkApprover(input, byOperator)
   const next = {
     jwksUri: input.jwksUri !== undefined ? input.jwksUri : current.jwksUri,
     jwks: input.jwks !== undefined ? input.jwks : current.jwks,
   }
-  checkKeys(next, allowHttp)
-  const { jwks, ...rest } = input
+  await checkKeys(next, jwksPolicy)
+  const { jwks, roleMapping, ...rest } = input
   if (input.jwks) await checkKeyMaterial(input.jwks, input.algorithms ?? current.algorithms)
+  // The operator vouched for this issuer with these keys: a school admin changing either ends it. The
+  // issuer is checked when it, the keys or the approval change (a legacy provider stays editable, and
+  // a client sending the values it read changes nothing).
+  const issuerOrKeys =
+    (input.issuer !== undefined && input.issuer !== current.issuer) ||
+    (input.jwksUri !== undefined && input.jwksUri !== current.jwksUri) ||
+    (input.jwks !== undefined && (input.jwks !== null || current.jwks !== null))
+  const approved = input.issuerApprovedByOperator ?? (issuerOrKeys && !byOperator ? false : current.issuerApprovedByOperator)
+  if (issuerOrKeys || approved !== current.issuerApprovedByOperator) {
+    checkIssuer({ issuer: input.issuer ?? current.issuer, jwksUri: next.jwksUri }, approved, { allowHttp: jwksPolicy.allowHttp, reservedIssuers })
+  }
+  checkRoleMapping({
+    rolesClaim: input.rolesClaim !== undefined ? input.rolesClaim : current.rolesClaim,
+    roleMapping: roleMapping !== undefined ? roleMapping : current.roleMapping,
+  })
   const claim = { issuer: input.issuer ?? current.issuer, audience: input.audience ?? current.audience, except: id, sharedByOperator: byOperator }
   const row = await claimIssuer(tenant, claim, (tx) =>
     tx.identityProvider.update({
       where: { schoolId_id: { schoolId: tenant.schoolId, id } },
       // jwks: null must clear the column (Prisma.DbNull); undefined would leave the old keys, which the
       // authenticator prefers over a new jwksUri.
-      data: { ...rest, ...(jwks !== undefined ? { jwks: jwks === null ? Prisma.DbNull : (jwks as Prisma.InputJsonValue) } : {}) },
+      data: {
+        ...rest,
+        issuerApprovedByOperator: approved,
+        ...(jwks !== undefined ? { jwks: jwks === null ? Prisma.DbNull : (jwks as Prisma.InputJsonValue) } : {}),
+        ...(roleMapping !== undefined ? { roleMapping: roleMapping === null ? Prisma.DbNull : (roleMapping as Prisma.InputJsonValue) } : {}),
+      },
     }),
   )
   return toIdentityProvider(row)

@@ -11,7 +11,7 @@ import https from 'node:https'
 import ipaddr from 'ipaddr.js'
 import { Prisma } from '../../generated/prisma/client.js'
 import type { Database, Tenant } from '../../infra/db/database.js'
-import { addressAllowed, checkedLookup } from './destination.js'
+import { addressAllowed, checkedLookup } from '../../infra/net/destination.js'
 import { signatureHeader } from './signing.js'
 
 export interface DeliveryContext {

@@ -5,7 +5,7 @@ import { decodeCursor, pageOf } from '../../infra/http/cursor.js'
 import { notFound, Problem } from '../../infra/http/problem.js'
 import type { Attempt } from './delivery.js'
 import { queueDelivery } from './delivery.js'
-import { checkDestination } from './destination.js'
+import { checkDestination } from '../../infra/net/destination.js'
 import type { CreateWebhookBody, DeliveryQueryInput, UpdateWebhookBody, WebhookBody } from './schemas.js'
 import { generateWebhookSecret } from './signing.js'
 
