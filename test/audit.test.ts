@@ -139,6 +139,8 @@ describe('audit log', () => {
     expect([...subjectsOf({ items: [{ id: c }] }, true)]).toEqual([c])
     // A host request names its student as an object: { student: { id } }; its own id is no member's.
     expect([...subjectsOf({ items: [{ id: c, student: { id: a, name: 'Ana' }, host: { memberId: b } }] }, false)].sort()).toEqual([a, b])
+    // A contact points at the alumnus it is about; its name and details are the student's, not the alumnus's.
+    expect([...subjectsOf({ items: [{ id: c, studentId: a, fullName: 'Grace Park', alumniMemberId: b }] }, false)]).toEqual([a])
   })
 
   it('records a host\'s read of the requests addressed to them as a disclosure of the requesting student', async () => {

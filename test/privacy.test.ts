@@ -90,6 +90,19 @@ describe('privacy: export and erasure', () => {
     await owner.query(
       `INSERT INTO program_students (school_id, program_id, student_id, placements, preferences, modes, location) VALUES ($1, $2, $3, 1, ARRAY[$4::uuid], ARRAY['video']::meeting_mode[], $5 || ' home')`,
       [school.id, program.id, student.id, alumnus.id, s])
+    // An assignment run of the programme: the student's pinned pair (its reasons name their field and
+    // background), a classmate's pair, and the student left one placement short.
+    const pair = (studentId: string, pinned: boolean, reasons: Array<{ code: string; text: string }>) => ({ studentId, hostId: alumnus.id, score: 0.7, fit: 1, preferenceRank: 1, pinned, reasons })
+    await owner.query(
+      `INSERT INTO assignment_runs (school_id, id, program_id, created_by, input_digest, pins, forbidden, objective, pairs, unmatched, stats)
+       VALUES ($1, uuid_generate_v7(), $2, $3, repeat('0', 64), $4, '[]', 2, $5, $6, $7)`,
+      [school.id, program.id, school.members.advisor!.id, JSON.stringify([{ studentId: student.id, hostId: alumnus.id }]),
+        JSON.stringify([
+          pair(student.id, true, [{ code: 'pinned', text: 'Pinned by an advisor' }, { code: 'shared_field', text: `Works in ${s}-field, a field you are exploring` }, { code: 'shared_background', text: `Shares your background: ${s}-tag` }]),
+          pair(classmate, false, [{ code: 'shared_field', text: 'Works in classmate-field, a field you are exploring' }]),
+        ]),
+        JSON.stringify([{ studentId: student.id, placementsWanted: 2, placementsMade: 1, reason: 'too_few_fitting_hosts', detail: 'The student is placed with every one of the 1 fitting hosts; a host takes a student once' }]),
+        JSON.stringify({ students: 2, hosts: 1, placementsWanted: 3, placementsMade: 2, candidatePairs: 2, solveMs: 0.1, placementGini: 0 })])
     // A POST the student retried with a key: its stored response repeats the contact's name.
     const token = await t.memberToken(school.id, student.externalId)
     const keyed = await t.request({ method: 'POST', url: '/v1/contacts', token, headers: { 'idempotency-key': `${s}-key` }, payload: { fullName: `${s} Keyed`, source: 'personal' } })
@@ -144,6 +157,7 @@ describe('privacy: export and erasure', () => {
     expect(hits).toEqual(expect.arrayContaining([
       'members.given_name', 'members.email', 'contacts.full_name', 'contacts.notes', 'outreach.message', 'referrals.note', 'meetings.purpose',
       'meetings.notes', 'meetings.questions', 'calendar_feeds.secret_hash', 'host_requests.decline_reason', 'program_students.location', 'idempotency_keys.response_body',
+      'assignment_runs.pairs',
     ]))
     const token = await t.memberToken(school.id, student.externalId)
     const own = await t.request({ method: 'GET', url: `/v1/members/${student.id}/export`, token })
@@ -161,7 +175,12 @@ describe('privacy: export and erasure', () => {
       expect(sections, `${hit} is in no section`).not.toEqual([])
       const { rows } = await owner.query(`SELECT to_jsonb(t) -> $1 AS value FROM "${table}" t WHERE "${column}"::text LIKE $2`, [column, `%${student.marker}%`])
       const exported = sections.flatMap((section) => [document.data[section]].flat())
-      for (const { value } of rows) {
+      // Of an array listing many members (an assignment run's pairs), the member's own entries, which
+      // hold the marker.
+      const entries = MEMBER_DATA.find((entry) => entry.table === table && entry.entries?.arrays.includes(column))?.entries
+      for (const { value: stored } of rows) {
+        const value = entries ? (stored as Array<Record<string, unknown>>).filter((item) => item[entries.key] === student.id) : stored
+        if (entries) expect(JSON.stringify(value), hit).toContain(student.marker)
         expect(exported.some((row) => JSON.stringify((row as Record<string, unknown>)?.[column]) === JSON.stringify(value)), `${hit} = ${JSON.stringify(value)}`).toBe(true)
       }
     }
@@ -169,6 +188,12 @@ describe('privacy: export and erasure', () => {
     const stored = document.data.idempotentRequests as Array<Record<string, unknown>>
     expect(stored).toEqual([expect.objectContaining({ key: `${student.marker}-key`, response_status: 201 })])
     expect(stored[0]).not.toHaveProperty('response_body')
+    // Of the assignment run, the student's own entries: not the classmate's pair, nor the run's totals.
+    const [run] = document.data.assignmentRuns as Array<Record<string, unknown>>
+    expect(Object.keys(run!).sort()).toEqual(['created_at', 'forbidden', 'id', 'pairs', 'pins', 'program_id', 'published_at', 'unmatched'])
+    expect(run).toMatchObject({ pairs: [expect.objectContaining({ studentId: student.id, pinned: true })], unmatched: [expect.objectContaining({ studentId: student.id })], pins: [{ studentId: student.id, hostId: alumnus.id }], forbidden: [] })
+    expect(run!.pairs).toHaveLength(1)
+    expect(JSON.stringify(document.data)).not.toContain(classmate)
     // Another student, an advisor, and another school's admin: 404, as for no such member.
     for (const caller of [await t.memberToken(school.id, 'privacy-classmate'), school.members.advisor!.token, other.members.school_admin!.token]) {
       const response = await t.request({ method: 'GET', url: `/v1/members/${student.id}/export`, token: caller })
@@ -207,6 +232,9 @@ describe('privacy: export and erasure', () => {
     // The portal provisioned the student by their external id: the audit log's route ids hold it.
     await until('the provisioning\'s audit event', async () => (await owner.query(`SELECT 1 FROM audit_events WHERE target ->> 'externalId' = $1`, [student.externalId])).rowCount)
     const countsBefore = await reportCounts()
+    const runOf = async () => (await owner.query(`SELECT to_jsonb(r)::text AS stored, pairs, unmatched, pins, forbidden, stats, objective FROM assignment_runs r WHERE school_id = $1`, [school.id])).rows
+    const [runBefore] = await runOf()
+    expect(runBefore.stored).toContain(student.id)
     expect((await walk(alumnus.marker)).length).toBeGreaterThan(0)
     const alumnusBefore = await walk(alumnus.marker)
     // Only a school admin of the member's school may erase.
@@ -217,6 +245,12 @@ describe('privacy: export and erasure', () => {
     expect(erased.json()).toMatchObject({ memberId: student.id, alreadyErased: false })
     expect(await walk(student.marker)).toEqual([])
     expect(await walk(student.externalId)).toEqual([])
+    // The assignment run holds nothing of the student, not even their id; the classmate's pair is as
+    // it was, and the run's totals are as computed.
+    const [runAfter] = await runOf()
+    expect(runAfter.stored).not.toContain(student.id)
+    expect(runAfter).toMatchObject({ pairs: runBefore.pairs.filter((entry: { studentId: string }) => entry.studentId === classmate), unmatched: [], pins: [], forbidden: [], stats: runBefore.stats, objective: runBefore.objective })
+    expect(runAfter.pairs).toHaveLength(1)
     // The audit log keeps the provisioning, by the member's opaque id.
     const { rows: provisioning } = await owner.query(`SELECT target FROM audit_events WHERE action = 'PUT /v1/members/:externalId' AND subject_ids @> ARRAY[$1::uuid]`, [student.id])
     expect(provisioning).toEqual([{ target: { externalId: `erased-${student.id}` } }])
@@ -349,8 +383,135 @@ describe('privacy: what a member\'s export holds of other people', () => {
     const shape = (list: Event[]) => list.map(({ kind, actor, target, subjectIds }) => ({ kind, actor: actor.id, target, subjectIds: [...subjectIds].sort() })).sort((a, b) => a.actor.localeCompare(b.actor))
     expected.sort((a, b) => a.actor.localeCompare(b.actor))
     expect(shape(events)).toEqual(expected)
+    // Each student's log shows both reads, naming the student alone: the other students in them are
+    // not theirs to know (the sharing student does not learn of the one who opted out).
     for (const student of [sharer, hidden]) {
-      expect(shape(await exportEvents(student.token, '/v1/me/disclosures?limit=100'))).toEqual(expected)
+      expect(shape(await exportEvents(student.token, '/v1/me/disclosures?limit=100'))).toEqual(expected.map((event) => ({ ...event, subjectIds: [student.id] })))
     }
+  })
+
+  it('a student reading their own contact record of the alumnus discloses nothing of the alumnus, nor does an advisor\'s read of it: the alumnus\'s log shows neither', async () => {
+    const advisor = school.members.advisor!
+    const admin = school.members.school_admin!.token
+    for (const student of [sharer, hidden]) {
+      expect((await t.request({ method: 'GET', url: '/v1/contacts', token: student.token })).statusCode).toBe(200)
+      // The record names the alumnus by id only; its name, notes and details are the student's.
+      const own = await t.request({ method: 'GET', url: `/v1/contacts/${student.contact.id}`, token: student.token })
+      expect(own.json()).toMatchObject({ studentId: student.id, alumniMemberId: alumnus.id, fullName: 'The alumnus' })
+      // An advisor's read of it discloses the student, and only the student.
+      expect((await t.request({ method: 'GET', url: `/v1/contacts?studentId=${student.id}`, token: advisor.token })).statusCode).toBe(200)
+      expect((await t.request({ method: 'GET', url: `/v1/contacts/${student.contact.id}`, token: advisor.token })).statusCode).toBe(200)
+    }
+    const logged = async (query: string) => {
+      const response = await t.request({ method: 'GET', url: `/v1/audit-events?limit=100${query}`, token: admin })
+      expect(response.statusCode, response.body).toBe(200)
+      return (response.json().items as Event[]).filter((event) => event.action.startsWith('GET /v1/contacts') || event.action === 'POST /v1/contacts')
+    }
+    const reads = await until('the advisor\'s four reads', async () => {
+      const found = await logged(`&actorId=${advisor.id}&kind=read`)
+      return found.length >= 4 && found
+    }, 5000)
+    expect(reads.map((event) => event.subjectIds).sort()).toEqual([[hidden.id], [hidden.id], [sharer.id], [sharer.id]].sort())
+    // The students' own reads carried no one else's data: not logged. Their writes of the records
+    // changed the student's data, not the alumnus's.
+    for (const student of [sharer, hidden]) {
+      expect(await logged(`&actorId=${student.id}&kind=read`)).toEqual([])
+      expect((await logged(`&actorId=${student.id}&kind=write`)).map((event) => event.subjectIds)).toEqual([[student.id]])
+    }
+    expect(await logged(`&subjectId=${alumnus.id}`)).toEqual([])
+    const disclosures = await t.request({ method: 'GET', url: '/v1/me/disclosures?limit=100', token: alumnus.token })
+    expect(disclosures.statusCode).toBe(200)
+    expect((disclosures.json().items as Event[]).filter((event) => event.action.includes('/v1/contacts'))).toEqual([])
+  })
+})
+
+// An assignment run lists every student of a programme. A student's export holds their own entries
+// of it; erasing them removes those entries (their id with them) from the run, leaving the other
+// students' as they were and the run's totals as computed and published.
+describe('privacy: a student\'s entries in an assignment run', () => {
+  let t: TestApp
+  let school: TestSchool
+  let owner: pg.Client
+  // A background only the leaving student shares with the host: the reasons name it.
+  const background = `zqr${randomBytes(6).toString('hex')}`
+  const leaver = { id: '', externalId: 'run-leaver' }
+  const stayer = { id: '', externalId: 'run-stayer' }
+  let host = ''
+  let runUrl = ''
+  interface RunPair { studentId: string; hostId: string; reasons: Array<{ code: string; text: string }> }
+  let run: { id: string; pairs: RunPair[]; unmatched: Array<{ studentId: string }>; pins: unknown[]; stats: unknown; objective: number; publishedAt: string | null }
+
+  beforeAll(async () => {
+    t = await build({ RATE_LIMIT_PER_MINUTE: '100000' })
+    school = await t.school('runs-u')
+    owner = new pg.Client({ connectionString: t.db.ownerUrl })
+    await owner.connect()
+    const admin = school.members.school_admin!.token
+    host = school.members.alumni!.id
+    const profile = await t.request({ method: 'PUT', url: `/v1/hosts/${host}`, token: school.members.alumni!.token, payload: { ...hostProfileBody('runs-u', '+1 555 0100'), backgroundTags: ['first-gen', background] } })
+    expect(profile.statusCode, profile.body).toBeLessThan(300)
+    for (const [student, backgroundTags] of [[leaver, ['first-gen', background]], [stayer, ['first-gen']]] as const) {
+      const put = await t.request({ method: 'PUT', url: `/v1/members/${student.externalId}`, token: admin, payload: { roles: ['student'], givenName: student.externalId, backgroundTags } })
+      expect(put.statusCode, put.body).toBe(201)
+      student.id = put.json().id
+    }
+    const day = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10)
+    const program = await t.request({ method: 'POST', url: '/v1/programs', token: admin, payload: { name: 'Interview week', kind: 'informational_interview', modes: ['video'], startsOn: day(10), endsOn: day(14) } })
+    expect(program.statusCode, program.body).toBe(201)
+    const programUrl = `/v1/programs/${program.json().id}`
+    expect((await t.request({ method: 'PUT', url: `${programUrl}/hosts`, token: admin, payload: { hosts: [{ hostId: host, capacity: 2 }] } })).statusCode).toBe(200)
+    // The leaver wants two placements and gets one (there is one host): they are unmatched too.
+    const students = { students: [{ studentId: leaver.id, placements: 2, preferences: [host] }, { studentId: stayer.id }] }
+    expect((await t.request({ method: 'PUT', url: `${programUrl}/students`, token: admin, payload: students })).statusCode).toBe(200)
+    const computed = await t.request({ method: 'POST', url: `${programUrl}/assignment-runs`, token: admin, payload: { pins: [{ studentId: leaver.id, hostId: host }] } })
+    expect(computed.statusCode, computed.body).toBe(201)
+    runUrl = `${programUrl}/assignment-runs/${computed.json().id}`
+    run = computed.json()
+  })
+  afterAll(async () => {
+    await owner.end()
+    await t.close()
+  })
+
+  const exportOf = async (id: string) => {
+    const response = await t.request({ method: 'GET', url: `/v1/members/${id}/export`, token: school.members.school_admin!.token })
+    expect(response.statusCode, response.body).toBe(200)
+    return response.json().data.assignmentRuns as Array<Record<string, unknown>>
+  }
+
+  it('a student\'s export holds their own pair, unmatched entry and pins of the run, and nothing of the other student\'s', async () => {
+    const mine = run.pairs.find((pair) => pair.studentId === leaver.id)!
+    expect(mine.reasons).toContainEqual({ code: 'shared_background', text: `Shares your background: first-gen, ${background}` })
+    expect(run.pairs.map((pair) => pair.studentId).sort()).toEqual([leaver.id, stayer.id].sort())
+    expect(run.unmatched).toEqual([expect.objectContaining({ studentId: leaver.id, placementsWanted: 2, placementsMade: 1 })])
+    const theirs = { id: run.id, program_id: expect.any(String), created_at: expect.any(String), published_at: null, forbidden: [] }
+    expect(await exportOf(leaver.id)).toEqual([{ ...theirs, pairs: [mine], unmatched: run.unmatched, pins: [{ studentId: leaver.id, hostId: host }] }])
+    const other = await exportOf(stayer.id)
+    expect(other).toEqual([{ ...theirs, pairs: [run.pairs.find((pair) => pair.studentId === stayer.id)], unmatched: [], pins: [] }])
+    expect(JSON.stringify(other)).not.toContain(leaver.id)
+    expect(JSON.stringify(other)).not.toContain(background)
+  })
+
+  it('erasing a student removes their entries from a published run: nothing of theirs remains, the other student\'s pair and the run\'s totals are as they were', async () => {
+    const admin = school.members.school_admin!.token
+    const published = await t.request({ method: 'POST', url: `${runUrl}/publish`, token: admin })
+    expect(published.statusCode, published.body).toBe(200)
+    expect(published.json().requestsCreated).toBe(2)
+    const before = (await t.request({ method: 'GET', url: runUrl, token: admin })).json()
+    expect(before.publishedAt).not.toBeNull()
+    expect((await t.request({ method: 'POST', url: `/v1/members/${leaver.id}/erase`, token: admin })).statusCode).toBe(200)
+    await owner.query(`SELECT set_config('app.school_id', $1, false)`, [school.id])
+    const { rows: stored } = await owner.query(`SELECT to_jsonb(r)::text AS row FROM assignment_runs r WHERE school_id = $1`, [school.id])
+    expect(stored).toHaveLength(1)
+    expect(stored[0].row).not.toContain(leaver.id)
+    expect(stored[0].row).not.toContain(background)
+    // The run still reads, with the other student's pair unchanged and the totals as published.
+    const after = await t.request({ method: 'GET', url: runUrl, token: admin })
+    expect(after.statusCode, after.body).toBe(200)
+    expect(after.json()).toEqual({ ...before, pairs: before.pairs.filter((pair: RunPair) => pair.studentId === stayer.id), unmatched: [], pins: [] })
+    expect(after.json().pairs).toHaveLength(1)
+    expect(after.json().stats).toEqual(before.stats)
+    expect(await exportOf(leaver.id)).toEqual([])
+    expect(await exportOf(stayer.id)).toHaveLength(1)
   })
 })

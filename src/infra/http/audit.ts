@@ -2,11 +2,18 @@
 // that answered another member's personal data, with who (a member, an integration client, the
 // platform operator, or the holder of a confirmation link), what (method and route), when, the
 // route's ids, and the members whose data it carried (its subjects). The subjects of an answer are
-// found in it: the member ids it names (`memberId`, `studentId`, `hostId`, `alumniMemberId`, the
-// `id` of a `student` or `member` object, and `id` on the members routes), or named by the route itself with `disclose` when its answer is not
+// found in it: the member ids it names (`memberId`, `studentId`, `hostId`, the `id` of a `student`
+// or `member` object, and `id` on the members routes), or named by the route itself with `disclose` when its answer is not
 // JSON that names them so (the CSV reports, GraphQL's report students and hosts), or with
 // `discloseExactly` when its answer's ids are not all members (a member's export). A read whose only
 // subject is the caller is not a disclosure and is not logged.
+//
+// A subject is a member whose data the answer carries, not one a record merely points at: a contact's
+// `alumniMemberId` says which alumnus the student's own record is about (its name, notes and details
+// are the student's), so it names no subject. Logged, it would show in the alumnus's disclosure log who
+// keeps them in a network, even a student who opted out of directory information: what their export
+// hides (src/modules/privacy/data-map.ts). An answer that does carry a member's own data names them
+// as its owner (`memberId`, `hostId`, a `member` object: a host request's host summary).
 //
 // Events are gathered after the answer is sent and written at most FLUSH_MS later, every school's in
 // one statement (audit_append, which sets each school for its rows so row-level security checks
@@ -27,7 +34,8 @@ declare module 'fastify' {
   }
 }
 
-const SUBJECT_KEYS = new Set(['memberId', 'studentId', 'hostId', 'alumniMemberId'])
+/** Keys whose value is the member an object's data belongs to (not a reference such as `alumniMemberId`). */
+const SUBJECT_KEYS = new Set(['memberId', 'studentId', 'hostId'])
 /** Objects that are a member, named by their `id` (a host request's `student`). */
 const MEMBER_OBJECTS = new Set(['student', 'member'])
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i

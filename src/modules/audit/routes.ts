@@ -98,13 +98,16 @@ export default async function auditRoutes(instance: FastifyInstance) {
     schema: {
       operationId: 'listMyDisclosures',
       tags,
-      summary: 'Your disclosure log (FERPA §99.32): who read your personal data through Vantage, and when',
+      summary: 'Your disclosure log (FERPA §99.32): who read your personal data through Vantage, and when (each read naming you alone among its subjects)',
       querystring: Type.Object(PageQuery, { additionalProperties: false }),
       response: responses({ 200: Page('A page of the reads of your data by others') }),
     },
     handler: async (request) => {
       const me = request.principal!.memberId!
-      return page(request.tenant, [Prisma.sql`kind = 'read'`, Prisma.sql`subject_ids @> ARRAY[${me}::uuid]`, Prisma.sql`NOT (actor_kind = 'member' AND actor_id = ${me})`], request.query)
+      const disclosures = await page(request.tenant, [Prisma.sql`kind = 'read'`, Prisma.sql`subject_ids @> ARRAY[${me}::uuid]`, Prisma.sql`NOT (actor_kind = 'member' AND actor_id = ${me})`], request.query)
+      // The other members a read disclosed are theirs to know, not the caller's: an export naming two
+      // students, or a student's requests to several hosts, would tell each who else is in it.
+      return { ...disclosures, items: disclosures.items.map((event) => ({ ...event, subjectIds: [me] })) }
     },
   })
 }

@@ -9,7 +9,7 @@ export interface MemberData {
   /** The export's section name. */
   section: string
   table: string
-  /** The column naming the member; `member:<id>` for idempotency_keys.caller. */
+  /** The column naming the member; `member:<id>` for idempotency_keys.caller; the first of `entries`. */
   column: string
   /**
    * How the column names the member: its id (the default); `member:<id>` (idempotency_keys.caller);
@@ -36,6 +36,13 @@ export interface MemberData {
   others?: string
   /** What the section's rows are, where they are not the table's columns as stored. */
   description?: string
+  /**
+   * For rows that list many members in JSON arrays of objects (an assignment run's pairs): the
+   * arrays, and the key that names the member in each object. A row is the member's when an array
+   * holds an entry of theirs; the export gives the `only` columns and the member's own entries of
+   * each array, and erasure removes those entries, leaving the other members' as they were.
+   */
+  entries?: { key: string; arrays: string[] }
 }
 
 /** Whether the row's student opted out of directory information (FERPA §99.37). */
@@ -80,6 +87,20 @@ export const MEMBER_DATA: MemberData[] = [
   },
   { section: 'programmesAsStudent', table: 'program_students', column: 'student_id' },
   { section: 'programmesAsHost', table: 'program_hosts', column: 'host_id' },
+  // An assignment run lists every student of the programme: a student's entries (their pairs with
+  // the reasons written to them, the constraint that left them short, an advisor's pins and
+  // forbidden pairs for them) are theirs, the rest are other students'. A host's side of a pair is
+  // what their host profile showed (organization, availability, capacity, response counts), in
+  // their export as hostProfile and kept by their erasure as the profile's are; a host learns of a
+  // run only once it is published, as the requests it sends them (hostRequestsReceived).
+  {
+    section: 'assignmentRuns',
+    table: 'assignment_runs',
+    column: 'pairs',
+    entries: { key: 'studentId', arrays: ['pairs', 'unmatched', 'pins', 'forbidden'] },
+    only: ['id', 'program_id', 'created_at', 'published_at'],
+    description: 'One row per assignment run that lists the member as a student (placed, left short, pinned or forbidden): the run\'s id, programme and times, and of its pairs, unmatched students, pins and forbidden pairs only the member\'s own entries',
+  },
   {
     section: 'meetingConfirmations',
     table: 'meeting_confirmations',
@@ -103,4 +124,5 @@ export const NOT_PERSONAL: Record<string, string> = {
   'report_met.student_id': 'who a student met, for reports (one row per person met: organization, industry and days); kept as anonymous aggregates after erasure, like report_cells',
   'report_met.contact_id': 'the same rows, by contact id',
   'webhook_events.subject_id': 'the id of the changed record (meeting, referral, request, programme, member); events carry ids only',
+  'assignment_runs.created_by': 'the advisor or admin who computed the run: a record of the school\'s work, as the audit log\'s actor is; it names the member\'s anonymous tombstone after erasure',
 }

@@ -17,6 +17,17 @@ async function findMember(tenant: Tenant, memberId: string) {
   return member
 }
 
+type Entries = NonNullable<MemberData['entries']>
+
+/** Whether the row holds an entry of the member in one of its arrays of `entries`. */
+const holdsEntryOf = ({ key, arrays }: Entries, memberId: string) =>
+  Prisma.join(arrays.map((array) => Prisma.sql`${Prisma.raw(`"${array}"`)} @> jsonb_build_array(jsonb_build_object(${key}::text, ${memberId}::uuid::text))`), ' OR ')
+
+/** The array's entries that are the member's (`theirs`) or everyone else's, in their order. */
+const entriesOf = ({ key }: Entries, array: string, memberId: string, theirs: boolean) =>
+  Prisma.sql`(SELECT coalesce(jsonb_agg(e ORDER BY n), '[]'::jsonb) FROM jsonb_array_elements(${Prisma.raw(`"${array}"`)}) WITH ORDINALITY AS a(e, n)
+               WHERE e ->> ${key}::text ${Prisma.raw(theirs ? '=' : 'IS DISTINCT FROM')} ${memberId}::uuid::text)`
+
 /**
  * The member's export, and the other members whose data it carries or names (for the audit log:
  * the route names them, since the rows' own ids are no members).
@@ -26,7 +37,8 @@ export async function exportMember(tenant: Tenant, memberId: string, now: Date) 
   const rowsOf = (entry: MemberData) => {
     const column = Prisma.raw(`t."${entry.column}"`)
     const where =
-      entry.match === 'caller' ? Prisma.sql`${column} = ${`member:${memberId}`}`
+      entry.entries ? Prisma.sql`(${holdsEntryOf(entry.entries, memberId)})`
+      : entry.match === 'caller' ? Prisma.sql`${column} = ${`member:${memberId}`}`
       : entry.match === 'meeting' ? Prisma.sql`${column} IN (SELECT m.id FROM meetings m LEFT JOIN contacts c ON c.school_id = m.school_id AND c.id = m.contact_id
                                                               WHERE m.school_id = ${tenant.schoolId}::uuid AND (m.student_id = ${memberId}::uuid OR c.alumni_member_id = ${memberId}::uuid))`
       : Prisma.sql`${column} = ${memberId}::uuid`
@@ -34,9 +46,13 @@ export async function exportMember(tenant: Tenant, memberId: string, now: Date) 
   }
   const sections = MEMBER_DATA.map((entry) => {
     const rewritten = Object.entries(entry.rewrite ?? {}).map(([column, expression]) => ` || jsonb_build_object('${column}', ${expression})`).join('')
-    const row = entry.only
+    const { entries } = entry
+    // Of arrays listing many members, the member's own entries only (whatever the columns shown).
+    const own = entries ? Prisma.sql` || jsonb_build_object(${Prisma.join(entries.arrays.map((array) => Prisma.sql`${array}::text, ${entriesOf(entries, array, memberId, true)}`))})` : Prisma.empty
+    const columns = entry.only
       ? Prisma.raw(`jsonb_build_object(${entry.only.map((column) => `'${column}', to_jsonb(t) -> '${column}'`).join(', ')})`)
       : Prisma.sql`to_jsonb(t)${Prisma.raw((entry.omit ?? []).map((column) => ` - '${column}'`).join('') + rewritten)}`
+    const row = Prisma.sql`(${columns}${own})`
     const from = rowsOf(entry)
     const value = entry.single ? Prisma.sql`(SELECT ${row} ${from})` : Prisma.sql`(SELECT coalesce(jsonb_agg(${row} ORDER BY t::text), '[]'::jsonb) ${from})`
     return Prisma.sql`${entry.section}::text, ${value}`
@@ -88,6 +104,15 @@ export async function eraseMember(tenant: Tenant, memberId: string, now: Date): 
     Prisma.sql`UPDATE host_requests SET decline_reason = NULL, reasons = '[]', updated_at = now()
        WHERE school_id = ${school}::uuid AND (student_id = ${memberId}::uuid OR host_id = ${memberId}::uuid)`,
     Prisma.sql`UPDATE program_students SET location = NULL WHERE school_id = ${school}::uuid AND student_id = ${memberId}::uuid`,
+    // The member's entries in rows that list many members (an assignment run's pairs, unmatched
+    // students, pins and forbidden pairs) go; the other members' stay as they were. A run's totals
+    // (objective, stats) stay as computed: what it placed and, once published, the requests it sent.
+    ...MEMBER_DATA.flatMap(({ table, entries }) =>
+      entries
+        ? [Prisma.sql`UPDATE ${Prisma.raw(`"${table}"`)} SET ${Prisma.join(entries.arrays.map((array) => Prisma.sql`${Prisma.raw(`"${array}"`)} = ${entriesOf(entries, array, memberId, false)}`))}
+             WHERE school_id = ${school}::uuid AND (${holdsEntryOf(entries, memberId)})`]
+        : [],
+    ),
     Prisma.sql`DELETE FROM calendar_feeds WHERE school_id = ${school}::uuid AND member_id = ${memberId}::uuid`,
     // Stored responses of the member's own requests, and of anyone's that named the member.
     Prisma.sql`DELETE FROM idempotency_keys WHERE school_id = ${school}::uuid AND (caller = ${`member:${memberId}`} OR response_body LIKE ${`%${memberId}%`})`,
