@@ -184,7 +184,9 @@ describe('reporting over GraphQL', () => {
   let owner: pg.Client
 
   beforeAll(async () => {
-    t = await build({ RATE_LIMIT_PER_MINUTE: '100000' }, { clock: () => new Date(T0) })
+    // The parse bounds are raised so that the floods below reach the cost check they are about; the
+    // bounds themselves (GRAPHQL_BODY_LIMIT_BYTES, GRAPHQL_MAX_TOKENS) have their own test (graphql-limits.test.ts).
+    t = await build({ RATE_LIMIT_PER_MINUTE: '100000', GRAPHQL_BODY_LIMIT_BYTES: '1048576', GRAPHQL_MAX_TOKENS: '100000' }, { clock: () => new Date(T0) })
     school = await t.school('reports-gql')
     seeded = await seedSchool(t, school)
     owner = new pg.Client({ connectionString: t.db.ownerUrl })

@@ -1,6 +1,10 @@
 // One place renders every error as application/problem+json. Validation and other client errors pass
 // through with their details; server errors are logged in full and answered without internals
-// (no stack, no SQL). A database that cannot be reached answers 503 with Retry-After.
+// (no stack, no SQL). A database that cannot be reached answers 503 with Retry-After. Requests that
+// Fastify's router (frameworkErrors) or Node's HTTP parser (clientErrorHandler) refuse before any
+// route runs get the same shape; app.ts hands both to Fastify.
+import { STATUS_CODES } from 'node:http'
+import type { Duplex } from 'node:stream'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { Problem, type ProblemCode, problemTypes } from './problem.js'
@@ -95,6 +99,8 @@ export function toProblem(error: FastifyError | Error, request?: FastifyRequest)
   const status = fastifyError.statusCode
   if (status && status >= 400 && status < 500) {
     if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new Problem('payload-too-large')
+    if (fastifyError.code === 'FST_ERR_BAD_URL') return new Problem('malformed-request', 'The URL is not validly percent-encoded')
+    if (fastifyError.code === 'FST_ERR_MAX_PARAM_LENGTH') return new Problem('uri-too-long', 'A segment of the URL path is longer than any identifier the API uses')
     if (fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
       return new Problem('unsupported-media-type', `Content-Type ${request?.headers['content-type'] ?? '(none)'} is not accepted here; send application/json`)
     }
@@ -108,6 +114,37 @@ export function toProblem(error: FastifyError | Error, request?: FastifyRequest)
 export function sendProblem(reply: FastifyReply, problem: Problem) {
   reply.code(problem.status).headers(problem.headers).type('application/problem+json')
   return reply.send(problem.toBody(reply.request.url.split('?')[0]))
+}
+
+/** Fastify's `frameworkErrors`: a URL the router cannot decode (FST_ERR_BAD_URL) or a path parameter over maxParamLength. */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const problem = toProblem(error, request)
+  if (problem.status >= 500) request.log.error({ err: error }, 'request failed')
+  else request.log.info({ problem: problem.code, detail: problem.message }, 'request rejected')
+  return sendProblem(reply, problem)
+}
+
+/**
+ * Fastify's `clientErrorHandler`, for what Node's HTTP parser refuses before there is a request:
+ * headers over the server's limit (431), a request that did not arrive within requestTimeout (408),
+ * and anything that is not well-formed HTTP/1.1 (400). The answer is written to the socket, which
+ * is then closed, as Fastify's own handler does.
+ */
+export function clientErrorHandler(this: FastifyInstance, error: NodeJS.ErrnoException, socket: Duplex) {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return
+  const problem =
+    error.code === 'HPE_HEADER_OVERFLOW' ? new Problem('request-header-too-large', 'The request line and headers together exceed the server\'s limit')
+    : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? new Problem('request-timeout', 'The request was not received in time')
+    : new Problem('malformed-request', 'The request is not well-formed HTTP/1.1')
+  this.log.debug({ err: error, problem: problem.code }, 'client error')
+  if (socket.writable) {
+    const body = JSON.stringify(problem.toBody())
+    socket.write(
+      `HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status]}\r\nContent-Type: application/problem+json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    )
+  }
+  socket.destroy(error)
 }
 
 export default fp(
