@@ -8,7 +8,7 @@ import { until } from './helpers/until.js'
 
 interface Event {
   kind: string
-  actor: { kind: string; id: string; via: string | null }
+  actor: { kind: string; id: string | null; via: string | null }
   action: string
   status: number
   subjectIds: string[]
@@ -158,5 +158,73 @@ describe('audit log', () => {
     expect((await t.request({ method: 'GET', url: '/v1/host-requests', token: alumni.token })).statusCode).toBe(200)
     const read = await find(`&subjectId=${studentId}&kind=read`, (item) => item.action === 'GET /v1/host-requests' && item.actor.id === alumni.id)
     expect(read!.subjectIds).toEqual([studentId])
+  })
+
+  it('a host\'s disclosure log lists the reads of a student who opted out of directory information without naming them, by their opt-out as it is now; staff and the school\'s log are named as ever', async () => {
+    const admin = school.members.school_admin!
+    const host = school.members.alumni!
+    expect((await t.request({ method: 'PUT', url: `/v1/hosts/${host.id}`, token: host.token, payload: hostProfileBody('audit-u', '+1 555 0100') })).statusCode).toBeLessThan(300)
+    const provision = (externalId: string, roles: string[], directoryOptOut: boolean) =>
+      t.request({ method: 'PUT', url: `/v1/members/${externalId}`, token: admin.token, payload: { roles, givenName: externalId, directoryOptOut } })
+    const SUGGESTIONS = 'GET /v1/members/:memberId/host-suggestions'
+    // Each student browses the hosts and is suggested hosts: both answers carry the host's profile.
+    const browse = async (externalId: string, directoryOptOut: boolean) => {
+      const put = await provision(externalId, ['student'], directoryOptOut)
+      expect(put.statusCode, put.body).toBe(201)
+      const student = { id: put.json().id as string, token: await t.memberToken(school.id, externalId) }
+      const browsed = await t.request({ method: 'GET', url: '/v1/hosts', token: student.token })
+      expect(browsed.statusCode, browsed.body).toBe(200)
+      expect(browsed.json().items.map((item: { memberId: string }) => item.memberId)).toContain(host.id)
+      const suggested = await t.request({ method: 'GET', url: `/v1/members/${student.id}/host-suggestions?kind=informational_interview`, token: student.token })
+      expect(suggested.statusCode, suggested.body).toBe(200)
+      expect(suggested.json().items.map((item: { host: { memberId: string } }) => item.host.memberId)).toContain(host.id)
+      return student
+    }
+    const hidden = await browse('audit-hidden', true)
+    const sharer = await browse('audit-sharer', false)
+    // An advisor who opted out (as a student once) reads as a school official.
+    const advisor = school.members.advisor!
+    expect((await provision(advisor.externalId, ['advisor'], true)).statusCode).toBe(200)
+    expect((await t.request({ method: 'GET', url: `/v1/hosts/${host.id}`, token: advisor.token })).statusCode).toBe(200)
+
+    // These reads only (the advisor read the host's data in earlier tests too).
+    const ours = (item: Event) => [hidden.id, sharer.id, advisor.id].includes(item.actor.id!) && ['GET /v1/hosts', SUGGESTIONS, 'GET /v1/hosts/:memberId'].includes(item.action)
+    const readsOfHost = async () => (await events(`&subjectId=${host.id}&kind=read`)).filter(ours)
+    const shape = (items: Event[]) => items.map((item) => `${item.actor.id} ${item.action} ${JSON.stringify(item.target)}`).sort()
+    const named = [
+      `${hidden.id} GET /v1/hosts {}`,
+      `${hidden.id} ${SUGGESTIONS} {"memberId":"${hidden.id}"}`,
+      `${sharer.id} GET /v1/hosts {}`,
+      `${sharer.id} ${SUGGESTIONS} {"memberId":"${sharer.id}"}`,
+      `${advisor.id} GET /v1/hosts/:memberId {"memberId":"${host.id}"}`,
+    ].sort()
+    // The school's log names every actor.
+    expect(shape(await until('the five reads', async () => {
+      const found = await readsOfHost()
+      return found.length >= 5 && found
+    }, 5000))).toEqual(named)
+    const disclosures = async () => {
+      const response = await t.request({ method: 'GET', url: '/v1/me/disclosures?limit=100', token: host.token })
+      expect(response.statusCode, response.body).toBe(200)
+      return { body: response.body, items: response.json().items as Array<Event & { id: string }> }
+    }
+    // The host's log: the sharing student and the advisor by id; the opted-out student's two reads are
+    // there without an actor id, and without the route's id that was theirs: nothing in it names them.
+    const before = await disclosures()
+    expect(before.body).not.toContain(hidden.id)
+    expect(shape(before.items.filter(ours))).toEqual(named.filter((line) => !line.startsWith(hidden.id)))
+    const unnamed = before.items.filter((item) => item.actor.id === null).map(({ kind, actor, action, target, subjectIds }) => ({ kind, actor, action, target, subjectIds }))
+    expect(unnamed.sort((a, b) => a.action.localeCompare(b.action))).toEqual([
+      { kind: 'read', actor: { kind: 'member', id: null, via: 'service-token' }, action: 'GET /v1/hosts', target: {}, subjectIds: [host.id] },
+      { kind: 'read', actor: { kind: 'member', id: null, via: 'service-token' }, action: SUGGESTIONS, target: {}, subjectIds: [host.id] },
+    ])
+    // The opt-out is read when the log is: the sharing student's later opt-out hides their past reads
+    // too, the same events still listed.
+    expect((await provision('audit-sharer', ['student'], true)).statusCode).toBe(200)
+    const after = await disclosures()
+    expect(after.body).not.toContain(sharer.id)
+    expect(after.items.filter((item) => item.actor.id === null)).toHaveLength(4)
+    expect(after.items.map((item) => item.id)).toEqual(before.items.map((item) => item.id))
+    expect(shape(await readsOfHost())).toEqual(named)
   })
 })

@@ -515,3 +515,112 @@ describe('privacy: a student\'s entries in an assignment run', () => {
     expect(await exportOf(stayer.id)).toHaveLength(1)
   })
 })
+
+// A student's places in programmes are theirs: the export lists them, and erasure takes the student
+// out of every programme, draft or published, so that a rerun cannot place them again. A published
+// programme's runs keep their totals (as above); a host leaves only the draft programmes.
+describe('privacy: a member\'s places in programmes', () => {
+  let t: TestApp
+  let school: TestSchool
+  let admin = ''
+  const leaver = { id: '', externalId: 'programme-leaver' }
+  const stayer = { id: '', externalId: 'programme-stayer' }
+  const hosts = { kept: '', leaving: '' }
+  let draftUrl = ''
+  let publishedUrl = ''
+  interface Detail { program: { status: string; studentCount: number; hostCount: number }; hosts: Array<{ hostId: string }>; students: Array<{ studentId: string; preferences: string[] }> }
+
+  beforeAll(async () => {
+    t = await build({ RATE_LIMIT_PER_MINUTE: '100000' })
+    school = await t.school('programmes-u')
+    admin = school.members.school_admin!.token
+    hosts.kept = school.members.alumni!.id
+    expect((await t.request({ method: 'PUT', url: `/v1/hosts/${hosts.kept}`, token: school.members.alumni!.token, payload: hostProfileBody('programmes-u', '+1 555 0100') })).statusCode).toBeLessThan(300)
+    const leavingHost = await t.request({ method: 'PUT', url: '/v1/members/programme-host', token: admin, payload: { roles: ['alumni'], givenName: 'Leaving host' } })
+    hosts.leaving = leavingHost.json().id
+    const hostToken = await t.memberToken(school.id, 'programme-host')
+    expect((await t.request({ method: 'PUT', url: `/v1/hosts/${hosts.leaving}`, token: hostToken, payload: hostProfileBody('programmes-u', '+1 555 0101') })).statusCode).toBeLessThan(300)
+    for (const student of [leaver, stayer]) {
+      const put = await t.request({ method: 'PUT', url: `/v1/members/${student.externalId}`, token: admin, payload: { roles: ['student'], givenName: student.externalId } })
+      expect(put.statusCode, put.body).toBe(201)
+      student.id = put.json().id
+    }
+    const day = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10)
+    const programme = async (name: string) => {
+      const created = await t.request({ method: 'POST', url: '/v1/programs', token: admin, payload: { name, kind: 'informational_interview', modes: ['video'], startsOn: day(10), endsOn: day(14) } })
+      expect(created.statusCode, created.body).toBe(201)
+      const url = `/v1/programs/${created.json().id}`
+      expect((await t.request({ method: 'PUT', url: `${url}/hosts`, token: admin, payload: { hosts: [{ hostId: hosts.kept, capacity: 2 }, { hostId: hosts.leaving, capacity: 2 }] } })).statusCode).toBe(200)
+      const students = [{ studentId: leaver.id, preferences: [hosts.kept], location: 'Leaver\'s home town' }, { studentId: stayer.id, preferences: [hosts.leaving, hosts.kept] }]
+      expect((await t.request({ method: 'PUT', url: `${url}/students`, token: admin, payload: { students } })).statusCode).toBe(200)
+      return url
+    }
+    draftUrl = await programme('Interview week (draft)')
+    publishedUrl = await programme('Interview week (published)')
+    const run = await t.request({ method: 'POST', url: `${publishedUrl}/assignment-runs`, token: admin, payload: {} })
+    expect(run.statusCode, run.body).toBe(201)
+    expect((await t.request({ method: 'POST', url: `${publishedUrl}/assignment-runs/${run.json().id}/publish`, token: admin })).statusCode).toBe(200)
+  })
+  afterAll(() => t.close())
+
+  const detail = async (url: string) => {
+    const response = await t.request({ method: 'GET', url, token: admin })
+    expect(response.statusCode, response.body).toBe(200)
+    return response.json() as Detail
+  }
+  const placesOf = async (id: string) => {
+    const response = await t.request({ method: 'GET', url: `/v1/members/${id}/export`, token: admin })
+    expect(response.statusCode, response.body).toBe(200)
+    return response.json().data.programmesAsStudent as Array<Record<string, unknown>>
+  }
+  const idOf = (url: string) => url.split('/').pop()
+
+  it('a student\'s export lists their place in each programme they are in, as stored', async () => {
+    const places = await placesOf(leaver.id)
+    expect(places.map((place) => place.program_id).sort()).toEqual([idOf(draftUrl), idOf(publishedUrl)].sort())
+    for (const place of places) {
+      expect(place).toMatchObject({ student_id: leaver.id, placements: 1, preferences: [hosts.kept], modes: [], location: 'Leaver\'s home town' })
+    }
+  })
+
+  it('erasing a student takes them out of every programme: a new run of the draft does not place them, and the published programme\'s run keeps its totals', async () => {
+    const publishedRuns = await t.request({ method: 'GET', url: `${publishedUrl}/assignment-runs`, token: admin })
+    const [published] = publishedRuns.json().items as Array<{ id: string }>
+    const publishedBefore = (await t.request({ method: 'GET', url: `${publishedUrl}/assignment-runs/${published!.id}`, token: admin })).json()
+    expect(publishedBefore.pairs.map((pair: { studentId: string }) => pair.studentId)).toContain(leaver.id)
+    expect((await t.request({ method: 'POST', url: `/v1/members/${leaver.id}/erase`, token: admin })).statusCode).toBe(200)
+    for (const url of [draftUrl, publishedUrl]) {
+      const after = await detail(url)
+      expect(after.students.map((student) => student.studentId), url).toEqual([stayer.id])
+      expect(after.program.studentCount).toBe(1)
+    }
+    expect((await detail(publishedUrl)).program.status).toBe('published')
+    const run = await t.request({ method: 'POST', url: `${draftUrl}/assignment-runs`, token: admin, payload: {} })
+    expect(run.statusCode, run.body).toBe(201)
+    expect(run.body).not.toContain(leaver.id)
+    expect(run.json().pairs.map((pair: { studentId: string }) => pair.studentId)).toEqual([stayer.id])
+    expect(run.json().stats).toMatchObject({ students: 1, placementsWanted: 1 })
+    // Pinning them is refused: they are in the programme no more.
+    const pinned = await t.request({ method: 'POST', url: `${draftUrl}/assignment-runs`, token: admin, payload: { pins: [{ studentId: leaver.id, hostId: hosts.kept }] } })
+    expect(pinned.statusCode).toBe(400)
+    // The published run lost the student's entries and kept its totals (as the run's erasure test shows).
+    const publishedAfter = (await t.request({ method: 'GET', url: `${publishedUrl}/assignment-runs/${published!.id}`, token: admin })).json()
+    expect(JSON.stringify(publishedAfter)).not.toContain(leaver.id)
+    expect(publishedAfter.stats).toEqual(publishedBefore.stats)
+    expect(await placesOf(leaver.id)).toEqual([])
+    expect(await placesOf(stayer.id)).toHaveLength(2)
+  })
+
+  it('erasing a host takes them out of the draft programmes and their students\' preferences; a published programme keeps its hosts', async () => {
+    expect((await t.request({ method: 'POST', url: `/v1/members/${hosts.leaving}/erase`, token: admin })).statusCode).toBe(200)
+    const draft = await detail(draftUrl)
+    expect(draft.hosts.map((host) => host.hostId)).toEqual([hosts.kept])
+    expect(draft.students).toEqual([expect.objectContaining({ studentId: stayer.id, preferences: [hosts.kept] })])
+    const run = await t.request({ method: 'POST', url: `${draftUrl}/assignment-runs`, token: admin, payload: {} })
+    expect(run.statusCode, run.body).toBe(201)
+    expect(run.body).not.toContain(hosts.leaving)
+    const published = await detail(publishedUrl)
+    expect(published.hosts.map((host) => host.hostId).sort()).toEqual([hosts.kept, hosts.leaving].sort())
+    expect(published.students).toEqual([expect.objectContaining({ studentId: stayer.id, preferences: [hosts.leaving, hosts.kept] })])
+  })
+})

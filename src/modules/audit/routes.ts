@@ -1,5 +1,6 @@
 // Reading the audit log: school admins query it (who, what, about whom, when), and every member reads
-// their own disclosure log (FERPA §99.32): the reads of their data by others.
+// their own disclosure log (FERPA §99.32): the reads of their data by others, a student who opted out
+// of directory information among them unnamed.
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { FastifyInstance } from 'fastify'
@@ -16,7 +17,10 @@ const AuditEvent = Type.Object(
     kind: Type.Enum(['write', 'read'], { description: 'write: a change; read: an answer that carried other members\' personal data' }),
     actor: Type.Object({
       kind: Type.Enum(['member', 'client', 'platform', 'link']),
-      id: Text(200, { description: 'The member id, the client id, the operator, or the confirmation link' }),
+      id: Nullable(Text(200), {
+        description:
+          'The member id, the client id, the operator, or the confirmation link; in a member\'s own disclosure log, null for a student who opted out of directory information (FERPA §99.37) as they are now: the read is listed, not who made it',
+      }),
       via: Nullable(Text(200), {
         description:
           'How the actor came: identity-provider:<id> (signed in through that identity provider of the school), service-token (a token this service signed), client-credentials (an integration client), platform, confirmation-link; null on events older than this field',
@@ -71,6 +75,28 @@ async function page(tenant: Tenant, conditions: Prisma.Sql[], query: { limit: nu
   }
 }
 
+/**
+ * Of a page's member actors, the students who opted out of directory information (FERPA §99.37),
+ * read now: a later opt-out hides the reads made before it too. Staff are shown whatever their
+ * opt-out, since they read as school officials.
+ */
+async function optedOutStudents({ db, schoolId }: Tenant, memberIds: string[]): Promise<Set<string>> {
+  if (memberIds.length === 0) return new Set()
+  const rows = await db.member.findMany({
+    where: { schoolId, id: { in: [...new Set(memberIds)] }, directoryOptOut: true, roles: { has: 'student' }, NOT: { roles: { hasSome: ['advisor', 'school_admin'] } } },
+    select: { id: true },
+  })
+  return new Set(rows.map((row) => row.id))
+}
+
+type Disclosure = Awaited<ReturnType<typeof page>>['items'][number]
+
+/** The event without who made it: no actor id, and none of the route's ids that is the actor (their own host suggestions, their export). */
+function withoutActor(event: Disclosure) {
+  const actorId = event.actor.id.toLowerCase()
+  return { ...event, actor: { ...event.actor, id: null }, target: Object.fromEntries(Object.entries(event.target).filter(([, value]) => value.toLowerCase() !== actorId)) }
+}
+
 const Page = (description: string) => Type.Object({ items: Type.Array(Type.Ref('AuditEvent'), { maxItems: 100 }), nextCursor: Type.Union([Text(200), Type.Null()]) }, { description })
 
 export default async function auditRoutes(instance: FastifyInstance) {
@@ -98,7 +124,7 @@ export default async function auditRoutes(instance: FastifyInstance) {
     schema: {
       operationId: 'listMyDisclosures',
       tags,
-      summary: 'Your disclosure log (FERPA §99.32): who read your personal data through Vantage, and when (each read naming you alone among its subjects)',
+      summary: 'Your disclosure log (FERPA §99.32): who read your personal data through Vantage, and when (each read naming you alone among its subjects; a student who opted out of directory information is not named)',
       querystring: Type.Object(PageQuery, { additionalProperties: false }),
       response: responses({ 200: Page('A page of the reads of your data by others') }),
     },
@@ -107,7 +133,17 @@ export default async function auditRoutes(instance: FastifyInstance) {
       const disclosures = await page(request.tenant, [Prisma.sql`kind = 'read'`, Prisma.sql`subject_ids @> ARRAY[${me}::uuid]`, Prisma.sql`NOT (actor_kind = 'member' AND actor_id = ${me})`], request.query)
       // The other members a read disclosed are theirs to know, not the caller's: an export naming two
       // students, or a student's requests to several hosts, would tell each who else is in it.
-      return { ...disclosures, items: disclosures.items.map((event) => ({ ...event, subjectIds: [me] })) }
+      // A student who opted out of directory information is not named to the member whose data they
+      // read (a host they browsed or were suggested): the member is owed the fact of the read, and
+      // naming the student would tell them who they are. The school's log (above) names them.
+      const hidden = await optedOutStudents(request.tenant, disclosures.items.filter((event) => event.actor.kind === 'member').map((event) => event.actor.id))
+      return {
+        ...disclosures,
+        items: disclosures.items.map((event) => {
+          const own = { ...event, subjectIds: [me] }
+          return hidden.has(event.actor.id) ? withoutActor(own) : own
+        }),
+      }
     },
   })
 }

@@ -85,6 +85,8 @@ export const MEMBER_DATA: MemberData[] = [
     others: 'ARRAY[t.student_id]',
     description: 'Rows of host_requests whose host_id is the member (columns as stored; reasons without those about the student, student_id null for a student who opted out of directory information)',
   },
+  // A student's places in programmes (placements, ranked hosts, modes, location) and a host's
+  // (capacity). Erasure takes a student out of every programme, a host out of the draft ones.
   { section: 'programmesAsStudent', table: 'program_students', column: 'student_id' },
   { section: 'programmesAsHost', table: 'program_hosts', column: 'host_id' },
   // An assignment run lists every student of the programme: a student's entries (their pairs with

@@ -103,7 +103,22 @@ export async function eraseMember(tenant: Tenant, memberId: string, now: Date): 
        WHERE school_id = ${school}::uuid AND member_id = ${memberId}::uuid`,
     Prisma.sql`UPDATE host_requests SET decline_reason = NULL, reasons = '[]', updated_at = now()
        WHERE school_id = ${school}::uuid AND (student_id = ${memberId}::uuid OR host_id = ${memberId}::uuid)`,
-    Prisma.sql`UPDATE program_students SET location = NULL WHERE school_id = ${school}::uuid AND student_id = ${memberId}::uuid`,
+    // A student leaves every programme's list of students, draft or published, with their place in it
+    // (ranked hosts, modes, location): a rerun of a draft would place them again. A published
+    // programme's record is its runs (below) and the requests it sent, anonymous like every request.
+    Prisma.sql`WITH removed AS (DELETE FROM program_students WHERE school_id = ${school}::uuid AND student_id = ${memberId}::uuid RETURNING program_id)
+       UPDATE programs SET updated_at = now() WHERE school_id = ${school}::uuid AND id IN (SELECT program_id FROM removed)`,
+    // A host leaves the draft programmes (a run would place students with them, publishing would ask
+    // them), and those programmes' students' preferences drop them, as when an advisor changes the
+    // hosts. A published programme keeps its hosts and their capacities: nothing personal, and what
+    // its load report counts.
+    Prisma.sql`WITH removed AS (DELETE FROM program_hosts h USING programs p
+                                 WHERE h.school_id = ${school}::uuid AND h.host_id = ${memberId}::uuid
+                                   AND p.school_id = h.school_id AND p.id = h.program_id AND p.published_run_id IS NULL
+                             RETURNING h.program_id),
+            unranked AS (UPDATE program_students SET preferences = array_remove(preferences, ${memberId}::uuid)
+                          WHERE school_id = ${school}::uuid AND program_id IN (SELECT program_id FROM removed))
+       UPDATE programs SET updated_at = now() WHERE school_id = ${school}::uuid AND id IN (SELECT program_id FROM removed)`,
     // The member's entries in rows that list many members (an assignment run's pairs, unmatched
     // students, pins and forbidden pairs) go; the other members' stay as they were. A run's totals
     // (objective, stats) stay as computed: what it placed and, once published, the requests it sent.
