@@ -18,6 +18,7 @@ import pressure from './infra/http/pressure.js'
 import metrics from './infra/http/metrics.js'
 import audit from './infra/http/audit.js'
 import idempotency from './infra/http/idempotency.js'
+import drain from './infra/http/drain.js'
 import textInput from './infra/http/text-input.js'
 import numericInput from './infra/http/numeric-input.js'
 import { ProblemSchema } from './infra/http/schemas.js'
@@ -153,6 +154,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     if (app.lifecycle.closing) return sendProblem(reply, new Problem('service-unavailable', 'The service is shutting down', { headers: { 'retry-after': '5' } }))
   })
 
+  // Closing waits for every request in progress, also those whose client went away.
+  await app.register(drain)
   await app.register(errors)
   await app.register(textInput)
   await app.register(numericInput)

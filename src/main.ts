@@ -1,12 +1,14 @@
 // The process: read the configuration, prepare the database, build the app, listen, and shut down
 // gracefully (readiness fails first, in-flight requests finish, new ones are refused).
+import { constants } from 'node:os'
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
 import { type Config, ConfigError, loadConfig } from './config.js'
 import { SigningKeys } from './infra/auth/signing-keys.js'
 import { Database } from './infra/db/database.js'
+import { EmbeddedDatabaseError } from './infra/db/embedded.js'
 import { assertRoleIsUnprivileged } from './infra/db/roles.js'
-import { prepareDatabase } from './infra/db/setup.js'
+import { type PreparedDatabase, prepareDatabase } from './infra/db/setup.js'
 import { seedDemo } from './seed/demo.js'
 
 let config: Config
@@ -17,7 +19,18 @@ try {
   console.error(error.message)
   process.exit(1)
 }
-const prepared = await prepareDatabase(config, (message) => console.error(message))
+// Until the graceful shutdown below is in place, a signal ends the start-up at once, by exiting rather
+// than dying of it: an exit lets the embedded PostgreSQL's exit hook stop it (embedded.ts).
+const exitOnSignal = (signal: NodeJS.Signals) => process.exit(128 + (constants.signals[signal] ?? 0))
+process.once('SIGTERM', exitOnSignal).once('SIGINT', exitOnSignal)
+let prepared: PreparedDatabase
+try {
+  prepared = await prepareDatabase(config, (message) => console.error(message))
+} catch (error) {
+  if (!(error instanceof EmbeddedDatabaseError)) throw error
+  console.error(error.message)
+  process.exit(1)
+}
 const database = new Database({ url: prepared.appUrl, ...config.database })
 await assertRoleIsUnprivileged(database.pool)
 if (config.seedDemo) {
@@ -27,6 +40,10 @@ if (config.seedDemo) {
 const keys = await SigningKeys.load({ signingKeys: config.auth.signingKeys, production: config.production, dataDir: config.dataDir })
 const app = await buildApp({ config, database, keys })
 
+process.removeListener('SIGTERM', exitOnSignal).removeListener('SIGINT', exitOnSignal)
+// The order: readiness fails; the app stops taking requests, finishes those in progress (also those
+// whose client left, infra/http/drain.ts), closes the listener, the job runner and the batched
+// writes; then the pools close, and only then the embedded PostgreSQL stops.
 closeWithGrace({ delay: config.shutdownGraceMs }, async ({ signal, err }) => {
   if (err) app.log.error({ err }, 'shutting down after an error')
   else app.log.info({ signal }, 'shutting down')
