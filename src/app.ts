@@ -10,8 +10,7 @@ import auth from './infra/auth/plugin.js'
 import type { KeySetOptions } from './infra/auth/key-sets.js'
 import type { SigningKeys } from './infra/auth/signing-keys.js'
 import type { Database } from './infra/db/database.js'
-import errors, { clientErrorHandler, frameworkErrors, sendProblem } from './infra/http/errors.js'
-import { Problem } from './infra/http/problem.js'
+import errors, { clientErrorHandler, frameworkErrors } from './infra/http/errors.js'
 import openapi from './infra/http/openapi.js'
 import rateLimit from './infra/http/rate-limit.js'
 import pressure from './infra/http/pressure.js'
@@ -52,8 +51,8 @@ declare module 'fastify' {
     config: Config
     database: Database
     keys: SigningKeys
-    /** shuttingDown: readiness fails (set on SIGTERM); closing: close() has begun, new requests are refused. */
-    lifecycle: { shuttingDown: boolean; closing: boolean }
+    /** Readiness fails (set on SIGTERM); once close() begins, new requests are refused (drain.ts). */
+    lifecycle: { shuttingDown: boolean }
     /** The current time; tests may run the service on a clock of their own. */
     clock: () => Date
     /** Candidate hosts per school, kept briefly for suggestions. */
@@ -129,7 +128,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   app.decorate('config', config)
   app.decorate('database', database)
   app.decorate('keys', keys)
-  app.decorate('lifecycle', { shuttingDown: false, closing: false })
+  app.decorate('lifecycle', { shuttingDown: false })
   app.decorate('clock', deps.clock ?? (() => new Date()))
   app.decorate('suggestionCandidates', new CandidateCache(config.suggestionCacheTtlMs))
   // A write through this instance that may change a host's profile or load (hosts, requests,
@@ -147,14 +146,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   })
   app.addHook('preClose', async () => {
     app.lifecycle.shuttingDown = true
-    app.lifecycle.closing = true
-  })
-  // A request arriving on a kept-alive connection once close() has begun is refused at once.
-  app.addHook('onRequest', async (_request, reply) => {
-    if (app.lifecycle.closing) return sendProblem(reply, new Problem('service-unavailable', 'The service is shutting down', { headers: { 'retry-after': '5' } }))
   })
 
-  // Closing waits for every request in progress, also those whose client went away.
+  // Closing waits for every request in progress, also those whose client went away, and refuses new ones.
   await app.register(drain)
   await app.register(errors)
   await app.register(textInput)

@@ -7,12 +7,21 @@
 // the job runner and the batched writes close (onClose), and after them the pools.
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import { Problem } from './problem.js'
+import { sendProblem } from './errors.js'
 
 export default fp(
   async function drain(app: FastifyInstance) {
+    let closing = false
     let inProgress = 0
     let drained: (() => void) | null = null
-    app.addHook('onRequest', async (_request, reply) => {
+    // A callback hook, not an async one: it runs on every request, and this is the cheaper kind.
+    app.addHook('onRequest', (_request, reply, done) => {
+      // A request arriving on a kept-alive connection once close() has begun is refused at once.
+      if (closing) {
+        sendProblem(reply, new Problem('service-unavailable', 'The service is shutting down', { headers: { 'retry-after': '5' } }))
+        return
+      }
       inProgress++
       let finished = false
       const finish = () => {
@@ -24,8 +33,10 @@ export default fp(
       // and the rest of a stream's work ends with its connection, which close() waits for.
       reply.raw.once('prefinish', finish)
       reply.raw.once('pipe', finish)
+      done()
     })
     app.addHook('preClose', async () => {
+      closing = true
       if (inProgress) await new Promise<void>((resolve) => (drained = resolve))
     })
   },

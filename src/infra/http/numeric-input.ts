@@ -119,23 +119,32 @@ const PARTS = [
   ['headers', 'headers'],
 ] as const satisfies ReadonlyArray<readonly ['params' | 'body' | 'querystring' | 'headers', keyof FastifyRequest]>
 
+async function checkNumbers(request: FastifyRequest) {
+  const schema = request.routeOptions.schema as Record<string, Schema | undefined> | undefined
+  if (!schema) return
+  const found = PARTS.map(([part, property]) => [part, property, schema[part] ? findIssues(schema[part], request[property], '') : []] as const)
+  if (found.every(([, , issues]) => !issues.length)) return
+  // Refused together with everything else the validator finds wrong in the same part, as
+  // validation would be (its verdict taken on a copy); where it refuses a value itself, its
+  // message stands, and the values it would have taken are added.
+  for (const [part, property, issues] of found) {
+    const validate = request.getValidationFunction(part)
+    const reported = validate && !validate(structuredClone(request[property])) ? (validate.errors ?? []) : []
+    const unreported = issues.filter((issue) => !reported.some((error) => error.instancePath === issue.instancePath))
+    const validation = [...reported, ...unreported]
+    if (validation.length) throw toProblem(Object.assign(new Error('validation failed'), { statusCode: 400, validation, validationContext: part }) as FastifyError)
+  }
+}
+
 export default fp(
   async function numericInputPlugin(app: FastifyInstance) {
-    app.addHook('preValidation', async (request) => {
-      const schema = request.routeOptions.schema as Record<string, Schema | undefined> | undefined
-      if (!schema) return
-      const found = PARTS.map(([part, property]) => [part, property, schema[part] ? findIssues(schema[part], request[property], '') : []] as const)
-      if (found.every(([, , issues]) => !issues.length)) return
-      // Refused together with everything else the validator finds wrong in the same part, as
-      // validation would be (its verdict taken on a copy); where it refuses a value itself, its
-      // message stands, and the values it would have taken are added.
-      for (const [part, property, issues] of found) {
-        const validate = request.getValidationFunction(part)
-        const reported = validate && !validate(structuredClone(request[property])) ? (validate.errors ?? []) : []
-        const unreported = issues.filter((issue) => !reported.some((error) => error.instancePath === issue.instancePath))
-        const validation = [...reported, ...unreported]
-        if (validation.length) throw toProblem(Object.assign(new Error('validation failed'), { statusCode: 400, validation, validationContext: part }) as FastifyError)
-      }
+    // Only routes whose schema declares a number anywhere get the check: the others (health, most
+    // reads by id) pay nothing for it.
+    app.addHook('onRoute', (route) => {
+      const schema = route.schema as Record<string, Schema | undefined> | undefined
+      if (!schema || !PARTS.some(([part]) => schema[part] && declaresNumber(schema[part]))) return
+      const existing = route.preValidation ? (Array.isArray(route.preValidation) ? route.preValidation : [route.preValidation]) : []
+      route.preValidation = [checkNumbers, ...existing]
     })
   },
   { name: 'numeric-input' },
