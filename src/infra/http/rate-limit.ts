@@ -32,6 +32,9 @@ export default fp(
       hook: 'preHandler',
       max: options.perMinute,
       timeWindow: 60_000,
+      // The in-memory store's keys (one per school, client or address) are kept in an LRU of this
+      // size; past it the coldest key's count restarts. Sized for 10,000 active schools and their clients.
+      cache: 20_000,
       keyGenerator: rateLimitKey,
       errorResponseBuilder: (_request, context) =>
         new Problem('rate-limited', `At most ${context.max} requests a minute; retry in ${context.after}`),

@@ -3,6 +3,7 @@
 // start); this module scores them (scoring.ts), ranks them (score, then the less-loaded host, then
 // the member id, so equal scores spread the asks) and keeps those with an available window in the
 // goal's range, in rank order, until the page is full.
+import { LRUCache } from 'lru-cache'
 import { DateTime } from 'luxon'
 import type { Principal } from '../../infra/auth/principal.js'
 import type { Tenant } from '../../infra/db/database.js'
@@ -119,28 +120,52 @@ export function suggestionRange(query: Pick<SuggestionQueryBody, 'from' | 'to'>,
  * accepting it check the ledger exactly, under the host's row lock. Writes through this instance
  * that change hosts or requests drop the school's entries at once.
  */
+/**
+ * Candidate hosts per school and query, kept for `ttlMs`. At most `maxSchools` schools (least
+ * recently used dropped one at a time, never a wholesale clear) and `keysPerSchool` queries each;
+ * invalidating a school drops its entries at once, whatever the number of schools kept.
+ */
 export class CandidateCache {
   readonly #ttlMs: number
-  readonly #entries = new Map<string, { until: number; schoolId: string; rows: Promise<CandidateRow[]> }>()
+  readonly #keysPerSchool: number
+  readonly #schools: LRUCache<string, Map<string, { until: number; rows: Promise<CandidateRow[]> }>>
 
-  constructor(ttlMs: number) {
+  constructor(ttlMs: number, options: { maxSchools?: number; keysPerSchool?: number } = {}) {
     this.#ttlMs = ttlMs
+    this.#keysPerSchool = options.keysPerSchool ?? 32
+    this.#schools = new LRUCache({ max: options.maxSchools ?? 2000 })
+  }
+
+  /** How many schools have entries (for tests and metrics). */
+  get schools(): number {
+    return this.#schools.size
   }
 
   get(schoolId: string, key: string, load: () => Promise<CandidateRow[]>): Promise<CandidateRow[]> {
     if (this.#ttlMs <= 0) return load()
     const now = Date.now()
-    const entry = this.#entries.get(`${schoolId}|${key}`)
+    let entries = this.#schools.get(schoolId)
+    const entry = entries?.get(key)
     if (entry && entry.until > now) return entry.rows
-    if (this.#entries.size >= 1000) this.#entries.clear()
+    if (!entries) {
+      entries = new Map()
+      this.#schools.set(schoolId, entries)
+    }
+    entries.delete(key)
+    // A Map iterates in insertion order: the first key is the oldest.
+    if (entries.size >= this.#keysPerSchool) entries.delete(entries.keys().next().value!)
     const rows = load()
-    this.#entries.set(`${schoolId}|${key}`, { until: now + this.#ttlMs, schoolId, rows })
-    rows.catch(() => this.#entries.delete(`${schoolId}|${key}`))
+    const kept = { until: now + this.#ttlMs, rows }
+    entries.set(key, kept)
+    const school = entries
+    rows.catch(() => {
+      if (school.get(key) === kept) school.delete(key)
+    })
     return rows
   }
 
   invalidate(schoolId: string) {
-    for (const [key, entry] of this.#entries) if (entry.schoolId === schoolId) this.#entries.delete(key)
+    this.#schools.delete(schoolId)
   }
 }
 
