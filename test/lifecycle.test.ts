@@ -84,11 +84,13 @@ describe('graceful shutdown', () => {
 })
 
 /**
- * Puts writes and reads in flight on the running process, held by a lock on their table so that all
- * are inside the service (each waiting on PostgreSQL) when `signal()` sends the signal; then lets them
- * go. Every one must be answered 2xx, and the process must exit 0.
+ * Puts 60 writes and reads in flight on the running process, held by a lock on their table so that all
+ * are inside the service when `signal()` sends the signal (as many as the pool has connections wait
+ * on PostgreSQL, the rest for a connection: the servers here wait up to 30 s for one, past the lock,
+ * where the default 3 s would answer those 503 whether or not the service is stopping); then lets
+ * them go. Every one must be answered 2xx, and the process must exit 0.
  */
-async function answersEveryRequestInFlight(server: ServerProcess, ownerUrl: string, signal: () => void) {
+async function answersEveryRequestInFlight(server: ServerProcess, ownerUrl: string, signal: () => void, options: { poolMax: number; readinessDelayMs?: number }) {
   const token = await tokenBeside(server, 'demo', 'student')
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
   // One connection holds the lock; another watches (pg_stat_activity is a snapshot within a transaction).
@@ -100,22 +102,27 @@ async function answersEveryRequestInFlight(server: ServerProcess, ownerUrl: stri
   try {
     await owner.query('BEGIN')
     await owner.query('LOCK TABLE contacts IN ACCESS EXCLUSIVE MODE')
-    const writes = Array.from({ length: 10 }, (_, index) =>
+    const writes = Array.from({ length: 30 }, (_, index) =>
       fetch(`${server.base}/v1/contacts`, { method: 'POST', headers, body: JSON.stringify({ fullName: `In flight ${index}`, source: 'personal' }) }))
-    const reads = Array.from({ length: 10 }, () => fetch(`${server.base}/v1/contacts`, { headers }))
+    const reads = Array.from({ length: 30 }, () => fetch(`${server.base}/v1/contacts`, { headers }))
     const answered = Promise.all([...writes, ...reads].map((response) => response.then((r) => r.status, (error: Error) => error.message)))
     const waiting = async () =>
       Number((await observer.query(`SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)).rows[0].count)
-    await until('all 20 requests waiting on the lock', async () => (await waiting()) === 20, 8_000)
+    await until(`${options.poolMax} requests waiting on the lock`, async () => (await waiting()) === options.poolMax, 8_000)
 
     signal()
-    await sleep(500)
+    if (options.readinessDelayMs) {
+      // Readiness fails at once, so that a load balancer stops sending; the listener still answers.
+      const ready = await fetch(`${server.base}/health/ready`)
+      expect(ready.status).toBe(503)
+    }
+    await sleep(500 + (options.readinessDelayMs ?? 0))
     // Still running, its PostgreSQL too: the requests still wait inside it.
     expect(server.child.exitCode).toBeNull()
-    expect(await waiting()).toBe(20)
+    expect(await waiting()).toBe(options.poolMax)
     await owner.query('COMMIT')
 
-    expect(await answered).toEqual([...Array(10).fill(201), ...Array(10).fill(200)])
+    expect(await answered).toEqual([...Array(30).fill(201), ...Array(30).fill(200)])
     expect(await server.exited).toBe(0)
     expect(server.output()).not.toMatch(/Cannot use a pool|ECONNRESET|terminating connection/)
   } finally {
@@ -129,7 +136,7 @@ describe('the server process', () => {
     for (const cleanup of cleanups) await cleanup()
   })
 
-  it('starts on DATABASE_URL (migrating it), serves, and on SIGTERM answers every request in flight, then exits 0', async () => {
+  it('starts on DATABASE_URL (migrating it), serves, and on SIGTERM fails readiness, answers all 60 requests in flight, then exits 0', async () => {
     const db = await createTestDatabase()
     cleanups.push(() => db.drop())
     // A database without the schema, to see the start-up migrate it.
@@ -140,7 +147,7 @@ describe('the server process', () => {
 
     const dataDir = `/tmp/vantage-lifecycle-${process.pid}`
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }))
-    const server = await startServerProcess(db, { SEED_DEMO: 'true', SHUTDOWN_GRACE_MS: '20000', DB_POOL_MAX: '25', DB_QUERY_TIMEOUT_MS: '60000', DATA_DIR: dataDir })
+    const server = await startServerProcess(db, { SEED_DEMO: 'true', SHUTDOWN_GRACE_MS: '20000', SHUTDOWN_READINESS_DELAY_MS: '1000', DB_POOL_MAX: '25', DB_CONNECT_TIMEOUT_MS: '30000', DB_QUERY_TIMEOUT_MS: '60000', DATA_DIR: dataDir })
     const { child, base } = server
     cleanups.push(async () => void child.kill('SIGKILL'))
     const output = server.output()
@@ -153,7 +160,7 @@ describe('the server process', () => {
     const unauthenticated = await fetch(`${base}/v1/me`)
     expect(unauthenticated.status).toBe(401)
 
-    await answersEveryRequestInFlight(server, db.ownerUrl, () => child.kill('SIGTERM'))
+    await answersEveryRequestInFlight(server, db.ownerUrl, () => child.kill('SIGTERM'), { poolMax: 25, readinessDelayMs: 1000 })
   }, 90_000)
 
   it('with no database configured, runs the embedded PostgreSQL and on SIGTERM answers every request in flight before stopping it', async () => {
@@ -170,7 +177,7 @@ describe('the server process', () => {
     })
     // In a process group of its own, which the signal is sent to whole, as a terminal's Ctrl-C or a
     // service manager sends it: PostgreSQL must not be in that group, nor stop on its own.
-    const server = await startServerProcess(null, { DATA_DIR: dataDir, SHUTDOWN_GRACE_MS: '20000', DB_POOL_MAX: '25', DB_QUERY_TIMEOUT_MS: '60000' }, { listenWithinMs: 120_000, processGroup: true })
+    const server = await startServerProcess(null, { DATA_DIR: dataDir, SHUTDOWN_GRACE_MS: '20000', DB_POOL_MAX: '25', DB_CONNECT_TIMEOUT_MS: '30000', DB_QUERY_TIMEOUT_MS: '60000' }, { listenWithinMs: 120_000, processGroup: true })
     cleanups.unshift(async () => void server.child.kill('SIGKILL'))
     expect(server.base, server.output()).toBeDefined()
     expect(server.output()).toContain('initialising embedded PostgreSQL')
@@ -179,7 +186,7 @@ describe('the server process', () => {
     expect(state.databaseDir).toBeUndefined() // the data are in DATA_DIR/postgres
     const ownerUrl = `postgresql://postgres:${encodeURIComponent(state.password)}@127.0.0.1:${state.port}/vantage`
 
-    await answersEveryRequestInFlight(server, ownerUrl, () => process.kill(-server.child.pid!, 'SIGTERM'))
+    await answersEveryRequestInFlight(server, ownerUrl, () => process.kill(-server.child.pid!, 'SIGTERM'), { poolMax: 25 })
     // The service stopped its PostgreSQL on the way out.
     expect(existsSync(path.join(databaseDir, 'postmaster.pid'))).toBe(false)
   }, 180_000)
