@@ -5,11 +5,13 @@
 // Uses DATABASE_URL (an owner role that may create databases) or else an embedded PostgreSQL.
 // Options (environment): BENCH_DURATION seconds per round (default 5), BENCH_ROUNDS (default 3),
 // BENCH_CONNECTIONS (default 10), BENCH_ONLY (measure only scenarios whose name contains it),
-// BENCH_DB_POOL_MAX (the servers' DB_POOL_MAX, default 10).
-import { fork, type ChildProcess } from 'node:child_process'
+// BENCH_DB_POOL_MAX (the servers' DB_POOL_MAX, default 10). `BENCH_ONLY='many schools'` runs only the
+// many-schools benchmark (bench/many-schools.ts: 10, 2,000 and 10,000 schools in rotation).
+import { execFile, fork, type ChildProcess } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { mkdir, writeFile } from 'node:fs/promises'
 import os from 'node:os'
+import { promisify } from 'node:util'
 import autocannon from 'autocannon'
 import pg from 'pg'
 import { SigningKeys } from '../src/infra/auth/signing-keys.js'
@@ -459,6 +461,15 @@ try {
         `| ${row.students.toLocaleString('en')} students | ${row.hosts} | ${row.candidatePairs} | ${row.totalMs.toFixed(0)} | ${row.solveMs.toFixed(0)} | ${row.placements} | ${row.unmatched} | ${row.students === 5000 ? `< 5 s ${row.totalMs < 5000 ? 'met' : 'NOT met'}` : 'reported'} |`,
       ),
     )
+  }
+  // Many schools active at once (bench/many-schools.ts), on a database of its own: run as a script of
+  // its own, against the same PostgreSQL.
+  if (!process.env.BENCH_ONLY || 'many schools'.includes(process.env.BENCH_ONLY)) {
+    for (const child of children) child.kill('SIGTERM')
+    children.length = 0
+    console.error('measuring many schools ...')
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'bench/many-schools.ts'], { env: { ...process.env, DATABASE_URL: ownerUrl }, maxBuffer: 1 << 20 })
+    lines.push('', ...stdout.trim().split('\n'))
   }
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU'
   const header = `${new Date().toISOString()} · ${os.cpus().length} × ${cpu} · node ${process.version} · ${CONNECTIONS} connections · ${ROUNDS} rounds × ${DURATION} s per side (medians)`
