@@ -473,7 +473,7 @@ try {
   }
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU'
   const header = `${new Date().toISOString()} · ${os.cpus().length} × ${cpu} · node ${process.version} · ${CONNECTIONS} connections · ${ROUNDS} rounds × ${DURATION} s per side (medians)`
-  const table = [header, '', ...lines, '', errors ? `non-2xx responses or errors: ${errors}` : 'every response was 2xx'].join('\n')
+  const table = [header, '', ...lines, '', errors ? `non-2xx responses or errors: ${errors}` : 'every response of the paired scenarios was 2xx (the many-schools table counts its own)'].join('\n')
   await mkdir('bench/results', { recursive: true })
   await writeFile('bench/results/latest.md', `${table}\n`)
   console.log(table)
