@@ -1,17 +1,19 @@
-// The service's only way to the data. `forSchool(id)` returns a Prisma client whose every query runs
-// with that school set for row-level security (see tenant-pool.ts); there is no unscoped client for
-// tenant tables. `platform` runs with no school set, so it reaches only the schools table and the
+// The service's only way to the data. `forSchool(id)` returns a school's view of the one Prisma client
+// that serves every school (school-scope.ts): each of its statements runs on a connection set to that
+// school for row-level security (tenant-pool.ts), and a statement with no school bound sees no school's
+// rows. There is no unscoped client for tenant tables. `platform` runs with no school set, so it reaches only the schools table and the
 // narrow security-definer lookups that authentication needs before a school is known.
 import { PrismaPg } from '@prisma/adapter-pg'
 import pg from 'pg'
 import { type Prisma, PrismaClient } from '../../generated/prisma/client.js'
 import { SchoolCache } from './school-cache.js'
+import { schoolScoped } from './school-scope.js'
 import { statementName } from './statement-names.js'
-import { TenantPool } from './tenant-pool.js'
+import { currentSchool, SchoolPool } from './tenant-pool.js'
 
 export type Db = PrismaClient
 
-/** A school's data handle: the Prisma client bound to the school, and the school id that queries name too. */
+/** A school's data handle: the Prisma client as that school sees it, and the school id that queries name too. */
 export interface Tenant {
   readonly schoolId: string
   readonly db: Db
@@ -66,10 +68,14 @@ export class Database {
   readonly platform: Db
   /** Schools by id, kept briefly (school-cache.ts). */
   readonly schools: SchoolCache
+  /** Per-school clients of the benchmark-only modes ('none', 'transaction'). */
   readonly #tenants = new Map<string, Tenant>()
   readonly #cacheSize: number
   readonly #isolation: 'rls' | 'none' | 'transaction'
   readonly #poolOptions: pg.PoolConfig
+  /** The one view of the pool, and the one client, that every school's statements go through. */
+  readonly #schoolPool: SchoolPool
+  readonly #client: PrismaClient
 
   constructor(options: DatabaseOptions) {
     const poolOptions = {
@@ -97,17 +103,26 @@ export class Database {
     // The platform connections never set app.school_id, so row-level security shows them no school's rows.
     this.platform = new PrismaClient({ adapter: new PrismaPg(this.platformPool) })
     this.schools = new SchoolCache(this.platform, options.schoolCacheTtlMs ?? 0)
+    this.#schoolPool = new SchoolPool(this.pool)
+    this.#client = new PrismaClient({ adapter: new PrismaPg(this.#schoolPool) })
   }
 
   #tenant(schoolId: string): Tenant {
     if (this.#isolation === 'transaction') return { schoolId, db: transactionPerQuery(new PrismaClient({ adapter: new PrismaPg(this.pool) }), schoolId) }
-    const pool = this.#isolation === 'rls' ? new TenantPool(this.pool, schoolId) : this.pool
+    const pool = this.pool
     const sql = async <T>(query: Prisma.Sql) => (await pool.query({ name: statementName(query.text), text: query.text, values: query.values })).rows as T[]
     return { schoolId, db: new PrismaClient({ adapter: new PrismaPg(pool) }), sql }
   }
 
-  /** The data handle for one school. Clients are cached per school (least recently used evicted). */
+  /** The data handle for one school: a view of the one client, made anew (it costs two small objects). */
   forSchool(schoolId: string): Tenant {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(schoolId)) throw new TypeError('a school id is a UUID')
+    if (this.#isolation === 'rls') {
+      const schoolPool = this.#schoolPool
+      const sql = <T>(query: Prisma.Sql) =>
+        currentSchool.run(schoolId, async () => (await schoolPool.query({ name: statementName(query.text), text: query.text, values: query.values })).rows as T[])
+      return { schoolId, db: schoolScoped(this.#client, schoolId), sql }
+    }
     let tenant = this.#tenants.get(schoolId)
     if (tenant) {
       this.#tenants.delete(schoolId)

@@ -8,6 +8,7 @@
 // transaction around every query, which the benchmark showed to be several times slower.
 // TenantPool extends pg.Pool only so that @prisma/adapter-pg accepts it as an external pool; it
 // never opens connections of its own.
+import { AsyncLocalStorage } from 'node:async_hooks'
 import pg from 'pg'
 
 const TENANT = Symbol('vantage.tenant')
@@ -76,5 +77,54 @@ export class TenantPool extends pg.Pool {
   }
 
   // The shared pool is closed by its owner, never by one school's view of it.
+  override async end(): Promise<void> {}
+}
+
+/**
+ * The school the current asynchronous context works for, set by a school's data handle
+ * (school-scope.ts) around each statement it starts; read by `SchoolPool` when it hands out a
+ * connection. Unset: the connection names no school, and row-level security shows it no row.
+ */
+export const currentSchool = new AsyncLocalStorage<string>()
+
+/**
+ * The one view of the shared pool that every school's statements go through (one Prisma client for
+ * all schools): each connection it hands out is set to the school of the context that asks for it,
+ * or to none when no school is bound, so a statement never runs for "the school this connection
+ * served last".
+ */
+export class SchoolPool extends pg.Pool {
+  readonly #shared: pg.Pool
+
+  constructor(shared: pg.Pool) {
+    super({ ...shared.options, max: 0 })
+    this.#shared = shared
+  }
+
+  override connect(): Promise<pg.PoolClient> {
+    return acquireForTenant(this.#shared, currentSchool.getStore() ?? '')
+  }
+
+  // biome-ignore lint/suspicious/noExplicitAny: matches the overloaded signature
+  override async query(config: any, values?: any): Promise<any> {
+    const client = await acquireForTenant(this.#shared, currentSchool.getStore() ?? '')
+    try {
+      const result = await client.query(config, values)
+      client.release()
+      return result
+    } catch (error) {
+      client.release(isConnectionError(error) ? (error as Error) : undefined)
+      throw error
+    }
+  }
+
+  override on(): this {
+    return this
+  }
+
+  override removeListener(): this {
+    return this
+  }
+
   override async end(): Promise<void> {}
 }
