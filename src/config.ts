@@ -19,7 +19,6 @@ const Environment = Type.Object({
   DB_POOL_MAX: Type.Integer({ minimum: 1, maximum: 500, default: 10 }),
   DB_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 3000 }),
   DB_QUERY_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 10000 }),
-  TENANT_CLIENT_CACHE_SIZE: Type.Integer({ minimum: 1, default: 200 }),
   SCHOOL_CACHE_TTL_MS: Type.Integer({ minimum: 0, maximum: 300000, default: 5000 }),
   SUGGESTION_CACHE_TTL_MS: Type.Integer({ minimum: 0, maximum: 300000, default: 5000 }),
   TRUST_PROXY: Type.String({ default: '', pattern: '^(|true|[0-9]+|[0-9a-fA-F.:/, ]+)$' }),
@@ -78,7 +77,6 @@ export interface Config {
     poolMax: number
     connectTimeoutMs: number
     queryTimeoutMs: number
-    tenantClientCacheSize: number
     /** How long a school's row (status, settings) may be served from memory. */
     schoolCacheTtlMs: number
   }
@@ -194,7 +192,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       poolMax: env.DB_POOL_MAX,
       connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,
       queryTimeoutMs: env.DB_QUERY_TIMEOUT_MS,
-      tenantClientCacheSize: env.TENANT_CLIENT_CACHE_SIZE,
       schoolCacheTtlMs: env.SCHOOL_CACHE_TTL_MS,
     },
     suggestionCacheTtlMs: env.SUGGESTION_CACHE_TTL_MS,

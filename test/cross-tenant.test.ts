@@ -991,7 +991,7 @@ describe('cross-tenant isolation', () => {
   describe('the shared connection pool', () => {
     it('runs each query with its own school, however the schools interleave on one connection', async () => {
       // One connection for everything: every query for A follows one for B on the same session.
-      const database = new Database({ url: t.db.appUrl, poolMax: 1, connectTimeoutMs: 3000, queryTimeoutMs: 3000, tenantClientCacheSize: 10 })
+      const database = new Database({ url: t.db.appUrl, poolMax: 1, connectTimeoutMs: 3000, queryTimeoutMs: 3000 })
       try {
         const expected = new Map<string, string[]>()
         for (const school of [f.a.school, f.b.school]) {

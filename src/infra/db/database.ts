@@ -44,7 +44,6 @@ export interface DatabaseOptions {
   poolMax: number
   connectTimeoutMs: number
   queryTimeoutMs: number
-  tenantClientCacheSize: number
   applicationName?: string
   /**
    * 'rls' (always, in the service): every query runs with its school set for row-level security.
@@ -96,7 +95,8 @@ export class Database {
       pool.on('error', () => {})
       pool.on('connect', (client) => client.on('error', () => {}))
     }
-    this.#cacheSize = options.tenantClientCacheSize
+    // The benchmark-only modes build a client per school; a few are kept (their benchmark rotates 50).
+    this.#cacheSize = 200
     this.#isolation = options.tenantIsolation ?? 'rls'
     // The benchmark-only modes hand the shared pool itself to one adapter per school, each of which listens on it.
     if (this.#isolation !== 'rls') this.pool.setMaxListeners(0)
