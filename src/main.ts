@@ -7,7 +7,6 @@ import { type Config, ConfigError, loadConfig } from './config.js'
 import { SigningKeys } from './infra/auth/signing-keys.js'
 import { Database } from './infra/db/database.js'
 import { EmbeddedDatabaseError } from './infra/db/embedded.js'
-import { assertRoleIsUnprivileged } from './infra/db/roles.js'
 import { type PreparedDatabase, prepareDatabase } from './infra/db/setup.js'
 import { seedDemo } from './seed/demo.js'
 
@@ -32,7 +31,7 @@ try {
   process.exit(1)
 }
 const database = new Database({ url: prepared.appUrl, ...config.database })
-await assertRoleIsUnprivileged(database.pool)
+await database.assertUnprivileged()
 if (config.seedDemo) {
   const seeded = await seedDemo(database)
   if (seeded.length) console.error(`seeded demo schools: ${seeded.join(', ')}`)

@@ -9,7 +9,8 @@ import { type Prisma, PrismaClient } from '../../generated/prisma/client.js'
 import { SchoolCache } from './school-cache.js'
 import { schoolScoped } from './school-scope.js'
 import { statementName } from './statement-names.js'
-import { currentSchool, SchoolPool } from './tenant-pool.js'
+import { assertRoleIsUnprivileged } from './roles.js'
+import { acquireForTenant, currentSchool, SchoolPool } from './tenant-pool.js'
 
 export type Db = PrismaClient
 
@@ -150,6 +151,20 @@ export class Database {
     pool.on('error', () => {})
     pool.on('connect', (client) => client.on('error', () => {}))
     return pool
+  }
+
+  /**
+   * A connection of the shared pool set to one school, for the walks over every tenant table that a
+   * school's offboarding makes (export, deletion) on one connection and one snapshot. The caller
+   * releases it. Modules reach the pool through this and `forSchool` only (test/data-access.test.ts).
+   */
+  schoolConnection(schoolId: string): Promise<pg.PoolClient> {
+    return acquireForTenant(this.pool, schoolId)
+  }
+
+  /** Refuses to run as a role that would bypass row-level security (roles.ts). */
+  assertUnprivileged(): Promise<void> {
+    return assertRoleIsUnprivileged(this.pool)
   }
 
   async ping(): Promise<void> {

@@ -5,7 +5,6 @@
 import { Readable } from 'node:stream'
 import type { Database } from '../../infra/db/database.js'
 import { tenantTablesByDependency } from '../../infra/db/catalog.js'
-import { acquireForTenant } from '../../infra/db/tenant-pool.js'
 import { notFound, Problem } from '../../infra/http/problem.js'
 
 export const SCHOOL_EXPORT_FORMAT = 'vantage-school-export/1'
@@ -20,7 +19,7 @@ async function disabledSchool(database: Database, schoolId: string) {
 /** NDJSON: a header line, then {"table", "row"} for every row of every tenant table of the school. */
 export async function exportSchool(database: Database, schoolId: string, now: Date): Promise<Readable> {
   const school = await disabledSchool(database, schoolId)
-  const client = await acquireForTenant(database.pool, schoolId)
+  const client = await database.schoolConnection(schoolId)
   async function* lines() {
     try {
       const tables = await tenantTablesByDependency(client)
@@ -55,7 +54,7 @@ export async function deleteSchool(database: Database, schoolId: string, confirm
   const school = await disabledSchool(database, schoolId)
   if (confirm !== school.slug) throw new Problem('validation-failed', 'querystring.confirm must be the school\'s slug', { extensions: { errors: [{ field: 'querystring.confirm', message: 'must be the school\'s slug' }] } })
   if (school.status !== 'disabled') throw new Problem('conflict', 'Disable the school (PATCH status "disabled") and export its data before deleting it')
-  const client = await acquireForTenant(database.pool, schoolId)
+  const client = await database.schoolConnection(schoolId)
   const deleted: Record<string, number> = {}
   try {
     await client.query('BEGIN')

@@ -1,0 +1,44 @@
+// The one way to a school's rows is a school's handle (Database.forSchool) or, for offboarding's walks,
+// a connection set to the school (Database.schoolConnection). This reads the source: outside
+// src/infra/db no code builds a Prisma client, and outside src/infra none touches the shared pools, whose
+// connections carry whichever school they served last; the few infrastructure statements that set
+// their own school (idempotency, audit batches, metrics, the job queue) stay inside src/infra.
+import { readdir, readFile } from 'node:fs/promises'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+
+async function sources(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true })
+  const files = await Promise.all(
+    entries.map((entry) => {
+      const full = path.join(dir, entry.name)
+      if (entry.isDirectory()) return entry.name === 'generated' ? [] : sources(full)
+      return entry.name.endsWith('.ts') ? [full] : []
+    }),
+  )
+  return files.flat()
+}
+
+const RULES: Array<{ what: string; pattern: RegExp; allowedUnder: string }> = [
+  { what: 'builds a Prisma client', pattern: /new PrismaClient\b/, allowedUnder: 'src/infra/db/' },
+  { what: 'touches the shared pool', pattern: /\.(pool|platformPool)\b|\bnewPool\(/, allowedUnder: 'src/infra/' },
+  { what: 'sets a connection\'s school itself', pattern: /\b(acquireForTenant|TenantPool|SchoolPool|currentSchool)\b/, allowedUnder: 'src/infra/db/' },
+]
+
+describe('access to school data', () => {
+  it('goes through a school\'s handle: no Prisma client, shared pool or school setting outside infrastructure', async () => {
+    const files = await sources('src')
+    expect(files.length).toBeGreaterThan(50)
+    const offending: string[] = []
+    for (const file of files) {
+      const text = await readFile(file, 'utf8')
+      for (const rule of RULES) {
+        if (file.startsWith(rule.allowedUnder)) continue
+        text.split('\n').forEach((line, index) => {
+          if (rule.pattern.test(line) && !line.trimStart().startsWith('//') && !line.trimStart().startsWith('*')) offending.push(`${file}:${index + 1} ${rule.what}: ${line.trim()}`)
+        })
+      }
+    }
+    expect(offending).toEqual([])
+  })
+})
