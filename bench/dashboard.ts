@@ -89,6 +89,13 @@ export async function dashboardPair(port: number, token: string, rounds: number,
   return { target: summarize(targets), baseline: summarize(baselines) }
 }
 
+/** The same server's URL for another database. */
+export function databaseUrl(base: string, name: string) {
+  const url = new URL(base)
+  url.pathname = `/${name}`
+  return url.toString()
+}
+
 /** A port free on the loopback now. */
 export async function freePort(): Promise<number> {
   return new Promise((resolve) => {

@@ -13,7 +13,7 @@ import { ensureAppRole } from '../src/infra/db/roles.js'
 import { applyMigrations } from '../src/infra/db/schema-engine.js'
 import { withCredentials } from '../src/infra/db/setup.js'
 import { resolveOwnerUrl } from '../scripts/database-url.js'
-import { DASHBOARD_QUERY, dashboardRange, freePort, startApp } from './dashboard.js'
+import { DASHBOARD_QUERY, dashboardRange, databaseUrl, freePort, startApp } from './dashboard.js'
 
 const SCHOOLS = Number(process.env.BENCH_MANY_SCHOOLS ?? 10_000)
 const ROTATIONS = [10, 2000, SCHOOLS]
@@ -25,12 +25,6 @@ const ISSUER = 'urn:vantage:bench'
 const AUDIENCE = 'vantage-api'
 const APP_ROLE = 'vantage_app_bench'
 const APP_PASSWORD = 'vantage-bench'
-
-function databaseUrl(base: string, name: string) {
-  const url = new URL(base)
-  url.pathname = `/${name}`
-  return url.toString()
-}
 
 /** 10,000 schools in a few statements: row-level security's FORCE is lifted for the owner meanwhile. */
 async function seed(ownerUrl: string) {

@@ -21,7 +21,7 @@ import { withCredentials } from '../src/infra/db/setup.js'
 import { resolveOwnerUrl } from '../scripts/database-url.js'
 import { benchAssignment } from './assignment.js'
 import { benchCohort } from './cohort.js'
-import { benchGrowth, DASHBOARD_CONNECTIONS, dashboardPair, freePort } from './dashboard.js'
+import { benchGrowth, DASHBOARD_CONNECTIONS, dashboardPair, databaseUrl, freePort } from './dashboard.js'
 import { benchWebhookDelivery } from './webhooks.js'
 import { compactReports, seedConversations, seedStudents } from './seed.js'
 
@@ -41,12 +41,6 @@ const ISSUER = 'urn:vantage:bench'
 const AUDIENCE = 'vantage-api'
 const APP_ROLE = 'vantage_app_bench'
 const APP_PASSWORD = 'vantage-bench'
-
-function databaseUrl(base: string, name: string) {
-  const url = new URL(base)
-  url.pathname = `/${name}`
-  return url.toString()
-}
 
 /**
  * 2,000 alumni hosts in one school: twelve fields, mixed modes and offers, weekly windows on two

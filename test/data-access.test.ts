@@ -22,7 +22,7 @@ async function sources(dir: string): Promise<string[]> {
 const RULES: Array<{ what: string; pattern: RegExp; allowedUnder: string }> = [
   { what: 'builds a Prisma client', pattern: /new PrismaClient\b/, allowedUnder: 'src/infra/db/' },
   { what: 'touches the shared pool', pattern: /\.(pool|platformPool)\b|\bnewPool\(/, allowedUnder: 'src/infra/' },
-  { what: 'sets a connection\'s school itself', pattern: /\b(acquireForTenant|TenantPool|SchoolPool|currentSchool)\b/, allowedUnder: 'src/infra/db/' },
+  { what: 'sets a connection\'s school itself', pattern: /\b(acquireForTenant|SchoolPool|currentSchool)\b/, allowedUnder: 'src/infra/db/' },
 ]
 
 describe('access to school data', () => {

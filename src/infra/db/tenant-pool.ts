@@ -1,12 +1,12 @@
 // The mechanism that sets the tenant for row-level security.
 //
-// One shared pg.Pool holds the connections. A TenantPool is a thin view of it for one school:
-// before a connection runs anything for that school it carries the session setting
+// One shared pg.Pool holds the connections. SchoolPool is the one view of it that the Prisma client
+// of every school uses: before a connection runs anything for a school it carries the session setting
 // `app.school_id = <school>`; the setting is only re-sent when the connection last served a
 // different school. This keeps the RLS cost to at most one small round trip per query (none when
 // the connection already serves that school), instead of a BEGIN / set_config / COMMIT
 // transaction around every query, which the benchmark showed to be several times slower.
-// TenantPool extends pg.Pool only so that @prisma/adapter-pg accepts it as an external pool; it
+// SchoolPool extends pg.Pool only so that @prisma/adapter-pg accepts it as an external pool; it
 // never opens connections of its own.
 import { AsyncLocalStorage } from 'node:async_hooks'
 import pg from 'pg'
@@ -34,52 +34,6 @@ export async function acquireForTenant(shared: pg.Pool, tenant: string): Promise
   return client
 }
 
-export class TenantPool extends pg.Pool {
-  readonly #shared: pg.Pool
-  readonly #tenant: string
-
-  constructor(shared: pg.Pool, tenant: string) {
-    super({ ...shared.options, max: 0 })
-    this.#shared = shared
-    this.#tenant = tenant
-  }
-
-  get tenant(): string {
-    return this.#tenant
-  }
-
-  override connect(): Promise<pg.PoolClient> {
-    return acquireForTenant(this.#shared, this.#tenant)
-  }
-
-  // pg.Pool.query has many overloads; Prisma calls only query(config) and query(text).
-  // biome-ignore lint/suspicious/noExplicitAny: matches the overloaded signature
-  override async query(config: any, values?: any): Promise<any> {
-    const client = await acquireForTenant(this.#shared, this.#tenant)
-    try {
-      const result = await client.query(config, values)
-      client.release()
-      return result
-    } catch (error) {
-      client.release(isConnectionError(error) ? (error as Error) : undefined)
-      throw error
-    }
-  }
-
-  // The adapter listens for idle-connection errors; the shared pool's owner already handles them
-  // (database.ts), and forwarding one listener per school would pile up on the shared pool.
-  override on(): this {
-    return this
-  }
-
-  override removeListener(): this {
-    return this
-  }
-
-  // The shared pool is closed by its owner, never by one school's view of it.
-  override async end(): Promise<void> {}
-}
-
 /**
  * The school the current asynchronous context works for, set by a school's data handle
  * (school-scope.ts) around each statement it starts; read by `SchoolPool` when it hands out a
@@ -105,6 +59,7 @@ export class SchoolPool extends pg.Pool {
     return acquireForTenant(this.#shared, currentSchool.getStore() ?? '')
   }
 
+  // pg.Pool.query has many overloads; Prisma calls only query(config) and query(text).
   // biome-ignore lint/suspicious/noExplicitAny: matches the overloaded signature
   override async query(config: any, values?: any): Promise<any> {
     const client = await acquireForTenant(this.#shared, currentSchool.getStore() ?? '')
@@ -118,6 +73,8 @@ export class SchoolPool extends pg.Pool {
     }
   }
 
+  // The adapter listens for idle-connection errors; the shared pool's owner already handles them
+  // (database.ts).
   override on(): this {
     return this
   }
@@ -126,5 +83,6 @@ export class SchoolPool extends pg.Pool {
     return this
   }
 
+  // The shared pool is closed by its owner, never through this view.
   override async end(): Promise<void> {}
 }
