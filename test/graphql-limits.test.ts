@@ -2,6 +2,7 @@
 // is bounded first: the body (GRAPHQL_BODY_LIMIT_BYTES, 413) and the tokens (GRAPHQL_MAX_TOKENS, 400,
 // the parser stopping at the limit). Both answer problem+json, as REST does: the request never reached GraphQL.
 import { readFileSync } from 'node:fs'
+import { Writable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build, type TestApp } from './helpers/app.js'
 
@@ -15,9 +16,17 @@ const aliasedMe = (count: number) => `{ ${Array.from({ length: count }, (_, inde
 describe('GraphQL request limits', () => {
   let t: TestApp
   let advisor: string
+  /** What the service logs at warn and above: a refusal is answered once, with nothing to warn of. */
+  const warnings: string[] = []
 
   beforeAll(async () => {
-    t = await build({ RATE_LIMIT_PER_MINUTE: '100000' })
+    const stream = new Writable({
+      write(chunk, _encoding, done) {
+        warnings.push(String(chunk))
+        done()
+      },
+    })
+    t = await build({ RATE_LIMIT_PER_MINUTE: '100000' }, { logger: { level: 'warn', stream } as never })
     advisor = (await t.school('gql-limits', ['advisor'])).members.advisor!.token
   })
   afterAll(() => t.close())
@@ -94,6 +103,15 @@ describe('GraphQL request limits', () => {
     const anonymous = await t.request({ method: 'POST', url: '/graphql', payload: { query: '{ me { kind } }' } })
     expect(anonymous.statusCode).toBe(401)
     expect(anonymous.json()).toEqual({ data: null, errors: [{ message: 'Send a bearer token in the Authorization header', extensions: { code: 'credentials-missing' } }] })
+  })
+
+  it('answers each refusal once: nothing is sent twice or logged as failed', async () => {
+    warnings.length = 0
+    expect((await post(JSON.stringify({ query: aliasedMe(51_000) }), { 'content-type': 'application/json' })).statusCode).toBe(413)
+    expect((await post({ query: aliasedMe(700) })).statusCode).toBe(400)
+    expect((await post('{not json', { 'content-type': 'application/json' })).statusCode).toBe(400)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(warnings).toEqual([])
   })
 
   it('a body /graphql cannot read answers problem+json like REST', async () => {

@@ -4,7 +4,7 @@
 // depth and estimated cost (cost.ts) are checked before it runs. A query is parsed whole before
 // those checks, so its body (GRAPHQL_BODY_LIMIT_BYTES) and its tokens (GRAPHQL_MAX_TOKENS) are
 // bounded first; past either, the answer is REST's problem+json, as the request never reached GraphQL.
-import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import mercurius, { type MercuriusContext } from 'mercurius'
 import type { Config } from '../config.js'
@@ -81,17 +81,17 @@ export default fp(
       context: (request) => ({ principal: request.principal! }),
       errorFormatter: formatErrors,
       // mercurius' own handler, but with the requests that never reached GraphQL answered as problem+json.
-      errorHandler: (error, request, reply) => {
+      // mercurius awaits it: it returns the reply it sent (its type says void), or Fastify sends again.
+      errorHandler: ((error: Error, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
         const problem = requestProblem(error as FastifyError, request)
         if (problem) {
           request.log.info({ problem: problem.code, detail: problem.message }, 'request rejected')
-          sendProblem(reply, problem)
-          return
+          return sendProblem(reply, problem)
         }
         const graphqlError = error instanceof GraphQLError ? error : new GraphQLError(error.message, { originalError: error })
         const { statusCode, response } = formatErrors({ errors: [graphqlError] }, { reply, app } as unknown as MercuriusContext)
-        reply.code(statusCode).send(response)
-      },
+        return reply.code(statusCode).send(response)
+      }) as unknown as () => void,
       resolvers: {
         ...reports.resolvers,
         Query: {
