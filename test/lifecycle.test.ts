@@ -84,8 +84,9 @@ describe('graceful shutdown', () => {
 })
 
 /**
- * Puts 60 writes and reads in flight on the running process, held by a lock on their table so that all
- * are inside the service when `signal()` sends the signal (as many as the pool has connections wait
+ * Puts 60 writes and reads in flight on the running process (which logs at `info`, so that each
+ * request's arrival shows), held by a lock on their table so that all are inside the service when
+ * `signal()` sends the signal (as many as the pool has connections wait
  * on PostgreSQL, the rest for a connection: the servers here wait up to 30 s for one, past the lock,
  * where the default 3 s would answer those 503 whether or not the service is stopping); then lets
  * them go. Every one must be answered 2xx, and the process must exit 0.
@@ -109,6 +110,10 @@ async function answersEveryRequestInFlight(server: ServerProcess, ownerUrl: stri
     const waiting = async () =>
       Number((await observer.query(`SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)).rows[0].count)
     await until(`${options.poolMax} requests waiting on the lock`, async () => (await waiting()) === options.poolMax, 8_000)
+    // And every one of the 60 inside the service (its log says so when a request arrives), not still
+    // on its way: one that arrives after the signal is rightly refused with 503.
+    const arrived = () => server.output().split('\n').filter((line) => line.includes('"msg":"incoming request"') && line.includes('"url":"/v1/contacts"')).length
+    await until('all 60 requests inside the service', () => arrived() === 60, 8_000)
 
     signal()
     if (options.readinessDelayMs) {
@@ -152,7 +157,7 @@ describe('the server process', () => {
 
     const dataDir = `/tmp/vantage-lifecycle-${process.pid}`
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }))
-    const server = await startServerProcess(db, { SEED_DEMO: 'true', SHUTDOWN_GRACE_MS: '20000', SHUTDOWN_READINESS_DELAY_MS: '1000', DB_POOL_MAX: '25', DB_CONNECT_TIMEOUT_MS: '30000', DB_QUERY_TIMEOUT_MS: '60000', DATA_DIR: dataDir })
+    const server = await startServerProcess(db, { SEED_DEMO: 'true', SHUTDOWN_GRACE_MS: '20000', SHUTDOWN_READINESS_DELAY_MS: '1000', LOG_LEVEL: 'info', DB_POOL_MAX: '25', DB_CONNECT_TIMEOUT_MS: '30000', DB_QUERY_TIMEOUT_MS: '60000', DATA_DIR: dataDir })
     const { child, base } = server
     cleanups.push(async () => void child.kill('SIGKILL'))
     const output = server.output()
@@ -182,7 +187,7 @@ describe('the server process', () => {
     })
     // In a process group of its own, which the signal is sent to whole, as a terminal's Ctrl-C or a
     // service manager sends it: PostgreSQL must not be in that group, nor stop on its own.
-    const server = await startServerProcess(null, { DATA_DIR: dataDir, SHUTDOWN_GRACE_MS: '20000', DB_POOL_MAX: '25', DB_CONNECT_TIMEOUT_MS: '30000', DB_QUERY_TIMEOUT_MS: '60000' }, { listenWithinMs: 120_000, processGroup: true })
+    const server = await startServerProcess(null, { DATA_DIR: dataDir, SHUTDOWN_GRACE_MS: '20000', LOG_LEVEL: 'info', DB_POOL_MAX: '25', DB_CONNECT_TIMEOUT_MS: '30000', DB_QUERY_TIMEOUT_MS: '60000' }, { listenWithinMs: 120_000, processGroup: true })
     cleanups.unshift(async () => void server.child.kill('SIGKILL'))
     expect(server.base, server.output()).toBeDefined()
     expect(server.output()).toContain('initialising embedded PostgreSQL')
