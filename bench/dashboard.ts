@@ -107,10 +107,13 @@ export async function freePort(): Promise<number> {
   })
 }
 
-/** The service (bench/server.ts) in a process of its own, resolved once it listens; `nodeOptions` go to that process's node. */
-export function startApp(port: number, url: string, env: NodeJS.ProcessEnv, nodeOptions: string[] = []): Promise<ChildProcess> {
+/**
+ * The service (bench/server.ts) in a process of its own, resolved once it listens; `nodeOptions` go to
+ * that process's node; `isolation` is the Database's tenantIsolation (database.ts).
+ */
+export function startApp(port: number, url: string, env: NodeJS.ProcessEnv, nodeOptions: string[] = [], isolation = 'rls'): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
-    const child = fork('bench/server.ts', ['app', String(port), url, 'rls'], { execArgv: ['--import', 'tsx', ...nodeOptions], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+    const child = fork('bench/server.ts', ['app', String(port), url, isolation], { execArgv: ['--import', 'tsx', ...nodeOptions], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
     child.once('message', () => resolve(child))
     child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)))
   })

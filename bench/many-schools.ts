@@ -3,7 +3,15 @@
 // in alternating rounds, for GET /v1/me, GET /v1/contacts?limit=20, POST /v1/meetings and the GraphQL
 // dashboard of a small school. Records throughput, p99, non-2xx answers and the server's resident
 // memory after each round, and the ratio of each rotation's throughput to the 10-school rotation's.
-// Usage: DATABASE_URL=… npx tsx bench/many-schools.ts   (BENCH_DURATION, BENCH_ROUNDS, BENCH_MANY_SCHOOLS)
+// Then two comparisons on fresh servers:
+// - memory: one server per rotation (10, then 10,000 schools), each running every scenario once;
+//   its resident memory after, against the 10-school server's;
+// - the cost of row-level security with 2,000 schools in rotation, GET /v1/me on three servers side by
+//   side in alternating rounds: the service (the school set with the statement), the earlier design
+//   (the school set in a round trip of its own), and the service on a copy of the database with
+//   row-level security disabled.
+// Usage: DATABASE_URL=… npx tsx bench/many-schools.ts   (BENCH_DURATION, BENCH_ROUNDS, BENCH_MANY_SCHOOLS,
+// BENCH_MANY_PARTS: any of rotation,memory,rls, all by default)
 import type { ChildProcess } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
 import autocannon from 'autocannon'
@@ -21,6 +29,7 @@ const CONTACTS_PER_STUDENT = 25
 const DURATION = Number(process.env.BENCH_DURATION ?? 5)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const CONNECTIONS = 10
+const PARTS = new Set((process.env.BENCH_MANY_PARTS ?? 'rotation,memory,rls').split(','))
 const ISSUER = 'urn:vantage:bench'
 const AUDIENCE = 'vantage-api'
 const APP_ROLE = 'vantage_app_bench'
@@ -65,8 +74,19 @@ async function seed(ownerUrl: string) {
   for (const table of existing) await owner.query(`ALTER TABLE "${table}" FORCE ROW LEVEL SECURITY`)
   await owner.query('VACUUM ANALYZE')
   await owner.end()
+  // The copy without row-level security, for the RLS comparison.
+  const admin2 = new pg.Client({ connectionString: ownerUrl })
+  await admin2.connect()
+  await admin2.query('DROP DATABASE IF EXISTS vantage_bench_many_norls WITH (FORCE)')
+  await admin2.query('CREATE DATABASE vantage_bench_many_norls TEMPLATE vantage_bench_many')
+  await admin2.end()
+  const norls = new pg.Client({ connectionString: databaseUrl(ownerUrl, 'vantage_bench_many_norls') })
+  await norls.connect()
+  for (const table of existing) await norls.query(`ALTER TABLE "${table}" NO FORCE ROW LEVEL SECURITY; ALTER TABLE "${table}" DISABLE ROW LEVEL SECURITY`)
+  await norls.query('VACUUM ANALYZE')
+  await norls.end()
   const contactOf = new Map(students.map((row) => [row.school, row.contact]))
-  return { url, schools: schools.map((school) => ({ id: school.id, contact: contactOf.get(school.id)! })) }
+  return { url, norlsUrl: databaseUrl(ownerUrl, 'vantage_bench_many_norls'), schools: schools.map((school) => ({ id: school.id, contact: contactOf.get(school.id)! })) }
 }
 
 interface Measurement {
@@ -109,10 +129,11 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 const { url: ownerUrl, stop } = await resolveOwnerUrl()
 let server: ChildProcess | undefined
+const others: ChildProcess[] = []
 try {
   const started = Date.now()
   console.error(`seeding ${SCHOOLS} schools ...`)
-  const { url, schools } = await seed(ownerUrl)
+  const { url, norlsUrl, schools } = await seed(ownerUrl)
   console.error(`seeded in ${Date.now() - started} ms`)
   const jwk = await SigningKeys.generate()
   const keys = await SigningKeys.fromJwks([jwk])
@@ -132,43 +153,104 @@ try {
   )
   const dashboard = JSON.stringify({ query: DASHBOARD_QUERY, variables: dashboardRange() })
 
+  const env = { ...process.env, BENCH_SIGNING_KEYS: JSON.stringify([jwk]) }
+  const appUrl = withCredentials(url, APP_ROLE, APP_PASSWORD)
   const port = await freePort()
-  server = await startApp(port, withCredentials(url, APP_ROLE, APP_PASSWORD), { ...process.env, BENCH_SIGNING_KEYS: JSON.stringify([jwk]) })
   const base = `http://127.0.0.1:${port}`
-  const idleMb = await residentMb(server.pid!)
-  const scenarios = [
+  const scenariosAt = (base: string) => [
     { name: 'GET /v1/me', url: `${base}/v1/me`, tokens: studentTokens },
     { name: 'GET /v1/contacts?limit=20', url: `${base}/v1/contacts?limit=20`, tokens: studentTokens },
     { name: 'POST /v1/meetings', url: `${base}/v1/meetings`, method: 'POST' as const, tokens: studentTokens, bodies: meetingBodies },
     { name: 'POST /graphql (dashboard, small school)', url: `${base}/graphql`, method: 'POST' as const, tokens: advisorTokens, bodies: advisorTokens.map(() => dashboard) },
   ]
-  const lines = [
-    `| scenario | schools in rotation | req/s | p99 ms | non-2xx | RSS after, MB | ratio to 10 schools |`,
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
-  ]
-  for (const scenario of scenarios) {
-    console.error(`measuring ${scenario.name} ...`)
-    // One request first: a scenario that cannot succeed says why instead of counting failures.
-    const probe = await fetch(scenario.url, { method: scenario.method ?? 'GET', headers: { authorization: `Bearer ${scenario.tokens[0]}`, ...(scenario.bodies ? { 'content-type': 'application/json' } : {}) }, body: scenario.bodies?.[0] })
-    if (probe.status >= 300) throw new Error(`${scenario.name} answers ${probe.status}: ${(await probe.text()).slice(0, 300)}`)
-    const rotation = (size: number) => ({ ...scenario, tokens: scenario.tokens.slice(0, size), bodies: scenario.bodies?.slice(0, size) })
-    for (const size of ROTATIONS) await load(server, rotation(size)) // warm-up of each
-    const runs = new Map<number, Measurement[]>(ROTATIONS.map((size) => [size, []]))
-    for (let round = 0; round < ROUNDS; round++) {
-      for (const size of ROTATIONS) runs.get(size)!.push(await load(server, rotation(size)))
+  if (PARTS.has('rotation')) {
+    server = await startApp(port, appUrl, env)
+    const idleMb = await residentMb(server.pid!)
+    const scenarios = scenariosAt(base).filter((scenario) => !process.env.BENCH_MANY_SCENARIO || scenario.name === process.env.BENCH_MANY_SCENARIO)
+    const lines = [
+      `| scenario | schools in rotation | req/s | p99 ms | non-2xx | RSS after, MB | ratio to 10 schools |`,
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ]
+    for (const scenario of scenarios) {
+      console.error(`measuring ${scenario.name} ...`)
+      // One request first: a scenario that cannot succeed says why instead of counting failures.
+      const probe = await fetch(scenario.url, { method: scenario.method ?? 'GET', headers: { authorization: `Bearer ${scenario.tokens[0]}`, ...(scenario.bodies ? { 'content-type': 'application/json' } : {}) }, body: scenario.bodies?.[0] })
+      if (probe.status >= 300) throw new Error(`${scenario.name} answers ${probe.status}: ${(await probe.text()).slice(0, 300)}`)
+      const rotation = (size: number) => ({ ...scenario, tokens: scenario.tokens.slice(0, size), bodies: scenario.bodies?.slice(0, size) })
+      for (const size of ROTATIONS) await load(server, rotation(size)) // warm-up of each
+      const runs = new Map<number, Measurement[]>(ROTATIONS.map((size) => [size, []]))
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const size of ROTATIONS) runs.get(size)!.push(await load(server, rotation(size)))
+      }
+      const few = median(runs.get(ROTATIONS[0]!)!.map((run) => run.perSecond))
+      for (const size of ROTATIONS) {
+        const measured = runs.get(size)!
+        const perSecond = median(measured.map((run) => run.perSecond))
+        lines.push(
+          `| ${scenario.name} | ${Math.min(size, schools.length).toLocaleString('en')} | ${Math.round(perSecond)} | ${median(measured.map((run) => run.p99))} | ${measured.reduce((sum, run) => sum + run.non2xx, 0)} | ${Math.max(...measured.map((run) => run.rssMb))} | ${(perSecond / few).toFixed(2)} |`,
+        )
+      }
     }
-    const few = median(runs.get(ROTATIONS[0]!)!.map((run) => run.perSecond))
-    for (const size of ROTATIONS) {
-      const measured = runs.get(size)!
-      const perSecond = median(measured.map((run) => run.perSecond))
-      lines.push(
-        `| ${scenario.name} | ${Math.min(size, schools.length).toLocaleString('en')} | ${Math.round(perSecond)} | ${median(measured.map((run) => run.p99))} | ${measured.reduce((sum, run) => sum + run.non2xx, 0)} | ${Math.max(...measured.map((run) => run.rssMb))} | ${(perSecond / few).toFixed(2)} |`,
-      )
+    console.log(`\nidle RSS after start: ${idleMb} MB; ${DURATION} s rounds × ${ROUNDS}, ${CONNECTIONS} connections\n`)
+    console.log(lines.join('\n'))
+    server.kill('SIGINT')
+    server = undefined
+  }
+
+  // Memory: a fresh server per rotation, each running every scenario twice.
+  if (PARTS.has('memory')) {
+    console.error('measuring memory per rotation ...')
+    const memory: Array<{ size: number; idle: number; after: number }> = []
+    for (const size of [ROTATIONS[0]!, ROTATIONS.at(-1)!]) {
+      const freshPort = await freePort()
+      const fresh = await startApp(freshPort, appUrl, env)
+      others.push(fresh)
+      const freshBase = `http://127.0.0.1:${freshPort}`
+      const idle = await residentMb(fresh.pid!)
+      for (let pass = 0; pass < 2; pass++) {
+        for (const scenario of scenariosAt(freshBase)) await load(fresh, { ...scenario, tokens: scenario.tokens.slice(0, size), bodies: scenario.bodies?.slice(0, size) })
+      }
+      memory.push({ size, idle, after: await residentMb(fresh.pid!) })
+      fresh.kill('SIGINT')
+    }
+    console.log('\n| schools in rotation | RSS idle, MB | RSS after every scenario twice, MB | above the 10-school server, MB |')
+    console.log('| ---: | ---: | ---: | ---: |')
+    for (const row of memory) console.log(`| ${row.size.toLocaleString('en')} | ${row.idle} | ${row.after} | ${row.after - memory[0]!.after} |`)
+  }
+
+  // Row-level security's cost with 2,000 schools in rotation: three servers side by side.
+  if (PARTS.has('rls')) {
+    console.error('measuring the cost of row-level security at 2,000 schools ...')
+    const variants = [
+      { name: 'RLS on, school set with the statement (the service)', url: appUrl, isolation: 'rls' },
+      { name: 'RLS on, school set in a round trip of its own (before)', url: appUrl, isolation: 'rls-round-trip' },
+      { name: 'RLS off (same endpoint, database copy without policies)', url: withCredentials(norlsUrl, APP_ROLE, APP_PASSWORD), isolation: 'none' },
+    ]
+    const servers = []
+    for (const variant of variants) {
+      const variantPort = await freePort()
+      const child = await startApp(variantPort, variant.url, env, [], variant.isolation)
+      others.push(child)
+      servers.push({ ...variant, child, me: `http://127.0.0.1:${variantPort}/v1/me` })
+    }
+    const rlsRotation = Math.min(2000, schools.length)
+    const rlsRuns = servers.map(() => [] as Measurement[])
+    for (const entry of servers) await load(entry.child, { url: entry.me, tokens: studentTokens.slice(0, rlsRotation) })
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [index, entry] of servers.entries()) rlsRuns[index]!.push(await load(entry.child, { url: entry.me, tokens: studentTokens.slice(0, rlsRotation) }))
+    }
+    const off = median(rlsRuns[2]!.map((run) => run.perSecond))
+    console.log(`\nGET /v1/me, ${rlsRotation.toLocaleString('en')} schools in rotation, servers side by side in alternating rounds\n`)
+    console.log('| server | req/s | p99 ms | non-2xx | ratio to RLS off |')
+    console.log('| --- | ---: | ---: | ---: | ---: |')
+    for (const [index, entry] of servers.entries()) {
+      const runs = rlsRuns[index]!
+      const perSecond = median(runs.map((run) => run.perSecond))
+      console.log(`| ${entry.name} | ${Math.round(perSecond)} | ${median(runs.map((run) => run.p99))} | ${runs.reduce((sum, run) => sum + run.non2xx, 0)} | ${(perSecond / off).toFixed(2)} |`)
     }
   }
-  console.log(`\nidle RSS after start: ${idleMb} MB; ${DURATION} s rounds × ${ROUNDS}, ${CONNECTIONS} connections\n`)
-  console.log(lines.join('\n'))
 } finally {
   server?.kill('SIGINT')
+  for (const child of others) child.kill('SIGINT')
   await stop()
 }

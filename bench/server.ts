@@ -1,6 +1,6 @@
 // One server of the benchmark, run in its own process: `hello` is a bare Fastify hello-world;
 // `app` is the Vantage app plus baseline routes that run the same SQL through raw pg.
-// Usage: tsx bench/server.ts hello|app <port> [databaseUrl] [rls|none|transaction]
+// Usage: tsx bench/server.ts hello|app <port> [databaseUrl] [rls|rls-round-trip|none|transaction]
 import Fastify from 'fastify'
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
@@ -29,8 +29,10 @@ if (mode === 'hello') {
     WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
     AUDIT_ENABLED: process.env.BENCH_AUDIT ?? 'true',
     ...(process.env.BENCH_GRAPHQL_JIT ? { GRAPHQL_JIT: process.env.BENCH_GRAPHQL_JIT } : {}),
+    ...(process.env.BENCH_SCHOOL_CACHE_TTL_MS ? { SCHOOL_CACHE_TTL_MS: process.env.BENCH_SCHOOL_CACHE_TTL_MS } : {}),
   })
-  const database = new Database({ ...config.database, url: databaseUrl!, tenantIsolation: isolation === 'none' || isolation === 'transaction' ? isolation : 'rls' })
+  const tenantIsolation = (['none', 'transaction', 'rls-round-trip'] as const).find((mode) => mode === isolation) ?? 'rls'
+  const database = new Database({ ...config.database, url: databaseUrl!, tenantIsolation })
   const keys = await SigningKeys.fromJwks(JSON.parse(process.env.BENCH_SIGNING_KEYS!))
   const app = await buildApp({ config, database, keys, logger: false })
   registerRawBaselines(app, database)

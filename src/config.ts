@@ -20,6 +20,7 @@ const Environment = Type.Object({
   DB_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 3000 }),
   DB_QUERY_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 10000 }),
   SCHOOL_CACHE_TTL_MS: Type.Integer({ minimum: 0, maximum: 300000, default: 5000 }),
+  SCHOOL_CACHE_NOTIFIED_TTL_MS: Type.Integer({ minimum: 0, maximum: 3600000, default: 300000 }),
   SUGGESTION_CACHE_TTL_MS: Type.Integer({ minimum: 0, maximum: 300000, default: 5000 }),
   TRUST_PROXY: Type.String({ default: '', pattern: '^(|true|[0-9]+|[0-9a-fA-F.:/, ]+)$' }),
   SHUTDOWN_READINESS_DELAY_MS: Type.Integer({ minimum: 0, default: 0 }),
@@ -77,8 +78,10 @@ export interface Config {
     poolMax: number
     connectTimeoutMs: number
     queryTimeoutMs: number
-    /** How long a school's row (status, settings) may be served from memory. */
+    /** How long a school's row (status, settings) may be served from memory (0: read every time). */
     schoolCacheTtlMs: number
+    /** The same while PostgreSQL's change notifications reach this instance (school-cache.ts). */
+    schoolCacheNotifiedTtlMs: number
   }
   /** How long an instance reuses a school's candidate hosts for suggestions (0: read every time). */
   suggestionCacheTtlMs: number
@@ -193,6 +196,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,
       queryTimeoutMs: env.DB_QUERY_TIMEOUT_MS,
       schoolCacheTtlMs: env.SCHOOL_CACHE_TTL_MS,
+      schoolCacheNotifiedTtlMs: env.SCHOOL_CACHE_NOTIFIED_TTL_MS,
     },
     suggestionCacheTtlMs: env.SUGGESTION_CACHE_TTL_MS,
     seedDemo: env.SEED_DEMO ?? !production,

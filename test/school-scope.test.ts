@@ -2,13 +2,17 @@
 // starts. Proved here with the real database and the service's unprivileged role: schools' work
 // interleaved on a pool of one connection and of ten (reads, same-tick lookups that Prisma would
 // batch, raw SQL, interactive transactions that await between statements, a transaction that fails
-// half-way, GraphQL requests of several schools at once), random interleavings by fast-check, and a
-// statement with no school bound, which must see no school's rows.
+// half-way, GraphQL requests of several schools at once, a queue job's walk over every school beside
+// requests), random interleavings by fast-check, and a statement with no school bound, which must see
+// no school's rows. The school's setting travels with the statement that needs it; a failed statement
+// leaves its connection naming no known school.
 import { setTimeout as sleep } from 'node:timers/promises'
 import fc from 'fast-check'
+import type pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Prisma } from '../src/generated/prisma/client.js'
 import { Database, type Tenant } from '../src/infra/db/database.js'
+import { runMaintenance } from '../src/infra/jobs/maintenance.js'
 import { uniqueAsFilter } from '../src/infra/db/school-scope.js'
 import { currentSchool, SchoolPool } from '../src/infra/db/tenant-pool.js'
 import { build, type TestApp, type TestSchool } from './helpers/app.js'
@@ -116,6 +120,48 @@ describe('one client for every school', () => {
     expect(await count()).toBe(0)
   })
 
+  it('sends a switch of school with the statement, in the same round trip', async () => {
+    for (const [setting, roundTripsPerSwitch] of [['inline', 1], ['round-trip', 2]] as const) {
+      const single = database(1)
+      const view = new SchoolPool(single.pool, { setting })
+      const connection = (await single.pool.connect()) as pg.PoolClient & { connection: { on(event: string, listener: () => void): void } }
+      let roundTrips = 0
+      connection.connection.on('readyForQuery', () => {
+        roundTrips += 1
+      })
+      connection.release()
+      const count = (index: number) => currentSchool.run(schools[index]!.id, async () => Number((await view.query('SELECT count(*)::int AS n FROM contacts')).rows[0].n))
+      // Every statement switches school: A, B, C, A, B, C.
+      for (const index of [0, 1, 2, 0, 1, 2]) expect(await count(index)).toBe(CONTACTS[index])
+      expect(roundTrips).toBe(6 * roundTripsPerSwitch)
+      // The same school again: no setting at all.
+      roundTrips = 0
+      expect(await count(2)).toBe(CONTACTS[2])
+      expect(roundTrips).toBe(1)
+    }
+  })
+
+  it('after a failed statement, sets the school again: the failure rolled the setting back', async () => {
+    const single = database(1)
+    const [a, b] = [single.forSchool(schools[0]!.id), single.forSchool(schools[1]!.id)]
+    const count = async (tenant: Tenant) => (await tenant.sql!<{ n: number }>(Prisma.sql`SELECT count(*)::int AS n FROM contacts`))[0]!.n
+    expect(await count(b)).toBe(CONTACTS[1])
+    // A's setting and A's failing statement share one implicit transaction; the connection is back to B.
+    await expect(a.sql!(Prisma.sql`SELECT count(*) / 0 FROM contacts`)).rejects.toMatchObject({ code: '22012' })
+    expect(await count(a)).toBe(CONTACTS[0])
+    await expect(a.db.$queryRaw`SELECT 1 / (count(*) - count(*)) FROM contacts`).rejects.toThrow()
+    expect(await count(b)).toBe(CONTACTS[1])
+    expect(await count(a)).toBe(CONTACTS[0])
+  })
+
+  it('reports the same error each time for a named statement that does not parse', async () => {
+    const single = database(1)
+    const [a, b] = [single.forSchool(schools[0]!.id), single.forSchool(schools[1]!.id)]
+    // The setting's ParseComplete comes first; the statement's name must not be taken as parsed.
+    for (const tenant of [a, b, a]) await expect(tenant.sql!(Prisma.sql`SELECT no_such_column FROM contacts`)).rejects.toMatchObject({ code: '42703' })
+    expect((await a.sql!<{ n: number }>(Prisma.sql`SELECT count(*)::int AS n FROM contacts`))[0]!.n).toBe(CONTACTS[0])
+  })
+
   it('keeps random interleavings apart (fast-check)', async () => {
     const shared = database(2)
     const operation = fc.record({ school: fc.integer({ min: 0, max: 2 }), kind: fc.constantFrom('list', 'lookup', 'raw', 'sql', 'transaction'), pause: fc.integer({ min: 0, max: 3 }) })
@@ -145,6 +191,36 @@ describe('one client for every school', () => {
       }),
       { numRuns: 40 },
     )
+  })
+
+  it("runs a queue job's walk over every school beside requests, each school's statements as that school", async () => {
+    for (const poolMax of [1, 3]) {
+      const shared = database(poolMax)
+      const now = new Date()
+      // Expired Idempotency-Keys, a different number per school, and one live key each that must stay.
+      for (const [index, school] of schools.entries()) {
+        const { db } = shared.forSchool(school.id)
+        for (let n = 0; n <= CONTACTS[index]!; n += 1) {
+          const expired = n < CONTACTS[index]!
+          await db.idempotencyKey.create({
+            data: { schoolId: school.id, caller: 'scope-test', key: `k-${poolMax}-${n}`, fingerprint: 'f', status: 'done', lockedUntil: now, expiresAt: new Date(now.getTime() + (expired ? -60_000 : 3_600_000)) },
+          })
+        }
+      }
+      // The hourly task of the queue (the same function the worker runs), twice, among every school's requests.
+      const [first, second] = await Promise.all([
+        runMaintenance(shared, now),
+        runMaintenance(shared, now),
+        ...schools.flatMap((school, index) => [0, 1].map((round) => work(shared.forSchool(school.id), index, 3 * round))),
+      ])
+      // Each key deleted once, by one of the two runs; had a statement run as another school, it would find none.
+      expect((first as { idempotencyKeysDeleted: number }).idempotencyKeysDeleted + (second as { idempotencyKeysDeleted: number }).idempotencyKeysDeleted).toBe(CONTACTS.reduce((sum, n) => sum + n, 0))
+      for (const school of schools) {
+        const left = await shared.forSchool(school.id).db.idempotencyKey.findMany({ where: { caller: 'scope-test' }, select: { key: true } })
+        expect(left).toEqual([{ key: `k-${poolMax}-${CONTACTS[schools.indexOf(school)]}` }])
+        await shared.forSchool(school.id).db.idempotencyKey.deleteMany({ where: { caller: 'scope-test' } })
+      }
+    }
   })
 
   it('answers GraphQL requests of several schools at once as each alone', async () => {

@@ -7,7 +7,7 @@
 import { PrismaPg } from '@prisma/adapter-pg'
 import pg from 'pg'
 import { type Prisma, PrismaClient } from '../../generated/prisma/client.js'
-import { SchoolCache } from './school-cache.js'
+import { SchoolCache, SchoolChangeListener } from './school-cache.js'
 import { schoolScoped } from './school-scope.js'
 import { statementName } from './statement-names.js'
 import { assertRoleIsUnprivileged } from './roles.js'
@@ -41,6 +41,8 @@ export function tenantInTransaction(schoolId: string, tx: Transaction): Tenant {
   return { schoolId, db: tx as unknown as Db }
 }
 
+export type TenantIsolation = 'rls' | 'rls-round-trip' | 'none' | 'transaction'
+
 export interface DatabaseOptions {
   url: string
   poolMax: number
@@ -50,12 +52,16 @@ export interface DatabaseOptions {
   /**
    * 'rls' (always, in the service): every query runs with its school set for row-level security.
    * The others exist only as the benchmark's points of comparison and are not reachable from
-   * configuration: 'none' (on a copy of the database whose policies are disabled) and 'transaction'
-   * (the common alternative: every query wrapped in a transaction that sets the school first).
+   * configuration: 'none' (on a copy of the database whose policies are disabled), 'transaction'
+   * (the common alternative: every query wrapped in a transaction that sets the school first) and
+   * 'rls-round-trip' (row-level security with the school set in a round trip of its own whenever a
+   * connection last served another school, instead of with the statement: tenant-pool.ts).
    */
-  tenantIsolation?: 'rls' | 'none' | 'transaction'
+  tenantIsolation?: TenantIsolation
   /** How long a school's row may be served from memory (0: always read). */
   schoolCacheTtlMs?: number
+  /** The same while change notifications flow (school-cache.ts); unset: schoolCacheTtlMs, no listener. */
+  schoolCacheNotifiedTtlMs?: number
 }
 
 export class Database {
@@ -69,14 +75,16 @@ export class Database {
   readonly platform: Db
   /** Schools by id, kept briefly (school-cache.ts). */
   readonly schools: SchoolCache
-  /** Per-school clients of the benchmark-only modes ('none', 'transaction'). */
+  /** Per-school clients of the benchmark-only 'transaction' mode. */
   readonly #tenants = new Map<string, Tenant>()
   readonly #cacheSize: number
-  readonly #isolation: 'rls' | 'none' | 'transaction'
+  readonly #isolation: TenantIsolation
   readonly #poolOptions: pg.PoolConfig
   /** The one view of the pool, and the one client, that every school's statements go through. */
   readonly #schoolPool: SchoolPool
   readonly #client: PrismaClient
+  /** Keeps the school cache told of changes, when it keeps schools longer than SCHOOL_CACHE_TTL_MS. */
+  #changes: SchoolChangeListener | undefined
 
   constructor(options: DatabaseOptions) {
     const poolOptions = {
@@ -97,28 +105,30 @@ export class Database {
       pool.on('error', () => {})
       pool.on('connect', (client) => client.on('error', () => {}))
     }
-    // The benchmark-only modes build a client per school; a few are kept (their benchmark rotates 50).
+    // The benchmark-only 'transaction' mode builds a client per school; a few are kept (its benchmark rotates 50).
     this.#cacheSize = 200
     this.#isolation = options.tenantIsolation ?? 'rls'
-    // The benchmark-only modes hand the shared pool itself to one adapter per school, each of which listens on it.
-    if (this.#isolation !== 'rls') this.pool.setMaxListeners(0)
+    // The benchmark-only 'transaction' mode hands the shared pool itself to one adapter per school, each of which listens on it.
+    if (this.#isolation === 'transaction') this.pool.setMaxListeners(0)
     // The platform connections never set app.school_id, so row-level security shows them no school's rows.
     this.platform = new PrismaClient({ adapter: new PrismaPg(this.platformPool) })
-    this.schools = new SchoolCache(this.platform, options.schoolCacheTtlMs ?? 0)
-    this.#schoolPool = new SchoolPool(this.pool)
+    this.schools = new SchoolCache(this.platform, options.schoolCacheTtlMs ?? 0, { notifiedTtlMs: options.schoolCacheNotifiedTtlMs })
+    if (this.schools.wantsNotifications) {
+      this.#changes = new SchoolChangeListener(this.newPool(1, 'vantage-school-changes'), this.schools)
+      this.#changes.start()
+    }
+    this.#schoolPool = new SchoolPool(this.pool, { setting: this.#isolation === 'rls-round-trip' ? 'round-trip' : this.#isolation === 'none' ? 'none' : 'inline' })
     this.#client = new PrismaClient({ adapter: new PrismaPg(this.#schoolPool) })
   }
 
   #tenant(schoolId: string): Tenant {
-    if (this.#isolation === 'transaction') return { schoolId, db: transactionPerQuery(new PrismaClient({ adapter: new PrismaPg(this.pool) }), schoolId) }
-    const sql = async <T>(query: Prisma.Sql) => (await this.pool.query({ name: statementName(query.text), text: query.text, values: query.values })).rows as T[]
-    return { schoolId, db: new PrismaClient({ adapter: new PrismaPg(this.pool) }), sql }
+    return { schoolId, db: transactionPerQuery(new PrismaClient({ adapter: new PrismaPg(this.pool) }), schoolId) }
   }
 
   /** The data handle for one school: a view of the one client, made anew (it costs two small objects). */
   forSchool(schoolId: string): Tenant {
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(schoolId)) throw new TypeError('a school id is a UUID')
-    if (this.#isolation === 'rls') {
+    if (this.#isolation !== 'transaction') {
       const schoolPool = this.#schoolPool
       const sql = <T>(query: Prisma.Sql) =>
         currentSchool.run(schoolId, async () => (await schoolPool.query({ name: statementName(query.text), text: query.text, values: query.values })).rows as T[])
@@ -169,7 +179,8 @@ export class Database {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.pool.end(), this.platformPool.end()])
+    await this.#changes?.stop()
+    await Promise.all([this.pool.end(), this.platformPool.end(), this.#changes?.pool.end()])
   }
 }
 
