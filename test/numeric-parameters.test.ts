@@ -34,6 +34,8 @@ const DAY = 86_400_000
 /** A valid value for a required query parameter that is not numeric (an enum's first, a recent date). */
 function requiredValue(url: string, name: string, schema: PropertySchema): string {
   if (schema.enum?.length) return String(schema.enum[0])
+  // A date or an instant (range bounds): the first form.
+  if (schema.anyOf?.length && schema.anyOf.every((option) => option.format)) return requiredValue(url, name, schema.anyOf[0]!)
   if (schema.format === 'date') return new Date(Date.now() - (name === 'from' ? 90 * DAY : 0)).toISOString().slice(0, 10)
   if (schema.format === 'date-time') return new Date(Date.now() - (name === 'from' ? 90 * DAY : 0)).toISOString()
   throw new Error(`${url}: no value for the required query parameter ${name}; teach requiredValue one`)

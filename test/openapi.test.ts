@@ -8,6 +8,28 @@ describe('openapi.yaml', () => {
     const committed = await readFile('openapi.yaml', 'utf8')
     expect(await generateOpenApiYaml()).toBe(committed)
   })
+
+  it('declares every query parameter with a default as optional, as the service treats it', async () => {
+    const { parse } = await import('yaml')
+    const document = parse(await readFile('openapi.yaml', 'utf8')) as { paths: Record<string, Record<string, { parameters?: Array<{ name: string; in: string; required?: boolean; schema?: { default?: unknown } }> }>> }
+    const defaulted = Object.entries(document.paths).flatMap(([path, operations]) =>
+      Object.entries(operations).flatMap(([method, operation]) =>
+        (operation.parameters ?? []).filter((parameter) => parameter.in === 'query' && parameter.schema?.default !== undefined).map((parameter) => ({ at: `${method.toUpperCase()} ${path} ${parameter.name}`, required: parameter.required ?? false })),
+      ),
+    )
+    // limit on every list, sort on /v1/contacts, includeArchived on /v1/questions, among others.
+    expect(defaulted.map((parameter) => parameter.at)).toEqual(expect.arrayContaining(['GET /v1/contacts limit', 'GET /v1/contacts sort', 'GET /v1/questions includeArchived']))
+    expect(defaulted.length).toBeGreaterThanOrEqual(18)
+    expect(defaulted.filter((parameter) => parameter.required)).toEqual([])
+  })
+
+  it('declares the bodies the service takes: a confirmation as JSON or a form post, a publication as `{}`', async () => {
+    const { parse } = await import('yaml')
+    const document = parse(await readFile('openapi.yaml', 'utf8')) as { paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: unknown }> } }>> }
+    expect(Object.keys(document.paths['/v1/confirmations']!.post!.requestBody!.content).sort()).toEqual(['application/json', 'application/x-www-form-urlencoded'])
+    const publish = document.paths['/v1/programs/{programId}/assignment-runs/{runId}/publish']!.post!.requestBody!.content
+    expect(publish['application/json']!.schema).toMatchObject({ type: 'object', additionalProperties: false })
+  })
 })
 
 describe('/docs', () => {

@@ -964,6 +964,13 @@ describe('programmes', () => {
         404,
         notFoundBody('assignment run', `/v1/programs/${program.id}/assignment-runs/${ABSENT_ID}/publish`),
       )
+      // The body is `{}` as the document declares (or none at all, as above); anything in it is refused.
+      const url = `/v1/programs/${program.id}/assignment-runs/${newer.id}/publish`
+      // `{}` passes validation and reaches the service, which says the run is published already.
+      expect((await t.request({ method: 'POST', url, token: advisor, payload: {} })).json()).toMatchObject({ status: 409, detail: 'This run is already published' })
+      const extra = await t.request({ method: 'POST', url, token: advisor, payload: { notify: false } })
+      expect(extra.statusCode).toBe(400)
+      expect(extra.json().errors).toEqual([{ field: 'body.notify', message: expect.any(String) }])
     })
 
     it.each([
@@ -1139,6 +1146,13 @@ describe('programmes', () => {
       // A window around T0: the same as the default.
       const around = await t.request({ method: 'GET', url: `/v1/host-load?from=${iso(T0 - DAY)}&to=${iso(T0 + MINUTE)}`, token: loadAdvisor })
       expect(around.json()).toEqual(schoolLoad.json())
+      // Plain dates, as reports take them, in the school's time zone: the day of T0 whole, and the day before.
+      const day = await t.request({ method: 'GET', url: `/v1/host-load?from=${iso(T0).slice(0, 10)}&to=${iso(T0).slice(0, 10)}`, token: loadAdvisor })
+      expect(day.statusCode, day.body).toBe(200)
+      expect(day.json()).toEqual(schoolLoad.json())
+      const dayBefore = iso(T0 - DAY).slice(0, 10)
+      const before = await t.request({ method: 'GET', url: `/v1/host-load?from=${dayBefore}&to=${dayBefore}`, token: loadAdvisor })
+      expect(before.json().hosts.map((row: { requests: number }) => row.requests)).toEqual([0, 0, 0, 0])
       // The main school's load does not show this school's hosts.
       const elsewhere = await t.request({ method: 'GET', url: '/v1/host-load', token: advisor })
       expect(elsewhere.json().hosts.map((row: { hostId: string }) => row.hostId)).not.toContain(l1.id)

@@ -372,6 +372,44 @@ describe('referrals', () => {
     })
   })
 
+  describe('one definition of depth and cycles, for the network and the report', () => {
+    it('agree on a graph with a chain of three, a cycle and a referrer known only by name', async () => {
+      const own = await t.school('referral-depth-u')
+      const token = own.members.student!.token
+      const a = await contact(token, { fullName: 'Ana Known', source: 'personal' })
+      const step = async (referrer: Record<string, unknown>, fullName: string) => (await refer(token, { referrer, referred: { contact: { fullName } } })).referredContactId
+      const b = await step({ contactId: a.id }, 'Ben')
+      const c = await step({ contactId: b }, 'Cai')
+      const d = await step({ contactId: c }, 'Dee')
+      await refer(token, { referrer: { contactId: d }, referred: { contactId: b } }) // closes the cycle B → C → D → B
+      const e = await step({ name: 'Dana from the career fair' }, 'Eve')
+      const f = await step({ contactId: e }, 'Fay')
+
+      const network = await t.request({ method: 'GET', url: `/v1/members/${own.members.student!.id}/network`, token })
+      expect(network.statusCode).toBe(200)
+      const degree = Object.fromEntries((network.json().nodes as Array<{ contactId: string; degree: number }>).map((node) => [node.contactId, node.degree]))
+      expect([a.id, b, c, d, e, f].map((id) => degree[id])).toEqual([1, 2, 3, 4, 2, 3])
+
+      const today = new Date().toISOString().slice(0, 10)
+      const year = (offset: number) => `${Number(today.slice(0, 4)) + offset}${today.slice(4)}`
+      const query = `{ report(from: "${year(-1)}", to: "${year(1)}") { networkGrowth { referralsReceived maxChainDepth chainDepths { depth referrals } referralsInCycles } } }`
+      const report = await t.request({ method: 'POST', url: '/graphql', token: own.members.advisor!.token, payload: { query } })
+      expect(report.json(), report.body).toEqual({
+        data: {
+          report: {
+            networkGrowth: {
+              referralsReceived: 6,
+              // Depth 1: A → B and Dana → E; 2: B → C and E → F; 3: C → D; D → B closes the cycle.
+              maxChainDepth: 3,
+              chainDepths: [{ depth: 1, referrals: 2 }, { depth: 2, referrals: 2 }, { depth: 3, referrals: 1 }],
+              referralsInCycles: 1,
+            },
+          },
+        },
+      })
+    })
+  })
+
   describe('GET /v1/members/{memberId}/network', () => {
     let networker: { id: string; token: string }
     let expectedNetwork: Record<string, unknown>

@@ -28,7 +28,7 @@ const HEADERS: Record<List, string[]> = {
     'last completed at'],
   meetings: MEETING_HEADER,
   hosts: ['host id', 'given name', 'family name', 'email', 'organization', 'title', 'industries', 'accepting', 'meetings per month', 'requests received',
-    'accepted', 'declined', 'expired', 'pending', 'acceptance rate', 'median response hours', 'booked', 'capacity', 'utilization'],
+    'accepted', 'declined', 'expired', 'withdrawn', 'pending', 'acceptance rate', 'median response hours', 'booked', 'capacity', 'utilization'],
   'overdue-thank-yous': [...MEETING_HEADER, 'hours overdue'],
   'waiting-requests': ['request id', 'kind', 'requested at', 'expires at', 'hours waiting', 'student id', 'student', 'student email', 'host id', 'host',
     'host organization'],
@@ -111,11 +111,11 @@ const GRAPHQL_LISTS: Record<List, { field: string; node: string; row: (node: Row
   hosts: {
     field: 'hosts',
     node: `id givenName familyName email organization title industries accepting maxMeetingsPerMonth
-      activity { requestsReceived accepted declined expired pending acceptanceRate medianResponseHours booked capacity utilization }`,
+      activity { requestsReceived accepted declined expired withdrawn pending acceptanceRate medianResponseHours booked capacity utilization }`,
     row: (node) => {
       const a = node.activity as Row
       return [node.id, node.givenName, node.familyName, node.email, node.organization, node.title, (node.industries as string[]).join('; '), node.accepting,
-        node.maxMeetingsPerMonth, a.requestsReceived, a.accepted, a.declined, a.expired, a.pending, a.acceptanceRate, a.medianResponseHours, a.booked, a.capacity,
+        node.maxMeetingsPerMonth, a.requestsReceived, a.accepted, a.declined, a.expired, a.withdrawn, a.pending, a.acceptanceRate, a.medianResponseHours, a.booked, a.capacity,
         a.utilization]
     },
   },
@@ -304,6 +304,7 @@ describe('CSV exports of the report lists', () => {
     await request(3, 0, { status: 'pending', createdAt: '2030-02-01T15:00:00Z', expiresAt: '2030-02-08T15:00:00Z' })
     await request(4, 1, { status: 'accepted', createdAt: '2030-02-05T15:00:00Z', expiresAt: '2030-02-12T15:00:00Z', respondedAt: '2030-02-06T03:00:00Z', startsAt: '2030-02-20T15:00:00Z' })
     await request(1, 2, { status: 'declined', createdAt: '2030-02-03T15:00:00Z', expiresAt: '2030-02-10T15:00:00Z', respondedAt: '2030-02-04T15:00:00Z' })
+    await request(2, 0, { status: 'withdrawn', createdAt: '2030-02-07T15:00:00Z', expiresAt: '2030-02-14T15:00:00Z' })
     await request(5, 2, { status: 'pending', createdAt: '2029-12-30T15:00:00Z', expiresAt: '2030-03-30T15:00:00Z' })
 
     const program = await db.program.create({ data: { schoolId, name: 'Spring interviews', kind: 'informational_interview', modes: ['video'], startsOn: at('2030-02-01'), endsOn: at('2030-04-30') } })
@@ -488,7 +489,12 @@ describe('CSV exports of the report lists', () => {
       const waiting = await exported('waiting-requests')
       expect(waiting.find((record) => record[8] === small.hosts[0])![10]).toBe("'=2+3")
       // Numbers are not text: a negative number would stay a number (none here), decimals as JavaScript writes them.
-      for (const record of hosts) expect(record[17]).toMatch(/^\d+(\.\d+)?$/)
+      for (const record of hosts) expect(record[18]).toMatch(/^\d+(\.\d+)?$/)
+      // Every host's outcomes add up to the requests received: accepted, declined, expired, withdrawn, pending.
+      const outcomes = (record: string[]) => record.slice(10, 15).reduce((sum, cell) => sum + Number(cell), 0)
+      for (const record of hosts) expect(outcomes(record), record.join(',')).toBe(Number(record[9]))
+      // Hedy: two waiting, one expired unswept and one withdrawn, in the range.
+      expect(hosts.find((record) => record[0] === small.hosts[0])!.slice(9, 15)).toEqual(['4', '0', '0', '1', '1', '2'])
     })
   })
 

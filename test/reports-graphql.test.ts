@@ -450,7 +450,7 @@ describe('reporting over GraphQL', () => {
       const before = await snapshotSchool(owner, school.id)
       const cases: Array<{ name: string; query: string; variables?: Record<string, unknown>; message: string | RegExp }> = [
         { name: 'from after to', query: report('studentCount'), variables: { from: '2030-04-01', to: '2030-03-31' }, message: 'to must not be before from' },
-        { name: 'a day that does not exist', query: report('studentCount'), variables: { from: '2030-02-30' }, message: 'from must be a date, YYYY-MM-DD' },
+        { name: 'a day that does not exist', query: report('studentCount'), variables: { from: '2030-02-30' }, message: 'from must be a date, YYYY-MM-DD, or an instant (RFC 3339)' },
         { name: 'a date that is not YYYY-MM-DD', query: report('studentCount'), variables: { to: '31/03/2030' }, message: /^Variable "\$to" got invalid value "31\/03\/2030"; Expected type "Date"\. a Date is YYYY-MM-DD$/ },
         { name: 'a date literal that is not YYYY-MM-DD', query: '{ report(from: "2030-1-1", to: "2030-03-31") { studentCount } }', message: /^Expected value of type "Date!", found "2030-1-1"; a Date is YYYY-MM-DD$/ },
         { name: 'a range longer than five years', query: report('studentCount'), variables: { from: '2025-01-01', to: '2030-01-05' }, message: 'to a report covers at most 1830 days' },

@@ -15,7 +15,7 @@ import {
   addHostProfile, type ContactFixture, type ContactSource, DAY, expectedAlumniEngagement, expectedFunnel, expectedHosts, expectedMeetings, expectedMeetingsOverTime, expectedNetworkGrowth,
   expectedOverdueThankYous, expectedPerspectives, expectedSingleViews, expectedStudents, expectedWaitingRequests, type Filter, type Fixtures, type HostFixture,
   type HostRequestFixture, HOUR, insertRows,
-  localDay, type MeetingFixture, type Range, referralDepths, seedReportFixtures, view,
+  localDay, type MeetingFixture, type Range, referralPlaces, seedReportFixtures, view,
 } from './helpers/report-fixtures.js'
 
 const NOW = new Date('2026-08-20T16:00:00Z')
@@ -406,11 +406,13 @@ describe('report metrics equal an independent computation over the fixtures', ()
     })
 
     it('measures depth with the referrals recorded by the end of the range', async () => {
-      // A July step whose referrer was only referred in August: depth 1 as of July, 2 once August is in.
+      // A July step whose referrer (a referred contact) was only referred in August, by another
+      // referred contact: depth 2 as of July (its referrer came through someone known), 3 once August is in.
       const late = fx.referrals.find((r) => r.createdAt.toISOString() === '2026-07-15T15:00:00.000Z')!
       const recordedBy = (date: string) => fx.referrals.filter((r) => localDay(r.createdAt, fx.timeZone) <= date)
-      expect(referralDepths(recordedBy('2026-07-31')).get(late.referredContactId)).toBe(1)
-      expect(referralDepths(recordedBy('2026-08-31')).get(late.referredContactId)).toBe(2)
+      const contactOf = (id: string) => fx.contacts.find((contact) => contact.id === id)!
+      expect(referralPlaces(recordedBy('2026-07-31'), contactOf).get(late.id)).toBe(2)
+      expect(referralPlaces(recordedBy('2026-08-31'), contactOf).get(late.id)).toBe(3)
       for (const range of [{ from: '2026-07-01', to: '2026-07-31' }, { from: '2026-07-01', to: '2026-08-31' }]) {
         expect((await report(range)).networkGrowth).toEqual(approximately(expectedNetworkGrowth(view(fx, range))))
       }

@@ -341,8 +341,11 @@ export const typeDefs = /* GraphQL */ `
 
   """
   Referrals recorded in the range ("X suggested I talk to Y"). The depth of a referral is the number
-  of referral steps from someone the student knew without one to the person referred, along the
-  shortest chain (a referral by someone the student knew directly has depth 1).
+  of referral steps from someone the student knew without one, along the shortest chain to its
+  referrer, counting this one: a referral by someone the student knew directly, or by someone named
+  only, has depth 1; one by a contact of degree d in the student's network has depth d (the network's
+  degrees, GET /v1/members/{id}/network). A referral that leads back to someone reached no later than
+  its referrer closes a cycle and has no depth; the depths and the cycles add up to referralsReceived.
   """
   type NetworkGrowth {
     "Referrals recorded in the range"
@@ -361,7 +364,7 @@ export const typeDefs = /* GraphQL */ `
     maxChainDepth: Int!
     "Referrals per depth, by depth"
     chainDepths: [DepthCount!]!
-    "Referrals whose chain loops back without reaching someone known directly (no depth)"
+    "Referrals that close a cycle: they lead back to a contact reached no later than their referrer (no depth)"
     referralsInCycles: Int!
   }
 
@@ -552,7 +555,9 @@ export const typeDefs = /* GraphQL */ `
     declined: Int!
     "Of those, expired"
     expired: Int!
-    "Of those, waiting"
+    "Of those, withdrawn by the student (another host of the same request accepted, or the student changed plans)"
+    withdrawn: Int!
+    "Of those, waiting (accepted + declined + expired + withdrawn + pending = requestsReceived)"
     pending: Int!
     "accepted divided by (accepted + declined + expired)"
     acceptanceRate: Float

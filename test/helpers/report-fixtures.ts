@@ -723,38 +723,61 @@ export function expectedPerspectives(v: View) {
 }
 
 /**
- * Depth of each referred person: the fewest referral steps from someone the student knew without a
- * referral, over the referrals recorded up to the end of the range. Relaxed until nothing changes;
- * people only reachable around a loop get none.
+ * Each referral's place in its student's network, over the referrals recorded up to the end of the
+ * range, worked out here independently of the service (by relaxation, not breadth-first):
+ * a contact's degree is 1 when known without a referral (its source is not 'referral'), else the
+ * least of 2 (referred by a named person or by nobody on record, or only from within a loop) and
+ * 1 + a referring contact's degree. A referral's depth is its referring contact's degree (1 for a
+ * named referrer); it closes a cycle instead when its referred contact, reached no later than the
+ * referrer, leads back to the referrer through referrals.
  */
-export function referralDepths(referrals: ReferralFixture[]): Map<string, number> {
-  const referred = new Set(referrals.map((r) => r.referredContactId))
-  const depth = new Map<string, number>()
-  for (let changed = true; changed; ) {
-    changed = false
-    for (const r of referrals) {
-      const known = r.referrerContactId === null || !referred.has(r.referrerContactId)
-      const through = known ? 1 : (depth.get(r.referrerContactId!) ?? Infinity) + 1
-      if (through < (depth.get(r.referredContactId) ?? Infinity)) {
-        depth.set(r.referredContactId, through)
-        changed = true
+export function referralPlaces(referrals: ReferralFixture[], contactOf: (id: string) => ContactFixture): Map<string, number | 'cycle'> {
+  const places = new Map<string, number | 'cycle'>()
+  for (const studentReferrals of Map.groupBy(referrals, (r) => r.studentId).values()) {
+    const ids = new Set(studentReferrals.flatMap((r) => [r.referrerContactId, r.referredContactId].filter((id): id is string => id !== null)))
+    const fromContacts = studentReferrals.filter((r) => r.referrerContactId !== null)
+    const degree = new Map<string, number>()
+    for (const id of ids) {
+      if (contactOf(id).source !== 'referral') degree.set(id, 1)
+      else if (!fromContacts.some((r) => r.referredContactId === id)) degree.set(id, 2)
+    }
+    const relax = () => {
+      for (let changed = true; changed; ) {
+        changed = false
+        for (const r of fromContacts) {
+          const through = (degree.get(r.referrerContactId!) ?? Infinity) + 1
+          if (contactOf(r.referredContactId).source === 'referral' && through < (degree.get(r.referredContactId) ?? Infinity)) {
+            degree.set(r.referredContactId, through)
+            changed = true
+          }
+        }
       }
     }
+    relax()
+    for (const id of ids) if (!degree.has(id)) degree.set(id, 2)
+    relax()
+    const leadsTo = (from: string, to: string, seen = new Set<string>()): boolean =>
+      from === to || (!seen.has(from) && (seen.add(from), fromContacts.some((r) => r.referrerContactId === from && leadsTo(r.referredContactId, to, seen))))
+    for (const r of studentReferrals) {
+      const from = r.referrerContactId
+      const closes = from !== null && degree.get(r.referredContactId)! <= degree.get(from)! && leadsTo(r.referredContactId, from)
+      places.set(r.id, closes ? 'cycle' : from === null ? 1 : degree.get(from)!)
+    }
   }
-  return depth
+  return places
 }
 
 export function expectedNetworkGrowth(v: View) {
   const recorded = v.referrals.filter((r) => v.day(r.createdAt) <= v.range.to)
-  const depth = referralDepths(recorded)
+  const place = referralPlaces(recorded, v.contact)
   const received = recorded.filter((r) => v.day(r.createdAt) >= v.range.from)
   const fromMeetings = count(received, (r) => r.meetingId)
   const completed = count(v.meetings, (m) => m.completedAt && v.within(m.completedAt))
   const converted = count(received, (r) => v.fx.meetings.some((m) => m.studentId === r.studentId && m.contactId === r.referredContactId && m.startsAt))
   const depths = new Map<number, number>()
   for (const r of received) {
-    const d = depth.get(r.referredContactId)
-    if (d !== undefined) depths.set(d, (depths.get(d) ?? 0) + 1)
+    const d = place.get(r.id)!
+    if (d !== 'cycle') depths.set(d, (depths.get(d) ?? 0) + 1)
   }
   return {
     referralsReceived: received.length,
@@ -765,7 +788,7 @@ export function expectedNetworkGrowth(v: View) {
     conversionRate: ratio(converted, received.length),
     maxChainDepth: Math.max(0, ...depths.keys()),
     chainDepths: [...depths].sort(([a], [b]) => a - b).map(([d, referrals]) => ({ depth: d, referrals })),
-    referralsInCycles: count(received, (r) => !depth.has(r.referredContactId)),
+    referralsInCycles: count(received, (r) => place.get(r.id) === 'cycle'),
   }
 }
 

@@ -40,6 +40,23 @@ function withIdempotencyKey(document: OpenApiDocument) {
   return document
 }
 
+/**
+ * A query parameter with a default may be left out: the validator fills in the default, and the
+ * document says so. The route schemas list such fields as required (so that handlers see them set),
+ * which the generator would otherwise publish as `required: true`, and generated clients and
+ * validating gateways would then refuse requests the service accepts.
+ */
+function withDefaultsOptional(document: OpenApiDocument) {
+  for (const operations of Object.values(document.paths ?? {})) {
+    for (const operation of Object.values(operations)) {
+      for (const parameter of (operation.parameters ?? []) as Array<{ in?: string; required?: boolean; schema?: { default?: unknown } }>) {
+        if (parameter.in === 'query' && parameter.required && parameter.schema?.default !== undefined) delete parameter.required
+      }
+    }
+  }
+  return document
+}
+
 const ref = (name: string) => ({ $ref: `#/components/headers/${name}` })
 
 /**
@@ -143,7 +160,7 @@ export default fp(
       transform: ({ schema, url, ...rest }) => ({ schema: url.startsWith('/graphql') || url.startsWith('/graphiql') ? { ...schema, hide: true } : schema, url, ...rest }),
       transformObject: (documentObject) =>
         ({
-          ...withCommonHeaders(withIdempotencyKey(('openapiObject' in documentObject ? documentObject.openapiObject : documentObject.swaggerObject) as OpenApiDocument)),
+          ...withCommonHeaders(withIdempotencyKey(withDefaultsOptional(('openapiObject' in documentObject ? documentObject.openapiObject : documentObject.swaggerObject) as OpenApiDocument))),
           webhooks: webhookDocuments(),
         }),
       refResolver: { buildLocalReference: (json, _baseUri, _fragment, index) => String(json.$id ?? `def-${index}`) },

@@ -68,6 +68,8 @@ export default async function confirmationRoutes(instance: FastifyInstance) {
       summary: 'Answer a confirmation link: the meeting happened, or the other party did not come (JSON or a form post)',
       security: [{ confirmationLink: [] }],
       querystring: TokenQuery,
+      // A link opened in a browser answers with a form post; an API client with JSON.
+      consumes: ['application/json', 'application/x-www-form-urlencoded'],
       body: Type.Object({ outcome: Outcome }, { additionalProperties: false }),
       response: responses({ 200: Confirmation }, [404, 409]),
     },

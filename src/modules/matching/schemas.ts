@@ -1,9 +1,9 @@
 import { Type, type Static } from 'typebox'
+import { DateOrInstant } from '../../infra/http/range.js'
 import { Int32, Nullable, Text, Timestamp, Uuid } from '../../infra/http/schemas.js'
 import { MeetingKindSchema, MeetingModeSchema } from '../hosts/schemas.js'
 import { Window } from '../meetings/schemas.js'
 
-const Instant = Type.String({ format: 'date-time', maxLength: 30 })
 
 export const ReasonSchema = Type.Object(
   {
@@ -19,8 +19,8 @@ export const SuggestionQuery = Type.Object(
     field: Type.Optional(Type.String({ minLength: 1, maxLength: 120, description: 'The field to explore; without it, the student\'s fields of interest' })),
     organization: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'An organization the student wants to learn about' })),
     mode: Type.Optional(MeetingModeSchema),
-    from: Type.Optional(Instant),
-    to: Type.Optional(Type.String({ format: 'date-time', maxLength: 30, description: 'End of the window to look in (default 30 days after from; at most 180)' })),
+    from: Type.Optional(DateOrInstant('Start of the window to look in (default now)')),
+    to: Type.Optional(DateOrInstant('End of the window to look in (a date: up to the end of that day; default 30 days after from; at most 180)')),
     limit: Int32({ minimum: 1, maximum: 50, default: 10 }),
   },
   { additionalProperties: false },

@@ -8,6 +8,7 @@ import { DateTime } from 'luxon'
 import type { Principal } from '../../infra/auth/principal.js'
 import type { Tenant } from '../../infra/db/database.js'
 import { invalidField, notFound } from '../../infra/http/problem.js'
+import { boundAt } from '../../infra/http/range.js'
 import { Prisma } from '../../generated/prisma/client.js'
 import { studentScope } from '../contacts/access.js'
 import { availableWindows, describeWindow, type Blackout, type WeeklyWindow } from '../hosts/availability.js'
@@ -103,8 +104,8 @@ export function candidateHostsSql(schoolId: string, args: CandidateArgs): Prisma
 /** The range a goal searches (from now at the earliest) and the school term of its start. */
 export function suggestionRange(query: Pick<SuggestionQueryBody, 'from' | 'to'>, now: Date, school: { timeZone: string; settings: unknown }) {
   const settings = schoolSettings(school.settings)
-  const from = query.from ? new Date(query.from) : now
-  const to = query.to ? new Date(query.to) : new Date(from.getTime() + DEFAULT_RANGE_DAYS * DAY)
+  const from = query.from ? boundAt(query.from, school.timeZone, 'from') : now
+  const to = query.to ? boundAt(query.to, school.timeZone, 'to') : new Date(from.getTime() + DEFAULT_RANGE_DAYS * DAY)
   if (to <= from) throw invalidField('querystring.to', 'must be after from')
   if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * DAY) throw invalidField('querystring.to', `must be at most ${MAX_RANGE_DAYS} days after from`)
   const searchFrom = from < now ? now : from

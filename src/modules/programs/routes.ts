@@ -2,6 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { FastifyInstance } from 'fastify'
 import { notFound } from '../../infra/http/problem.js'
+import { boundAt } from '../../infra/http/range.js'
 import { Page, PageQuery, responses, Uuid } from '../../infra/http/schemas.js'
 import {
   CreateProgram,
@@ -140,7 +141,12 @@ export default async function programRoutes(instance: FastifyInstance) {
       tags,
       summary: 'Publish a run: each pair becomes a request to the host; a programme is published once',
       params: RunPath,
+      // Nothing to send: the path names the run. Clients send `{}`; a request without a body is taken as `{}` too.
+      body: Type.Object({}, { additionalProperties: false, description: 'Empty: the path names the run' }),
       response: responses({ 200: PublishResult }, [404, 409]),
+    },
+    preValidation: async (request) => {
+      request.body ??= {}
     },
     handler: async (request) => publishRun(request.tenant, request.params.programId, request.params.runId, app.clock(), await school(request.tenant.schoolId)),
   })
@@ -168,9 +174,10 @@ export default async function programRoutes(instance: FastifyInstance) {
     },
     handler: async (request) => {
       const now = app.clock()
+      const { timeZone } = (await app.database.schools.get(request.tenant.schoolId))!
       // Up to and including now: a request created this instant counts.
-      const to = request.query.to ? new Date(request.query.to) : new Date(now.getTime() + 1)
-      const from = request.query.from ? new Date(request.query.from) : new Date(to.getTime() - 365 * DAY)
+      const to = request.query.to ? boundAt(request.query.to, timeZone, 'to') : new Date(now.getTime() + 1)
+      const from = request.query.from ? boundAt(request.query.from, timeZone, 'from') : new Date(to.getTime() - 365 * DAY)
       return hostLoad(request.tenant, { from, to })
     },
   })

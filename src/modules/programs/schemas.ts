@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox'
+import { DateOrInstant } from '../../infra/http/range.js'
 import { Int32, Nullable, PageQuery, Text, Timestamp, Uuid } from '../../infra/http/schemas.js'
 import { MeetingKindSchema, MeetingModeSchema } from '../hosts/schemas.js'
 import { ReasonSchema } from '../matching/schemas.js'
@@ -186,8 +187,8 @@ export const HostLoad = Type.Object(
 
 export const HostLoadQuery = Type.Object(
   {
-    from: Type.Optional(Type.String({ format: 'date-time', maxLength: 30, description: 'Requests created from (default 365 days ago)' })),
-    to: Type.Optional(Type.String({ format: 'date-time', maxLength: 30, description: 'Requests created before (default now)' })),
+    from: Type.Optional(DateOrInstant('Requests created from (default 365 days before to)')),
+    to: Type.Optional(DateOrInstant('Requests created before (a date: up to the end of that day; default now)')),
   },
   { additionalProperties: false },
 )

@@ -62,3 +62,53 @@ export function degrees(contacts: NetworkContact[], edges: NetworkEdge[]): Map<s
   }
   return degree
 }
+
+/**
+ * Where each referral stands in a student's network, by the same degrees as above (the network and
+ * the reports use this one definition):
+ * - its depth: the number of referral steps from someone the student knew without one, along the
+ *   shortest chain to its referrer, counting this referral. A referrer known directly, named only
+ *   (not a contact) or not on record gives depth 1; a referrer of degree d gives depth d. On the
+ *   referred contact's shortest chain this is the contact's degree minus one.
+ * - or, instead of a depth, that it closes a cycle: it leads back to a contact who can reach its
+ *   referrer through referrals and was reached no later than the referrer (degree not greater).
+ *   Only the referral that closes a cycle counts; the others on the cycle keep their depths.
+ */
+export function referralDepths(contacts: NetworkContact[], edges: Array<NetworkEdge & { id: string }>): Map<string, { depth: number } | { closesCycle: true }> {
+  const degreeOf = degrees(contacts, edges)
+  const referredBy = new Map<string, string[]>()
+  for (const edge of edges) {
+    if (!edge.referrerContactId || !degreeOf.has(edge.referrerContactId) || !degreeOf.has(edge.referredContactId)) continue
+    let list = referredBy.get(edge.referrerContactId)
+    if (!list) referredBy.set(edge.referrerContactId, (list = []))
+    list.push(edge.referredContactId)
+  }
+  /** Whether `to` is reached from `from` through referrals. */
+  const reaches = (from: string, to: string) => {
+    const seen = new Set([from])
+    const stack = [from]
+    while (stack.length > 0) {
+      const at = stack.pop()!
+      if (at === to) return true
+      for (const next of referredBy.get(at) ?? []) {
+        if (!seen.has(next)) {
+          seen.add(next)
+          stack.push(next)
+        }
+      }
+    }
+    return false
+  }
+  const result = new Map<string, { depth: number } | { closesCycle: true }>()
+  for (const edge of edges) {
+    const from = edge.referrerContactId
+    const fromDegree = from ? degreeOf.get(from) : undefined
+    const toDegree = degreeOf.get(edge.referredContactId)
+    if (from && fromDegree !== undefined && toDegree !== undefined && toDegree <= fromDegree && reaches(edge.referredContactId, from)) {
+      result.set(edge.id, { closesCycle: true })
+    } else {
+      result.set(edge.id, { depth: fromDegree ?? 1 })
+    }
+  }
+  return result
+}

@@ -102,7 +102,7 @@ const LISTS: Record<ReportList, { header: string[]; rows: Rows }> = {
   },
   hosts: {
     header: ['host id', 'given name', 'family name', 'email', 'organization', 'title', 'industries', 'accepting', 'meetings per month',
-      'requests received', 'accepted', 'declined', 'expired', 'pending', 'acceptance rate', 'median response hours', 'booked', 'capacity',
+      'requests received', 'accepted', 'declined', 'expired', 'withdrawn', 'pending', 'acceptance rate', 'median response hours', 'booked', 'capacity',
       'utilization'],
     async rows(scope, after) {
       const page = await hostsPage(scope, EXPORT_PAGE, after)
@@ -113,7 +113,7 @@ const LISTS: Record<ReportList, { header: string[]; rows: Rows }> = {
         rows: page.items.map((host) => {
           const a = activity.get(host.id)!
           return [host.id, host.givenName, host.familyName, host.email, host.organization, host.title, host.industries.join('; '), host.accepting,
-            host.maxMeetingsPerMonth, a.requestsReceived, a.accepted, a.declined, a.expired, a.pending, a.acceptanceRate, a.medianResponseHours,
+            host.maxMeetingsPerMonth, a.requestsReceived, a.accepted, a.declined, a.expired, a.withdrawn, a.pending, a.acceptanceRate, a.medianResponseHours,
             a.booked, a.capacity, a.utilization]
         }),
       }

@@ -237,6 +237,8 @@ export interface HostActivity {
   accepted: number
   declined: number
   expired: number
+  /** Withdrawn by the student (another host of the same group accepted, or the student changed plans). */
+  withdrawn: number
   pending: number
   acceptanceRate: number | null
   medianResponseHours: number | null
@@ -255,6 +257,7 @@ export async function hostActivity(scope: ReportScope, ids: string[]): Promise<M
            count(r.id) FILTER (WHERE r.created_at >= ${fromAt} AND r.created_at < ${toAt} AND r.status = 'accepted')::int AS accepted,
            count(r.id) FILTER (WHERE r.created_at >= ${fromAt} AND r.created_at < ${toAt} AND r.status = 'declined')::int AS declined,
            count(r.id) FILTER (WHERE r.created_at >= ${fromAt} AND r.created_at < ${toAt} AND (r.status = 'expired' OR (r.status = 'pending' AND r.expires_at <= ${scope.now})))::int AS expired,
+           count(r.id) FILTER (WHERE r.created_at >= ${fromAt} AND r.created_at < ${toAt} AND r.status = 'withdrawn')::int AS withdrawn,
            count(r.id) FILTER (WHERE r.created_at >= ${fromAt} AND r.created_at < ${toAt} AND r.status = 'pending' AND r.expires_at > ${scope.now})::int AS pending,
            percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM r.responded_at - r.created_at) / 3600)
              FILTER (WHERE r.created_at >= ${fromAt} AND r.created_at < ${toAt} AND r.status IN ('accepted', 'declined') AND r.responded_at IS NOT NULL) AS "medianResponseHours",

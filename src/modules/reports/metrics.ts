@@ -1,10 +1,12 @@
 // The dashboard metrics. Each is aggregated in SQL over a scope (school, range, filter); the code
-// here only names and orders what the database counted. The definitions are the schema's
+// here only names and orders what the database counted, except referral depths and cycles, which
+// walk each student's referral graph with the network's own definition (referrals/network.ts). The definitions are the schema's
 // descriptions (src/graphql/schema.ts) and the README's "Reporting" section.
 import { Prisma } from '../../generated/prisma/client.js'
 import { CONTACT_SOURCES } from '../contacts/schemas.js'
 import { MEETING_KINDS, MEETING_STATUSES } from '../meetings/schemas.js'
 import { OUTREACH_CHANNELS } from '../outreach/schemas.js'
+import { referralDepths } from '../referrals/network.js'
 import { cells, forStudents, metPairs, type ReportScope, studentIds } from './scope.js'
 
 /** Funnel steps in order, with the report cell that counts each. */
@@ -164,30 +166,48 @@ export async function singleViews(scope: ReportScope, limit: number) {
 
 export async function networkGrowth(scope: ReportScope) {
   const { schoolId, fromAt, toAt } = scope
-  const [row] = await scope.query<{ received: number; fromMeetings: number; converted: number; completed: number; depths: Array<{ depth: number; referrals: number }> | null; unrooted: number }>(Prisma.sql`
-    WITH RECURSIVE r AS (
-      SELECT id, referrer_contact_id, referred_contact_id, meeting_id, created_at FROM referrals
-       WHERE school_id = ${schoolId}::uuid AND created_at < ${toAt} AND ${forStudents(scope, Prisma.sql`student_id`)}
-    ), chain (contact_id, depth) AS (
-      -- Depth 1: referred by someone the student did not themselves reach through a referral.
-      SELECT r.referred_contact_id, 1 FROM r
-       WHERE r.referrer_contact_id IS NULL OR NOT EXISTS (SELECT 1 FROM r r2 WHERE r2.referred_contact_id = r.referrer_contact_id)
-      UNION
-      SELECT r.referred_contact_id, chain.depth + 1 FROM chain JOIN r ON r.referrer_contact_id = chain.contact_id WHERE chain.depth < 100
-    ), depth AS (
-      SELECT contact_id, min(depth) AS depth FROM chain GROUP BY contact_id
-    ), received AS (
-      SELECT r.*, d.depth FROM r LEFT JOIN depth d ON d.contact_id = r.referred_contact_id WHERE r.created_at >= ${fromAt}
-    )
-    SELECT (SELECT count(*)::int FROM received) AS received,
-           (SELECT count(*)::int FROM received WHERE meeting_id IS NOT NULL) AS "fromMeetings",
-           (SELECT count(*)::int FROM received x WHERE EXISTS (
-              SELECT 1 FROM meetings m WHERE m.school_id = ${schoolId}::uuid AND m.contact_id = x.referred_contact_id AND m.starts_at IS NOT NULL)) AS converted,
-           (SELECT coalesce(sum(count), 0)::int FROM ${cells(scope, ['completed_on'])} c) AS completed,
-           (SELECT json_agg(json_build_object('depth', depth, 'referrals', n) ORDER BY depth)
-              FROM (SELECT depth, count(*)::int AS n FROM received WHERE depth IS NOT NULL GROUP BY depth) d) AS depths,
-           (SELECT count(*)::int FROM received WHERE depth IS NULL) AS unrooted`)
-  const depths = row!.depths ?? []
+  // The referral graph as it stood at the range's end, and the referrals received in the range.
+  // Depths and cycles come from the same definition as a student's network (referralDepths), so a
+  // report and GET /v1/members/{id}/network never disagree; the graphs are small (a student's own
+  // referrals), so they are read whole and walked here.
+  const [[row], edges] = await Promise.all([
+    scope.query<{ received: number; fromMeetings: number; converted: number; completed: number }>(Prisma.sql`
+      WITH received AS (
+        SELECT referred_contact_id, meeting_id FROM referrals
+         WHERE school_id = ${schoolId}::uuid AND created_at >= ${fromAt} AND created_at < ${toAt} AND ${forStudents(scope, Prisma.sql`student_id`)}
+      )
+      SELECT (SELECT count(*)::int FROM received) AS received,
+             (SELECT count(*)::int FROM received WHERE meeting_id IS NOT NULL) AS "fromMeetings",
+             (SELECT count(*)::int FROM received x WHERE EXISTS (
+                SELECT 1 FROM meetings m WHERE m.school_id = ${schoolId}::uuid AND m.contact_id = x.referred_contact_id AND m.starts_at IS NOT NULL)) AS converted,
+             (SELECT coalesce(sum(count), 0)::int FROM ${cells(scope, ['completed_on'])} c) AS completed`),
+    scope.query<{ id: string; studentId: string; referrerContactId: string | null; referrerSource: string | null; referredContactId: string; referredSource: string; inRange: boolean }>(Prisma.sql`
+      SELECT r.id::text, r.student_id::text AS "studentId",
+             r.referrer_contact_id::text AS "referrerContactId", referrer.source::text AS "referrerSource",
+             r.referred_contact_id::text AS "referredContactId", referred.source::text AS "referredSource",
+             r.created_at >= ${fromAt} AS "inRange"
+        FROM referrals r
+        JOIN contacts referred ON referred.school_id = r.school_id AND referred.id = r.referred_contact_id
+        LEFT JOIN contacts referrer ON referrer.school_id = r.school_id AND referrer.id = r.referrer_contact_id
+       WHERE r.school_id = ${schoolId}::uuid AND r.created_at < ${toAt} AND ${forStudents(scope, Prisma.sql`r.student_id`)}`),
+  ])
+  const perDepth = new Map<number, number>()
+  let inCycles = 0
+  for (const studentEdges of Map.groupBy(edges, (edge) => edge.studentId).values()) {
+    const contacts = new Map<string, { id: string; source: string }>()
+    for (const edge of studentEdges) {
+      contacts.set(edge.referredContactId, { id: edge.referredContactId, source: edge.referredSource })
+      if (edge.referrerContactId && edge.referrerSource) contacts.set(edge.referrerContactId, { id: edge.referrerContactId, source: edge.referrerSource })
+    }
+    const placed = referralDepths([...contacts.values()], studentEdges)
+    for (const edge of studentEdges) {
+      if (!edge.inRange) continue
+      const place = placed.get(edge.id)!
+      if ('closesCycle' in place) inCycles += 1
+      else perDepth.set(place.depth, (perDepth.get(place.depth) ?? 0) + 1)
+    }
+  }
+  const depths = [...perDepth].sort(([a], [b]) => a - b).map(([depth, referrals]) => ({ depth, referrals }))
   return {
     referralsReceived: row!.received,
     referralsFromMeetings: row!.fromMeetings,
@@ -197,7 +217,7 @@ export async function networkGrowth(scope: ReportScope) {
     conversionRate: ratio(row!.converted, row!.received),
     maxChainDepth: depths.reduce((max, entry) => Math.max(max, entry.depth), 0),
     chainDepths: depths,
-    referralsInCycles: row!.unrooted,
+    referralsInCycles: inCycles,
   }
 }
 

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import { disclose } from '../../infra/http/audit.js'
 import { notFound } from '../../infra/http/problem.js'
+import { DateOrInstant } from '../../infra/http/range.js'
 import { Int32, responses, Text, Uuid } from '../../infra/http/schemas.js'
 import { MEETING_KINDS, MEETING_STATUSES } from '../meetings/schemas.js'
 import { reportReaders } from './access.js'
@@ -12,10 +13,9 @@ import { EXPORT_MAX_ROWS, exportList, REPORT_LISTS, type ReportList } from './cs
 import { reportScope } from './scope.js'
 
 const tags = ['reports']
-const ReportDate = (description: string) => Type.String({ format: 'date', maxLength: 10, description })
 const ReportQuery = {
-  from: ReportDate('First day of the range (YYYY-MM-DD, in the school\'s time zone)'),
-  to: ReportDate('Last day of the range, included'),
+  from: DateOrInstant('First day of the range (an instant: the day it falls on)'),
+  to: DateOrInstant('Last day of the range, included (an instant: the day it falls on)'),
   major: Type.Optional(Text(200, { description: 'Students whose major is exactly this' })),
   graduationYear: Type.Optional(Int32({ minimum: 1900, maximum: 2200, description: 'Students graduating in this year' })),
   backgroundTag: Type.Optional(Text(100, { description: 'Students who share this background tag' })),

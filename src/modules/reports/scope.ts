@@ -2,6 +2,7 @@
 // selects. Every metric query takes a scope, so none can forget the school, the range or the filter.
 import { Prisma } from '../../generated/prisma/client.js'
 import type { Tenant } from '../../infra/db/database.js'
+import { boundDate } from '../../infra/http/range.js'
 import { invalidField, notFound } from '../../infra/http/problem.js'
 import { schoolSettings } from '../schools/service.js'
 
@@ -47,7 +48,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 function parseDate(value: string, field: string): number {
   const ms = DATE.test(value) ? Date.parse(`${value}T00:00:00Z`) : Number.NaN
-  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== value) throw invalidField(field, 'must be a date, YYYY-MM-DD')
+  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== value) throw invalidField(field, 'must be a date, YYYY-MM-DD, or an instant (RFC 3339)')
   return ms
 }
 
@@ -65,6 +66,8 @@ export async function reportScope(
   now: Date,
   fieldPrefix = '',
 ): Promise<ReportScope> {
+  // A report counts whole days of the school: an instant stands for the local date it falls on.
+  input = { ...input, from: boundDate(input.from, school.timeZone), to: boundDate(input.to, school.timeZone) }
   const from = parseDate(input.from, `${fieldPrefix}from`)
   const to = parseDate(input.to, `${fieldPrefix}to`)
   if (to < from) throw invalidField(`${fieldPrefix}to`, 'must not be before from')
