@@ -59,7 +59,7 @@ describe('meeting confirmation links', () => {
   const say = (token: string, outcome: string) => t.request({ method: 'POST', url: `/v1/confirmations?link=${token}`, payload: { outcome } })
   const status = async (id: string) => (await owner.query(`SELECT status::text AS status, closed_reason AS "closedReason", completed_at IS NOT NULL AS completed FROM meetings WHERE id = $1`, [id])).rows[0]
 
-  it('gives the links once the meeting has ended: the student their own, advisors and admins both', async () => {
+  it('gives the links once the meeting has ended: the student and the host their own, advisors and admins both', async () => {
     const id = await meeting(1)
     const own = await links(id)
     expect(own.statusCode).toBe(200)
@@ -74,7 +74,15 @@ describe('meeting confirmation links', () => {
     expect((await links(await meeting(15 * 24))).statusCode).toBe(409)
     expect((await links(id, classmate.token)).statusCode).toBe(404)
     expect((await links(id, other.members.school_admin!.token)).statusCode).toBe(404)
-    expect((await links(id, school.members.alumni!.token)).statusCode).toBe(403)
+    // The host, an alumnus the meeting's contact names, gets their own; another alumnus nothing.
+    const host = await links(id, school.members.alumni!.token)
+    expect(host.statusCode, host.body).toBe(200)
+    expect(host.json()).toMatchObject({ meetingId: id, student: null, host: expect.stringMatching(/^https:\/\/vantage\.example\.edu\/v1\/confirmations\?link=/) })
+    const hostLink = new URL(host.json().host).searchParams.get('link')!
+    expect((await t.request({ method: 'GET', url: `/v1/confirmations?link=${hostLink}` })).json()).toMatchObject({ party: 'host' })
+    const added = await t.request({ method: 'PUT', url: '/v1/members/alum-not-host', token: school.members.school_admin!.token, payload: { roles: ['alumni'] } })
+    expect(added.statusCode).toBe(201)
+    expect((await links(id, await t.memberToken(school.id, 'alum-not-host'))).statusCode).toBe(404)
   })
 
   it('the student says it happened: the meeting is completed; the same answer again changes nothing, another is a 409', async () => {

@@ -120,6 +120,8 @@ describe('cross-tenant isolation', () => {
         expect.arrayContaining([
           'GET /health/live',
           'GET /health/ready',
+          // The API's index: links only, nothing of any school.
+          'GET /v1',
           'POST /v1/oauth/token',
           'GET /.well-known/jwks.json',
           'GET /docs/json',

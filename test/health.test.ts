@@ -16,6 +16,17 @@ describe('health', () => {
     expect(ready.statusCode).toBe(200)
   })
 
+  it('answers the API\'s address, which the start-up banner prints, with links that work', async () => {
+    const index = await t.request({ method: 'GET', url: '/v1' })
+    expect(index.statusCode).toBe(200)
+    expect(index.json()).toEqual({
+      name: 'Vantage API',
+      links: { openapi: '/docs/json', docs: '/docs', graphql: '/graphql', graphiql: '/graphiql', me: '/v1/me', health: '/health/ready' },
+    })
+    for (const url of ['/docs/json', '/docs', '/health/ready']) expect((await t.request({ method: 'GET', url })).statusCode, url).toBe(200)
+    expect((await t.request({ method: 'GET', url: '/v1/me' })).statusCode).toBe(401)
+  })
+
   it('fails readiness once shutdown has begun', async () => {
     t.app.lifecycle.shuttingDown = true
     const ready = await t.request({ method: 'GET', url: '/health/ready' })

@@ -160,6 +160,7 @@ describe('meetings', () => {
         closedReason: null,
         closedAt: null,
         allowedTransitions: ['schedule', 'decline', 'cancel'],
+        warnings: [],
         createdAt: expect.any(String),
         updatedAt: expect.any(String),
       })
@@ -211,13 +212,28 @@ describe('meetings', () => {
       expect(await meetingRows(other.id)).toEqual([])
     })
 
-    it('requires a location for in-person and video meetings, not for phone calls', async () => {
+    it('accepts a purpose that asks for a job, with the guide\'s warning, which advisors see too', async () => {
       const student = await newStudent()
-      expectInvalid(await request(student, { mode: 'in_person' }), 'body.location')
-      expectInvalid(await request(student, { mode: 'video' }), 'body.location')
+      const plain = await requested(student)
+      expect(plain.warnings).toEqual([])
+      const negated = await requested(student, { purpose: 'Learning about nursing; not looking for a job' })
+      expect(negated.warnings).toEqual([])
+      const asking = await requested(student, { purpose: 'I would like to ask if you could hire me after I graduate' })
+      expect(asking.warnings).toEqual([{ code: 'job-ask', field: 'purpose', message: expect.stringContaining('seeking information only, not a job') }])
+      const advisor = await t.request({ method: 'GET', url: `/v1/meetings/${asking.id}`, token: school.members.advisor!.token })
+      expect(advisor.json().warnings).toEqual(asking.warnings)
+    })
+
+    it('lets a request leave the place to the professional, and refuses a blank one', async () => {
+      const student = await newStudent()
       expectInvalid(await request(student, { mode: 'video', location: '' }), 'body.location')
       expectInvalid(await request(student, { mode: 'in_person', location: '   ' }), 'body.location')
       expect(await meetingRows(student.id)).toEqual([])
+      for (const mode of ['in_person', 'video']) {
+        const open = await request(student, { mode })
+        expect(open.statusCode, open.body).toBe(201)
+        expect(open.json()).toMatchObject({ mode, location: null, status: 'requested' })
+      }
 
       const phone = await request(student, { mode: 'phone' })
       expect(phone.statusCode).toBe(201)
@@ -225,7 +241,7 @@ describe('meetings', () => {
       const video = await request(student, { mode: 'video', location: 'https://meet.example.com/abc' })
       expect(video.statusCode).toBe(201)
       expect(video.json()).toMatchObject({ mode: 'video', location: 'https://meet.example.com/abc' })
-      expect((await meetingRows(student.id)).length).toBe(2)
+      expect((await meetingRows(student.id)).length).toBe(4)
     })
 
     it('takes one to ten proposed slots', async () => {
@@ -399,6 +415,12 @@ describe('meetings', () => {
       const response = await act(student.token, meeting.id, 'schedule', { ...win(24, 30), mode: 'video', location: 'https://meet.example.com/x' })
       expect(response.statusCode).toBe(200)
       expect(response.json()).toMatchObject({ mode: 'video', location: 'https://meet.example.com/x' })
+      // A request that left the place open: scheduling it names the place.
+      const open = await requested(student, { mode: 'in_person' })
+      expect(open.location).toBeNull()
+      expectInvalid(await act(student.token, open.id, 'schedule', win(48, 30)), 'body.location')
+      const placed = await act(student.token, open.id, 'schedule', { ...win(48, 30), location: 'Mercy Hospital, lobby' })
+      expect(placed.json()).toMatchObject({ status: 'scheduled', mode: 'in_person', location: 'Mercy Hospital, lobby' })
     })
 
     it('answers 404 for another student\'s meeting and for one that does not exist', async () => {

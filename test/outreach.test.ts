@@ -83,6 +83,7 @@ describe('outreach', () => {
         mutualContact: null,
         outcome: 'no_reply',
         outcomeAt: null,
+        warnings: [],
         createdAt: expect.any(String),
         updatedAt: expect.any(String),
       })
@@ -98,6 +99,13 @@ describe('outreach', () => {
         ['linkedin', sentEarlier],
         ['email', attempt.sentAt],
       ])
+    })
+
+    it('accepts a message that asks for a job, with the guide\'s warning', async () => {
+      const contactId = await contact(student.token, 'personal', 'Warned contact')
+      expect((await log(student.token, contactId, { channel: 'email', message: 'Could I learn about your path in nursing?' })).warnings).toEqual([])
+      const asking = await log(student.token, contactId, { channel: 'linkedin', message: 'Are there any openings on your team?' })
+      expect(asking.warnings).toEqual([{ code: 'job-ask', field: 'message', message: expect.stringContaining('seeking information only, not a job') }])
     })
 
     it('refuses an attempt sent in the future (400) beyond a few minutes of clock skew', async () => {

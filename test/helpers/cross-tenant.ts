@@ -2621,14 +2621,14 @@ export const CROSS_TENANT_MATRIX: CrossTenantCase[] = [
   })),
 
   // --- confirmation links and reliability -----------------------------------------------------------
-  ...(['student', 'advisor', 'school_admin'] as const).map((as) => ({
+  ...(['student', 'alumni', 'advisor', 'school_admin'] as const).map((as) => ({
     route: 'GET /v1/meetings/:meetingId/confirmation-links',
     as,
     name: "the links of A's meeting",
     request: (f: CrossTenantFixture) => ({ url: `/v1/meetings/${f.a.meeting.id}/confirmation-links` }),
     expect: notFound(),
   })),
-  ...(['alumni', 'client', 'webhook_client'] as const).map((as) => ({
+  ...(['client', 'webhook_client'] as const).map((as) => ({
     route: 'GET /v1/meetings/:meetingId/confirmation-links',
     as,
     name: "the links of A's meeting",

@@ -39,18 +39,18 @@ export default async function confirmationRoutes(instance: FastifyInstance) {
   const signer = { keys: app.keys, issuer: app.config.auth.issuer, publicUrl: app.config.publicUrl }
 
   app.get('/v1/meetings/:meetingId/confirmation-links', {
-    config: { access: { roles: ['student', 'advisor', 'school_admin'] as const } },
+    config: { access: { roles: ['student', 'alumni', 'advisor', 'school_admin'] as const } },
     schema: {
       operationId: 'getConfirmationLinks',
       tags,
-      summary: 'After a meeting\'s end: the signed links by which the student and the host confirm it happened or report a no-show (the student gets their own)',
+      summary: 'After a meeting\'s end: the signed links by which the student and the host confirm it happened or report a no-show (the student and the host, an alumnus the meeting\'s contact names, each get their own)',
       params: Type.Object({ meetingId: Uuid }),
       response: responses({ 200: Links }, [404, 409]),
     },
     handler: async (request) => {
       const principal = request.principal!
       const staff = principal.roles.some((role) => role === 'advisor' || role === 'school_admin')
-      return confirmationLinks(request.tenant, signer, request.params.meetingId, staff ? ['student', 'host'] : ['student'], staff ? null : principal.memberId, app.clock())
+      return confirmationLinks(request.tenant, signer, request.params.meetingId, { memberId: principal.memberId ?? null, staff }, app.clock())
     },
   })
 

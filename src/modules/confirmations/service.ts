@@ -28,9 +28,19 @@ interface Signer {
 }
 
 /** The links of a meeting that has ended: the student's, and (for staff) the host's. */
-export async function confirmationLinks(tenant: Tenant, signer: Signer, meetingId: string, parties: Party[], studentId: string | null, now: Date) {
-  const meeting = await tenant.db.meeting.findUnique({ where: { schoolId_id: { schoolId: tenant.schoolId, id: meetingId } }, select: { id: true, studentId: true, status: true, endsAt: true } })
-  if (!meeting || (studentId && meeting.studentId !== studentId)) throw notFound('meeting')
+/**
+ * The links a viewer may have: staff both; the meeting's student theirs; the alumnus the meeting's
+ * contact names (the host) theirs. Anyone else is answered as for a meeting that does not exist.
+ */
+export async function confirmationLinks(tenant: Tenant, signer: Signer, meetingId: string, viewer: { memberId: string | null; staff: boolean }, now: Date) {
+  const meeting = await tenant.db.meeting.findUnique({
+    where: { schoolId_id: { schoolId: tenant.schoolId, id: meetingId } },
+    select: { id: true, studentId: true, status: true, endsAt: true, contact: { select: { alumniMemberId: true } } },
+  })
+  const parties: Party[] = viewer.staff
+    ? ['student', 'host']
+    : [...(meeting && meeting.studentId === viewer.memberId ? ['student' as const] : []), ...(meeting && viewer.memberId && meeting.contact.alumniMemberId === viewer.memberId ? ['host' as const] : [])]
+  if (!meeting || parties.length === 0) throw notFound('meeting')
   if (!meeting.endsAt || !HELD_STATUSES.includes(meeting.status)) throw new Problem('conflict', `A meeting that is ${meeting.status} has no time to confirm`)
   if (meeting.endsAt > now) throw new Problem('conflict', 'The links are given once the meeting has ended', { extensions: { endsAt: meeting.endsAt.toISOString() } })
   const expiresAt = new Date(meeting.endsAt.getTime() + CONFIRMATION_DAYS * DAY)

@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox'
 import { Int32, Text, Timestamp, Uuid, Nullable } from '../../infra/http/schemas.js'
 import { CreateContact } from '../contacts/schemas.js'
+import { WarningsSchema } from '../guide/job-ask.js'
 
 export const MEETING_KINDS = ['informational_interview', 'job_shadow'] as const
 export const MEETING_STATUSES = ['requested', 'scheduled', 'resume_sent', 'completed', 'thank_you_sent', 'declined', 'cancelled', 'no_show'] as const
@@ -34,7 +35,7 @@ export const CreateMeeting = Type.Object(
       description: 'What the student wants to learn; it says they seek information, not a job (the portal owns the wording)',
     }),
     mode: Mode,
-    location: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'Place (in person) or link (video); required for those modes' })),
+    location: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'Place (in person) or link (video); may be left to the professional, and is required when the meeting is scheduled' })),
     proposedSlots: Type.Array(Window, { minItems: 1, maxItems: 10, description: 'Windows the student can make, each in the future and of a valid length' }),
   },
   { examples: [{ contactId: '01936f7e-3b7a-7c21-9a51-2f1e0c4d5b6a', kind: 'informational_interview', purpose: 'I am exploring nursing and would value 30 minutes to learn about your path; I am not asking about jobs.', mode: 'video', location: 'https://meet.example/abc-defg', proposedSlots: [{ startsAt: '2026-12-03T15:00:00Z', endsAt: '2026-12-03T15:30:00Z' }, { startsAt: '2026-12-04T18:00:00Z', endsAt: '2026-12-04T18:45:00Z' }] }], additionalProperties: false },
@@ -142,10 +143,11 @@ export const Meeting = Type.Object(
     closedReason: Nullable(Text(1000)),
     closedAt: Nullable(Timestamp),
     allowedTransitions: Type.Array(Text(20), { maxItems: 10, description: 'What may happen next, e.g. ["schedule", "decline", "cancel"]' }),
+    warnings: WarningsSchema,
     createdAt: Timestamp,
     updatedAt: Timestamp,
   },
-  { examples: [{ id: '01936f7e-7f00-7000-8000-000000000005', studentId: '01936f7e-2a10-7d01-8e22-0a1b2c3d4e5f', contactId: '01936f7e-3b7a-7c21-9a51-2f1e0c4d5b6a', kind: 'informational_interview', status: 'scheduled', purpose: 'I am exploring nursing and would value 30 minutes to learn about your path; I am not asking about jobs.', mode: 'video', location: 'https://meet.example/abc-defg', proposedSlots: [{ startsAt: '2026-12-03T15:00:00.000Z', endsAt: '2026-12-03T15:30:00.000Z' }], startsAt: '2026-12-03T15:00:00.000Z', endsAt: '2026-12-03T15:30:00.000Z', debrief: null, itinerary: [], resumeSentAt: null, resumeNote: null, homework: 'Read the annual report', questions: [{ text: 'How did you get started in this field?', source: 'bank', questionId: '01936f7e-6e00-7000-8000-000000000004', closed: false, suggestion: null }], notes: null, reflections: null, rating: null, askedForReferrals: null, completedAt: null, thankYouDueAt: '2026-12-04T15:30:00.000Z', thankYouSentAt: null, thankYouOnTime: null, closedReason: null, closedAt: null, allowedTransitions: ['schedule', 'resume-sent', 'complete', 'cancel', 'no-show'], createdAt: '2026-11-20T15:04:05.000Z', updatedAt: '2026-11-20T15:04:05.000Z' }], $id: 'Meeting', title: 'Meeting' },
+  { examples: [{ id: '01936f7e-7f00-7000-8000-000000000005', studentId: '01936f7e-2a10-7d01-8e22-0a1b2c3d4e5f', contactId: '01936f7e-3b7a-7c21-9a51-2f1e0c4d5b6a', kind: 'informational_interview', status: 'scheduled', purpose: 'I am exploring nursing and would value 30 minutes to learn about your path; I am not asking about jobs.', mode: 'video', location: 'https://meet.example/abc-defg', proposedSlots: [{ startsAt: '2026-12-03T15:00:00.000Z', endsAt: '2026-12-03T15:30:00.000Z' }], startsAt: '2026-12-03T15:00:00.000Z', endsAt: '2026-12-03T15:30:00.000Z', debrief: null, itinerary: [], resumeSentAt: null, resumeNote: null, homework: 'Read the annual report', questions: [{ text: 'How did you get started in this field?', source: 'bank', questionId: '01936f7e-6e00-7000-8000-000000000004', closed: false, suggestion: null }], notes: null, reflections: null, rating: null, askedForReferrals: null, completedAt: null, thankYouDueAt: '2026-12-04T15:30:00.000Z', thankYouSentAt: null, thankYouOnTime: null, closedReason: null, closedAt: null, allowedTransitions: ['schedule', 'resume-sent', 'complete', 'cancel', 'no-show'], warnings: [], createdAt: '2026-11-20T15:04:05.000Z', updatedAt: '2026-11-20T15:04:05.000Z' }], $id: 'Meeting', title: 'Meeting' },
 )
 
 export const MeetingListQuery = Type.Object(

@@ -26,6 +26,7 @@ import type {
   ThankYouBody,
 } from './schemas.js'
 import { checkInside, checkWindow, parseWindow, type TimeWindow } from './windows.js'
+import { jobAskWarnings } from '../guide/job-ask.js'
 
 
 /** The meetings table's columns under the names of the Prisma model, for statements written in SQL. */
@@ -92,6 +93,7 @@ export function toMeeting(row: MeetingRow): MeetingBody {
     closedReason: row.closedReason,
     closedAt: iso(row.closedAt),
     allowedTransitions: allowedTransitions(row.status),
+    warnings: jobAskWarnings('purpose', row.purpose),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   }
@@ -104,10 +106,19 @@ function notLaterThanNow(value: string | undefined, now: Date, field: string): D
   return when
 }
 
+/**
+ * "Be flexible in arranging a meeting time and location": a request may propose times and leave the
+ * place (or the video link) to the professional; once the meeting is scheduled, an in-person or video
+ * meeting names it. A place given is never blank.
+ */
 function requireLocation(mode: string, location: string | null | undefined, field: string) {
   if ((mode === 'in_person' || mode === 'video') && !location?.trim()) {
-    throw invalidField(field, mode === 'in_person' ? 'is required for an in-person meeting (the place)' : 'is required for a video meeting (the link)')
+    throw invalidField(field, mode === 'in_person' ? 'is required to schedule an in-person meeting (the place)' : 'is required to schedule a video meeting (the link)')
   }
+}
+
+function notBlank(location: string | undefined, field: string) {
+  if (location !== undefined && !location.trim()) throw invalidField(field, 'must not be blank')
 }
 
 /**
@@ -127,7 +138,7 @@ export async function requestMeeting(tenant: Tenant, principal: Principal, input
   const purpose = input.purpose.trim()
   if (!purpose) throw invalidField('body.purpose', 'must not be blank')
   const { db, schoolId } = tenant
-  requireLocation(input.mode, input.location, 'body.location')
+  notBlank(input.location, 'body.location')
   const settings = schoolSettings(schoolSettingsStored)
   input.proposedSlots.forEach((slot, index) => checkWindow(parseWindow(slot), input.kind, settings, now, `body.proposedSlots.${index}`))
   const proposedSlots = input.proposedSlots.map((slot) => {

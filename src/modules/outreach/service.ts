@@ -8,6 +8,7 @@ import { studentScope, requestedStudentScope } from '../contacts/access.js'
 import { findOwnContact, findReadableContact } from '../contacts/service.js'
 import { CONTACT_SOURCES } from '../contacts/schemas.js'
 import { type CreateOutreachBody, OUTREACH_CHANNELS, type OutreachBody, type UpdateOutreachBody } from './schemas.js'
+import { jobAskWarnings } from '../guide/job-ask.js'
 
 const CLOCK_SKEW_MS = 5 * 60_000
 
@@ -22,6 +23,7 @@ export function toOutreach(row: OutreachRow): OutreachBody {
     mutualContact: row.mutualContact,
     outcome: row.outcome,
     outcomeAt: row.outcomeAt?.toISOString() ?? null,
+    warnings: jobAskWarnings('message', row.message),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   }
