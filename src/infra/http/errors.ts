@@ -111,6 +111,17 @@ export function toProblem(error: FastifyError | Error, request?: FastifyRequest)
   return new Problem('internal', 'An unexpected error occurred; it has been logged', { cause: error })
 }
 
+/**
+ * An unexpected error is logged as an error, with its stack. A 5xx the service chose to answer (the
+ * database is unreachable, the service is shutting down) is a warning without a stack: it is how
+ * the service works, not a failure of it. A 4xx is the caller's, logged at info.
+ */
+function logProblem(request: FastifyRequest, problem: Problem, error: unknown) {
+  if (problem.code === 'internal') request.log.error({ err: error }, 'request failed')
+  else if (problem.status >= 500) request.log.warn({ problem: problem.code, detail: problem.message }, 'request refused')
+  else request.log.info({ problem: problem.code, detail: problem.message }, 'request rejected')
+}
+
 export function sendProblem(reply: FastifyReply, problem: Problem) {
   reply.code(problem.status).headers(problem.headers).type('application/problem+json')
   return reply.send(problem.toBody(reply.request.url.split('?')[0]))
@@ -119,8 +130,7 @@ export function sendProblem(reply: FastifyReply, problem: Problem) {
 /** Fastify's `frameworkErrors`: a URL the router cannot decode (FST_ERR_BAD_URL) or a path parameter over maxParamLength. */
 export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   const problem = toProblem(error, request)
-  if (problem.status >= 500) request.log.error({ err: error }, 'request failed')
-  else request.log.info({ problem: problem.code, detail: problem.message }, 'request rejected')
+  logProblem(request, problem, error)
   return sendProblem(reply, problem)
 }
 
@@ -154,8 +164,7 @@ export default fp(
     app.removeContentTypeParser('text/plain')
     app.setErrorHandler((error: FastifyError, request, reply) => {
       const problem = toProblem(error, request)
-      if (problem.status >= 500) request.log.error({ err: error }, 'request failed')
-      else request.log.info({ problem: problem.code, detail: problem.message }, 'request rejected')
+      logProblem(request, problem, error)
       return sendProblem(reply, problem)
     })
     app.setNotFoundHandler((request, reply) =>
