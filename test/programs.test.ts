@@ -203,7 +203,22 @@ describe('programmes', () => {
     const response = await runRequest(programId, payload, token)
     expect(response.statusCode, response.body).toBe(201)
     expect(response.headers['content-type']).toBe(JSON_TYPE)
-    return response.json()
+    return withoutNames(response.json())
+  }
+
+  /**
+   * The run without its display names, which every pair and unmatched student carries (checked
+   * here, and exactly in "names the members of each pair"), so that the tests of the assignment
+   * compare what the solver decided.
+   */
+  function withoutNames(body: { pairs: Array<Record<string, unknown>>; unmatched: Array<Record<string, unknown>> }): Run {
+    for (const pair of body.pairs) expect([typeof pair.studentName, typeof pair.hostName]).toEqual(['string', 'string'])
+    for (const student of body.unmatched) expect(typeof student.studentName).toBe('string')
+    return {
+      ...body,
+      pairs: body.pairs.map(({ studentName: _student, hostName: _host, ...pair }) => pair),
+      unmatched: body.unmatched.map(({ studentName: _student, ...student }) => student),
+    } as unknown as Run
   }
 
   const publish = (programId: string, runId: string, token = advisor) =>
@@ -544,7 +559,16 @@ describe('programmes', () => {
       // The run is kept as answered.
       const read = await t.request({ method: 'GET', url: `/v1/programs/${program.id}/assignment-runs/${result.id}`, token: advisor })
       expect(read.statusCode).toBe(200)
-      expect(read.json()).toEqual(result)
+      const named = read.json()
+      expect(withoutNames(named)).toEqual(result)
+      // Every pair and unmatched student names its members as the members API shows them.
+      const nameOf = async (id: string) => {
+        const member = (await t.request({ method: 'GET', url: `/v1/members/${id}`, token: advisor })).json()
+        return [member.givenName, member.familyName].filter(Boolean).join(' ')
+      }
+      for (const pair of named.pairs) expect([pair.studentName, pair.hostName]).toEqual([await nameOf(pair.studentId), await nameOf(pair.hostId)])
+      for (const student of named.unmatched) expect(student.studentName).toBe(await nameOf(student.studentId))
+      expect(named.unmatched.length).toBeGreaterThan(0)
       expectProblem(
         await t.request({ method: 'GET', url: `/v1/programs/${program.id}/assignment-runs/${ABSENT_ID}`, token: advisor }),
         404,
@@ -833,7 +857,8 @@ describe('programmes', () => {
 
       const published = await publish(program.id, result.id)
       expect(published.statusCode, published.body).toBe(200)
-      expect(published.json()).toEqual({ run: { ...result, publishedAt: iso(T0) }, requestsCreated: 3, skipped: [] })
+      const { run: publishedRun, ...counts } = published.json()
+      expect({ run: withoutNames(publishedRun), ...counts }).toEqual({ run: { ...result, publishedAt: iso(T0) }, requestsCreated: 3, skipped: [] })
 
       const detail = await t.request({ method: 'GET', url: `/v1/programs/${program.id}`, token: advisor })
       expect(detail.json().program).toMatchObject({ status: 'published', publishedRunId: result.id, publishedAt: iso(T0) })

@@ -114,7 +114,9 @@ export const Run = Type.Object(
     pairs: Type.Array(
       Type.Object({
         studentId: Uuid,
+        studentName: Nullable(Text(200)),
         hostId: Uuid,
+        hostName: Nullable(Text(200)),
         score: Type.Number({ minimum: 0, maximum: 1, description: 'The suggestion score of the pair' }),
         fit: Type.Number({ minimum: 0, maximum: 2, description: 'score plus the preference bonus' }),
         preferenceRank: Nullable(Int32({ minimum: 1, maximum: 5 })),
@@ -126,6 +128,7 @@ export const Run = Type.Object(
     unmatched: Type.Array(
       Type.Object({
         studentId: Uuid,
+        studentName: Nullable(Text(200)),
         placementsWanted: Int32({ minimum: 0, maximum: 5 }),
         placementsMade: Int32({ minimum: 0, maximum: 5 }),
         reason: Type.Enum([...UNMATCHED_REASONS]),

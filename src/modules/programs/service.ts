@@ -204,6 +204,22 @@ export async function putProgramStudents(tenant: Tenant, id: string, input: Prog
   return getProgramDetail(tenant, id)
 }
 
+/**
+ * A run as its organizers read it: each pair and unmatched student with the display names of the
+ * members it names (null for a member erased since), read now, so a rename shows.
+ */
+async function runWithNames({ db, schoolId }: Tenant, row: RunRow): Promise<RunBody> {
+  const run = toRun(row)
+  const ids = [...new Set([...run.pairs.flatMap((pair) => [pair.studentId, pair.hostId]), ...run.unmatched.map((student) => student.studentId)])]
+  const members = ids.length ? await db.member.findMany({ where: { schoolId, id: { in: ids } }, select: { id: true, givenName: true, familyName: true } }) : []
+  const nameOf = new Map(members.map((member) => [member.id, displayName(member)]))
+  return {
+    ...run,
+    pairs: run.pairs.map((pair) => ({ ...pair, studentName: nameOf.get(pair.studentId) ?? null, hostName: nameOf.get(pair.hostId) ?? null })),
+    unmatched: run.unmatched.map((student) => ({ ...student, studentName: nameOf.get(student.studentId) ?? null })),
+  }
+}
+
 function toRun(row: RunRow): RunBody {
   const stats = row.stats as unknown as RunBody['stats']
   return {
@@ -381,7 +397,7 @@ export async function createRun(tenant: Tenant, principal: Principal, programId:
       },
     },
   })
-  return toRun(row)
+  return runWithNames(tenant, row)
 }
 
 async function findRun({ db, schoolId }: Tenant, programId: string, runId: string) {
@@ -392,7 +408,7 @@ async function findRun({ db, schoolId }: Tenant, programId: string, runId: strin
 
 export async function getRun(tenant: Tenant, programId: string, runId: string) {
   await findProgram(tenant, programId)
-  return toRun(await findRun(tenant, programId, runId))
+  return runWithNames(tenant, await findRun(tenant, programId, runId))
 }
 
 export async function listRuns(tenant: Tenant, programId: string, query: { limit: number; cursor?: string }) {
@@ -500,7 +516,7 @@ export async function publishRun(tenant: Tenant, programId: string, runId: strin
     },
     { maxWait: 10_000, timeout: 120_000 },
   )
-  return { run: toRun(await findRun(tenant, programId, runId)), requestsCreated: created.count, skipped: created.skipped }
+  return { run: await runWithNames(tenant, await findRun(tenant, programId, runId)), requestsCreated: created.count, skipped: created.skipped }
 }
 
 /** Requests and placements per host, with Gini coefficients; for a programme or the whole school. */
