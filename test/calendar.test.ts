@@ -15,6 +15,7 @@ function events(text: string) {
       end: event.endDate.toJSDate().toISOString(),
       location: event.location,
       status: component.getFirstPropertyValue('status'),
+      description: event.description,
     }
   })
 }
@@ -64,12 +65,46 @@ describe('calendar', () => {
         end: '2027-03-15T14:15:00.000Z',
         location: 'Mercy Hospital, 3rd floor',
         status: 'CONFIRMED',
+        description: 'Learning about nursing, not seeking a job',
       },
     ])
     const advisor = await t.request({ method: 'GET', url: `/v1/meetings/${id}/calendar.ics`, token: school.members.advisor!.token })
     expect(advisor.statusCode).toBe(200)
     const stranger = await t.request({ method: 'GET', url: `/v1/meetings/${id}/calendar.ics`, token: other.members.student!.token })
     expect(stranger.statusCode).toBe(404)
+  })
+
+  it('shows a shadow over several days as one event per day of the school, its segments as each day\'s description', async () => {
+    const contact = json(await t.request({ method: 'POST', url: '/v1/contacts', token: student, payload: { fullName: 'Omar Haddad', organization: 'Initech', source: 'personal' } }))
+    // 09:00 on Tuesday to 17:00 on Thursday in New York (EDT, UTC-4): 56 hours.
+    const window = { startsAt: '2027-03-16T13:00:00.000Z', endsAt: '2027-03-18T21:00:00.000Z' }
+    const meeting = json(await t.request({
+      method: 'POST', url: '/v1/meetings', token: student,
+      payload: { contactId: contact.id, kind: 'job_shadow', purpose: 'See a design team at work', mode: 'in_person', location: 'Initech, 5th floor', proposedSlots: [window] },
+    }))
+    const itinerary = [
+      { kind: 'observe', title: 'Design critique', startsAt: '2027-03-16T13:00:00.000Z', endsAt: '2027-03-16T15:00:00.000Z' },
+      { kind: 'conversation', title: 'Coffee with a researcher', startsAt: '2027-03-16T18:00:00.000Z', endsAt: '2027-03-16T19:00:00.000Z' },
+      { kind: 'observe', title: 'User interviews', startsAt: '2027-03-18T14:00:00.000Z', endsAt: '2027-03-18T16:00:00.000Z' },
+    ]
+    const scheduled = await t.request({ method: 'POST', url: `/v1/meetings/${meeting.id}/schedule`, token: student, payload: { ...window, itinerary } })
+    expect(scheduled.statusCode, scheduled.body).toBe(200)
+    const response = await t.request({ method: 'GET', url: `/v1/meetings/${meeting.id}/calendar.ics`, token: student })
+    const day = (n: number, date: string, start: string, end: string, lines: string[]) => ({
+      uid: `${meeting.id}-${date}@vantage`,
+      summary: `Job shadow with Omar Haddad (Initech) (day ${n} of 3)`,
+      start,
+      end,
+      location: 'Initech, 5th floor',
+      status: 'CONFIRMED',
+      description: ['See a design team at work', ...lines].join('\n'),
+    })
+    expect(events(response.body)).toEqual([
+      day(1, '2027-03-16', '2027-03-16T13:00:00.000Z', '2027-03-16T19:00:00.000Z', ['09:00-11:00 Design critique (observe)', '14:00-15:00 Coffee with a researcher (conversation)']),
+      // No segment on Wednesday: the window's daily hours.
+      day(2, '2027-03-17', '2027-03-17T13:00:00.000Z', '2027-03-17T21:00:00.000Z', []),
+      day(3, '2027-03-18', '2027-03-18T14:00:00.000Z', '2027-03-18T16:00:00.000Z', ['10:00-12:00 User interviews (observe)']),
+    ])
   })
 
   it('answers 404 for a meeting that has no window yet', async () => {

@@ -254,6 +254,22 @@ describe('webhook events', () => {
     ])
   })
 
+  it('meeting.rescheduled: once per move of a scheduled meeting, not for its first time nor for the same window again', async () => {
+    const { school, hooks, webhookId, secret } = await subscribed(['meeting.scheduled', 'meeting.rescheduled'])
+    const meeting = await call.meeting(school)
+    const day = 24 * 60 * MINUTE
+    const at = (start: number) => ({ startsAt: iso(start), endsAt: iso(start + 30 * MINUTE) })
+    const first = Math.ceil(Date.now() / MINUTE) * MINUTE + 2 * day
+    await call.transition(meeting.token, meeting.meetingId, 'schedule', at(first))
+    await call.transition(meeting.token, meeting.meetingId, 'schedule', at(first + day))
+    await call.transition(meeting.token, meeting.meetingId, 'schedule', at(first + day))
+    await call.settled(school, webhookId, 2)
+    await sleep(300)
+    const events = hooks.events(secret).sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp))
+    const data = { meetingId: meeting.meetingId, studentId: meeting.studentId, contactId: meeting.contactId, kind: 'informational_interview', status: 'scheduled' }
+    expect(events.map(({ type, data }) => ({ type, data }))).toEqual([{ type: 'meeting.scheduled', data }, { type: 'meeting.rescheduled', data }])
+  })
+
   it('a subscription gets only its types; a school with no subscription writes no events at all', async () => {
     const { school, hooks, webhookId, secret } = await subscribed(['meeting.scheduled'])
     const meeting = await call.meeting(school)

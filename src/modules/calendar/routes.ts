@@ -25,7 +25,7 @@ export default async function calendarRoutes(instance: FastifyInstance) {
       response: responses({ 200: { description: 'iCalendar', content: { 'text/calendar': { schema: ICalendar } } } as never }, [404]),
     },
     handler: async (request, reply) =>
-      reply.type('text/calendar; charset=utf-8').send(await meetingCalendar(request.tenant, request.principal!, request.params.meetingId, publicUrl)),
+      reply.type('text/calendar; charset=utf-8').send(await meetingCalendar(request.tenant, request.principal!, request.params.meetingId, publicUrl, (await app.database.schools.get(request.tenant.schoolId))!.timeZone)),
   })
 
   app.post('/v1/calendar-feeds', {

@@ -4,6 +4,7 @@
 // secret is stored; revoking a feed makes its URL answer 404.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import ical, { ICalEventStatus } from 'ical-generator'
+import { DateTime } from 'luxon'
 import type { Principal } from '../../infra/auth/principal.js'
 import type { Database, Tenant } from '../../infra/db/database.js'
 import { forbidden, notFound } from '../../infra/http/problem.js'
@@ -17,28 +18,91 @@ interface MeetingWithContact extends MeetingRow {
   contact: { fullName: string; organization: string | null }
 }
 
-function calendarOf(name: string, meetings: MeetingWithContact[], publicUrl: string) {
+interface Segment {
+  kind: string
+  title: string
+  startsAt: string
+  endsAt: string
+}
+
+interface Occurrence {
+  id: string
+  start: Date
+  end: Date
+  summary: string
+  description: string
+}
+
+/**
+ * A meeting's events. An interview, or a shadow within one day of the school's time zone, is one
+ * event. A shadow over several days is one event per day, as a calendar should show a week of
+ * shadowing (not one 33-hour block): each day from its first itinerary segment's start to its last
+ * one's end, the day's segments as the description; a day without segments takes the window's
+ * daily hours (its start's time of day to its end's), or, when those do not make a span, its part
+ * of the window.
+ */
+function occurrences(meeting: MeetingWithContact & { startsAt: Date; endsAt: Date }, timeZone: string): Occurrence[] {
+  const who = meeting.contact.organization ? `${meeting.contact.fullName} (${meeting.contact.organization})` : meeting.contact.fullName
+  const summary = `${KIND_LABEL[meeting.kind]} with ${who}`
+  const start = DateTime.fromJSDate(meeting.startsAt, { zone: timeZone })
+  const end = DateTime.fromJSDate(meeting.endsAt, { zone: timeZone })
+  const lastDay = end.minus({ milliseconds: 1 }).startOf('day')
+  if (meeting.kind !== 'job_shadow' || lastDay <= start.startOf('day')) {
+    return [{ id: `${meeting.id}@vantage`, start: meeting.startsAt, end: meeting.endsAt, summary, description: meeting.purpose }]
+  }
+  const segments = ((meeting.itinerary ?? []) as unknown as Segment[]).map((segment) => ({
+    ...segment,
+    from: DateTime.fromISO(segment.startsAt, { zone: timeZone }),
+    to: DateTime.fromISO(segment.endsAt, { zone: timeZone }),
+  }))
+  const days: Occurrence[] = []
+  const total = Math.round(lastDay.diff(start.startOf('day'), 'days').days) + 1
+  for (let day = start.startOf('day'), index = 1; day <= lastDay; day = day.plus({ days: 1 }), index += 1) {
+    const date = day.toISODate()!
+    const nextDay = day.plus({ days: 1 })
+    const clip = (from: DateTime, to: DateTime) => ({ from: from < start ? start : from, to: to > end ? end : to })
+    const ofDay = segments.filter((segment) => segment.from < nextDay && segment.to > day)
+    let span: { from: DateTime; to: DateTime }
+    if (ofDay.length) {
+      span = clip(DateTime.min(...ofDay.map((segment) => segment.from))!, DateTime.max(...ofDay.map((segment) => segment.to))!)
+    } else {
+      const dailyFrom = day.set({ hour: start.hour, minute: start.minute })
+      const dailyTo = day.set({ hour: end.hour, minute: end.minute })
+      span = dailyTo > dailyFrom ? clip(dailyFrom, dailyTo) : clip(day, nextDay)
+    }
+    if (span.to <= span.from) continue
+    const lines = ofDay.map((segment) => `${segment.from.toFormat('HH:mm')}-${segment.to.toFormat('HH:mm')} ${segment.title} (${segment.kind})`)
+    days.push({
+      id: `${meeting.id}-${date}@vantage`,
+      start: span.from.toJSDate(),
+      end: span.to.toJSDate(),
+      summary: `${summary} (day ${index} of ${total})`,
+      description: [meeting.purpose, ...lines].join('\n'),
+    })
+  }
+  return days
+}
+
+function calendarOf(name: string, meetings: MeetingWithContact[], publicUrl: string, timeZone: string) {
   const calendar = ical({ name, prodId: { company: 'Vantage', product: 'Vantage', language: 'EN' } })
   for (const meeting of meetings) {
-    if (!meeting.startsAt || !meeting.endsAt) continue
-    const who = meeting.contact.organization ? `${meeting.contact.fullName} (${meeting.contact.organization})` : meeting.contact.fullName
-    calendar.createEvent({
-      id: `${meeting.id}@vantage`,
-      start: meeting.startsAt,
-      end: meeting.endsAt,
-      summary: `${KIND_LABEL[meeting.kind]} with ${who}`,
-      description: meeting.purpose,
-      location: meeting.location ?? undefined,
-      status: ['cancelled', 'declined', 'no_show'].includes(meeting.status) ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
-      url: `${publicUrl}/v1/meetings/${meeting.id}`,
-      stamp: meeting.updatedAt,
-      lastModified: meeting.updatedAt,
-    })
+    const { startsAt, endsAt } = meeting
+    if (!startsAt || !endsAt) continue
+    for (const occurrence of occurrences({ ...meeting, startsAt, endsAt }, timeZone)) {
+      calendar.createEvent({
+        ...occurrence,
+        location: meeting.location ?? undefined,
+        status: ['cancelled', 'declined', 'no_show'].includes(meeting.status) ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
+        url: `${publicUrl}/v1/meetings/${meeting.id}`,
+        stamp: meeting.updatedAt,
+        lastModified: meeting.updatedAt,
+      })
+    }
   }
   return calendar.toString()
 }
 
-export async function meetingCalendar({ db, schoolId }: Tenant, principal: Principal, id: string, publicUrl: string) {
+export async function meetingCalendar({ db, schoolId }: Tenant, principal: Principal, id: string, publicUrl: string, timeZone: string) {
   const studentId = studentScope(principal)
   const meeting = await db.meeting.findFirst({
     where: { schoolId, id, ...(studentId ? { studentId } : {}) },
@@ -46,7 +110,7 @@ export async function meetingCalendar({ db, schoolId }: Tenant, principal: Princ
   })
   if (!meeting) throw notFound('meeting')
   if (!meeting.startsAt) throw notFound('scheduled window for this meeting')
-  return calendarOf('Vantage meeting', [meeting], publicUrl)
+  return calendarOf('Vantage meeting', [meeting], publicUrl, timeZone)
 }
 
 function hash(secret: string) {
@@ -98,5 +162,6 @@ export async function feedCalendar(database: Database, schoolId: string, feedId:
     orderBy: { startsAt: 'asc' },
     take: MAX_FEED_EVENTS,
   })
-  return calendarOf('Vantage meetings', meetings, publicUrl)
+  const { timeZone } = (await database.schools.get(schoolId))!
+  return calendarOf('Vantage meetings', meetings, publicUrl, timeZone)
 }

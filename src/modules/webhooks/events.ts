@@ -4,6 +4,7 @@
 export const EVENT_TYPES = {
   'meeting.requested': 'A student asked a contact or host for a meeting (data: meetingId, studentId, contactId, kind, status)',
   'meeting.scheduled': 'A meeting got its time (same data)',
+  'meeting.rescheduled': 'A scheduled meeting moved to another time (same data)',
   'meeting.completed': 'A meeting took place; the thank-you deadline starts (same data)',
   'meeting.cancelled': 'A meeting was cancelled, also when its host request expired (same data)',
   'thank_you.due_soon': 'A completed meeting\'s thank-you note is due within THANK_YOU_DUE_SOON_HOURS and not sent (same data); once per meeting',

@@ -29,6 +29,7 @@ const hostRequest = {
 const DATA: Record<EventType, object> = {
   'meeting.requested': meeting,
   'meeting.scheduled': meeting,
+  'meeting.rescheduled': meeting,
   'meeting.completed': meeting,
   'meeting.cancelled': meeting,
   'thank_you.due_soon': meeting,
