@@ -92,6 +92,23 @@ describe('referrals', () => {
       expect(rows).toEqual([{ student_id: student.id, referrer_contact_id: referrer.id, referrer_name: null, referred_contact_id: referred.id, status: 'suggested' }])
     })
 
+    it('refuses the same referrer naming the same person again (409 with the first referral), at once or in sequence', async () => {
+      const referrer = await contact(student.token, { fullName: 'Twice Tina', source: 'personal' })
+      const referred = await contact(student.token, { fullName: 'Named Nora', source: 'referral' })
+      const payload = { referrer: { contactId: referrer.id }, referred: { contactId: referred.id } }
+      const answers = await Promise.all([0, 1, 2].map(() => t.request({ method: 'POST', url: '/v1/referrals', token: student.token, payload })))
+      expect(answers.map((answer) => answer.statusCode).sort()).toEqual([201, 409, 409])
+      const first = answers.find((answer) => answer.statusCode === 201)!.json()
+      for (const refused of answers.filter((answer) => answer.statusCode === 409)) expect(refused.json()).toMatchObject({ type: 'urn:vantage:problem:conflict', existingId: first.id })
+      // By name: the same name in another case is the same referrer; another referrer is another referral.
+      const byName = (name: string) => t.request({ method: 'POST', url: '/v1/referrals', token: student.token, payload: { referrer: { name }, referred: { contactId: referred.id } } })
+      expect((await byName('Dana from the career fair')).statusCode).toBe(201)
+      expect((await byName('dana from the career fair ')).statusCode).toBe(409)
+      expect((await byName('Sam from class')).statusCode).toBe(201)
+      const { rows } = await owner.query('SELECT count(*)::int AS n FROM referrals WHERE school_id = $1 AND referred_contact_id = $2', [school.id, referred.id])
+      expect(rows[0].n).toBe(3)
+    })
+
     it('with a named referrer and a new person, creates the contact (source referral) and the referral together', async () => {
       const before = await totals()
       const response = await t.request({

@@ -55,10 +55,25 @@ export async function createReferral(tenant: Tenant, principal: Principal, input
         extensions: { errors: [{ field: 'body.referred.contactId', message: 'must differ from the referrer' }] },
       })
     }
-    const row = await tenant.db.referral.create({
-      data: { schoolId: tenant.schoolId, studentId, referrerContactId, referrerName, referredContactId, meetingId, status: input.status, note: input.note ?? null },
+    // The same referrer naming the same person twice is one referral: the second answers 409 with
+    // the first's id. The referred contact's row is locked meanwhile, so two at once cannot both pass.
+    return tenant.db.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT 1 FROM contacts WHERE school_id = ${tenant.schoolId}::uuid AND id = ${referredContactId}::uuid FOR UPDATE`
+      const existing = await tx.referral.findFirst({
+        where: {
+          schoolId: tenant.schoolId,
+          studentId,
+          referredContactId,
+          ...(referrerContactId ? { referrerContactId } : { referrerName: { equals: referrerName!.trim(), mode: 'insensitive' as const } }),
+        },
+        select: { id: true },
+      })
+      if (existing) throw new Problem('conflict', 'This referrer already referred this person', { extensions: { existingId: existing.id } })
+      const row = await tx.referral.create({
+        data: { schoolId: tenant.schoolId, studentId, referrerContactId, referrerName, referredContactId, meetingId, status: input.status, note: input.note ?? null },
+      })
+      return toReferral(row)
     })
-    return toReferral(row)
   }
   // A new person: the contact and the referral are written together or not at all.
   const details = input.referred.contact
