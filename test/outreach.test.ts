@@ -82,6 +82,7 @@ describe('outreach', () => {
         message: 'Hello!',
         mutualContact: null,
         outcome: 'no_reply',
+        referralId: null,
         outcomeAt: null,
         warnings: [],
         createdAt: expect.any(String),
@@ -106,6 +107,22 @@ describe('outreach', () => {
       expect((await log(student.token, contactId, { channel: 'email', message: 'Could I learn about your path in nursing?' })).warnings).toEqual([])
       const asking = await log(student.token, contactId, { channel: 'linkedin', message: 'Are there any openings on your team?' })
       expect(asking.warnings).toEqual([{ code: 'job-ask', field: 'message', message: expect.stringContaining('seeking information only, not a job') }])
+    })
+
+    it('links a named mutual contact to the referral it stands for', async () => {
+      const bob = await contact(student.token, 'personal', 'Bob Contact')
+      const referred = await contact(student.token, 'referral', 'Referred Rita')
+      const refer = async (referrer: Record<string, unknown>) => {
+        const response = await t.request({ method: 'POST', url: '/v1/referrals', token: student.token, payload: { referrer, referred: { contactId: referred } } })
+        expect(response.statusCode, response.body).toBe(201)
+        return response.json().id as string
+      }
+      await refer({ name: 'Ann from the fair' })
+      const byBob = await refer({ contactId: bob })
+      expect((await log(student.token, referred, { channel: 'email', mutualContact: 'bob contact' })).referralId).toBe(byBob)
+      // Two referrals and a name that is neither: no link.
+      expect((await log(student.token, referred, { channel: 'email', mutualContact: 'Someone else' })).referralId).toBeNull()
+      expect((await log(student.token, referred, { channel: 'email' })).referralId).toBeNull()
     })
 
     it('refuses an attempt sent in the future (400) beyond a few minutes of clock skew', async () => {

@@ -126,7 +126,9 @@ export async function studentJourney({ request, setNow, school, elsewhere, owner
   expect(bare.statusCode).toBe(400)
   expect(bare.headers['content-type']).toBe(PROBLEM_JSON)
   expect(bare.json().errors).toEqual([{ field: 'body.mutualContact', message: expect.any(String) }])
-  await call('POST', `/v1/contacts/${omarId}/outreach`, { channel: 'email', mutualContact: 'Priya Shah', outcome: 'agreed' }, 201)
+  const reached = await call('POST', `/v1/contacts/${omarId}/outreach`, { channel: 'email', mutualContact: 'Priya Shah', outcome: 'agreed' }, 201)
+  // The mutual contact named is the referral recorded after the interview.
+  expect(reached).toMatchObject({ mutualContact: 'Priya Shah', referralId: referrals.items[0].id })
 
   // 6. A half-day job shadow with Omar, with its plan; the referral is met once it has happened.
   const shadow = await call(

@@ -38,13 +38,14 @@ export const Outreach = Type.Object(
     sentAt: Timestamp,
     message: Type.Union([Text(5000), Type.Null()]),
     mutualContact: Type.Union([Text(200), Type.Null()]),
+    referralId: Type.Union([Uuid, Type.Null()], { description: 'The recorded referral the mutual contact stands for (the referrer so named, or the one referral of this contact); null when none' }),
     outcome: Outcome,
     outcomeAt: Type.Union([Timestamp, Type.Null()]),
     warnings: WarningsSchema,
     createdAt: Timestamp,
     updatedAt: Timestamp,
   },
-  { examples: [{ id: '01936f7e-4c00-7000-8000-000000000001', contactId: '01936f7e-3b7a-7c21-9a51-2f1e0c4d5b6a', studentId: '01936f7e-2a10-7d01-8e22-0a1b2c3d4e5f', channel: 'email', sentAt: '2026-11-20T15:04:05.000Z', message: 'Dear Ms Park, …', mutualContact: null, outcome: 'agreed', outcomeAt: '2026-11-21T09:00:00.000Z', warnings: [], createdAt: '2026-11-20T15:04:05.000Z', updatedAt: '2026-11-21T09:00:00.000Z' }], $id: 'Outreach', title: 'Outreach' },
+  { examples: [{ id: '01936f7e-4c00-7000-8000-000000000001', contactId: '01936f7e-3b7a-7c21-9a51-2f1e0c4d5b6a', studentId: '01936f7e-2a10-7d01-8e22-0a1b2c3d4e5f', channel: 'email', sentAt: '2026-11-20T15:04:05.000Z', message: 'Dear Ms Park, …', mutualContact: null, referralId: null, outcome: 'agreed', outcomeAt: '2026-11-21T09:00:00.000Z', warnings: [], createdAt: '2026-11-20T15:04:05.000Z', updatedAt: '2026-11-21T09:00:00.000Z' }], $id: 'Outreach', title: 'Outreach' },
 )
 
 const Rate = Type.Object({

@@ -12,7 +12,7 @@ import { jobAskWarnings } from '../guide/job-ask.js'
 
 const CLOCK_SKEW_MS = 5 * 60_000
 
-export function toOutreach(row: OutreachRow): OutreachBody {
+export function toOutreach(row: OutreachRow, referralId: string | null = null): OutreachBody {
   return {
     id: row.id,
     contactId: row.contactId,
@@ -21,11 +21,31 @@ export function toOutreach(row: OutreachRow): OutreachBody {
     sentAt: row.sentAt.toISOString(),
     message: row.message,
     mutualContact: row.mutualContact,
+    referralId,
     outcome: row.outcome,
     outcomeAt: row.outcomeAt?.toISOString() ?? null,
     warnings: jobAskWarnings('message', row.message),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
+  }
+}
+
+/**
+ * The recorded referral an outreach's mutual contact stands for: among the referrals of this contact,
+ * the one whose referrer (a contact's full name, or the name given) is the mutual contact named, in
+ * any case; else, when the contact was referred once, that one. Null when nothing matches.
+ */
+async function referralsByMutualContact({ db, schoolId }: Tenant, contactId: string) {
+  const referrals = await db.referral.findMany({
+    where: { schoolId, referredContactId: contactId },
+    select: { id: true, referrerName: true, referrerContact: { select: { fullName: true } } },
+    orderBy: { id: 'asc' },
+  })
+  const key = (name: string) => name.trim().toLowerCase()
+  return (mutualContact: string | null) => {
+    if (!mutualContact) return null
+    const named = referrals.find((referral) => key(referral.referrerContact?.fullName ?? referral.referrerName ?? '') === key(mutualContact))
+    return named?.id ?? (referrals.length === 1 ? referrals[0]!.id : null)
   }
 }
 
@@ -63,14 +83,15 @@ export async function logOutreach(tenant: Tenant, principal: Principal, contactI
       outcomeAt: outcome === 'no_reply' ? null : now,
     },
   })
-  return toOutreach(row)
+  return toOutreach(row, (await referralsByMutualContact(tenant, contactId))(row.mutualContact))
 }
 
 export async function listOutreach(tenant: Tenant, principal: Principal, contactId: string) {
   await findReadableContact(tenant, principal, contactId)
   // One contact's attempts are few; the list is bounded all the same.
   const rows = await tenant.db.outreach.findMany({ where: { schoolId: tenant.schoolId, contactId }, orderBy: { sentAt: 'asc' }, take: 500 })
-  return { items: rows.map(toOutreach) }
+  const referralOf = await referralsByMutualContact(tenant, contactId)
+  return { items: rows.map((row) => toOutreach(row, referralOf(row.mutualContact))) }
 }
 
 export async function recordOutcome(tenant: Tenant, principal: Principal, contactId: string, outreachId: string, input: UpdateOutreachBody, now: Date) {
@@ -85,7 +106,7 @@ export async function recordOutcome(tenant: Tenant, principal: Principal, contac
     })
   }
   const row = await db.outreach.update({ where: { schoolId_id: { schoolId, id: outreachId } }, data: { outcome: input.outcome, outcomeAt } })
-  return toOutreach(row)
+  return toOutreach(row, (await referralsByMutualContact(tenant, contactId))(row.mutualContact))
 }
 
 interface RateRow {
