@@ -90,6 +90,18 @@ export async function dashboardPair(port: number, token: string, rounds: number,
 }
 
 /** The same server's URL for another database. */
+/** The body of the benchmarks' POST /v1/meetings: an interview request for one 45-minute slot two weeks ahead. */
+export function meetingRequestBody(contactId: string, slotStart = new Date(Date.now() + 14 * 86_400_000)): string {
+  return JSON.stringify({
+    contactId,
+    kind: 'informational_interview',
+    purpose: 'I would like to learn about your work; I am not looking for a job.',
+    mode: 'video',
+    location: 'https://meet.example/bench',
+    proposedSlots: [{ startsAt: slotStart.toISOString(), endsAt: new Date(slotStart.getTime() + 45 * 60_000).toISOString() }],
+  })
+}
+
 export function databaseUrl(base: string, name: string) {
   const url = new URL(base)
   url.pathname = `/${name}`

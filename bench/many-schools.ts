@@ -21,7 +21,7 @@ import { ensureAppRole } from '../src/infra/db/roles.js'
 import { applyMigrations } from '../src/infra/db/schema-engine.js'
 import { withCredentials } from '../src/infra/db/setup.js'
 import { resolveOwnerUrl } from '../scripts/database-url.js'
-import { DASHBOARD_QUERY, dashboardRange, databaseUrl, freePort, startApp } from './dashboard.js'
+import { DASHBOARD_QUERY, dashboardRange, databaseUrl, freePort, meetingRequestBody, startApp } from './dashboard.js'
 
 const SCHOOLS = Number(process.env.BENCH_MANY_SCHOOLS ?? 10_000)
 const ROTATIONS = [10, 2000, SCHOOLS]
@@ -141,16 +141,7 @@ try {
   const studentTokens = await Promise.all(schools.map((school) => sign(school.id, 'student-1')))
   const advisorTokens = await Promise.all(schools.map((school) => sign(school.id, 'advisor-1')))
   const slot = new Date(Date.now() + 14 * 86_400_000)
-  const meetingBodies = schools.map((school) =>
-    JSON.stringify({
-      contactId: school.contact,
-      kind: 'informational_interview',
-      purpose: 'I would like to learn about your work; I am not looking for a job.',
-      mode: 'video',
-      location: 'https://meet.example/bench',
-      proposedSlots: [{ startsAt: slot.toISOString(), endsAt: new Date(slot.getTime() + 45 * 60_000).toISOString() }],
-    }),
-  )
+  const meetingBodies = schools.map((school) => meetingRequestBody(school.contact, slot))
   const dashboard = JSON.stringify({ query: DASHBOARD_QUERY, variables: dashboardRange() })
 
   const env = { ...process.env, BENCH_SIGNING_KEYS: JSON.stringify([jwk]) }

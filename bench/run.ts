@@ -21,7 +21,7 @@ import { withCredentials } from '../src/infra/db/setup.js'
 import { resolveOwnerUrl } from '../scripts/database-url.js'
 import { benchAssignment } from './assignment.js'
 import { benchCohort } from './cohort.js'
-import { benchGrowth, DASHBOARD_CONNECTIONS, dashboardPair, databaseUrl, freePort } from './dashboard.js'
+import { benchGrowth, DASHBOARD_CONNECTIONS, dashboardPair, databaseUrl, freePort, meetingRequestBody } from './dashboard.js'
 import { benchWebhookDelivery } from './webhooks.js'
 import { compactReports, seedConversations, seedStudents } from './seed.js'
 
@@ -302,16 +302,7 @@ try {
   })
   // Requests for one slot two weeks ahead; each POST creates a requested meeting.
   const slotStart = new Date(Date.now() + 14 * 86_400_000)
-  const meetingBodies = students.map((student) =>
-    JSON.stringify({
-      contactId: student.contactId,
-      kind: 'informational_interview',
-      purpose: 'I would like to learn about your work; I am not looking for a job.',
-      mode: 'video',
-      location: 'https://meet.example/bench',
-      proposedSlots: [{ startsAt: slotStart.toISOString(), endsAt: new Date(slotStart.getTime() + 45 * 60_000).toISOString() }],
-    }),
-  )
+  const meetingBodies = students.map((student) => meetingRequestBody(student.contactId, slotStart))
 
   // One webhook subscription per school (to meeting.requested), switched on or off between rounds.
   const switchboard = new pg.Client({ connectionString: benchUrl })
