@@ -171,26 +171,28 @@ export async function networkGrowth(scope: ReportScope) {
   // report and GET /v1/members/{id}/network never disagree; the graphs are small (a student's own
   // referrals), so they are read whole and walked here.
   const [[row], edges] = await Promise.all([
-    scope.query<{ received: number; fromMeetings: number; converted: number; completed: number }>(Prisma.sql`
-      WITH received AS (
-        SELECT referred_contact_id, meeting_id FROM referrals
-         WHERE school_id = ${schoolId}::uuid AND created_at >= ${fromAt} AND created_at < ${toAt} AND ${forStudents(scope, Prisma.sql`student_id`)}
-      )
-      SELECT (SELECT count(*)::int FROM received) AS received,
-             (SELECT count(*)::int FROM received WHERE meeting_id IS NOT NULL) AS "fromMeetings",
-             (SELECT count(*)::int FROM received x WHERE EXISTS (
-                SELECT 1 FROM meetings m WHERE m.school_id = ${schoolId}::uuid AND m.contact_id = x.referred_contact_id AND m.starts_at IS NOT NULL)) AS converted,
-             (SELECT coalesce(sum(count), 0)::int FROM ${cells(scope, ['completed_on'])} c) AS completed`),
-    scope.query<{ id: string; studentId: string; referrerContactId: string | null; referrerSource: string | null; referredContactId: string; referredSource: string; inRange: boolean }>(Prisma.sql`
+    scope.query<{ completed: number }>(Prisma.sql`SELECT coalesce(sum(count), 0)::int AS completed FROM ${cells(scope, ['completed_on'])} c`),
+    // Each referral recorded by the range's end, once: the graph, and for those received in the range,
+    // whether they came from a meeting and whether the person referred has a scheduled meeting.
+    scope.query<{
+      id: string; studentId: string; referrerContactId: string | null; referrerSource: string | null; referredContactId: string; referredSource: string
+      inRange: boolean; fromMeeting: boolean; converted: boolean
+    }>(Prisma.sql`
       SELECT r.id::text, r.student_id::text AS "studentId",
              r.referrer_contact_id::text AS "referrerContactId", referrer.source::text AS "referrerSource",
              r.referred_contact_id::text AS "referredContactId", referred.source::text AS "referredSource",
-             r.created_at >= ${fromAt} AS "inRange"
+             r.created_at >= ${fromAt} AS "inRange",
+             r.meeting_id IS NOT NULL AS "fromMeeting",
+             r.created_at >= ${fromAt} AND EXISTS (
+               SELECT 1 FROM meetings m WHERE m.school_id = r.school_id AND m.contact_id = r.referred_contact_id AND m.starts_at IS NOT NULL) AS converted
         FROM referrals r
         JOIN contacts referred ON referred.school_id = r.school_id AND referred.id = r.referred_contact_id
         LEFT JOIN contacts referrer ON referrer.school_id = r.school_id AND referrer.id = r.referrer_contact_id
        WHERE r.school_id = ${schoolId}::uuid AND r.created_at < ${toAt} AND ${forStudents(scope, Prisma.sql`r.student_id`)}`),
   ])
+  const received = edges.filter((edge) => edge.inRange)
+  const fromMeetings = received.filter((edge) => edge.fromMeeting).length
+  const converted = received.filter((edge) => edge.converted).length
   const perDepth = new Map<number, number>()
   let inCycles = 0
   for (const studentEdges of Map.groupBy(edges, (edge) => edge.studentId).values()) {
@@ -209,12 +211,12 @@ export async function networkGrowth(scope: ReportScope) {
   }
   const depths = [...perDepth].sort(([a], [b]) => a - b).map(([depth, referrals]) => ({ depth, referrals }))
   return {
-    referralsReceived: row!.received,
-    referralsFromMeetings: row!.fromMeetings,
+    referralsReceived: received.length,
+    referralsFromMeetings: fromMeetings,
     meetingsCompleted: row!.completed,
-    referralsPerCompletedMeeting: ratio(row!.fromMeetings, row!.completed),
-    referralsConverted: row!.converted,
-    conversionRate: ratio(row!.converted, row!.received),
+    referralsPerCompletedMeeting: ratio(fromMeetings, row!.completed),
+    referralsConverted: converted,
+    conversionRate: ratio(converted, received.length),
     maxChainDepth: depths.reduce((max, entry) => Math.max(max, entry.depth), 0),
     chainDepths: depths,
     referralsInCycles: inCycles,
