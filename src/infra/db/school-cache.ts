@@ -139,7 +139,6 @@ export class SchoolChangeListener {
   #lost(client: pg.PoolClient) {
     if (this.#client !== client) return
     this.#client = null
-    this.#cache.notified(null)
     client.release(true)
     this.#again()
   }

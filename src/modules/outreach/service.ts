@@ -35,7 +35,9 @@ export function toOutreach(row: OutreachRow, referralId: string | null = null): 
  * the one whose referrer (a contact's full name, or the name given) is the mutual contact named, in
  * any case; else, when the contact was referred once, that one. Null when nothing matches.
  */
-async function referralsByMutualContact({ db, schoolId }: Tenant, contactId: string) {
+async function referralsByMutualContact({ db, schoolId }: Tenant, contactId: string, named: Array<string | null>) {
+  // Nothing to link when no outreach names a mutual contact (most outreach): no query.
+  if (named.every((name) => !name)) return () => null
   const referrals = await db.referral.findMany({
     where: { schoolId, referredContactId: contactId },
     select: { id: true, referrerName: true, referrerContact: { select: { fullName: true } } },
@@ -83,14 +85,14 @@ export async function logOutreach(tenant: Tenant, principal: Principal, contactI
       outcomeAt: outcome === 'no_reply' ? null : now,
     },
   })
-  return toOutreach(row, (await referralsByMutualContact(tenant, contactId))(row.mutualContact))
+  return toOutreach(row, (await referralsByMutualContact(tenant, contactId, [row.mutualContact]))(row.mutualContact))
 }
 
 export async function listOutreach(tenant: Tenant, principal: Principal, contactId: string) {
   await findReadableContact(tenant, principal, contactId)
   // One contact's attempts are few; the list is bounded all the same.
   const rows = await tenant.db.outreach.findMany({ where: { schoolId: tenant.schoolId, contactId }, orderBy: { sentAt: 'asc' }, take: 500 })
-  const referralOf = await referralsByMutualContact(tenant, contactId)
+  const referralOf = await referralsByMutualContact(tenant, contactId, rows.map((row) => row.mutualContact))
   return { items: rows.map((row) => toOutreach(row, referralOf(row.mutualContact))) }
 }
 
@@ -106,7 +108,7 @@ export async function recordOutcome(tenant: Tenant, principal: Principal, contac
     })
   }
   const row = await db.outreach.update({ where: { schoolId_id: { schoolId, id: outreachId } }, data: { outcome: input.outcome, outcomeAt } })
-  return toOutreach(row, (await referralsByMutualContact(tenant, contactId))(row.mutualContact))
+  return toOutreach(row, (await referralsByMutualContact(tenant, contactId, [row.mutualContact]))(row.mutualContact))
 }
 
 interface RateRow {
