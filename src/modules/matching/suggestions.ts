@@ -119,12 +119,9 @@ export function suggestionRange(query: Pick<SuggestionQueryBody, 'from' | 'to'>,
  * (SUGGESTION_CACHE_TTL_MS) because every suggestion in a school reads the same ones. A host's
  * capacity shown by a suggestion may therefore be that many seconds old; sending a request and
  * accepting it check the ledger exactly, under the host's row lock. Writes through this instance
- * that change hosts or requests drop the school's entries at once.
- */
-/**
- * Candidate hosts per school and query, kept for `ttlMs`. At most `maxSchools` schools (least
- * recently used dropped one at a time, never a wholesale clear) and `keysPerSchool` queries each;
- * invalidating a school drops its entries at once, whatever the number of schools kept.
+ * that change hosts or requests drop the school's entries at once. At most `maxSchools` schools
+ * (least recently used dropped one at a time, never a wholesale clear) and `keysPerSchool` queries
+ * each; invalidating a school drops its entries at once, whatever the number of schools kept.
  */
 export class CandidateCache {
   readonly #ttlMs: number
