@@ -22,6 +22,7 @@ const Environment = Type.Object({
   SCHOOL_CACHE_TTL_MS: Type.Integer({ minimum: 0, maximum: 300000, default: 5000 }),
   SCHOOL_CACHE_NOTIFIED_TTL_MS: Type.Integer({ minimum: 0, maximum: 3600000, default: 300000 }),
   SUGGESTION_CACHE_TTL_MS: Type.Integer({ minimum: 0, maximum: 300000, default: 5000 }),
+  REPORT_EXPORT_MAX_ROWS: Type.Integer({ minimum: 1, maximum: 1000000, default: 100000 }),
   TRUST_PROXY: Type.String({ default: '', pattern: '^(|true|[0-9]+|[0-9a-fA-F.:/, ]+)$' }),
   SHUTDOWN_READINESS_DELAY_MS: Type.Integer({ minimum: 0, default: 0 }),
   TOKEN_ISSUER: Type.Optional(Type.String({ minLength: 1 })),
@@ -85,6 +86,8 @@ export interface Config {
   }
   /** How long an instance reuses a school's candidate hosts for suggestions (0: read every time). */
   suggestionCacheTtlMs: number
+  /** Longest list a CSV export streams; a longer one is refused with 400 before anything is sent. */
+  reportExportMaxRows: number
   seedDemo: boolean
   dataDir: string
   auth: {
@@ -199,6 +202,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       schoolCacheNotifiedTtlMs: env.SCHOOL_CACHE_NOTIFIED_TTL_MS,
     },
     suggestionCacheTtlMs: env.SUGGESTION_CACHE_TTL_MS,
+    reportExportMaxRows: env.REPORT_EXPORT_MAX_ROWS,
     seedDemo: env.SEED_DEMO ?? !production,
     dataDir: env.DATA_DIR,
     auth: {

@@ -9,6 +9,7 @@ describe('configuration', () => {
     expect(config.database.migrateOnStart).toBe(true)
     expect(config.seedDemo).toBe(true)
     expect(config.auth.issuer).toBe('urn:vantage:development')
+    expect(config.reportExportMaxRows).toBe(100_000)
   })
 
   it('converts and validates values', () => {

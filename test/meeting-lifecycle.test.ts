@@ -34,7 +34,8 @@ const allowedFrom = (status: Status) => NAMES.filter((name) => LIFECYCLE[name][s
 /** A valid body for each transition, at the time the table tries them (T0 + 2h, after the meeting's start). */
 const BODIES: Record<Name, Record<string, unknown>> = {
   schedule: win(50, 30),
-  'resume-sent': {},
+  // Sent before the meeting's start (T0 + 1h), as the guide's order has it.
+  'resume-sent': { sentAt: iso(T0 + 30 * MINUTE) },
   complete: { rating: 4, askedForReferrals: false },
   'thank-you': {},
   decline: { reason: 'Too busy this quarter' },
@@ -165,8 +166,8 @@ describe('meeting lifecycle', () => {
         expect(meeting).toMatchObject({ id, status: next, allowedTransitions: allowedFrom(next) })
         expect((await row(id)).status).toBe(next)
         if (name === 'schedule') expect(meeting).toMatchObject({ ...win(50, 30), thankYouDueAt: iso(T0 + 74.5 * HOUR) })
-        if (name === 'resume-sent') expect(meeting).toMatchObject({ resumeSentAt: iso(T0 + 2 * HOUR), resumeNote: expect.stringContaining('2030-05-06 10:00 UTC') })
-        if (name === 'complete') expect(meeting).toMatchObject({ completedAt: iso(T0 + 2 * HOUR), rating: 4, askedForReferrals: false })
+        if (name === 'resume-sent') expect(meeting).toMatchObject({ resumeSentAt: iso(T0 + 30 * MINUTE), resumeNote: expect.stringContaining('2030-05-06 10:00 UTC') })
+        if (name === 'complete') expect(meeting).toMatchObject({ completedAt: iso(T0 + 2 * HOUR), endedAt: iso(T0 + 2 * HOUR), overrunMinutes: 0, rating: 4, askedForReferrals: false })
         if (name === 'thank-you') expect(meeting).toMatchObject({ thankYouSentAt: iso(T0 + 2 * HOUR), thankYouOnTime: true })
         if (name === 'decline') expect(meeting).toMatchObject({ closedAt: iso(T0 + 2 * HOUR), closedReason: 'Too busy this quarter' })
         if (name === 'cancel' || name === 'no-show') expect(meeting).toMatchObject({ closedAt: iso(T0 + 2 * HOUR), closedReason: null })
@@ -187,6 +188,84 @@ describe('meeting lifecycle', () => {
   })
 
   describe('time rules', () => {
+    it('takes a résumé sent before the start only: after it, 409 without a sentAt and 400 with a sentAt from the start on', async () => {
+      const student = await newStudent()
+      const id = await meetingIn(student, 'scheduled')
+      now = new Date(T0 + HOUR + MINUTE)
+      const before = await row(id)
+      const late = await act(student.token, id, 'resume-sent')
+      expectProblem(late, 409, 'conflict')
+      expect(late.json()).toMatchObject({ detail: expect.stringContaining('sent ahead of the meeting'), startsAt: iso(T0 + HOUR) })
+      for (const sentAt of [iso(T0 + HOUR), iso(T0 + HOUR + MINUTE)]) {
+        const response = await act(student.token, id, 'resume-sent', { sentAt })
+        expectInvalid(response, 'body.sentAt')
+        expect(response.json().errors[0].message).toBe('must be before the meeting starts: a résumé is sent ahead of the meeting')
+      }
+      expect(await row(id)).toEqual(before)
+      // Sent the evening before and recorded late: taken as given.
+      const meeting = await ok(await act(student.token, id, 'resume-sent', { sentAt: iso(T0 + HOUR - MINUTE) }), 'resume_sent')
+      expect(meeting.resumeSentAt).toBe(iso(T0 + HOUR - MINUTE))
+    })
+
+    it('completes once the agreed end has passed, recording it as the actual end; before it, only with the actual end given', async () => {
+      const student = await newStudent()
+      const id = await meetingIn(student, 'scheduled')
+      now = new Date(T0 + HOUR + 40 * MINUTE) // started at T0 + 1h, agreed to end at T0 + 2h
+      const before = await row(id)
+      const early = await act(student.token, id, 'complete', BODIES.complete)
+      expectProblem(early, 409, 'conflict')
+      expect(early.json()).toMatchObject({ detail: expect.stringContaining('give endedAt'), startsAt: iso(T0 + HOUR), endsAt: iso(T0 + 2 * HOUR) })
+      for (const endedAt of [iso(T0 + HOUR), iso(T0 + 30 * MINUTE), iso(T0 + 3 * HOUR)]) {
+        expectInvalid(await act(student.token, id, 'complete', { ...BODIES.complete, endedAt }), 'body.endedAt')
+      }
+      expect(await row(id)).toEqual(before)
+      // It ended early, after 35 minutes: the thank-you falls due 24 hours after that.
+      const meeting = await ok(await act(student.token, id, 'complete', { ...BODIES.complete, endedAt: iso(T0 + HOUR + 35 * MINUTE) }), 'completed')
+      expect(meeting).toMatchObject({
+        completedAt: iso(T0 + HOUR + 40 * MINUTE),
+        endedAt: iso(T0 + HOUR + 35 * MINUTE),
+        overrunMinutes: 0,
+        thankYouDueAt: iso(T0 + 25 * HOUR + 35 * MINUTE),
+        warnings: [],
+      })
+      expect(await row(id)).toMatchObject({ ended_at: new Date(T0 + HOUR + 35 * MINUTE), thank_you_due_at: new Date(T0 + 25 * HOUR + 35 * MINUTE) })
+
+      const onTime = await meetingIn(student, 'resume_sent') // leaves the clock at T0 + 2h: the agreed end
+      const held = await ok(await act(student.token, onTime, 'complete', BODIES.complete), 'completed')
+      expect(held).toMatchObject({ endedAt: iso(T0 + 2 * HOUR), overrunMinutes: 0, thankYouDueAt: iso(T0 + 26 * HOUR), warnings: [] })
+    })
+
+    it('flags a meeting that ran past the agreed time, with the guide\'s advice, and moves the thank-you\'s due time with the end', async () => {
+      const student = await newStudent()
+      const id = await meetingIn(student, 'scheduled')
+      now = new Date(T0 + 3 * HOUR)
+      const meeting = await ok(await act(student.token, id, 'complete', { ...BODIES.complete, endedAt: iso(T0 + 2 * HOUR + 25 * MINUTE + 10_000) }), 'completed')
+      expect(meeting).toMatchObject({ endedAt: iso(T0 + 2 * HOUR + 25 * MINUTE + 10_000), overrunMinutes: 26, thankYouDueAt: iso(T0 + 26 * HOUR + 25 * MINUTE + 10_000) })
+      expect(meeting.warnings).toEqual([{ code: 'ran-over', field: 'endedAt', message: expect.stringMatching(/^This meeting ran 26 minutes past its agreed end\. The guide asks you to respect the time agreed/) }])
+      // The flag stays with the meeting as the student and advisors read it later.
+      const read = await t.request({ method: 'GET', url: `/v1/meetings/${id}`, token: student.token })
+      expect(read.json()).toMatchObject({ overrunMinutes: 26, warnings: [expect.objectContaining({ code: 'ran-over' })] })
+      // More than a day past the agreed end is taken for a mistake.
+      const other = await meetingIn(student, 'scheduled', await newContact(student.token, { fullName: 'Second mentor', source: 'personal' }))
+      now = new Date(T0 + 30 * HOUR)
+      expectInvalid(await act(student.token, other, 'complete', { ...BODIES.complete, endedAt: iso(T0 + 26 * HOUR + MINUTE) }), 'body.endedAt')
+      await ok(await act(student.token, other, 'complete', { ...BODIES.complete, endedAt: iso(T0 + 26 * HOUR) }), 'completed')
+      // A thank-you during the overrun is before the meeting ended.
+      expectInvalid(await act(student.token, id, 'thank-you', { sentAt: iso(T0 + 2 * HOUR + 10 * MINUTE) }), 'body.sentAt')
+      await ok(await act(student.token, id, 'thank-you', { sentAt: iso(T0 + 2 * HOUR + 30 * MINUTE) }), 'thank_you_sent')
+    })
+
+    it('reads a meeting completed before the actual end was recorded as ending at the agreed end, or at its completion when that came first', async () => {
+      const student = await newStudent()
+      const first = await meetingIn(student, 'completed')
+      const second = await meetingIn(student, 'completed', await newContact(student.token, { fullName: 'Older record', source: 'personal' }))
+      await owner.query('UPDATE meetings SET ended_at = NULL, completed_at = $2 WHERE id = $1', [first, new Date(T0 + 5 * HOUR)])
+      await owner.query('UPDATE meetings SET ended_at = NULL, completed_at = $2 WHERE id = $1', [second, new Date(T0 + 90 * MINUTE)])
+      const read = async (id: string) => (await t.request({ method: 'GET', url: `/v1/meetings/${id}`, token: student.token })).json()
+      expect(await read(first)).toMatchObject({ endedAt: iso(T0 + 2 * HOUR), overrunMinutes: 0 })
+      expect(await read(second)).toMatchObject({ endedAt: iso(T0 + 90 * MINUTE), overrunMinutes: 0 })
+    })
+
     it.each(['scheduled', 'resume_sent'] as const)('refuses to complete or record a no-show before the start (409), from %s', async (status) => {
       const student = await newStudent()
       const id = await meetingIn(student, status)
@@ -198,7 +277,7 @@ describe('meeting lifecycle', () => {
         expect(response.json()).toMatchObject({ startsAt: iso(T0 + HOUR) })
       }
       expect(await row(id)).toEqual(before)
-      now = new Date(T0 + HOUR)
+      now = new Date(T0 + 2 * HOUR)
       await ok(await act(student.token, id, 'complete', BODIES.complete), 'completed')
     })
 
@@ -370,12 +449,17 @@ describe('meeting lifecycle', () => {
       expect(await row(id)).toMatchObject({ status: 'thank_you_sent', thank_you_sent_at: new Date(sentAt), thank_you_on_time: onTime })
     })
 
-    it('refuses a sentAt before the meeting or in the future (400)', async () => {
+    it('refuses a sentAt before the meeting ended or in the future (400)', async () => {
       const student = await newStudent()
       const id = await meetingIn(student, 'completed')
       expectInvalid(await act(student.token, id, 'thank-you', { sentAt: iso(T0 + 30 * MINUTE) }), 'body.sentAt')
+      // During the meeting (it ran from T0 + 1h to T0 + 2h).
+      const during = await act(student.token, id, 'thank-you', { sentAt: iso(T0 + 90 * MINUTE) })
+      expectInvalid(during, 'body.sentAt')
+      expect(during.json().errors[0].message).toBe('must not be before the meeting ended')
       expectInvalid(await act(student.token, id, 'thank-you', { sentAt: iso(T0 + 3 * HOUR) }), 'body.sentAt')
       expect((await row(id)).status).toBe('completed')
+      await ok(await act(student.token, id, 'thank-you', { sentAt: iso(T0 + 2 * HOUR) }), 'thank_you_sent')
     })
   })
 

@@ -154,6 +154,8 @@ describe('meetings', () => {
         rating: null,
         askedForReferrals: null,
         completedAt: null,
+        endedAt: null,
+        overrunMinutes: null,
         thankYouDueAt: null,
         thankYouSentAt: null,
         thankYouOnTime: null,

@@ -236,7 +236,8 @@ describe('webhook events', () => {
     const startsAt = Date.now() + 1500
     await call.transition(first.token, first.meetingId, 'schedule', { startsAt: iso(startsAt), endsAt: iso(startsAt + 30 * MINUTE) })
     await sleep(startsAt + 100 - Date.now())
-    await call.transition(first.token, first.meetingId, 'complete', { rating: 4, askedForReferrals: false })
+    // It ended early (the real clock runs here): completed with its actual end.
+    await call.transition(first.token, first.meetingId, 'complete', { rating: 4, askedForReferrals: false, endedAt: iso(Date.now()) })
     const second = await call.meeting(school)
     await call.transition(second.token, second.meetingId, 'cancel', {})
     await call.settled(school, webhookId, 5)

@@ -98,7 +98,7 @@ export function describeLink(link: Awaited<ReturnType<typeof readLink>>) {
 
 /**
  * Records the party's answer (once; the same answer again changes nothing, another is a 409) and
- * applies it to a meeting still scheduled: "happened" completes it, "no_show" closes it as no_show.
+ * applies it to a meeting still scheduled: "happened" completes it (as ending at its agreed end), "no_show" closes it as no_show.
  * A meeting already completed or closed keeps its status; the answer still counts for reliability.
  */
 export async function answer(link: Awaited<ReturnType<typeof readLink>>, outcome: Outcome, now: Date) {
@@ -123,7 +123,7 @@ export async function answer(link: Awaited<ReturnType<typeof readLink>>, outcome
     const absent = party === 'student' ? 'the host' : 'the student'
     await tx.$executeRaw`
       UPDATE meetings SET ${outcome === 'happened'
-        ? Prisma.sql`status = 'completed', completed_at = ${now}`
+        ? Prisma.sql`status = 'completed', completed_at = ${now}, ended_at = ends_at`
         : Prisma.sql`status = 'no_show', closed_at = ${now}, closed_reason = ${`Reported through the ${party}'s confirmation link: ${absent} did not come`}`}, updated_at = now()
        WHERE school_id = ${tenant.schoolId}::uuid AND id = ${meetingId}::uuid`
     if (hostRequest?.status === 'accepted') await syncHostBooking(tx, tenant.schoolId, meetingId)

@@ -1,3 +1,5 @@
+// The guide's warnings about what a student wrote or did (and, for ran-over, how a meeting went).
+//
 // "Be clear that you are seeking information only (not a job)." A request's purpose or an outreach
 // message that asks for a job, an internship or a referral to a position is accepted, with a warning
 // that says why the guide advises against it; the warning is part of the meeting or outreach as the
@@ -13,7 +15,7 @@
 import { Type } from 'typebox'
 
 export interface Warning {
-  code: 'job-ask'
+  code: 'job-ask' | 'ran-over'
   field: string
   message: string
 }
@@ -54,15 +56,25 @@ export function jobAskWarnings(field: string, text: string | null | undefined): 
   return asksForJob(text) ? [{ code: 'job-ask', field, message: JOB_ASK_MESSAGE }] : []
 }
 
+export const RAN_OVER_MESSAGE =
+  'The guide asks you to respect the time agreed: as the end nears, say so and offer to stop, and stay longer only when ' +
+  'the professional invites it. A conversation that keeps to its time is one a busy person is glad to have given.'
+
+/** The guide's warning about a held meeting that ran past its agreed end. */
+export function ranOverWarnings(overrunMinutes: number | null): Warning[] {
+  if (!overrunMinutes) return []
+  return [{ code: 'ran-over', field: 'endedAt', message: `This meeting ran ${overrunMinutes} minute${overrunMinutes === 1 ? '' : 's'} past its agreed end. ${RAN_OVER_MESSAGE}` }]
+}
+
 /** The schema of the warnings a meeting or an outreach carries. */
 export const WarningsSchema = Type.Array(
   Type.Object(
     {
-      code: Type.Literal('job-ask'),
+      code: Type.Enum(['job-ask', 'ran-over']),
       field: Type.String({ maxLength: 40, description: 'The field the warning is about' }),
       message: Type.String({ maxLength: 1000, description: 'What the guide advises, and why' }),
     },
     { additionalProperties: false },
   ),
-  { maxItems: 10, description: 'The career guide\'s advice about what the student wrote: accepted as written, worth a second look (job-ask: it reads as asking for a job)' },
+  { maxItems: 10, description: 'The career guide\'s advice about what the student wrote: accepted as written, worth a second look (job-ask: it reads as asking for a job; ran-over: the meeting ran past its agreed end)' },
 )

@@ -55,7 +55,7 @@ export const ScheduleMeeting = Type.Object(
 
 export const ResumeSent = Type.Object(
   {
-    sentAt: Type.Optional(Instant),
+    sentAt: Type.Optional(Type.String({ format: 'date-time', maxLength: 30, description: 'When it went out (default now): before the meeting starts, as the résumé is sent ahead' })),
     note: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: 'Restates the time and thanks; default says the résumé is for information only' })),
   },
   { examples: [{ sentAt: '2026-12-01T10:00:00Z', note: 'Looking forward to Thursday at 10:00; my résumé is attached for information only.' }], additionalProperties: false },
@@ -80,6 +80,11 @@ export const CompleteMeeting = Type.Object(
     reflections: Type.Optional(Type.String({ maxLength: 20000 })),
     rating: Int32({ minimum: 1, maximum: 5 }),
     askedForReferrals: Type.Boolean(),
+    endedAt: Type.Optional(Type.String({
+      format: 'date-time',
+      maxLength: 30,
+      description: 'When the meeting actually ended: after its start, not in the future, within a day of the agreed end. Without it, the agreed end is recorded, and a meeting can be completed only once that has passed',
+    })),
     referrals: Type.Optional(
       Type.Array(
         Type.Object(
@@ -99,7 +104,7 @@ export const CompleteMeeting = Type.Object(
   { examples: [{ notes: 'Night shifts are demanding but rewarding', reflections: 'Pediatrics appeals to me more than I expected', rating: 5, askedForReferrals: true, referrals: [{ referred: { contact: { fullName: 'Dr. Sam Lee', organization: 'Mercy Hospital' } } }] }], additionalProperties: false },
 )
 
-export const ThankYou = Type.Object({ sentAt: Type.Optional(Instant) }, { examples: [{ sentAt: '2026-12-03T20:00:00Z' }], additionalProperties: false })
+export const ThankYou = Type.Object({ sentAt: Type.Optional(Type.String({ format: 'date-time', maxLength: 30, description: 'When it went out (default now): not before the meeting ended' })) }, { examples: [{ sentAt: '2026-12-03T20:00:00Z' }], additionalProperties: false })
 export const CloseMeeting = Type.Object({ reason: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })) }, { examples: [{ reason: 'The contact had to travel' }], additionalProperties: false })
 
 const QuestionCopy = Type.Object({
@@ -137,6 +142,8 @@ export const Meeting = Type.Object(
     rating: Nullable(Int32({ minimum: 1, maximum: 5 })),
     askedForReferrals: Nullable(Type.Boolean()),
     completedAt: Nullable(Timestamp),
+    endedAt: Nullable(Timestamp, { description: 'When the meeting actually ended (recorded on completion; the agreed end unless the student gave another)' }),
+    overrunMinutes: Nullable(Int32({ minimum: 0, maximum: 1440, description: 'Minutes the meeting ran past its agreed end (0 when it kept to time); null until it is completed' })),
     thankYouDueAt: Nullable(Timestamp),
     thankYouSentAt: Nullable(Timestamp),
     thankYouOnTime: Nullable(Type.Boolean()),
@@ -147,7 +154,7 @@ export const Meeting = Type.Object(
     createdAt: Timestamp,
     updatedAt: Timestamp,
   },
-  { examples: [{ id: '01936f7e-7f00-7000-8000-000000000005', studentId: '01936f7e-2a10-7d01-8e22-0a1b2c3d4e5f', contactId: '01936f7e-3b7a-7c21-9a51-2f1e0c4d5b6a', kind: 'informational_interview', status: 'scheduled', purpose: 'I am exploring nursing and would value 30 minutes to learn about your path; I am not asking about jobs.', mode: 'video', location: 'https://meet.example/abc-defg', proposedSlots: [{ startsAt: '2026-12-03T15:00:00.000Z', endsAt: '2026-12-03T15:30:00.000Z' }], startsAt: '2026-12-03T15:00:00.000Z', endsAt: '2026-12-03T15:30:00.000Z', debrief: null, itinerary: [], resumeSentAt: null, resumeNote: null, homework: 'Read the annual report', questions: [{ text: 'How did you get started in this field?', source: 'bank', questionId: '01936f7e-6e00-7000-8000-000000000004', closed: false, suggestion: null }], notes: null, reflections: null, rating: null, askedForReferrals: null, completedAt: null, thankYouDueAt: '2026-12-04T15:30:00.000Z', thankYouSentAt: null, thankYouOnTime: null, closedReason: null, closedAt: null, allowedTransitions: ['schedule', 'resume-sent', 'complete', 'cancel', 'no-show'], warnings: [], createdAt: '2026-11-20T15:04:05.000Z', updatedAt: '2026-11-20T15:04:05.000Z' }], $id: 'Meeting', title: 'Meeting' },
+  { examples: [{ id: '01936f7e-7f00-7000-8000-000000000005', studentId: '01936f7e-2a10-7d01-8e22-0a1b2c3d4e5f', contactId: '01936f7e-3b7a-7c21-9a51-2f1e0c4d5b6a', kind: 'informational_interview', status: 'scheduled', purpose: 'I am exploring nursing and would value 30 minutes to learn about your path; I am not asking about jobs.', mode: 'video', location: 'https://meet.example/abc-defg', proposedSlots: [{ startsAt: '2026-12-03T15:00:00.000Z', endsAt: '2026-12-03T15:30:00.000Z' }], startsAt: '2026-12-03T15:00:00.000Z', endsAt: '2026-12-03T15:30:00.000Z', debrief: null, itinerary: [], resumeSentAt: null, resumeNote: null, homework: 'Read the annual report', questions: [{ text: 'How did you get started in this field?', source: 'bank', questionId: '01936f7e-6e00-7000-8000-000000000004', closed: false, suggestion: null }], notes: null, reflections: null, rating: null, askedForReferrals: null, completedAt: null, endedAt: null, overrunMinutes: null, thankYouDueAt: '2026-12-04T15:30:00.000Z', thankYouSentAt: null, thankYouOnTime: null, closedReason: null, closedAt: null, allowedTransitions: ['schedule', 'resume-sent', 'complete', 'cancel', 'no-show'], warnings: [], createdAt: '2026-11-20T15:04:05.000Z', updatedAt: '2026-11-20T15:04:05.000Z' }], $id: 'Meeting', title: 'Meeting' },
 )
 
 export const MeetingListQuery = Type.Object(

@@ -26,7 +26,7 @@ import type {
   ThankYouBody,
 } from './schemas.js'
 import { checkInside, checkWindow, parseWindow, type TimeWindow } from './windows.js'
-import { jobAskWarnings } from '../guide/job-ask.js'
+import { jobAskWarnings, ranOverWarnings } from '../guide/job-ask.js'
 
 
 /** The meetings table's columns under the names of the Prisma model, for statements written in SQL. */
@@ -34,12 +34,14 @@ export const MEETING_COLUMNS = Prisma.sql`school_id::text AS "schoolId", id::tex
   contact_id::text AS "contactId", kind::text AS kind, status::text AS status, purpose, mode::text AS mode, location,
   proposed_slots AS "proposedSlots", starts_at AS "startsAt", ends_at AS "endsAt", debrief_starts_at AS "debriefStartsAt",
   debrief_ends_at AS "debriefEndsAt", itinerary, resume_sent_at AS "resumeSentAt", resume_note AS "resumeNote", homework,
-  questions, notes, reflections, rating, asked_for_referrals AS "askedForReferrals", completed_at AS "completedAt",
+  questions, notes, reflections, rating, asked_for_referrals AS "askedForReferrals", completed_at AS "completedAt", ended_at AS "endedAt",
   thank_you_due_at AS "thankYouDueAt", thank_you_sent_at AS "thankYouSentAt", thank_you_on_time AS "thankYouOnTime",
   closed_reason AS "closedReason", closed_at AS "closedAt", created_at AS "createdAt", updated_at AS "updatedAt"`
 const CLOCK_SKEW_MS = 5 * 60_000
 const HOUR = 3_600_000
 const BOOKED: MeetingStatus[] = ['scheduled', 'resume_sent']
+/** An actual end more than a day past the agreed one is taken for a mistake, not a long conversation. */
+const MAX_OVERRUN_MINUTES = 24 * 60
 
 interface StoredWindow {
   startsAt: string
@@ -62,8 +64,26 @@ function questionCopy(text: string, source: 'custom' | 'bank', questionId: strin
   return { text: check.text, source, questionId, closed: check.closed, suggestion: check.suggestion }
 }
 
+/**
+ * When a held meeting actually ended: as recorded on completion; for a meeting completed before the
+ * actual end was recorded, the agreed end (or the completion, when that came first).
+ */
+function actualEnd(row: Pick<MeetingRow, 'endedAt' | 'endsAt' | 'completedAt'>): Date | null {
+  if (row.endedAt) return row.endedAt
+  if (!row.completedAt || !row.endsAt) return null
+  return row.completedAt < row.endsAt ? row.completedAt : row.endsAt
+}
+
+/** Whole minutes past the agreed end (any part of a minute counts); null until the meeting is held. */
+function overrunMinutes(endsAt: Date | null, endedAt: Date | null): number | null {
+  if (!endsAt || !endedAt) return null
+  return Math.max(0, Math.ceil((endedAt.getTime() - endsAt.getTime()) / 60_000))
+}
+
 export function toMeeting(row: MeetingRow): MeetingBody {
   const iso = (date: Date | null) => date?.toISOString() ?? null
+  const endedAt = actualEnd(row)
+  const overrun = overrunMinutes(row.endsAt, endedAt)
   return {
     id: row.id,
     studentId: row.studentId,
@@ -87,13 +107,15 @@ export function toMeeting(row: MeetingRow): MeetingBody {
     rating: row.rating,
     askedForReferrals: row.askedForReferrals,
     completedAt: iso(row.completedAt),
+    endedAt: iso(endedAt),
+    overrunMinutes: overrun,
     thankYouDueAt: iso(row.thankYouDueAt),
     thankYouSentAt: iso(row.thankYouSentAt),
     thankYouOnTime: row.thankYouOnTime,
     closedReason: row.closedReason,
     closedAt: iso(row.closedAt),
     allowedTransitions: allowedTransitions(row.status),
-    warnings: jobAskWarnings('purpose', row.purpose),
+    warnings: [...jobAskWarnings('purpose', row.purpose), ...ranOverWarnings(overrun)],
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   }
@@ -273,6 +295,13 @@ export function scheduleMeeting(tenant: Tenant, principal: Principal, id: string
 export function recordResumeSent(tenant: Tenant, principal: Principal, id: string, input: ResumeSentBody, now: Date) {
   return transition(tenant, principal, id, 'resume-sent', async (meeting) => {
     const sentAt = notLaterThanNow(input.sentAt, now, 'body.sentAt')
+    // The guide's step: the résumé goes ahead of the meeting, for information only.
+    if (sentAt >= meeting.startsAt!) {
+      if (input.sentAt) throw invalidField('body.sentAt', 'must be before the meeting starts: a résumé is sent ahead of the meeting')
+      throw new Problem('conflict', 'A résumé is sent ahead of the meeting, and this one has started; if yours went out before, give sentAt', {
+        extensions: { startsAt: meeting.startsAt!.toISOString() },
+      })
+    }
     const when = meeting.startsAt!.toISOString().replace('T', ' ').slice(0, 16)
     return {
       resumeSentAt: sentAt,
@@ -318,6 +347,8 @@ export async function prepareMeeting(tenant: Tenant, principal: Principal, id: s
 export function completeMeeting(tenant: Tenant, principal: Principal, id: string, input: CompleteMeetingBody, now: Date) {
   return transition(tenant, principal, id, 'complete', async (meeting, tx) => {
     if (meeting.startsAt! > now) throw new Problem('conflict', 'A meeting can be completed once it has started', { extensions: { startsAt: meeting.startsAt!.toISOString() } })
+    const endedAt = heldUntil(meeting, input.endedAt, now)
+    const settings = await settingsOf(tx, tenant.schoolId)
     const scoped = tenantInTransaction(tenant.schoolId, tx)
     for (const [index, referral] of (input.referrals ?? []).entries()) {
       let referredContactId: string
@@ -340,6 +371,9 @@ export function completeMeeting(tenant: Tenant, principal: Principal, id: string
     })
     return {
       completedAt: now,
+      endedAt,
+      // The thank-you is due a fixed time after the meeting actually ended.
+      thankYouDueAt: new Date(endedAt.getTime() + settings.thankYouWindowHours * HOUR),
       notes: input.notes ?? null,
       reflections: input.reflections ?? null,
       rating: input.rating,
@@ -348,10 +382,34 @@ export function completeMeeting(tenant: Tenant, principal: Principal, id: string
   })
 }
 
+/**
+ * The actual end of a meeting being completed: the one given (after the start, not in the future),
+ * else the agreed end, which must have passed: completing a meeting that has not ended needs its
+ * actual end.
+ */
+function heldUntil(meeting: MeetingRow, given: string | undefined, now: Date): Date {
+  if (given) {
+    const endedAt = notLaterThanNow(given, now, 'body.endedAt')
+    if (endedAt <= meeting.startsAt!) throw invalidField('body.endedAt', 'must be after the meeting started')
+    if (endedAt.getTime() > meeting.endsAt!.getTime() + MAX_OVERRUN_MINUTES * 60_000) throw invalidField('body.endedAt', 'must be within a day of the agreed end')
+    return endedAt
+  }
+  if (meeting.endsAt! > now) {
+    throw new Problem('conflict', 'This meeting has not reached its agreed end; if it ended early, give endedAt', {
+      extensions: { startsAt: meeting.startsAt!.toISOString(), endsAt: meeting.endsAt!.toISOString() },
+    })
+  }
+  return meeting.endsAt!
+}
+
 export function recordThankYou(tenant: Tenant, principal: Principal, id: string, input: ThankYouBody, now: Date) {
   return transition(tenant, principal, id, 'thank-you', async (meeting) => {
     const sentAt = notLaterThanNow(input.sentAt, now, 'body.sentAt')
-    if (sentAt < meeting.startsAt!) throw invalidField('body.sentAt', 'must not be before the meeting')
+    const ended = actualEnd(meeting)!
+    if (sentAt < ended) {
+      if (input.sentAt) throw invalidField('body.sentAt', 'must not be before the meeting ended')
+      throw new Problem('conflict', 'A thank-you follows the meeting, which ended later than now', { extensions: { endedAt: ended.toISOString() } })
+    }
     return { thankYouSentAt: sentAt, thankYouOnTime: sentAt <= meeting.thankYouDueAt! }
   })
 }

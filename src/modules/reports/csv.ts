@@ -18,7 +18,6 @@ export type ReportList = (typeof REPORT_LISTS)[number]
 /** Rows per database page while exporting. */
 export const EXPORT_PAGE = 500
 /** Most rows one export holds (a spreadsheet's comfortable size); a longer list must be narrowed first. */
-export const EXPORT_MAX_ROWS = 100_000
 
 type Cell = string | number | boolean | Date | null | undefined
 type Rows = (scope: ReportScope, after: string | undefined, only: ListOptions) => Promise<{ rows: Cell[][]; nextCursor: string | null; total: number }>
@@ -133,20 +132,20 @@ function cellText(value: Cell): string {
 
 /**
  * The whole list as a CSV stream. The first page is read before anything is sent, so a bad cursor
- * or a database error still answers with a problem, and so does a list longer than EXPORT_MAX_ROWS;
+ * or a database error still answers with a problem, and so does a list longer than `maxRows`;
  * later pages stream as the client reads.
  */
 /** The columns that hold member ids: the members whose data an export carries. */
 const MEMBER_ID_COLUMNS = new Set(['student id', 'host id'])
 
 /** The list as CSV; `disclosed` is told the member ids of each page as it is written (for the audit log). */
-export async function exportList(scope: ReportScope, list: ReportList, only: ListOptions, disclosed: (memberIds: string[]) => void = () => {}): Promise<Readable> {
+export async function exportList(scope: ReportScope, list: ReportList, only: ListOptions, maxRows: number, disclosed: (memberIds: string[]) => void = () => {}): Promise<Readable> {
   const { header, rows } = LISTS[list]
   const idColumns = header.flatMap((title, index) => (MEMBER_ID_COLUMNS.has(title) ? [index] : []))
   const first = await rows(scope, undefined, only)
-  if (first.total > EXPORT_MAX_ROWS) {
-    throw new Problem('validation-failed', `This export would hold ${first.total} rows, more than ${EXPORT_MAX_ROWS}; narrow the range or the filter`, {
-      extensions: { rows: first.total, limit: EXPORT_MAX_ROWS },
+  if (first.total > maxRows) {
+    throw new Problem('validation-failed', `This export would hold ${first.total} rows, more than ${maxRows}; narrow the range or the filter`, {
+      extensions: { rows: first.total, limit: maxRows },
     })
   }
   async function* lines() {

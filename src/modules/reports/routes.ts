@@ -9,7 +9,7 @@ import { DateOrInstant } from '../../infra/http/range.js'
 import { Int32, responses, Text, Uuid } from '../../infra/http/schemas.js'
 import { MEETING_KINDS, MEETING_STATUSES } from '../meetings/schemas.js'
 import { reportReaders } from './access.js'
-import { EXPORT_MAX_ROWS, exportList, REPORT_LISTS, type ReportList } from './csv.js'
+import { exportList, REPORT_LISTS, type ReportList } from './csv.js'
 import { reportScope } from './scope.js'
 
 const tags = ['reports']
@@ -27,7 +27,7 @@ const MeetingQuery = {
   status: Type.Optional(Type.Enum([...MEETING_STATUSES])),
   kind: Type.Optional(Type.Enum([...MEETING_KINDS])),
 }
-const Csv = Type.String({ maxLength: 200_000_000, description: `CSV (RFC 4180) with a header row, UTF-8 with a byte-order mark; at most ${EXPORT_MAX_ROWS} rows (a longer list is refused with 400: narrow the range or filter)` })
+const Csv = Type.String({ maxLength: 200_000_000, description: 'CSV (RFC 4180) with a header row, UTF-8 with a byte-order mark; at most REPORT_EXPORT_MAX_ROWS rows, 100,000 unless the deployment sets another (a longer list is refused with 400: narrow the range or filter)' })
 
 const SUMMARIES: Record<ReportList, string> = {
   students: 'The selected students with what each did in the range, as CSV',
@@ -57,7 +57,7 @@ export default async function reportRoutes(instance: FastifyInstance) {
         const school = await app.database.schools.get(request.tenant.schoolId)
         if (!school) throw notFound('school')
         const scope = await reportScope(request.tenant, school, { from, to, filter }, app.clock(), 'querystring.')
-        const csv = await exportList(scope, list, { status: status as string | undefined, kind: kind as string | undefined }, (ids) => disclose(request, ids))
+        const csv = await exportList(scope, list, { status: status as string | undefined, kind: kind as string | undefined }, app.config.reportExportMaxRows, (ids) => disclose(request, ids))
         return reply
           .type('text/csv; charset=utf-8')
           .header('content-disposition', `attachment; filename="${list}-${from}-${to}.csv"`)
