@@ -7,7 +7,7 @@ import type { Database } from '../src/infra/db/database.js'
 import { statementName } from '../src/infra/db/statement-names.js'
 import { acquireForTenant } from '../src/infra/db/tenant-pool.js'
 import type { Contact, Meeting } from '../src/generated/prisma/client.js'
-import { prefixQuery, toContact } from '../src/modules/contacts/service.js'
+import { searchWords, toContact } from '../src/modules/contacts/service.js'
 import { toMeeting } from '../src/modules/meetings/service.js'
 import { checkWindow, parseWindow } from '../src/modules/meetings/windows.js'
 import { schoolSettings } from '../src/modules/schools/service.js'
@@ -154,14 +154,24 @@ export function registerRawBaselines(app: FastifyInstance, database: Database) {
   app.get('/bench/raw/contacts', { config: { access: { roles: ['student'] as const } } }, async (request) => {
     const principal = request.principal!
     const { q } = request.query as { q: string }
+    // The same search as the service: each word a prefix, or from five letters a near spelling.
+    const fuzzyText = `lower(full_name || ' ' || coalesce(organization, '') || ' ' || coalesce(title, '') || ' ' || coalesce(industry, '') || ' ' || coalesce(occupation, ''))`
+    const params: unknown[] = [principal.schoolId, principal.memberId]
+    const parameter = (value: unknown) => `$${params.push(value)}`
+    const search = searchWords(q)
+      .map((word) => {
+        const prefix = `search @@ to_tsquery('simple', ${parameter(`${word}:*`)})`
+        return word.length >= 5 ? `(${prefix} OR ${parameter(word)} <% ${fuzzyText})` : prefix
+      })
+      .join(' AND ')
     const rows = await tenantQuery<Contact & { sortName: string }>(
       database,
       principal.schoolId!,
       `SELECT school_id::text AS "schoolId", id::text AS id, student_id::text AS "studentId", full_name AS "fullName", title, organization,
-              industry, occupation, email, phone, linkedin_url AS "linkedinUrl", source::text AS source, background_tags AS "backgroundTags",
-              notes, alumni_member_id::text AS "alumniMemberId", created_at AS "createdAt", updated_at AS "updatedAt", lower(full_name) AS "sortName"
-         FROM contacts WHERE school_id = $1 AND student_id = $2 AND search @@ to_tsquery('simple', $3) ORDER BY id DESC LIMIT 21`,
-      [principal.schoolId, principal.memberId, prefixQuery(q)],
+              industry, occupation, email, phone, linkedin_url AS "linkedinUrl", source::text AS source, relationship::text AS relationship,
+              reasons::text[] AS reasons, background_tags AS "backgroundTags", notes, alumni_member_id::text AS "alumniMemberId", created_at AS "createdAt", updated_at AS "updatedAt", lower(full_name) AS "sortName"
+         FROM contacts WHERE school_id = $1 AND student_id = $2 AND ${search} ORDER BY id DESC LIMIT 21`,
+      params,
     )
     return { items: rows.slice(0, 20).map(toContact), nextCursor: rows.length > 20 ? 'next' : null }
   })

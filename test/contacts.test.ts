@@ -33,7 +33,7 @@ describe('contacts', () => {
   /** A contact's row as the table holds it, bypassing the API and row-level security. */
   async function contactRow(id: string) {
     const { rows } = await owner.query(
-      `SELECT student_id::text, full_name, organization, email, notes, source::text, background_tags, alumni_member_id::text, updated_at
+      `SELECT student_id::text, full_name, organization, email, notes, source::text, relationship::text, reasons::text[], background_tags, alumni_member_id::text, updated_at
          FROM contacts WHERE school_id = $1 AND id = $2`,
       [school.id, id],
     )
@@ -73,6 +73,8 @@ describe('contacts', () => {
         phone: '+44 20 7946 0000',
         linkedinUrl: 'https://www.linkedin.com/in/ada',
         source: 'personal',
+        relationship: 'professor',
+        reasons: ['considered_field', 'knows_organization'],
         backgroundTags: ['first-generation', 'stem'],
         notes: 'Met at the engine demonstration',
       }
@@ -94,6 +96,8 @@ describe('contacts', () => {
         full_name: 'Ada Lovelace',
         email: 'ada.lovelace@example.com',
         source: 'personal',
+        relationship: 'professor',
+        reasons: ['considered_field', 'knows_organization'],
         background_tags: ['first-generation', 'stem'],
       })
     })
@@ -112,6 +116,8 @@ describe('contacts', () => {
         phone: null,
         linkedinUrl: null,
         source: 'cold',
+        relationship: null,
+        reasons: [],
         backgroundTags: [],
         notes: null,
         alumniMemberId: null,
@@ -507,6 +513,92 @@ describe('contacts', () => {
         expect(response.headers['content-type']).toBe(PROBLEM_JSON)
         expect(response.json().errors, JSON.stringify(query)).toEqual([{ field, message: expect.any(String) }])
       }
+    })
+  })
+
+  describe("the guide's sources, and a search that tolerates a typo", () => {
+    let seeker: { id: string; token: string }
+    const ids: Record<string, string> = {}
+
+    beforeAll(async () => {
+      seeker = await addStudent('S-seeker')
+      const contacts = {
+        grace: { fullName: 'Grace Park', organization: 'Mercy Hospital', title: 'Nurse practitioner', industry: 'Healthcare', source: 'personal', relationship: 'family', reasons: ['considered_field', 'similar_path'] },
+        omar: { fullName: 'Omar Haddad', organization: 'City Hostel', title: 'Manager', industry: 'Hotels', source: 'cold', relationship: 'other', reasons: ['knows_organization'] },
+        lena: { fullName: 'Lena Ortiz', organization: 'Northside Clinic', title: 'Physician assistant', industry: 'Healthcare', source: 'referral', relationship: 'professor', reasons: ['knows_organization', 'considered_field'] },
+        ben: { fullName: 'Ben Okafor', organization: 'Riverside Hospital', title: 'Surgeon', source: 'organization', notes: 'Runs the volunteer desk' },
+      }
+      for (const [key, payload] of Object.entries(contacts)) ids[key] = (await create(seeker.token, payload)).id
+      // Another student's family contact at a hospital never shows.
+      await create(other.token, { fullName: 'Grace Elsewhere', organization: 'Mercy Hospital', source: 'personal', relationship: 'family', reasons: ['similar_path'] })
+    })
+
+    async function search(query: Record<string, string>) {
+      const response = await t.request({ method: 'GET', url: '/v1/contacts', token: seeker.token, query })
+      expect(response.statusCode, response.body).toBe(200)
+      const byId = Object.fromEntries(Object.entries(ids).map(([key, id]) => [id, key]))
+      return (response.json().items as Array<{ id: string }>).map((item) => byId[item.id] ?? item.id)
+    }
+
+    it('records how the student knows the person apart from how contact was made, and why they chose them', async () => {
+      const read = await t.request({ method: 'GET', url: `/v1/contacts/${ids.lena}`, token: seeker.token })
+      expect(read.json()).toMatchObject({ source: 'referral', relationship: 'professor', reasons: ['knows_organization', 'considered_field'] })
+      const patched = await t.request({ method: 'PATCH', url: `/v1/contacts/${ids.omar}`, token: seeker.token, payload: { relationship: 'colleague', reasons: ['knows_organization', 'similar_path'] } })
+      expect(patched.json()).toMatchObject({ relationship: 'colleague', reasons: ['knows_organization', 'similar_path'] })
+      expect(await contactRow(ids.omar!)).toMatchObject({ relationship: 'colleague', reasons: ['knows_organization', 'similar_path'] })
+      const cleared = await t.request({ method: 'PATCH', url: `/v1/contacts/${ids.omar}`, token: seeker.token, payload: { relationship: null, reasons: [] } })
+      expect(cleared.json()).toMatchObject({ relationship: null, reasons: [] })
+      expect(await contactRow(ids.omar!)).toMatchObject({ relationship: null, reasons: [] })
+      const restored = await t.request({ method: 'PATCH', url: `/v1/contacts/${ids.omar}`, token: seeker.token, payload: { relationship: 'other', reasons: ['knows_organization'] } })
+      expect(restored.statusCode).toBe(200)
+    })
+
+    it('refuses a relationship or reason the guide does not name, a reason twice, and more than three (400), writing nothing', async () => {
+      const before = await count('SELECT count(*)::int AS n FROM contacts WHERE school_id = $1', [school.id])
+      for (const [payload, field] of [
+        [{ relationship: 'cousin' }, 'body.relationship'],
+        [{ reasons: ['curiosity'] }, 'body.reasons.0'],
+        [{ reasons: ['similar_path', 'similar_path'] }, 'body.reasons'],
+        [{ reasons: ['similar_path', 'considered_field', 'knows_organization', 'similar_path'] }, 'body.reasons'],
+      ] as const) {
+        const response = await t.request({ method: 'POST', url: '/v1/contacts', token: seeker.token, payload: { fullName: 'Not Saved', source: 'cold', ...payload } })
+        expect(response.statusCode, JSON.stringify(payload)).toBe(400)
+        expect(response.json().errors.map((error: { field: string }) => error.field), JSON.stringify(payload)).toContain(field)
+      }
+      expect(await count('SELECT count(*)::int AS n FROM contacts WHERE school_id = $1', [school.id])).toBe(before)
+    })
+
+    it('filters by relationship and by reason, with each other, the search and the other filters', async () => {
+      expect(await search({ relationship: 'family' })).toEqual(['grace'])
+      expect(await search({ relationship: 'professor' })).toEqual(['lena'])
+      expect(await search({ reason: 'knows_organization' })).toEqual(['lena', 'omar'])
+      expect(await search({ reason: 'considered_field' })).toEqual(['lena', 'grace'])
+      expect(await search({ reason: 'considered_field', relationship: 'professor' })).toEqual(['lena'])
+      expect(await search({ reason: 'similar_path', source: 'referral' })).toEqual([])
+      expect(await search({ q: 'hospital', reason: 'similar_path' })).toEqual(['grace'])
+      for (const [query, field] of [[{ relationship: 'cousin' }, 'querystring.relationship'], [{ reason: 'curiosity' }, 'querystring.reason']] as const) {
+        const response = await t.request({ method: 'GET', url: '/v1/contacts', token: seeker.token, query })
+        expect(response.statusCode).toBe(400)
+        expect(response.json().errors).toEqual([{ field, message: expect.any(String) }])
+      }
+    })
+
+    it('finds a near spelling of a word of the name, organization, title, industry or occupation; every word must still match', async () => {
+      expect(await search({ q: 'hospitl' })).toEqual(['ben', 'grace'])
+      expect(await search({ q: 'MERCY hospitl' })).toEqual(['grace'])
+      expect(await search({ q: 'nurse practitionr' })).toEqual(['grace'])
+      expect(await search({ q: 'ortis' })).toEqual(['lena'])
+      expect(await search({ q: 'physican' })).toEqual(['lena'])
+      expect(await search({ q: 'helthcare' })).toEqual(['lena', 'grace'])
+      expect(await search({ q: 'hostl' })).toEqual(['omar'])
+      // Prefixes match as before; a far-off spelling, or a word of four letters or fewer, does not match loosely.
+      expect(await search({ q: 'hosp' })).toEqual(['ben', 'grace'])
+      expect(await search({ q: 'hsptl' })).toEqual([])
+      expect(await search({ q: 'hospitl zebra' })).toEqual([])
+      expect(await search({ q: 'hosr' })).toEqual([])
+      // Notes are searched by prefix only: "volunter" is not near-matched in Ben's notes.
+      expect(await search({ q: 'volunteer' })).toEqual(['ben'])
+      expect(await search({ q: 'volunter' })).toEqual([])
     })
   })
 

@@ -12,7 +12,7 @@ import { COMPACT_AFTER, reportScope } from '../src/modules/reports/scope.js'
 import { typeDefs } from '../src/graphql/schema.js'
 import { build, type TestApp, type TestSchool } from './helpers/app.js'
 import {
-  addHostProfile, type ContactFixture, type ContactSource, DAY, expectedAlumniEngagement, expectedFunnel, expectedHosts, expectedMeetings, expectedMeetingsOverTime, expectedNetworkGrowth,
+  addHostProfile, type ContactFixture, type ContactSource, DAY, expectedAlumniEngagement, expectedFunnel, expectedHosts, expectedMeetings, expectedMeetingsOverTime, expectedNetworkGrowth, expectedNetworkSources,
   expectedOverdueThankYous, expectedPerspectives, expectedSingleViews, expectedStudents, expectedWaitingRequests, type Filter, type Fixtures, type HostFixture,
   type HostRequestFixture, HOUR, insertRows,
   localDay, type MeetingFixture, type Range, referralPlaces, seedReportFixtures, view,
@@ -55,6 +55,7 @@ const METRICS = /* GraphQL */ `
         referralsReceived referralsFromMeetings meetingsCompleted referralsPerCompletedMeeting
         referralsConverted conversionRate maxChainDepth chainDepths { depth referrals } referralsInCycles
       }
+      networkSources { contactsAdded withoutReason byRelationship { relationship contacts share } byReason { reason contacts share } }
       alumniEngagement {
         volunteers accepting activeHosts requestsReceived accepted declined expired withdrawn pending
         acceptanceRate medianResponseHours booked capacity utilization loadGini
@@ -102,6 +103,7 @@ function expectedMetrics(fx: Fixtures, range: Range, filter: Filter = {}) {
     month: sortedCounts(expectedMeetingsOverTime(v, 'MONTH')),
     perspectives: { ...expectedPerspectives(v), singleViews: expectedSingleViews(v) },
     networkGrowth: expectedNetworkGrowth(v),
+    networkSources: expectedNetworkSources(v),
     alumniEngagement: expectedAlumniEngagement(v),
   }
 }
@@ -277,6 +279,25 @@ describe('report metrics equal an independent computation over the fixtures', ()
 
     it.each(RANGES)('counts outreach and replies per channel ($from to $to)', async (range) => {
       expect((await report(range)).funnel.byChannel).toEqual(approximately(expectedFunnel(view(fx, range)).byChannel))
+    })
+
+    it.each(RANGES)('counts the contacts added by relationship and by reason, in step with contacts_added ($from to $to)', async (range) => {
+      const expected = expectedNetworkSources(view(fx, range))
+      // The fixtures hold every relationship, contacts without one, and contacts with and without reasons.
+      expect(expected.byRelationship.every((entry) => entry.contacts > 0)).toBe(true)
+      expect(expected.withoutReason).toBeGreaterThan(0)
+      const actual = await report(range)
+      expect(actual.networkSources).toEqual(approximately(expected))
+      expect(actual.networkSources.contactsAdded).toBe(actual.funnel.steps[0]!.count)
+      expect(actual.networkSources.byRelationship.reduce((sum, entry) => sum + entry.contacts, 0)).toBe(actual.networkSources.contactsAdded)
+    })
+
+    it('counts the guide\'s sources of the students a filter selects only', async () => {
+      const filter = { major: 'Biology' }
+      const filtered = (await report(MAIN, filter)).networkSources
+      expect(filtered).toEqual(approximately(expectedNetworkSources(view(fx, MAIN, filter))))
+      expect(filtered.contactsAdded).toBeGreaterThan(0)
+      expect(filtered.contactsAdded).toBeLessThan((await report(MAIN)).networkSources.contactsAdded)
     })
 
     it('counts cancelled and missed meetings as scheduled when they had a window, never as completed', async () => {
@@ -612,7 +633,7 @@ describe('edge cases the definitions settle', () => {
     })
     expect(created.statusCode, created.body).toBe(201)
     const contact = (id: string, fields: Partial<ContactFixture>): ContactFixture => ({
-      id, studentId: student.id, fullName: 'Someone', organization: null, industry: null, source: 'personal', alumniMemberId: null, createdAt: new Date('2026-04-01T15:00:00Z'), ...fields,
+      id, studentId: student.id, fullName: 'Someone', organization: null, industry: null, source: 'personal', relationship: null, reasons: [], alumniMemberId: null, createdAt: new Date('2026-04-01T15:00:00Z'), ...fields,
     })
     const blank = contact(created.json().id, { fullName: 'Blank Org', organization: '   ', industry: ' ', source: 'cold', createdAt: new Date(created.json().createdAt) })
     const named = contact('00000000-0000-4000-8000-000000000001', { organization: 'Acme Bank', industry: 'Finance' })

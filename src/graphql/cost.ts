@@ -15,6 +15,7 @@ const QUERY_COST: Record<string, number> = {
   'Report.meetingsOverTime': 20,
   'Report.perspectives': 30,
   'Report.networkGrowth': 20,
+  'Report.networkSources': 10,
   'Report.alumniEngagement': 20,
   'Report.overdueThankYous': 10,
   'Report.waitingRequests': 10,

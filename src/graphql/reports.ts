@@ -11,7 +11,7 @@ import {
   contactsById, hostActivity, hostsById, hostsPage, meetingsPage, membersById, overdueThankYousPage, type Page, studentActivity, studentsPage,
   waitingRequestsPage,
 } from '../modules/reports/lists.js'
-import { alumniEngagement, type Bucket, funnel, meetingsOverTime, networkGrowth, perspectives, singleViews } from '../modules/reports/metrics.js'
+import { alumniEngagement, type Bucket, funnel, meetingsOverTime, networkGrowth, networkSources, perspectives, singleViews } from '../modules/reports/metrics.js'
 import { type ReportFilter, type ReportScope, reportScope, studentIds } from '../modules/reports/scope.js'
 import { graphqlJs } from './graphql-js.js'
 
@@ -122,6 +122,7 @@ export function reportResolvers(app: FastifyInstance) {
         meetingsOverTime(scope, (args.bucket ?? 'WEEK').toLowerCase() as Bucket),
       perspectives: async ({ scope }: Row) => scoped(scope, await perspectives(scope)),
       networkGrowth: ({ scope }: Row) => networkGrowth(scope),
+      networkSources: ({ scope }: Row) => networkSources(scope),
       alumniEngagement: async ({ scope }: Row) => scoped(scope, await alumniEngagement(scope)),
       overdueThankYous: async ({ scope }: Row, args: Args<{ first?: number; after?: string | null }>) =>
         connection(scope, await overdueThankYousPage(scope, pageSize(args.first), args.after ?? undefined)),

@@ -91,6 +91,66 @@ export const typeDefs = /* GraphQL */ `
     cold
   }
 
+  "How the student knows a contact, apart from how contact was made."
+  enum ContactRelationship {
+    "Family"
+    family
+    "A friend"
+    friend
+    "A professor"
+    professor
+    "A classmate"
+    classmate
+    "A colleague, including a former employer"
+    colleague
+    "An alumnus or alumna"
+    alumni
+    "Another relationship"
+    other
+  }
+
+  "Why a student chose a contact: the guide's three reasons."
+  enum ContactReason {
+    "Works in a field the student is considering"
+    considered_field
+    "Followed a path like the one the student has in mind"
+    similar_path
+    "Knows an organization or industry"
+    knows_organization
+  }
+
+  "Who students add to their networks: the guide's sources. Counted from the contacts as they are now, so on the day it agrees with the funnel's contacts_added unless a student was erased since."
+  type NetworkSources {
+    "Contacts the selected students added in the range"
+    contactsAdded: Int!
+    "Every relationship, then null for contacts whose relationship was not recorded; the counts add up to contactsAdded"
+    byRelationship: [RelationshipCount!]!
+    "Every reason; a contact chosen for several reasons counts under each"
+    byReason: [ReasonCount!]!
+    "Contacts added with no reason recorded"
+    withoutReason: Int!
+  }
+
+  "Contacts of one relationship."
+  type RelationshipCount {
+    "The relationship; null for contacts whose relationship was not recorded"
+    relationship: ContactRelationship
+    "Contacts added in the range"
+    contacts: Int!
+    "contacts / contactsAdded; null when none were added"
+    share: Float
+  }
+
+  "Contacts chosen for one reason."
+  type ReasonCount {
+    "The reason"
+    reason: ContactReason!
+    "Contacts added in the range with this reason among theirs"
+    contacts: Int!
+    "contacts / contactsAdded; null when none were added"
+    share: Float
+  }
+
   "How an outreach attempt was made."
   enum OutreachChannel {
     "Email"
@@ -175,6 +235,8 @@ export const typeDefs = /* GraphQL */ `
     perspectives: Perspectives!
     "Referrals: how meetings lead to further conversations"
     networkGrowth: NetworkGrowth!
+    "Contacts students added in the range, by how they know the person and why they chose them (the guide's sources)"
+    networkSources: NetworkSources!
     "How alumni hosts are asked and answer"
     alumniEngagement: AlumniEngagement!
     "Held meetings whose thank-you note is overdue (deadline passed, deadline in the range), oldest deadline first"

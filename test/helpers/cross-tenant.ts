@@ -187,6 +187,8 @@ async function conversationsFixture(t: TestApp, school: TestSchool, slug: string
     title: 'Director of engineering',
     industry: 'robotics',
     source: shape.source,
+    relationship: 'professor',
+    reasons: ['similar_path', 'knows_organization'],
     backgroundTags: ['first-gen'],
     notes: `Met ${slug}'s Grace at the career fair`,
   }
@@ -1037,6 +1039,21 @@ const CONVERSATION_CASES: CrossTenantCase[] = [
     "search for a name both A and B have, sorted by name",
     () => ({ url: `${CONTACTS}?q=${encodeURIComponent('grace hopper')}&sort=name&limit=100` }),
     () => listsExactly((f) => [f.b.conversations.contact.id], "B's Grace Hopper"),
+  ),
+  // A near spelling (pg_trgm) and the guide's sources as filters: A's contact matches each as well.
+  ...asEach(
+    CONVERSATION_READERS,
+    `GET ${CONTACTS}`,
+    'search with a typo for a name both A and B have',
+    () => ({ url: `${CONTACTS}?q=${encodeURIComponent('grace hoppr')}&limit=100` }),
+    () => listsExactly((f) => [f.b.conversations.contact.id], "B's Grace Hopper"),
+  ),
+  ...asEach(
+    CONVERSATION_READERS,
+    `GET ${CONTACTS}`,
+    'filtered by relationship and reason, as A\'s contact is too',
+    () => ({ url: `${CONTACTS}?relationship=professor&reason=similar_path&limit=100` }),
+    () => listsExactly((f) => [f.b.conversations.contact.id], "B's professor chosen for a similar path"),
   ),
   // `?studentId=<A's student>` asked by B's advisor or admin: A's student is no student of B, so 404
   // (the same answer as for a student id no one has); the same on the other lists and the stats.
@@ -2101,6 +2118,39 @@ export function ownDashboard(): Expectation {
   }
 }
 
+const SOURCES_QUERY = reportQuery('networkSources { contactsAdded withoutReason byRelationship { relationship contacts } byReason { reason contacts } }')
+
+/** networkSources counted from B's contacts in the range alone (A's, with the same relationship and reasons, would double them). */
+export function ownNetworkSources(): Expectation {
+  return {
+    describe: "200 GraphQL sources of contacts counted from B's contacts alone",
+    async check(response, { f, owner }) {
+      const report = graphqlReport(response) as { networkSources: { contactsAdded: number; withoutReason: number; byRelationship: Array<{ relationship: string | null; contacts: number }>; byReason: Array<{ reason: string; contacts: number }> } }
+      const { fromAt, toAt } = reportRange()
+      const counts = async (schoolId: string) => {
+        const { rows } = await owner.query<{ added: number; professors: number; unrecorded: number; similar: number; knows: number; without: number }>(
+          `SELECT count(*)::int AS added, count(*) FILTER (WHERE relationship = 'professor')::int AS professors, count(*) FILTER (WHERE relationship IS NULL)::int AS unrecorded,
+                  count(*) FILTER (WHERE 'similar_path' = ANY(reasons))::int AS similar, count(*) FILTER (WHERE 'knows_organization' = ANY(reasons))::int AS knows,
+                  count(*) FILTER (WHERE reasons = '{}')::int AS without
+             FROM contacts WHERE school_id = $1 AND created_at >= $2 AND created_at < $3`,
+          [schoolId, fromAt, toAt],
+        )
+        return rows[0]!
+      }
+      const own = await counts(f.b.school.id)
+      if ((await counts(f.a.school.id)).professors === 0) fail('A has no professor among its contacts in the range; a leak would not show')
+      const sources = report.networkSources
+      const relationship = (name: string | null) => sources.byRelationship.find((entry) => entry.relationship === name)?.contacts
+      const reason = (name: string) => sources.byReason.find((entry) => entry.reason === name)?.contacts
+      equal(
+        { added: sources.contactsAdded, professors: relationship('professor'), unrecorded: relationship(null), similar: reason('similar_path'), knows: reason('knows_organization'), without: sources.withoutReason },
+        own,
+        "the sources' counts (B's contacts)",
+      )
+    },
+  }
+}
+
 const VIEWS_QUERY = reportQuery(
   'perspectives { singleViewCount singleViews(first: 100) { field student { id email } contact { id fullName organization } } } alumniEngagement { mostAsked(first: 100) { requests host { id organization activity { requestsReceived } } } }',
 )
@@ -2204,6 +2254,7 @@ const REPORT_CASES: CrossTenantCase[] = [
       ...asEach(readers, route, 'the dashboard', () => graphqlRequest(method, DASHBOARD_QUERY), ownDashboard),
       ...asEach(readers, route, "the dashboard of B's programme's students", (f) => graphqlRequest(method, DASHBOARD_QUERY, { programId: bProgram(f) }), ownDashboard),
       ...asEach(readers, route, 'single views and most-asked hosts', () => graphqlRequest(method, VIEWS_QUERY), ownViewsAndHosts),
+      ...asEach(readers, route, "the guide's sources of contacts", () => graphqlRequest(method, SOURCES_QUERY), ownNetworkSources),
       ...REPORT_LISTS.flatMap((list) => asEach(readers, route, `the ${list} drill-down`, () => graphqlRequest(method, listQuery(list)), () => ownReportList(list))),
       // A's programme in the variables: not found, exactly as a programme no one has.
       ...asEach(readers, route, "the dashboard of A's programme's students (id in the variables)", (f) => graphqlRequest(method, DASHBOARD_QUERY, { programId: aProgram(f) }), (as) =>

@@ -27,6 +27,10 @@ export const DAYS_PER_MONTH = 365.2425 / 12
 export type MeetingKind = (typeof MEETING_KINDS)[number]
 export type MeetingStatus = (typeof MEETING_STATUSES)[number]
 export type ContactSource = (typeof CONTACT_SOURCES)[number]
+export const CONTACT_RELATIONSHIPS = ['family', 'friend', 'professor', 'classmate', 'colleague', 'alumni', 'other'] as const
+export type ContactRelationship = (typeof CONTACT_RELATIONSHIPS)[number]
+export const CONTACT_REASONS = ['considered_field', 'similar_path', 'knows_organization'] as const
+export type ContactReason = (typeof CONTACT_REASONS)[number]
 export type OutreachChannel = (typeof OUTREACH_CHANNELS)[number]
 export type OutreachOutcome = 'no_reply' | 'replied' | 'declined' | 'agreed'
 export type HostRequestStatus = 'pending' | 'accepted' | 'declined' | 'withdrawn' | 'expired'
@@ -57,6 +61,8 @@ export interface ContactFixture {
   organization: string | null
   industry: string | null
   source: ContactSource
+  relationship: ContactRelationship | null
+  reasons: ContactReason[]
   alumniMemberId: string | null
   createdAt: Date
 }
@@ -291,7 +297,12 @@ export async function seedReportFixtures(t: TestApp, school: TestSchool, { seed,
   const addContact = (studentId: string, fields: Partial<ContactFixture> & { createdAt: Date }): ContactFixture => {
     const contact: ContactFixture = {
       id: random.uuid(), studentId, fullName: `Person ${contacts.length + 1}`, organization: random.pick(ORGANIZATIONS), industry: random.pick(INDUSTRIES),
-      source: random.pick(CONTACT_SOURCES), alumniMemberId: null, ...fields,
+      source: random.pick(CONTACT_SOURCES), alumniMemberId: null,
+      // From the contact's place in the list, not the random stream (which the other rows follow):
+      // every relationship and none, every set of reasons and none.
+      relationship: [...CONTACT_RELATIONSHIPS, null][contacts.length % 8]!,
+      reasons: CONTACT_REASONS.filter((_, bit) => (Math.floor(contacts.length / 3) % 8) & (1 << bit)),
+      ...fields,
     }
     contacts.push(contact)
     return contact
@@ -506,7 +517,7 @@ export async function insertRows(
   await db.contact.createMany({
     data: rows.contacts.map((contact) => ({
       schoolId, id: contact.id, studentId: contact.studentId, fullName: contact.fullName, organization: contact.organization, industry: contact.industry,
-      source: contact.source, alumniMemberId: contact.alumniMemberId, createdAt: contact.createdAt,
+      source: contact.source, relationship: contact.relationship, reasons: contact.reasons, alumniMemberId: contact.alumniMemberId, createdAt: contact.createdAt,
     })),
   })
   await db.outreach.createMany({
@@ -594,6 +605,24 @@ type View = ReturnType<typeof view>
 
 function funnelSteps(names: readonly string[], counts: Record<string, number>) {
   return names.map((step, index) => ({ step, count: counts[step]!, conversion: index === 0 ? null : ratio(counts[step]!, counts[names[index - 1]!]!) }))
+}
+
+/** The guide's sources of the contacts the selected students added in the range. */
+export function expectedNetworkSources(v: View) {
+  const contacts = v.fx.contacts.filter((c) => v.selected.has(c.studentId) && v.within(c.createdAt))
+  const added = contacts.length
+  return {
+    contactsAdded: added,
+    byRelationship: [...CONTACT_RELATIONSHIPS, null].map((relationship) => {
+      const n = count(contacts, (c) => c.relationship === relationship)
+      return { relationship, contacts: n, share: ratio(n, added) }
+    }),
+    byReason: CONTACT_REASONS.map((reason) => {
+      const n = count(contacts, (c) => c.reasons.includes(reason))
+      return { reason, contacts: n, share: ratio(n, added) }
+    }),
+    withoutReason: count(contacts, (c) => c.reasons.length === 0),
+  }
 }
 
 export function expectedFunnel(v: View) {

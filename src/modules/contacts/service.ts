@@ -22,6 +22,8 @@ export function toContact(row: ContactRow): ContactBody {
     phone: row.phone,
     linkedinUrl: row.linkedinUrl,
     source: row.source,
+    relationship: row.relationship,
+    reasons: row.reasons,
     backgroundTags: row.backgroundTags,
     notes: row.notes,
     alumniMemberId: row.alumniMemberId,
@@ -71,7 +73,7 @@ export async function createContact(tenant: Tenant, principal: Principal, input:
   await assertNoDuplicate(tenant, studentId, email)
   await assertAlumnus(tenant, input.alumniMemberId)
   const [row] = await tenant.db.contact.createManyAndReturn({
-    data: [{ ...input, email, backgroundTags: input.backgroundTags ?? [], schoolId: tenant.schoolId, studentId }],
+    data: [{ ...input, email, reasons: input.reasons ?? [], backgroundTags: input.backgroundTags ?? [], schoolId: tenant.schoolId, studentId }],
     skipDuplicates: true,
   })
   if (!row) {
@@ -144,19 +146,40 @@ export async function deleteContact(tenant: Tenant, principal: Principal, id: st
 
 const COLUMNS = Prisma.sql`
   school_id::text AS "schoolId", id::text AS id, student_id::text AS "studentId", full_name AS "fullName", title, organization,
-  industry, occupation, email, phone, linkedin_url AS "linkedinUrl", source::text AS source, background_tags AS "backgroundTags",
+  industry, occupation, email, phone, linkedin_url AS "linkedinUrl", source::text AS source, relationship::text AS relationship,
+  reasons::text[] AS reasons, background_tags AS "backgroundTags",
   notes, alumni_member_id::text AS "alumniMemberId", created_at AS "createdAt", updated_at AS "updatedAt",
   lower(full_name) AS "sortName"`
 
-/** Words of the search as a prefix query: letters and digits only, so the text cannot inject operators. */
-export function prefixQuery(text: string): string {
+/** The words of a search: letters and digits only, so the text cannot inject operators; at most 10. */
+export function searchWords(text: string): string[] {
   const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []
   if (words.length === 0) {
     throw new Problem('validation-failed', 'The search has no letters or digits', {
       extensions: { errors: [{ field: 'querystring.q', message: 'must contain a letter or digit' }] },
     })
   }
-  return words.slice(0, 10).map((word) => `${word}:*`).join(' & ')
+  return words.slice(0, 10)
+}
+
+/** The text a near spelling is looked for in: the expression contacts_fuzzy_idx indexes, exactly. */
+const FUZZY_TEXT = Prisma.sql`lower(full_name || ' ' || coalesce(organization, '') || ' ' || coalesce(title, '') || ' ' || coalesce(industry, '') || ' ' || coalesce(occupation, ''))`
+/** Shorter words match as prefixes only: a four-letter word sharing its first three letters with a word would already pass the threshold. */
+const FUZZY_MIN_LENGTH = 5
+
+/**
+ * Every word must match: as a prefix of a word anywhere (full text, `contacts.search`), or, from five
+ * letters, as a near spelling of a word of the name, organization, title, industry or occupation
+ * (pg_trgm's word similarity, at its default threshold of 0.6: "hospitl" finds "hospital").
+ */
+function searchCondition(text: string): Prisma.Sql {
+  return Prisma.join(
+    searchWords(text).map((word) => {
+      const prefix = Prisma.sql`search @@ to_tsquery('simple', ${`${word}:*`})`
+      return word.length >= FUZZY_MIN_LENGTH ? Prisma.sql`(${prefix} OR ${word} <% ${FUZZY_TEXT})` : prefix
+    }),
+    ' AND ',
+  )
 }
 
 export async function listContacts(tenant: Tenant, principal: Principal, query: ContactListQueryBody) {
@@ -164,8 +187,10 @@ export async function listContacts(tenant: Tenant, principal: Principal, query: 
   const studentId = await requestedStudentScope(tenant, principal, query.studentId)
   const conditions: Prisma.Sql[] = [Prisma.sql`school_id = ${schoolId}::uuid`]
   if (studentId) conditions.push(Prisma.sql`student_id = ${studentId}::uuid`)
-  if (query.q) conditions.push(Prisma.sql`search @@ to_tsquery('simple', ${prefixQuery(query.q)})`)
+  if (query.q) conditions.push(searchCondition(query.q))
   if (query.source) conditions.push(Prisma.sql`source = ${query.source}::contact_source`)
+  if (query.relationship) conditions.push(Prisma.sql`relationship = ${query.relationship}::contact_relationship`)
+  if (query.reason) conditions.push(Prisma.sql`${query.reason}::contact_reason = ANY(reasons)`)
   if (query.industry) conditions.push(Prisma.sql`lower(industry) = lower(${query.industry})`)
   if (query.tag) conditions.push(Prisma.sql`${query.tag} = ANY(background_tags)`)
 

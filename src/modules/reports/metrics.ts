@@ -3,7 +3,7 @@
 // walk each student's referral graph with the network's own definition (referrals/network.ts). The definitions are the schema's
 // descriptions (src/graphql/schema.ts) and the README's "Reporting" section.
 import { Prisma } from '../../generated/prisma/client.js'
-import { CONTACT_SOURCES } from '../contacts/schemas.js'
+import { CONTACT_REASONS, CONTACT_RELATIONSHIPS, CONTACT_SOURCES } from '../contacts/schemas.js'
 import { MEETING_KINDS, MEETING_STATUSES } from '../meetings/schemas.js'
 import { OUTREACH_CHANNELS } from '../outreach/schemas.js'
 import { referralDepths } from '../referrals/network.js'
@@ -74,6 +74,37 @@ export async function funnel(scope: ReportScope) {
       replies: counts.get('replies') ?? 0,
       replyRate: ratio(counts.get('replies') ?? 0, counts.get('outreach_sent') ?? 0),
     })),
+  }
+}
+
+/**
+ * The guide's sources of contacts: the contacts the selected students added in the range, by how
+ * they know the person and by why they chose them. Read from the contacts as they are now (a changed
+ * relationship counts as changed; an erased student's contacts are gone), so on the day it agrees
+ * with the funnel's contacts_added unless a student was erased since.
+ */
+export async function networkSources(scope: ReportScope) {
+  const rows = await scope.query<{ relationship: string | null; reasons: string[]; count: number }>(Prisma.sql`
+    SELECT relationship::text AS relationship, reasons::text[] AS reasons, count(*)::int AS count
+      FROM contacts
+     WHERE school_id = ${scope.schoolId}::uuid AND created_at >= ${scope.fromAt} AND created_at < ${scope.toAt}
+       AND ${forStudents(scope, Prisma.sql`student_id`)}
+     GROUP BY 1, 2`)
+  const byRelationship = new Map<string | null, number>([...CONTACT_RELATIONSHIPS, null].map((relationship) => [relationship, 0]))
+  const byReason = new Map<string, number>(CONTACT_REASONS.map((reason) => [reason, 0]))
+  let contactsAdded = 0
+  let withoutReason = 0
+  for (const row of rows) {
+    contactsAdded += row.count
+    byRelationship.set(row.relationship, byRelationship.get(row.relationship)! + row.count)
+    if (row.reasons.length === 0) withoutReason += row.count
+    for (const reason of row.reasons) byReason.set(reason, byReason.get(reason)! + row.count)
+  }
+  return {
+    contactsAdded,
+    byRelationship: [...byRelationship].map(([relationship, contacts]) => ({ relationship, contacts, share: ratio(contacts, contactsAdded) })),
+    byReason: [...byReason].map(([reason, contacts]) => ({ reason, contacts, share: ratio(contacts, contactsAdded) })),
+    withoutReason,
   }
 }
 
