@@ -116,7 +116,7 @@ export function toProblem(error: FastifyError | Error, request?: FastifyRequest)
  * database is unreachable, the service is shutting down) is a warning without a stack: it is how
  * the service works, not a failure of it. A 4xx is the caller's, logged at info.
  */
-function logProblem(request: FastifyRequest, problem: Problem, error: unknown) {
+export function logProblem(request: FastifyRequest, problem: Problem, error: unknown) {
   if (problem.code === 'internal') request.log.error({ err: error }, 'request failed')
   else if (problem.status >= 500) request.log.warn({ problem: problem.code, detail: problem.message }, 'request refused')
   else request.log.info({ problem: problem.code, detail: problem.message }, 'request rejected')

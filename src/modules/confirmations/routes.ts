@@ -1,8 +1,11 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import type { FastifyInstance } from 'fastify'
-import { notFound } from '../../infra/http/problem.js'
+import accepts from '@fastify/accepts'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { logProblem, toProblem } from '../../infra/http/errors.js'
+import { notFound, Problem } from '../../infra/http/problem.js'
 import { Int32, Nullable, responses, Text, Timestamp, Uuid } from '../../infra/http/schemas.js'
+import { confirmationPage, PAGE_HEADERS, problemPage } from './page.js'
 import { answer, confirmationLinks, describeLink, readLink, reliability } from './service.js'
 
 const tags = ['meetings']
@@ -18,6 +21,7 @@ const Confirmation = Type.Object(
   },
   { title: 'MeetingConfirmation', description: 'What a confirmation link is about, and its answer once given' },
 )
+const Html = Type.String({ maxLength: 20000, description: 'An HTML page (for a person who opened the link in a browser)' })
 const Links = Type.Object(
   {
     meetingId: Uuid,
@@ -54,30 +58,66 @@ export default async function confirmationRoutes(instance: FastifyInstance) {
     },
   })
 
-  app.get('/v1/confirmations', {
-    config: { public: true },
-    schema: { operationId: 'readConfirmation', tags, summary: 'What a confirmation link is about (no sign-in: the link is the credential)', security: [{ confirmationLink: [] }], querystring: TokenQuery, response: responses({ 200: Confirmation }, [404]) },
-    handler: async (request) => describeLink(await readLink(app.database, signer, request.query.link)),
-  })
+  // The link itself, opened by a person in a browser (an HTML page, its form posting back here) or
+  // read by an API client (JSON); negotiated on Accept, with errors in the same form.
+  await app.register(async (instance) => {
+    const pages = instance.withTypeProvider<TypeBoxTypeProvider>()
+    await pages.register(accepts)
+    const wantsPage = (request: FastifyRequest) => request.accepts().type(['application/json', 'text/html']) === 'text/html'
+    const sendPage = (reply: FastifyReply, status: number, html: string, headers: Record<string, string> = {}) =>
+      reply.code(status).headers({ ...headers, ...PAGE_HEADERS }).type('text/html; charset=utf-8').send(html)
+    const page = async (schoolId: string, described: ReturnType<typeof describeLink>, token: string, justAnswered = false) => {
+      const school = await app.database.schools.get(schoolId)
+      if (!school) throw new Problem('not-found', 'No such confirmation link')
+      return confirmationPage(described, school, `?link=${encodeURIComponent(token)}`, justAnswered)
+    }
+    // A refusal a browser asked for is a page with the problem's status; an API client's goes on to the service's problem+json.
+    pages.setErrorHandler((error, request, reply) => {
+      if (!wantsPage(request)) throw error
+      const problem = toProblem(error as Error, request)
+      logProblem(request, problem, error)
+      return sendPage(reply, problem.status, problemPage(problem.status, problem.message), problem.headers)
+    })
 
-  app.post('/v1/confirmations', {
-    config: { public: true },
-    schema: {
-      operationId: 'answerConfirmation',
-      tags,
-      summary: 'Answer a confirmation link: the meeting happened, or the other party did not come (JSON or a form post)',
-      security: [{ confirmationLink: [] }],
-      querystring: TokenQuery,
-      // A link opened in a browser answers with a form post; an API client with JSON.
-      consumes: ['application/json', 'application/x-www-form-urlencoded'],
-      body: Type.Object({ outcome: Outcome }, { additionalProperties: false }),
-      response: responses({ 200: Confirmation }, [404, 409]),
-    },
-    handler: async (request) => {
-      const link = await readLink(app.database, signer, request.query.link)
-      request.confirmationSchoolId = link.tenant.schoolId
-      return answer(link, request.body.outcome, app.clock())
-    },
+    pages.get('/v1/confirmations', {
+      config: { public: true },
+      schema: {
+        operationId: 'readConfirmation',
+        tags,
+        summary: 'What a confirmation link is about (no sign-in: the link is the credential); a browser (Accept: text/html) gets a page with the two answers as buttons',
+        security: [{ confirmationLink: [] }],
+        querystring: TokenQuery,
+        response: responses({ 200: { description: 'The link', content: { 'application/json': { schema: Confirmation }, 'text/html': { schema: Html } } } }, [404]),
+      },
+      handler: async (request, reply) => {
+        const link = await readLink(app.database, signer, request.query.link)
+        const described = describeLink(link)
+        if (wantsPage(request)) return sendPage(reply, 200, await page(link.tenant.schoolId, described, request.query.link))
+        return described
+      },
+    })
+
+    pages.post('/v1/confirmations', {
+      config: { public: true },
+      schema: {
+        operationId: 'answerConfirmation',
+        tags,
+        summary: 'Answer a confirmation link: the meeting happened, or the other party did not come (JSON, or the page\'s form post, answered with a page)',
+        security: [{ confirmationLink: [] }],
+        querystring: TokenQuery,
+        // A link opened in a browser answers with a form post; an API client with JSON.
+        consumes: ['application/json', 'application/x-www-form-urlencoded'],
+        body: Type.Object({ outcome: Outcome }, { additionalProperties: false }),
+        response: responses({ 200: { description: 'The link, answered', content: { 'application/json': { schema: Confirmation }, 'text/html': { schema: Html } } } }, [404, 409]),
+      },
+      handler: async (request, reply) => {
+        const link = await readLink(app.database, signer, request.query.link)
+        request.confirmationSchoolId = link.tenant.schoolId
+        const answered = await answer(link, request.body.outcome, app.clock())
+        if (!wantsPage(request)) return answered
+        return sendPage(reply, 200, await page(link.tenant.schoolId, answered, request.query.link, true))
+      },
+    })
   })
 
   app.get('/v1/members/:memberId/reliability', {
