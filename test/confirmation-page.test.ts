@@ -84,7 +84,7 @@ describe.skipIf(!browserTestsRun)('a confirmation link in a browser', () => {
       expect(await group.getByRole('button').allTextContents()).toEqual(['Yes, it took place', 'No, the host did not come'])
       // Reachable by keyboard: the first button takes focus from the page's start.
       await page.keyboard.press('Tab')
-      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Yes, it took place')
+      expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string } | null } }).document.activeElement?.textContent)).toBe('Yes, it took place')
 
       const [answered] = await Promise.all([page.waitForNavigation(), group.getByRole('button', { name: 'No, the host did not come' }).click()])
       expect(answered!.status()).toBe(200)

@@ -22,6 +22,7 @@ describe('job queue across a database restart', () => {
   let contactId = ''
   const hooks = new Receiver()
   let secret = ''
+  let webhookId = ''
 
   beforeAll(async () => {
     const proxied = await proxiedDatabase()
@@ -36,6 +37,7 @@ describe('job queue across a database restart', () => {
     const subscribed = await t.request({ method: 'POST', url: '/v1/webhooks', token: school.members.school_admin!.token, payload: { url: hooks.url(), eventTypes: ['meeting.requested'] } })
     expect(subscribed.statusCode, subscribed.body).toBe(201)
     secret = subscribed.json().secret
+    webhookId = subscribed.json().webhook.id
     const contact = await t.request({ method: 'POST', url: '/v1/contacts', token: school.members.student!.token, payload: { fullName: 'Quinn Queue', source: 'personal' } })
     expect(contact.statusCode).toBe(201)
     contactId = contact.json().id
@@ -82,8 +84,15 @@ describe('job queue across a database restart', () => {
     hooks.status = 503
     const attempts = hooks.arrived.length
     const waiting = await requestMeeting()
-    // The first attempt fails; its retry is due 2 s (±20 %) later, while the database is away.
+    // The first attempt fails; its retry is due 2 s (±20 %) later, while the database is away. The
+    // cut waits until the failure is recorded and the retry queued: the delivery is then waiting.
     await until('the failed first attempt', async () => (hooks.arrived.length > attempts ? true : undefined), 15_000)
+    await until('the retry queued', async () => {
+      const response = await t.request({ method: 'GET', url: `/v1/webhooks/${webhookId}/deliveries?limit=100`, token: school.members.school_admin!.token })
+      // The one delivery still pending: every earlier one succeeded.
+      const pending = (response.json().items as Array<{ status: string; attempts: unknown[]; nextAttemptAt: string | null }>).filter((item) => item.status === 'pending')
+      return pending.length === 1 && pending[0]!.attempts.length === 1 && pending[0]!.nextAttemptAt ? true : undefined
+    }, 15_000)
     hooks.status = 200
     proxy.cut('refuse')
     await new Promise((resolve) => setTimeout(resolve, 4000))
