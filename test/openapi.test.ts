@@ -30,6 +30,26 @@ describe('openapi.yaml', () => {
     const publish = document.paths['/v1/programs/{programId}/assignment-runs/{runId}/publish']!.post!.requestBody!.content
     expect(publish['application/json']!.schema).toMatchObject({ type: 'object', additionalProperties: false })
   })
+
+  it('defines each error response once under components and refers to it; every reference resolves, and each operation is tagged by its path', async () => {
+    const { parse } = await import('yaml')
+    type Operation = { tags?: string[]; responses: Record<string, { $ref?: string; content?: Record<string, unknown> }> }
+    const document = parse(await readFile('openapi.yaml', 'utf8')) as { paths: Record<string, Record<string, Operation>>; components: { responses: Record<string, { content: Record<string, unknown> }> } }
+    const shared = document.components.responses
+    expect(Object.keys(shared)).toEqual(expect.arrayContaining(['BadRequest', 'Unauthorized', 'Forbidden', 'NotFound', 'Conflict', 'TooManyRequests', 'InternalError', 'ServiceUnavailable']))
+    for (const [path, operations] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        for (const [status, response] of Object.entries(operation.responses)) {
+          const at = `${method.toUpperCase()} ${path} ${status}`
+          if (response.$ref) expect(shared[response.$ref.replace('#/components/responses/', '')], at).toBeDefined()
+          else expect(Object.keys(response.content ?? {}), at).not.toContain('application/problem+json')
+        }
+        // The tag is the path's first segment after /v1 (programs, not programmes).
+        const segment = /^\/v1\/([a-z-]+)/.exec(path)?.[1]
+        if (segment === 'programs') expect(operation.tags, `${method} ${path}`).toEqual(['programs'])
+      }
+    }
+  })
 })
 
 describe('/docs', () => {

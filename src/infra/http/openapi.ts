@@ -95,6 +95,42 @@ function withCommonHeaders(document: OpenApiDocument) {
   return document
 }
 
+/** The names of the shared error responses, by status; a second variant of a status is named below. */
+const ERROR_RESPONSE_NAMES: Record<string, string> = {
+  '400': 'BadRequest', '401': 'Unauthorized', '403': 'Forbidden', '404': 'NotFound', '409': 'Conflict', '413': 'PayloadTooLarge',
+  '422': 'IdempotencyKeyReused', '429': 'TooManyRequests', '500': 'InternalError', '503': 'ServiceUnavailable',
+}
+
+/**
+ * Every problem+json response is defined once under components.responses and referred to: the same
+ * 400, 401, 403, 429, 500 and 503 (with their headers) would otherwise be written out in each of a
+ * hundred operations. Responses that differ (another description) get their own component.
+ */
+function withSharedResponses(document: OpenApiDocument & { components?: { responses?: Record<string, unknown> } }) {
+  const responses: Record<string, unknown> = {}
+  const names = new Map<string, string>()
+  for (const operations of Object.values(document.paths ?? {})) {
+    for (const operation of Object.values(operations)) {
+      for (const [status, response] of Object.entries(operation.responses ?? {})) {
+        const content = response.content as Record<string, unknown> | undefined
+        if (!content || Object.keys(content).join() !== 'application/problem+json') continue
+        const key = JSON.stringify(response)
+        let name = names.get(key)
+        if (!name) {
+          const base = ERROR_RESPONSE_NAMES[status] ?? `Status${status}`
+          name = base
+          for (let variant = 2; name in responses; variant++) name = `${base}${variant}`
+          names.set(key, name)
+          responses[name] = response
+        }
+        operation.responses![status] = { $ref: `#/components/responses/${name}` } as never
+      }
+    }
+  }
+  document.components = { ...document.components, responses: { ...document.components?.responses, ...responses } }
+  return document
+}
+
 export default fp(
   async function openapiPlugin(app: FastifyInstance, options: { config: Config }) {
     await app.register(swagger, {
@@ -125,7 +161,7 @@ export default fp(
           { name: 'calendar', description: 'Meetings as iCalendar, and revocable calendar feeds' },
           { name: 'hosts', description: 'Alumni who volunteer as hosts: profiles, availability, capacity, suggestions and load' },
           { name: 'host-requests', description: 'Requests to alumni hosts: sent to several at once, accepted, declined, withdrawn or expired' },
-          { name: 'programmes', description: 'Cohort programmes such as a shadow week, and their optimal assignment runs' },
+          { name: 'programs', description: 'Cohort programmes such as a shadow week, and their optimal assignment runs' },
           { name: 'audit', description: 'The audit log of writes and of reads of members\' personal data, and each member\'s disclosure log' },
           { name: 'privacy', description: 'A member\'s data: export (GDPR Art. 20) and erasure (Art. 17)' },
           { name: 'webhooks', description: 'Signed event deliveries (Standard Webhooks) to a school\'s endpoints, with a delivery log' },
@@ -160,7 +196,7 @@ export default fp(
       transform: ({ schema, url, ...rest }) => ({ schema: url.startsWith('/graphql') || url.startsWith('/graphiql') ? { ...schema, hide: true } : schema, url, ...rest }),
       transformObject: (documentObject) =>
         ({
-          ...withCommonHeaders(withIdempotencyKey(withDefaultsOptional(('openapiObject' in documentObject ? documentObject.openapiObject : documentObject.swaggerObject) as OpenApiDocument))),
+          ...withSharedResponses(withCommonHeaders(withIdempotencyKey(withDefaultsOptional(('openapiObject' in documentObject ? documentObject.openapiObject : documentObject.swaggerObject) as OpenApiDocument)))),
           webhooks: webhookDocuments(),
         }),
       refResolver: { buildLocalReference: (json, _baseUri, _fragment, index) => String(json.$id ?? `def-${index}`) },

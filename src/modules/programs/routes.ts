@@ -33,7 +33,7 @@ import {
   updateProgram,
 } from './service.js'
 
-const tags = ['programmes']
+const tags = ['programs']
 const organizers = { access: { roles: ['advisor', 'school_admin'] as const } }
 const ProgramPath = Type.Object({ programId: Uuid })
 const RunPath = Type.Object({ programId: Uuid, runId: Uuid })
