@@ -2,7 +2,7 @@
 // explanations) on synthetic programmes of 1k, 5k and 20k students with a host per five students
 // (capacities 1-5), a field per 25 hosts, one field per student (about 50 candidate hosts each before
 // modes and locations), modes and preferences. bench/assignment.ts times the solver alone against HiGHS on the same kind of instance.
-import { DEFAULT_MATCHING_WEIGHTS } from '../src/modules/schools/service.js'
+import { DEFAULT_MATCHING_WEIGHTS } from '../src/modules/schools/settings.js'
 import { computeAssignment, type AssignmentHost, type AssignmentInput, type AssignmentStudent, type Mode } from '../src/modules/programs/assignment.js'
 import { prng } from './assignment.js'
 

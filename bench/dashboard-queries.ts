@@ -6,6 +6,7 @@
 //   EXPLAIN=1                      print each statement's EXPLAIN (ANALYZE, BUFFERS) after timing it
 //   DUMP=perspectives,engagement   write each as /tmp/<name>.sql with its values inlined, for pgbench:
 //                                  pgbench -n -f /tmp/engagement.sql -t 300 <app role URL>
+import { effectiveSettings } from '../src/modules/schools/settings.js'
 import { writeFileSync } from 'node:fs'
 import pg from 'pg'
 import type { Prisma } from '../src/generated/prisma/client.js'
@@ -32,7 +33,7 @@ const sql = async <T>(query: Prisma.Sql) => {
   return (await client.query(query.text, query.values)).rows as T[]
 }
 const tenant: Tenant = { schoolId: school.id, db: {} as Db, sql }
-const scope = await reportScope(tenant, { timeZone: school.time_zone, settings: school.settings }, dashboardRange(), new Date())
+const scope = await reportScope(tenant, { timeZone: school.time_zone, settings: effectiveSettings(school.settings) }, dashboardRange(), new Date())
 
 const statements: Record<string, () => Promise<unknown>> = {
   funnel: () => funnel(scope),

@@ -10,7 +10,7 @@ import type { Contact, Meeting } from '../src/generated/prisma/client.js'
 import { searchWords, toContact } from '../src/modules/contacts/service.js'
 import { toMeeting } from '../src/modules/meetings/service.js'
 import { checkWindow, parseWindow } from '../src/modules/meetings/windows.js'
-import { schoolSettings } from '../src/modules/schools/service.js'
+import { effectiveSettings, schoolOf } from '../src/modules/schools/settings.js'
 import { candidateHostsSql, suggestionRange } from '../src/modules/matching/suggestions.js'
 import { Prisma } from '../src/generated/prisma/client.js'
 import type { Db, Tenant } from '../src/infra/db/database.js'
@@ -54,9 +54,9 @@ export function registerRawBaselines(app: FastifyInstance, database: Database) {
     { config: { access: { roles: ['advisor', 'school_admin'] as const } } },
     async (request) => {
       const schoolId = request.principal!.schoolId!
-      const school = await database.schools.get(schoolId)
+      const school = await schoolOf(database, schoolId)
       const tenant = rawTenant(database, schoolId)
-      const scope = await reportScope(tenant, school!, { from: request.body.variables.from, to: request.body.variables.to }, new Date())
+      const scope = await reportScope(tenant, school, { from: request.body.variables.from, to: request.body.variables.to }, new Date())
       const withPeople = async <T extends { studentId: string }>(page: { items: T[] }, others: (items: T[]) => Promise<unknown>) => {
         const [students] = await Promise.all([membersById(scope, [...new Set(page.items.map((item) => item.studentId))]), others(page.items)])
         return { page, students: students.size }
@@ -82,8 +82,8 @@ export function registerRawBaselines(app: FastifyInstance, database: Database) {
     { config: { access: { roles: ['student'] as const } } },
     async (request) => {
       const schoolId = request.principal!.schoolId!
-      const school = await database.schools.get(schoolId)
-      const range = suggestionRange({}, new Date(), school!)
+      const school = await schoolOf(database, schoolId)
+      const range = suggestionRange({}, new Date(), school)
       const sql = candidateHostsSql(schoolId, {
         kind: request.query.kind,
         mode: null,
@@ -183,7 +183,7 @@ export function registerRawBaselines(app: FastifyInstance, database: Database) {
     // The school's settings come from the same per-instance cache the service uses; the same single
     // statement checks the contact and writes the row.
     const school = await database.schools.get(schoolId)
-    const settings = schoolSettings(school?.settings)
+    const settings = effectiveSettings(school?.settings)
     const now = new Date()
     body.proposedSlots.forEach((slot, index) => checkWindow(parseWindow(slot), body.kind, settings, now, `body.proposedSlots.${index}`))
     const slots = body.proposedSlots.map((slot) => ({ startsAt: new Date(slot.startsAt).toISOString(), endsAt: new Date(slot.endsAt).toISOString() }))

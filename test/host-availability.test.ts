@@ -7,7 +7,7 @@ import { Problem } from '../src/infra/http/problem.js'
 import { availableWindows, blackoutDuring, describeWindow, localDates, normalizeAvailability, type Availability } from '../src/modules/hosts/availability.js'
 import { type BookedMeeting, ledgerRefusal, monthOf, shadowDays, termOf, termWindow } from '../src/modules/hosts/ledger.js'
 import { type HostFacts, type StudentFacts, hostFields, scoreFit, sharedFields } from '../src/modules/matching/scoring.js'
-import { DEFAULT_MATCHING_WEIGHTS } from '../src/modules/schools/service.js'
+import { DEFAULT_MATCHING_WEIGHTS } from '../src/modules/schools/settings.js'
 
 const NY = 'America/New_York'
 const LA = 'America/Los_Angeles'

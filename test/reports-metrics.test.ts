@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { acquireForTenant } from '../src/infra/db/tenant-pool.js'
 import { funnel, meetingsOverTime, networkGrowth, perspectives, singleViews } from '../src/modules/reports/metrics.js'
 import { COMPACT_AFTER, reportScope } from '../src/modules/reports/scope.js'
+import { effectiveSettings } from '../src/modules/schools/settings.js'
 import { typeDefs } from '../src/graphql/schema.js'
 import { build, type TestApp, type TestSchool } from './helpers/app.js'
 import {
@@ -748,7 +749,7 @@ describe('rollups equal the rows they summarize', () => {
   /** The metrics the rollups serve, from one source, called as the resolvers call them. */
   async function metrics(source: 'rollup' | 'raw', range: Range) {
     const row = await t.database.platform.school.findUniqueOrThrow({ where: { id: school.id } })
-    const scope = await reportScope(tenant(), row, { ...range, source }, NOW)
+    const scope = await reportScope(tenant(), { timeZone: row.timeZone, settings: effectiveSettings(row.settings) }, { ...range, source }, NOW)
     return {
       timeZone: scope.timeZone,
       funnel: await funnel(scope),

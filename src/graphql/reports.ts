@@ -2,6 +2,7 @@
 // (school, range, filter); everything under it reads through that scope. Relations of list rows
 // (a meeting's student and contact, a host's activity, ...) go through loaders, so a page costs
 // the same number of SQL statements however long it is.
+import { schoolOf } from '../modules/schools/settings.js'
 import type { FastifyInstance } from 'fastify'
 import type { MercuriusContext } from 'mercurius'
 import { disclose } from '../infra/http/audit.js'
@@ -109,9 +110,7 @@ export function reportResolvers(app: FastifyInstance) {
         const principal = context.principal
         if (!mayReadReports(principal)) throw forbidden('Reports are for advisors, school admins and clients with the reports:read scope')
         const tenant = context.reply.request.tenant
-        const school = await app.database.schools.get(tenant.schoolId)
-        if (!school) throw notFound('school')
-        const scope = await reportScope(tenant, school, { from: args.from, to: args.to, filter: args.filter }, app.clock())
+        const scope = await reportScope(tenant, await schoolOf(app.database, tenant.schoolId), { from: args.from, to: args.to, filter: args.filter }, app.clock())
         return scoped(scope, { from: scope.from, to: scope.to, timeZone: scope.timeZone })
       },
     },

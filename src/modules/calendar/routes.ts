@@ -1,3 +1,4 @@
+import { schoolOf } from '../schools/settings.js'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { FastifyInstance } from 'fastify'
@@ -25,7 +26,7 @@ export default async function calendarRoutes(instance: FastifyInstance) {
       response: responses({ 200: { description: 'iCalendar', content: { 'text/calendar': { schema: ICalendar } } } as never }, [404]),
     },
     handler: async (request, reply) =>
-      reply.type('text/calendar; charset=utf-8').send(await meetingCalendar(request.tenant, request.principal!, request.params.meetingId, publicUrl, (await app.database.schools.get(request.tenant.schoolId))!.timeZone)),
+      reply.type('text/calendar; charset=utf-8').send(await meetingCalendar(request.tenant, request.principal!, request.params.meetingId, publicUrl, (await schoolOf(app.database, request.tenant.schoolId)).timeZone)),
   })
 
   app.post('/v1/calendar-feeds', {

@@ -2,6 +2,7 @@
 // calendar application polls without a bearer token. Times are written in UTC, which every calendar
 // shows in its own time zone, so daylight-saving changes cannot shift them. Only a hash of a feed's
 // secret is stored; revoking a feed makes its URL answer 404.
+import { schoolOf } from '../schools/settings.js'
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import ical, { ICalEventStatus } from 'ical-generator'
 import { DateTime } from 'luxon'
@@ -162,6 +163,6 @@ export async function feedCalendar(database: Database, schoolId: string, feedId:
     orderBy: { startsAt: 'asc' },
     take: MAX_FEED_EVENTS,
   })
-  const { timeZone } = (await database.schools.get(schoolId))!
+  const { timeZone } = await schoolOf(database, schoolId)
   return calendarOf('Vantage meetings', meetings, publicUrl, timeZone)
 }

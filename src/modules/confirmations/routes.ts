@@ -1,9 +1,10 @@
+import { schoolOf } from '../schools/settings.js'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import accepts from '@fastify/accepts'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { logProblem, toProblem } from '../../infra/http/errors.js'
-import { notFound, Problem } from '../../infra/http/problem.js'
+import { notFound } from '../../infra/http/problem.js'
 import { Int32, Nullable, responses, Text, Timestamp, Uuid } from '../../infra/http/schemas.js'
 import { confirmationPage, PAGE_HEADERS, problemPage } from './page.js'
 import { answer, confirmationLinks, describeLink, readLink, reliability } from './service.js'
@@ -67,8 +68,7 @@ export default async function confirmationRoutes(instance: FastifyInstance) {
     const sendPage = (reply: FastifyReply, status: number, html: string, headers: Record<string, string> = {}) =>
       reply.code(status).headers({ ...headers, ...PAGE_HEADERS }).type('text/html; charset=utf-8').send(html)
     const page = async (schoolId: string, described: ReturnType<typeof describeLink>, token: string, justAnswered = false) => {
-      const school = await app.database.schools.get(schoolId)
-      if (!school) throw new Problem('not-found', 'No such confirmation link')
+      const school = await schoolOf(app.database, schoolId)
       return confirmationPage(described, school, `?link=${encodeURIComponent(token)}`, justAnswered)
     }
     // A refusal a browser asked for is a page with the problem's status; an API client's goes on to the service's problem+json.

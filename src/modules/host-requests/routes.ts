@@ -1,4 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { schoolOf } from '../schools/settings.js'
 import { Type } from 'typebox'
 import type { FastifyInstance } from 'fastify'
 import { Page, responses, Uuid } from '../../infra/http/schemas.js'
@@ -25,8 +26,8 @@ export default async function hostRequestRoutes(instance: FastifyInstance) {
       response: responses({ 201: HostRequestGroup }, [404, 409]),
     },
     handler: async (request, reply) => {
-      const school = await app.database.schools.get(request.tenant.schoolId)
-      return reply.code(201).send(await createHostRequests(request.tenant, request.principal!, request.body, now(), school?.settings))
+      const { settings } = await schoolOf(app.database, request.tenant.schoolId)
+      return reply.code(201).send(await createHostRequests(request.tenant, request.principal!, request.body, now(), settings))
     },
   })
 
@@ -59,7 +60,8 @@ export default async function hostRequestRoutes(instance: FastifyInstance) {
       body: AcceptHostRequest,
       response: responses({ 200: HostRequestRef }, [404, 409]),
     },
-    handler: async (request) => acceptHostRequest(request.tenant, request.principal!, request.params.requestId, request.body, now()),
+    handler: async (request) =>
+      acceptHostRequest(request.tenant, request.principal!, request.params.requestId, request.body, now(), await schoolOf(app.database, request.tenant.schoolId)),
   })
 
   app.post('/v1/host-requests/:requestId/decline', {

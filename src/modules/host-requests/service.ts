@@ -18,7 +18,7 @@ import { blackoutDuring, type Availability, type Blackout, type WeeklyWindow } f
 import { bookedMeetings, ledgerRefusal, monthOf, shadowDays, termOf, termWindow } from '../hosts/ledger.js'
 import { displayName, isStaff, responseRate } from '../hosts/service.js'
 import { checkWindow, parseWindow, type TimeWindow } from '../meetings/windows.js'
-import { schoolSettings } from '../schools/service.js'
+import type { School, SchoolSettings } from '../schools/settings.js'
 import { DateTime } from 'luxon'
 import type {
   AcceptHostRequestBody,
@@ -205,10 +205,9 @@ export async function insertHostRequest(tx: Transaction, schoolId: string, reque
   return row.id
 }
 
-export async function createHostRequests(tenant: Tenant, principal: Principal, input: CreateHostRequestsBody, now: Date, settingsStored: unknown) {
+export async function createHostRequests(tenant: Tenant, principal: Principal, input: CreateHostRequestsBody, now: Date, settings: SchoolSettings) {
   const studentId = writingStudent(principal)
   const { db, schoolId } = tenant
-  const settings = schoolSettings(settingsStored)
   const purpose = input.purpose.trim()
   if (!purpose) throw invalidField('body.purpose', 'must not be blank')
   if (input.hostIds.length > settings.hostRequestFanout) {
@@ -349,7 +348,7 @@ async function withdrawSiblings(tx: Transaction, schoolId: string, groupId: stri
      WHERE m.school_id = ${schoolId}::uuid AND m.id = w.meeting_id AND m.status = 'requested'`
 }
 
-export async function acceptHostRequest(tenant: Tenant, principal: Principal, id: string, input: AcceptHostRequestBody, now: Date) {
+export async function acceptHostRequest(tenant: Tenant, principal: Principal, id: string, input: AcceptHostRequestBody, now: Date, school: School) {
   const hostId = hostOf(principal)
   const { db, schoolId } = tenant
   await expireOverdueRequests(db, schoolId, now)
@@ -377,8 +376,7 @@ export async function acceptHostRequest(tenant: Tenant, principal: Principal, id
         throw invalidField('body.location', meeting.mode === 'in_person' ? 'is required: the request names no place' : 'is required: the request names no link')
       }
       const profile = await tx.hostProfile.findUniqueOrThrow({ where: { schoolId_memberId: { schoolId, memberId: hostId } } })
-      const school = await tx.school.findUniqueOrThrow({ where: { id: schoolId }, select: { timeZone: true, settings: true } })
-      const settings = schoolSettings(school.settings)
+      const { settings } = school
       const availability: Availability = {
         timeZone: profile.timeZone,
         weeklyWindows: profile.weeklyWindows as unknown as WeeklyWindow[],

@@ -8,7 +8,7 @@
 // meeting through every transition (syncHostBooking), so the ledger reads one indexed table.
 import { DateTime } from 'luxon'
 import type { Transaction, Db } from '../../infra/db/database.js'
-import type { Term } from '../schools/service.js'
+import type { Term } from '../schools/settings.js'
 import type { TimeWindow } from '../meetings/windows.js'
 import { localDates } from './availability.js'
 

@@ -1,7 +1,7 @@
+import { schoolOf } from '../schools/settings.js'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { FastifyInstance } from 'fastify'
-import { notFound } from '../../infra/http/problem.js'
 import { responses, Uuid } from '../../infra/http/schemas.js'
 import { SuggestionQuery, Suggestions } from './schemas.js'
 import { hostSuggestions } from './suggestions.js'
@@ -20,8 +20,7 @@ export default async function matchingRoutes(instance: FastifyInstance) {
       response: responses({ 200: Suggestions }, [404]),
     },
     handler: async (request) => {
-      const school = await app.database.schools.get(request.tenant.schoolId)
-      if (!school) throw notFound('school')
+      const school = await schoolOf(app.database, request.tenant.schoolId)
       return hostSuggestions(request.tenant, request.principal!, request.params.memberId, request.query, app.clock(), school, app.suggestionCandidates)
     },
   })

@@ -12,7 +12,7 @@
 // - responsiveness: (answered + 1) / (answered + expired + 2): a new host starts at 0.5, and one
 //   who lets requests expire sinks.
 // score = Σ weight·component / Σ weight over the components that apply, rounded to 3 decimals.
-import type { MatchingWeights } from '../schools/service.js'
+import type { MatchingWeights } from '../schools/settings.js'
 
 export type ReasonCode =
   | 'shared_field'

@@ -15,7 +15,7 @@ import { availableWindows, describeWindow, type Blackout, type WeeklyWindow } fr
 import type { TimeWindow } from '../meetings/windows.js'
 import { termOf, termWindow } from '../hosts/ledger.js'
 import { displayName, responseRate } from '../hosts/service.js'
-import { schoolSettings } from '../schools/service.js'
+import type { School } from '../schools/settings.js'
 import { scoreFit, type Reason } from './scoring.js'
 import type { SuggestionQueryBody, SuggestionsBody } from './schemas.js'
 
@@ -102,8 +102,8 @@ export function candidateHostsSql(schoolId: string, args: CandidateArgs): Prisma
 }
 
 /** The range a goal searches (from now at the earliest) and the school term of its start. */
-export function suggestionRange(query: Pick<SuggestionQueryBody, 'from' | 'to'>, now: Date, school: { timeZone: string; settings: unknown }) {
-  const settings = schoolSettings(school.settings)
+export function suggestionRange(query: Pick<SuggestionQueryBody, 'from' | 'to'>, now: Date, school: Pick<School, 'timeZone' | 'settings'>) {
+  const { settings } = school
   const from = query.from ? boundAt(query.from, school.timeZone, 'from') : now
   const to = query.to ? boundAt(query.to, school.timeZone, 'to') : new Date(from.getTime() + DEFAULT_RANGE_DAYS * DAY)
   if (to <= from) throw invalidField('querystring.to', 'must be after from')
@@ -175,7 +175,7 @@ export async function hostSuggestions(
   studentId: string,
   query: SuggestionQueryBody,
   now: Date,
-  school: { timeZone: string; settings: unknown },
+  school: Pick<School, 'timeZone' | 'settings'>,
   cache: CandidateCache = new CandidateCache(0),
 ): Promise<SuggestionsBody> {
   studentScope(principal, studentId)

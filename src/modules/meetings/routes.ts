@@ -1,4 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { schoolOf } from '../schools/settings.js'
 import { Type } from 'typebox'
 import type { FastifyInstance } from 'fastify'
 import { Page, responses, Uuid } from '../../infra/http/schemas.js'
@@ -46,8 +47,8 @@ export default async function meetingRoutes(instance: FastifyInstance) {
       response: responses({ 201: MeetingRef }, [404]),
     },
     handler: async (request, reply) => {
-      const school = await app.database.schools.get(request.tenant.schoolId)
-      return reply.code(201).send(await requestMeeting(request.tenant, request.principal!, request.body, now(), school?.settings))
+      const { settings } = await schoolOf(app.database, request.tenant.schoolId)
+      return reply.code(201).send(await requestMeeting(request.tenant, request.principal!, request.body, now(), settings))
     },
   })
 
@@ -79,7 +80,8 @@ export default async function meetingRoutes(instance: FastifyInstance) {
       body: ScheduleMeeting,
       response: transitionResponses,
     },
-    handler: async (request) => scheduleMeeting(request.tenant, request.principal!, request.params.meetingId, request.body, now()),
+    handler: async (request) =>
+      scheduleMeeting(request.tenant, request.principal!, request.params.meetingId, request.body, now(), (await schoolOf(app.database, request.tenant.schoolId)).settings),
   })
 
   app.post('/v1/meetings/:meetingId/resume-sent', {
@@ -118,7 +120,8 @@ export default async function meetingRoutes(instance: FastifyInstance) {
       body: CompleteMeeting,
       response: transitionResponses,
     },
-    handler: async (request) => completeMeeting(request.tenant, request.principal!, request.params.meetingId, request.body, now()),
+    handler: async (request) =>
+      completeMeeting(request.tenant, request.principal!, request.params.meetingId, request.body, now(), (await schoolOf(app.database, request.tenant.schoolId)).settings),
   })
 
   app.post('/v1/meetings/:meetingId/thank-you', {

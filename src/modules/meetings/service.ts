@@ -4,7 +4,7 @@
 // longer fits). A student's booked windows cannot overlap: checked here, and enforced by an
 // exclusion constraint for concurrent bookings.
 import type { Principal } from '../../infra/auth/principal.js'
-import { type Db, type Tenant, type Transaction, tenantInTransaction } from '../../infra/db/database.js'
+import { type Tenant, type Transaction, tenantInTransaction } from '../../infra/db/database.js'
 import { decodeCursor, pageOf } from '../../infra/http/cursor.js'
 import { Problem, notFound, invalidField } from '../../infra/http/problem.js'
 import { Prisma, type Meeting as MeetingRow } from '../../generated/prisma/client.js'
@@ -12,7 +12,7 @@ import { studentScope, writingStudent, requestedStudentScope } from '../contacts
 import { createContact } from '../contacts/service.js'
 import { hostRequestGate, lockMeetingHostRequest, syncHostBooking } from '../host-requests/service.js'
 import { checkQuestion } from '../questions/checker.js'
-import { schoolSettings } from '../schools/service.js'
+import type { SchoolSettings } from '../schools/settings.js'
 import { allowedTransitions, type MeetingStatus, nextStatus, PREPARABLE, type Transition } from './lifecycle.js'
 import type {
   CloseMeetingBody,
@@ -143,25 +143,14 @@ function notBlank(location: string | undefined, field: string) {
   if (location !== undefined && !location.trim()) throw invalidField(field, 'must not be blank')
 }
 
-/**
- * The school's settings, read through the client at hand (inside a transaction: its own connection,
- * so a transaction never waits on a second connection from the pool). The schools table has no
- * row-level security; a school's handle may read its own row.
- */
-async function settingsOf(client: Pick<Db, 'school'>, schoolId: string) {
-  const school = await client.school.findUnique({ where: { id: schoolId }, select: { settings: true } })
-  return schoolSettings(school?.settings)
-}
-
-/** `schoolSettingsStored` is the school's settings as stored (the caller may have them cached). */
-export async function requestMeeting(tenant: Tenant, principal: Principal, input: CreateMeetingBody, now: Date, schoolSettingsStored: unknown) {
+/** `settings` are the school's (schools/settings.ts), as the route read them from the instance's cache. */
+export async function requestMeeting(tenant: Tenant, principal: Principal, input: CreateMeetingBody, now: Date, settings: SchoolSettings) {
   const studentId = writingStudent(principal)
   // The schema's minLength counts spaces; the purpose is stored trimmed, so a blank one is no purpose.
   const purpose = input.purpose.trim()
   if (!purpose) throw invalidField('body.purpose', 'must not be blank')
   const { db, schoolId } = tenant
   notBlank(input.location, 'body.location')
-  const settings = schoolSettings(schoolSettingsStored)
   input.proposedSlots.forEach((slot, index) => checkWindow(parseWindow(slot), input.kind, settings, now, `body.proposedSlots.${index}`))
   const proposedSlots = input.proposedSlots.map((slot) => {
     const window = parseWindow(slot)
@@ -259,9 +248,8 @@ async function assertNoOverlap(tx: Transaction, schoolId: string, studentId: str
   }
 }
 
-export function scheduleMeeting(tenant: Tenant, principal: Principal, id: string, input: ScheduleMeetingBody, now: Date) {
+export function scheduleMeeting(tenant: Tenant, principal: Principal, id: string, input: ScheduleMeetingBody, now: Date, settings: SchoolSettings) {
   return transition(tenant, principal, id, 'schedule', async (meeting, tx) => {
-    const settings = await settingsOf(tx, tenant.schoolId)
     const window = parseWindow(input)
     checkWindow(window, meeting.kind, settings, now, 'body')
     const mode = input.mode ?? meeting.mode
@@ -344,11 +332,10 @@ export async function prepareMeeting(tenant: Tenant, principal: Principal, id: s
   return toMeeting(row)
 }
 
-export function completeMeeting(tenant: Tenant, principal: Principal, id: string, input: CompleteMeetingBody, now: Date) {
+export function completeMeeting(tenant: Tenant, principal: Principal, id: string, input: CompleteMeetingBody, now: Date, settings: SchoolSettings) {
   return transition(tenant, principal, id, 'complete', async (meeting, tx) => {
     if (meeting.startsAt! > now) throw new Problem('conflict', 'A meeting can be completed once it has started', { extensions: { startsAt: meeting.startsAt!.toISOString() } })
     const endedAt = heldUntil(meeting, input.endedAt, now)
-    const settings = await settingsOf(tx, tenant.schoolId)
     const scoped = tenantInTransaction(tenant.schoolId, tx)
     for (const [index, referral] of (input.referrals ?? []).entries()) {
       let referredContactId: string

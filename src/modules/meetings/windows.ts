@@ -2,7 +2,7 @@
 // this to 15-120), a job shadow from one hour to seven days; windows end after they start and, when
 // being agreed, lie in the future. A shadow's debrief and itinerary sit inside its window.
 import { invalidField } from '../../infra/http/problem.js'
-import type { EffectiveSchoolSettings } from '../schools/service.js'
+import type { SchoolSettings } from '../schools/settings.js'
 
 const MINUTE = 60_000
 const SHADOW_MIN_MINUTES = 60
@@ -21,7 +21,7 @@ export function parseWindow(window: { startsAt: string; endsAt: string }): TimeW
 export function checkWindow(
   window: TimeWindow,
   kind: 'informational_interview' | 'job_shadow',
-  settings: EffectiveSchoolSettings,
+  settings: SchoolSettings,
   now: Date,
   field: string,
 ) {

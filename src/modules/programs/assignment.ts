@@ -15,7 +15,7 @@
 // fit·1000·M + loadPreference(host load) (1-8, by doubling load levels) with M = 8·(P + 1) and P
 // the most placements possible, so the load term can never outweigh 0.001 of fit (it sums to less
 // than M over any assignment).
-import type { MatchingWeights } from '../schools/service.js'
+import type { MatchingWeights } from '../schools/settings.js'
 import { hostFields, scoreFit, type Reason } from '../matching/scoring.js'
 import { solveAssignment } from './solver.js'
 import type { UNMATCHED_REASONS } from './schemas.js'

@@ -1,7 +1,7 @@
+import { schoolOf } from '../schools/settings.js'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { FastifyInstance } from 'fastify'
-import { notFound } from '../../infra/http/problem.js'
 import { boundAt } from '../../infra/http/range.js'
 import { Page, PageQuery, responses, Uuid } from '../../infra/http/schemas.js'
 import {
@@ -45,11 +45,7 @@ export default async function programRoutes(instance: FastifyInstance) {
   app.addSchema(Run)
   const ProgramRef = Type.Ref('Program')
   const RunRef = Type.Ref('AssignmentRun')
-  const school = async (schoolId: string) => {
-    const row = await app.database.schools.get(schoolId)
-    if (!row) throw notFound('school')
-    return row
-  }
+  const school = (schoolId: string) => schoolOf(app.database, schoolId)
 
   app.post('/v1/programs', {
     config: organizers,
@@ -174,7 +170,7 @@ export default async function programRoutes(instance: FastifyInstance) {
     },
     handler: async (request) => {
       const now = app.clock()
-      const { timeZone } = (await app.database.schools.get(request.tenant.schoolId))!
+      const { timeZone } = await school(request.tenant.schoolId)
       // Up to and including now: a request created this instant counts.
       const to = request.query.to ? boundAt(request.query.to, timeZone, 'to') : new Date(now.getTime() + 1)
       const from = request.query.from ? boundAt(request.query.from, timeZone, 'from') : new Date(to.getTime() - 365 * DAY)

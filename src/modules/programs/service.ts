@@ -12,7 +12,7 @@ import type { Prisma, Program as ProgramRow, AssignmentRun as RunRow } from '../
 import { availableWindows, describeWindow, type Blackout, type WeeklyWindow } from '../hosts/availability.js'
 import { displayName } from '../hosts/service.js'
 import { expireOverdueRequests, insertHostRequest } from '../host-requests/service.js'
-import { schoolSettings, type MatchingWeights } from '../schools/service.js'
+import type { MatchingWeights, School } from '../schools/settings.js'
 import { computeAssignment, gini, type AssignmentHost, type AssignmentStudent, type Mode, type Pair } from './assignment.js'
 import type {
   CreateProgramBody,
@@ -247,9 +247,9 @@ function programWindow(program: ProgramRow, timeZone: string) {
 }
 
 /** Everything a run reads, loaded once: the same rows give the same digest and the same result. */
-async function loadAssignmentInput(tenant: Tenant, program: ProgramRow, now: Date, school: { timeZone: string; settings: unknown }) {
+async function loadAssignmentInput(tenant: Tenant, program: ProgramRow, now: Date, school: Pick<School, 'timeZone' | 'settings'>) {
   const { db, schoolId } = tenant
-  const settings = schoolSettings(school.settings)
+  const { settings } = school
   const span = programWindow(program, school.timeZone)
   const searchFrom = span.startsAt < now ? now : span.startsAt
   const minMinutes = program.kind === 'job_shadow' ? SHADOW_MIN_MINUTES : settings.interviewMinMinutes
@@ -336,7 +336,7 @@ function checkPairs(pairs: Pair[], field: string, hostIds: Set<string>, studentI
   })
 }
 
-export async function createRun(tenant: Tenant, principal: Principal, programId: string, input: CreateRunBody, now: Date, school: { timeZone: string; settings: unknown }) {
+export async function createRun(tenant: Tenant, principal: Principal, programId: string, input: CreateRunBody, now: Date, school: Pick<School, 'timeZone' | 'settings'>) {
   // As every host-request read and write does: expired requests count against their hosts before
   // the run reads the hosts' response rates (publishing sweeps too, and would otherwise see a change).
   await expireOverdueRequests(tenant.db, tenant.schoolId, now)
@@ -442,7 +442,7 @@ export async function listRuns(tenant: Tenant, programId: string, query: { limit
  * published, when a newer run exists, or when the participants changed since the run (rerun first).
  * A pair whose student already waits for that host is skipped and reported.
  */
-export async function publishRun(tenant: Tenant, programId: string, runId: string, now: Date, school: { timeZone: string; settings: unknown }) {
+export async function publishRun(tenant: Tenant, programId: string, runId: string, now: Date, school: Pick<School, 'timeZone' | 'settings'>) {
   const { db, schoolId } = tenant
   await expireOverdueRequests(db, schoolId, now)
   const program = await findProgram(tenant, programId)

@@ -1,10 +1,10 @@
 // CSV exports of the reporting drill-down lists, for advisors who paste them into spreadsheets:
 // GET /v1/reports/<list>.csv with the same range and filters as the GraphQL `report` field.
+import { schoolOf } from '../schools/settings.js'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import { disclose } from '../../infra/http/audit.js'
-import { notFound } from '../../infra/http/problem.js'
 import { DateOrInstant } from '../../infra/http/range.js'
 import { Int32, responses, Text, Uuid } from '../../infra/http/schemas.js'
 import { MEETING_KINDS, MEETING_STATUSES } from '../meetings/schemas.js'
@@ -54,9 +54,7 @@ export default async function reportRoutes(instance: FastifyInstance) {
       },
       handler: async (request, reply) => {
         const { from, to, status, kind, ...filter } = request.query as Record<string, string | number | undefined> & { from: string; to: string }
-        const school = await app.database.schools.get(request.tenant.schoolId)
-        if (!school) throw notFound('school')
-        const scope = await reportScope(request.tenant, school, { from, to, filter }, app.clock(), 'querystring.')
+        const scope = await reportScope(request.tenant, await schoolOf(app.database, request.tenant.schoolId), { from, to, filter }, app.clock(), 'querystring.')
         const csv = await exportList(scope, list, { status: status as string | undefined, kind: kind as string | undefined }, app.config.reportExportMaxRows, (ids) => disclose(request, ids))
         return reply
           .type('text/csv; charset=utf-8')

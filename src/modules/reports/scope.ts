@@ -4,7 +4,7 @@ import { Prisma } from '../../generated/prisma/client.js'
 import type { Tenant } from '../../infra/db/database.js'
 import { boundDate } from '../../infra/http/range.js'
 import { invalidField, notFound } from '../../infra/http/problem.js'
-import { schoolSettings } from '../schools/service.js'
+import type { School } from '../schools/settings.js'
 
 export interface ReportFilter {
   major?: string | null
@@ -61,7 +61,7 @@ export interface ScopeInput {
 
 export async function reportScope(
   tenant: Tenant,
-  school: { timeZone: string; settings: unknown },
+  school: Pick<School, 'timeZone' | 'settings'>,
   input: ScopeInput,
   now: Date,
   fieldPrefix = '',
@@ -96,7 +96,7 @@ export async function reportScope(
     query,
     schoolId: tenant.schoolId,
     timeZone: school.timeZone,
-    thankYouWindowHours: schoolSettings(school.settings).thankYouWindowHours,
+    thankYouWindowHours: school.settings.thankYouWindowHours,
     from: input.from,
     to: input.to,
     fromAt: bounds!.fromAt,

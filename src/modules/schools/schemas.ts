@@ -4,7 +4,7 @@ import { Int32, Text, Timestamp, Uuid } from '../../infra/http/schemas.js'
 export const SchoolSettings = Type.Object(
   {
     // No schema defaults here: a PATCH naming one setting must not reset the others (defaults are
-    // applied when settings are read, see schoolSettings()).
+    // applied when settings are read, see effectiveSettings() in settings.ts).
     thankYouWindowHours: Type.Optional(Int32({ minimum: 1, maximum: 168, description: 'Hours after a meeting ends by which the thank-you note is due (default 24)' })),
     interviewMinMinutes: Type.Optional(Int32({ minimum: 15, maximum: 30, description: 'Shortest informational interview (default 30; a school may widen to 15)' })),
     interviewMaxMinutes: Type.Optional(Int32({ minimum: 60, maximum: 120, description: 'Longest informational interview (default 60; a school may widen to 120)' })),

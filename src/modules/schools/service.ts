@@ -7,35 +7,7 @@ import { decodeCursor, pageOf } from '../../infra/http/cursor.js'
 import { Problem, notFound, invalidField } from '../../infra/http/problem.js'
 import type { School as SchoolRow } from '../../generated/prisma/client.js'
 import type { CreateSchoolBody, SchoolBody, UpdateSchoolBody } from './schemas.js'
-
-export const DEFAULT_MATCHING_WEIGHTS = { field: 0.35, organization: 0.2, background: 0.15, capacity: 0.1, responsiveness: 0.2 }
-
-export type MatchingWeights = typeof DEFAULT_MATCHING_WEIGHTS
-
-export interface Term {
-  name: string
-  startsOn: string
-  endsOn: string
-}
-
-const DEFAULT_SETTINGS = {
-  thankYouWindowHours: 24,
-  interviewMinMinutes: 30,
-  interviewMaxMinutes: 60,
-  hostRequestFanout: 3,
-  hostRequestExpiryDays: 7,
-  terms: [] as Term[],
-  matchingWeights: DEFAULT_MATCHING_WEIGHTS,
-}
-
-export type EffectiveSchoolSettings = typeof DEFAULT_SETTINGS
-
-/** A school's settings with the defaults filled in. */
-export function schoolSettings(stored: unknown): EffectiveSchoolSettings {
-  const given = (stored && typeof stored === 'object' ? stored : {}) as Partial<EffectiveSchoolSettings>
-  return { ...DEFAULT_SETTINGS, ...given, matchingWeights: { ...DEFAULT_MATCHING_WEIGHTS, ...given.matchingWeights } }
-}
-
+import { effectiveSettings } from './settings.js'
 
 /** Rules across settings that a schema cannot say: terms in order without overlap, a minimum field weight. */
 function checkSettings(settings: CreateSchoolBody['settings']) {
@@ -78,7 +50,7 @@ export function toSchool(row: SchoolRow): SchoolBody {
     name: row.name,
     timeZone: row.timeZone,
     status: row.status,
-    settings: schoolSettings(row.settings),
+    settings: effectiveSettings(row.settings),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   }
