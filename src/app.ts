@@ -30,7 +30,7 @@ import hostRoutes from './modules/hosts/routes.js'
 import identityProviderRoutes from './modules/identity-providers/routes.js'
 import integrationClientRoutes from './modules/integration-clients/routes.js'
 import matchingRoutes from './modules/matching/routes.js'
-import { CandidateCache } from './modules/matching/suggestions.js'
+import matchingCache from './modules/matching/cache.js'
 import meetingRoutes from './modules/meetings/routes.js'
 import meRoutes from './modules/me/routes.js'
 import memberRoutes from './modules/members/routes.js'
@@ -45,6 +45,8 @@ import privacyRoutes from './modules/privacy/routes.js'
 import confirmationRoutes from './modules/confirmations/routes.js'
 import auditRoutes from './modules/audit/routes.js'
 import jobs from './infra/jobs/worker.js'
+import { webhookTasks } from './modules/webhooks/jobs.js'
+import { webhookDocuments } from './modules/webhooks/openapi.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -55,8 +57,6 @@ declare module 'fastify' {
     lifecycle: { shuttingDown: boolean }
     /** The current time; tests may run the service on a clock of their own. */
     clock: () => Date
-    /** Candidate hosts per school, kept briefly for suggestions. */
-    suggestionCandidates: CandidateCache
   }
 }
 
@@ -130,14 +130,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   app.decorate('keys', keys)
   app.decorate('lifecycle', { shuttingDown: false })
   app.decorate('clock', deps.clock ?? (() => new Date()))
-  app.decorate('suggestionCandidates', new CandidateCache(config.suggestionCacheTtlMs))
-  // A write through this instance that may change a host's profile or load (hosts, requests,
-  // programmes, meetings) drops the school's cached candidates, so this instance shows it at once.
-  app.addHook('onResponse', async (request, reply) => {
-    if (request.method === 'GET' || reply.statusCode >= 400 || !/^\/v1\/(hosts|host-requests|programs|meetings)/.test(request.url)) return
-    const schoolId = request.principal?.schoolId
-    if (schoolId) app.suggestionCandidates.invalidate(schoolId)
-  })
+  // The matching module keeps its candidate hosts per school and drops them on writes that change them.
+  await app.register(matchingCache)
   app.addSchema(ProblemSchema)
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id)
@@ -166,7 +160,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(metrics, { token: config.metricsToken })
   await app.register(audit, { enabled: config.auditEnabled })
   await app.register(idempotency, { ttlHours: config.idempotencyKeyTtlHours })
-  await app.register(openapi, { config })
+  await app.register(openapi, { config, webhooks: webhookDocuments })
   await app.register(formbody, { bodyLimit: Math.min(16384, config.bodyLimitBytes) })
   await app.register(cors, { origin: config.corsOrigins.length ? config.corsOrigins : false, exposedHeaders: ['x-request-id', 'retry-after'] })
 
@@ -192,7 +186,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(privacyRoutes)
   await app.register(confirmationRoutes)
   await app.register(auditRoutes)
-  await app.register(jobs)
+  // The queue runs the tasks modules give it (infra imports no module).
+  await app.register(jobs, { tasks: (instance) => [webhookTasks(instance)] })
   await app.register(graphql, { config })
   return app
 }

@@ -42,7 +42,6 @@ function giniDirect(values: number[]): number {
   return sum / (2 * n * n * mean)
 }
 
-type Response = Awaited<ReturnType<TestApp['request']>>
 
 interface Person {
   id: string

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runReminders } from '../src/modules/webhooks/reminders.js'
 import { build, type TestApp, type TestSchool } from './helpers/app.js'
 import { until } from './helpers/until.js'
-import { type ReceivedEvent as Event, Receiver } from './helpers/webhooks.js'
+import { Receiver } from './helpers/webhooks.js'
 
 const MINUTE = 60_000
 const HOUR = 60 * MINUTE

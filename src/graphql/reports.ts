@@ -13,7 +13,7 @@ import {
   waitingRequestsPage,
 } from '../modules/reports/lists.js'
 import { alumniEngagement, type Bucket, funnel, meetingsOverTime, networkGrowth, networkSources, perspectives, singleViews } from '../modules/reports/metrics.js'
-import { type ReportFilter, type ReportScope, reportScope, studentIds } from '../modules/reports/scope.js'
+import { type ReportFilter, type ReportScope, reportScope } from '../modules/reports/scope.js'
 import { graphqlJs } from './graphql-js.js'
 
 const { GraphQLScalarType, Kind } = graphqlJs

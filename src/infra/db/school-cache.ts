@@ -15,7 +15,10 @@
 // schools active than that, only the coldest go back to the database, never all at once.
 import { LRUCache } from 'lru-cache'
 import type pg from 'pg'
-import type { Db } from './database.js'
+import type { PrismaClient } from '../../generated/prisma/client.js'
+
+/** What the cache reads schools through: the platform handle's schools (database.ts). */
+type SchoolReader = Pick<PrismaClient, 'school'>
 
 export interface CachedSchool {
   id: string
@@ -29,14 +32,14 @@ export interface CachedSchool {
 export const SCHOOL_CHANGES_CHANNEL = 'vantage_school_changed'
 
 export class SchoolCache {
-  readonly #platform: Db
+  readonly #platform: SchoolReader
   readonly #ttlMs: number
   readonly #notifiedTtlMs: number
   readonly #entries: LRUCache<string, { readAt: number; school: Promise<CachedSchool | null> }>
   /** Since when change notifications have been flowing; null while they are not. */
   #notifiedSince: number | null = null
 
-  constructor(platform: Db, ttlMs: number, options: { maxEntries?: number; notifiedTtlMs?: number } = {}) {
+  constructor(platform: SchoolReader, ttlMs: number, options: { maxEntries?: number; notifiedTtlMs?: number } = {}) {
     this.#platform = platform
     this.#ttlMs = ttlMs
     this.#notifiedTtlMs = Math.max(ttlMs, options.notifiedTtlMs ?? ttlMs)

@@ -4,7 +4,6 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { webhookDocuments } from '../../modules/webhooks/openapi.js'
 import type { Config } from '../../config.js'
 
 type OpenApiDocument = {
@@ -132,7 +131,7 @@ function withSharedResponses(document: OpenApiDocument & { components?: { respon
 }
 
 export default fp(
-  async function openapiPlugin(app: FastifyInstance, options: { config: Config }) {
+  async function openapiPlugin(app: FastifyInstance, options: { config: Config; webhooks: () => Record<string, unknown> }) {
     await app.register(swagger, {
       openapi: {
         openapi: '3.1.0',
@@ -197,7 +196,8 @@ export default fp(
       transformObject: (documentObject) =>
         ({
           ...withSharedResponses(withCommonHeaders(withIdempotencyKey(withDefaultsOptional(('openapiObject' in documentObject ? documentObject.openapiObject : documentObject.swaggerObject) as OpenApiDocument)))),
-          webhooks: webhookDocuments(),
+          // The events the service sends (OpenAPI 3.1 `webhooks`), described by the module that sends them.
+          webhooks: options.webhooks(),
         }),
       refResolver: { buildLocalReference: (json, _baseUri, _fragment, index) => String(json.$id ?? `def-${index}`) },
     })

@@ -8,8 +8,6 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { Logger, run, type Runner, type TaskList } from 'graphile-worker'
-import { deliver, dispatch } from '../../modules/webhooks/delivery.js'
-import { rearmStaleDispatches, runReminders } from '../../modules/webhooks/reminders.js'
 import { runMaintenance } from './maintenance.js'
 import { QUEUE_SCHEMA } from './queue.js'
 
@@ -20,30 +18,18 @@ declare module 'fastify' {
   }
 }
 
-export function taskList(app: FastifyInstance): TaskList {
-  const { config, database } = app
+/** What a module gives the queue to run: its tasks, and cron lines naming them. */
+export interface QueueTasks {
+  taskList: TaskList
+  crontab?: string[]
+}
+
+/** The queue's own task, beside the modules' (`tasks`, given by the app). */
+function taskList(app: FastifyInstance, tasks: QueueTasks[]): TaskList {
   return {
-    webhook_deliver: async (payload) =>
-      deliver(
-        {
-          database,
-          now: app.clock,
-          timeoutMs: config.webhooks.timeoutMs,
-          retrySchedule: config.webhooks.retrySchedule,
-          allowedHosts: config.webhooks.allowedHosts,
-          onAttempt: (outcome) => app.metrics.webhookDeliveries.inc({ outcome }),
-        },
-        payload as { schoolId: string; deliveryId: string },
-      ),
-    webhook_dispatch: async (payload) => {
-      await dispatch(database, (payload as { schoolId: string }).schoolId)
-    },
-    reminders: async () => {
-      await runReminders(database, app.clock(), config.thankYouDueSoonHours)
-      await rearmStaleDispatches(database, app.clock())
-    },
+    ...Object.assign({}, ...tasks.map((entry) => entry.taskList)),
     maintenance: async () => {
-      await runMaintenance(database, app.clock())
+      await runMaintenance(app.database, app.clock())
     },
   }
 }
@@ -52,10 +38,11 @@ const RESTART_FIRST_MS = 1_000
 const RESTART_MAX_MS = 15_000
 
 export default fp(
-  async function jobs(app: FastifyInstance) {
+  async function jobs(app: FastifyInstance, { tasks }: { tasks: (app: FastifyInstance) => QueueTasks[] }) {
     app.decorate('jobs', { runner: null as Runner | null })
     if (!app.config.jobs.enabled) return
     const pool = app.database.newPool(app.config.jobs.concurrency + 2, 'vantage-jobs')
+    const modules = tasks(app)
     const log = app.log.child({ component: 'jobs' })
     const logger = new Logger((scope) => (level, message, meta) => {
       const entry = { ...scope, ...meta }
@@ -70,8 +57,8 @@ export default fp(
       noHandleSignals: true,
       pollInterval: 2000,
       logger,
-      taskList: taskList(app),
-      crontab: ['* * * * * reminders', '17 * * * * maintenance'].join('\n'),
+      taskList: taskList(app, modules),
+      crontab: [...modules.flatMap((entry) => entry.crontab ?? []), '17 * * * * maintenance'].join('\n'),
       // Completions go through graphile-worker's batcher, which runner.stop() flushes. Unbatched (the
       // default, -1) a completion is not awaited, and pool.end() below would drop it: the job would
       // stay locked until graphile-worker's lock timeout and run again.

@@ -10,7 +10,7 @@ import { CONFIRMATION_LINK_TYPE } from '../../infra/auth/authenticator.js'
 import type { SigningKeys } from '../../infra/auth/signing-keys.js'
 import type { Database, Tenant } from '../../infra/db/database.js'
 import { notFound, Problem } from '../../infra/http/problem.js'
-import { lockMeetingHostRequest, syncHostBooking } from '../host-requests/service.js'
+import { lockMeetingHostRequest, syncHostBooking } from '../host-requests/booking.js'
 
 export const CONFIRMATION_AUDIENCE = 'urn:vantage:meeting-confirmation'
 /** How long after a meeting's end its links work. */

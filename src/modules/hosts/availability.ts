@@ -5,7 +5,7 @@
 // before it starts, or a blackout whose end precedes its start, is refused.
 import { DateTime } from 'luxon'
 import { invalidField } from '../../infra/http/problem.js'
-import type { TimeWindow } from '../meetings/windows.js'
+import type { TimeWindow } from '../scheduling/windows.js'
 
 export interface WeeklyWindow {
   weekday: number

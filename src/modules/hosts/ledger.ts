@@ -9,7 +9,7 @@
 import { DateTime } from 'luxon'
 import type { Transaction, Db } from '../../infra/db/database.js'
 import type { Term } from '../schools/settings.js'
-import type { TimeWindow } from '../meetings/windows.js'
+import type { TimeWindow } from '../scheduling/windows.js'
 import { localDates } from './availability.js'
 
 

@@ -3,7 +3,7 @@ import { Type } from 'typebox'
 import type { FastifyInstance } from 'fastify'
 import { Page, responses, Uuid } from '../../infra/http/schemas.js'
 import { Host, HostInput, HostListQuery } from './schemas.js'
-import { expireOverdueRequests } from '../host-requests/service.js'
+import { expireOverdueRequests } from '../host-requests/booking.js'
 import { getHost, listHosts, upsertHost } from './service.js'
 
 const tags = ['hosts']

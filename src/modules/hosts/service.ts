@@ -1,7 +1,8 @@
 // Alumni host profiles. An alumnus keeps their own profile (a school admin may keep it for them);
 // every member of the school reads profiles, but a host's private contact details are shown only to
 // the host, advisors and admins (students get them on an accepted request).
-import type { Principal } from '../../infra/auth/principal.js'
+import { isStaff, type Principal } from '../../infra/auth/principal.js'
+import { displayName } from '../members/display.js'
 import type { Tenant } from '../../infra/db/database.js'
 import { decodeCursor, pageOf } from '../../infra/http/cursor.js'
 import { Problem, forbidden, notFound } from '../../infra/http/problem.js'
@@ -11,14 +12,6 @@ import { type Blackout, normalizeAvailability, type WeeklyWindow } from './avail
 import type { HostBody, HostInputBody, HostListQueryBody } from './schemas.js'
 
 export type HostWithName = HostRow & { member: { givenName: string | null; familyName: string | null } }
-
-export function isStaff(principal: Principal): boolean {
-  return principal.roles.some((role) => role === 'advisor' || role === 'school_admin')
-}
-
-export function displayName(member: { givenName: string | null; familyName: string | null }): string | null {
-  return [member.givenName, member.familyName].filter(Boolean).join(' ') || null
-}
 
 /**
  * Response rate: answered / (answered + expired). Withdrawn requests (the student found another

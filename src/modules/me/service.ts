@@ -1,7 +1,7 @@
 import type { Static } from 'typebox'
 import type { Principal } from '../../infra/auth/principal.js'
 import type { Database } from '../../infra/db/database.js'
-import type { Me } from './routes.js'
+import type { Me } from './schemas.js'
 
 export async function describeCaller(database: Database, principal: Principal): Promise<Static<typeof Me>> {
   const base = { kind: principal.kind, subject: principal.subject, via: principal.via, roles: principal.roles, scopes: principal.scopes }

@@ -10,7 +10,7 @@ import { Problem, notFound, invalidField } from '../../infra/http/problem.js'
 import { Prisma, type Meeting as MeetingRow } from '../../generated/prisma/client.js'
 import { studentScope, writingStudent, requestedStudentScope } from '../contacts/access.js'
 import { createContact } from '../contacts/service.js'
-import { hostRequestGate, lockMeetingHostRequest, syncHostBooking } from '../host-requests/service.js'
+import { hostRequestGate, lockMeetingHostRequest, syncHostBooking } from '../host-requests/booking.js'
 import { checkQuestion } from '../questions/checker.js'
 import type { SchoolSettings } from '../schools/settings.js'
 import { allowedTransitions, type MeetingStatus, nextStatus, PREPARABLE, type Transition } from './lifecycle.js'
@@ -25,7 +25,7 @@ import type {
   ScheduleMeetingBody,
   ThankYouBody,
 } from './schemas.js'
-import { checkInside, checkWindow, parseWindow, type TimeWindow } from './windows.js'
+import { checkInside, checkWindow, parseWindow, type TimeWindow, type StoredWindow } from '../scheduling/windows.js'
 import { jobAskWarnings, ranOverWarnings } from '../guide/job-ask.js'
 
 
@@ -43,10 +43,6 @@ const BOOKED: MeetingStatus[] = ['scheduled', 'resume_sent']
 /** An actual end more than a day past the agreed one is taken for a mistake, not a long conversation. */
 const MAX_OVERRUN_MINUTES = 24 * 60
 
-interface StoredWindow {
-  startsAt: string
-  endsAt: string
-}
 interface StoredSegment extends StoredWindow {
   kind: 'observe' | 'conversation' | 'debrief' | 'other'
   title: string

@@ -5,8 +5,8 @@
 // school admins) and the student themselves see everything. Every surface that shows a student to
 // someone else goes through `studentAsSeenBy`, and test/directory-sharing.test.ts walks every
 // route a host or another student can call to prove a hidden field never leaves.
-import type { Principal } from '../../infra/auth/principal.js'
-import { displayName, isStaff } from '../hosts/service.js'
+import { isStaff, type Principal } from '../../infra/auth/principal.js'
+import { displayName } from '../members/display.js'
 
 export const SHARED_FIELDS = ['name', 'major', 'graduationYear', 'fieldsOfInterest', 'backgroundTags'] as const
 export type SharedField = (typeof SHARED_FIELDS)[number]

@@ -9,7 +9,7 @@ import {
   studentsPage, waitingRequestsPage,
 } from './lists.js'
 import { Problem } from '../../infra/http/problem.js'
-import { displayName } from '../hosts/service.js'
+import { displayName } from '../members/display.js'
 import type { ReportScope } from './scope.js'
 
 export const REPORT_LISTS = ['students', 'meetings', 'hosts', 'overdue-thank-yous', 'waiting-requests'] as const

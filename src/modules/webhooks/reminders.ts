@@ -6,7 +6,7 @@
 // when two instances run the task at the same moment or a restart repeats a minute.
 import { Prisma } from '../../generated/prisma/client.js'
 import type { Database } from '../../infra/db/database.js'
-import { expireOverdueRequests } from '../host-requests/service.js'
+import { expireOverdueRequests } from '../host-requests/booking.js'
 
 /** How far back an overdue deadline is still announced (covers downtime up to this long). */
 export const OVERDUE_LOOKBACK_HOURS = 24

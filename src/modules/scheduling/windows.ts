@@ -1,4 +1,5 @@
-// The rules on a meeting's time: an informational interview lasts 30-60 minutes (a school may widen
+// Time windows, as meetings, hosts' availability and ledgers and host requests share them, and the
+// rules on a meeting's time: an informational interview lasts 30-60 minutes (a school may widen
 // this to 15-120), a job shadow from one hour to seven days; windows end after they start and, when
 // being agreed, lie in the future. A shadow's debrief and itinerary sit inside its window.
 import { invalidField } from '../../infra/http/problem.js'
@@ -11,6 +12,12 @@ const SHADOW_MAX_MINUTES = 7 * 24 * 60
 export interface TimeWindow {
   startsAt: Date
   endsAt: Date
+}
+
+/** A window as JSON columns keep it (a meeting's proposed slots, an itinerary's segments). */
+export interface StoredWindow {
+  startsAt: string
+  endsAt: string
 }
 
 
