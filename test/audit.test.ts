@@ -22,7 +22,7 @@ describe('audit log', () => {
   let studentId = ''
 
   beforeAll(async () => {
-    t = await build({ RATE_LIMIT_PER_MINUTE: '100000' })
+    t = await build()
     school = await t.school('audit-u')
     other = await t.school('audit-v', ['student', 'school_admin'])
     studentId = school.members.student!.id

@@ -6,9 +6,10 @@ import pg from 'pg'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build, type TestApp, type TestSchool } from './helpers/app.js'
+import { ownerConnection } from './helpers/owner.js'
+import { HOUR } from './helpers/time.js'
 import { browserTestsRun, launchBrowser } from './helpers/browser.js'
 
-const HOUR = 3_600_000
 const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8'
 
 describe.skipIf(!browserTestsRun)('a confirmation link in a browser', () => {
@@ -21,11 +22,10 @@ describe.skipIf(!browserTestsRun)('a confirmation link in a browser', () => {
   let made = 0
 
   beforeAll(async () => {
-    t = await build({ RATE_LIMIT_PER_MINUTE: '100000' })
+    t = await build()
     school = await t.school('page-u')
     await t.database.platform.school.update({ where: { id: school.id }, data: { name: 'North <State> University', timeZone: 'America/Chicago' } })
-    owner = new pg.Client({ connectionString: t.db.ownerUrl })
-    await owner.connect()
+    owner = await ownerConnection(t)
     const { rows: [contact] } = await owner.query(
       `INSERT INTO contacts (school_id, id, student_id, full_name, organization, source, alumni_member_id, updated_at)
        VALUES ($1, uuid_generate_v7(), $2, 'Alum Host', 'Initech', 'alumni_network', $3, now()) RETURNING id::text`,

@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CONFIRMATION_LINK_TYPE } from '../src/infra/auth/authenticator.js'
 import { CONFIRMATION_AUDIENCE } from '../src/modules/confirmations/service.js'
 import { build, type TestApp, type TestSchool } from './helpers/app.js'
+import { ownerConnection } from './helpers/owner.js'
+import { HOUR, DAY } from './helpers/time.js'
 
-const HOUR = 3_600_000
-const DAY = 24 * HOUR
 
 describe('meeting confirmation links', () => {
   let t: TestApp
@@ -20,11 +20,10 @@ describe('meeting confirmation links', () => {
   let classmate = { id: '', token: '' }
 
   beforeAll(async () => {
-    t = await build({ RATE_LIMIT_PER_MINUTE: '100000', PUBLIC_URL: 'https://vantage.example.edu' })
+    t = await build({ PUBLIC_URL: 'https://vantage.example.edu' })
     school = await t.school('confirm-u')
     other = await t.school('confirm-v', ['student', 'school_admin'])
-    owner = new pg.Client({ connectionString: t.db.ownerUrl })
-    await owner.connect()
+    owner = await ownerConnection(t)
     // The student's contact is the school's alumnus (so the alumnus is the host of these meetings).
     const { rows: [contact] } = await owner.query(
       `INSERT INTO contacts (school_id, id, student_id, full_name, organization, source, alumni_member_id, updated_at)

@@ -2,6 +2,7 @@ import type { LightMyRequestResponse } from 'fastify'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build, type TestApp, type TestSchool } from './helpers/app.js'
+import { ownerConnection } from './helpers/owner.js'
 import { ABSENT_ID, expectProblem, forbiddenBody, JSON_TYPE, notFoundBody, PROBLEM_JSON, UUID } from './helpers/problems.js'
 
 
@@ -48,8 +49,7 @@ describe('contacts', () => {
   beforeAll(async () => {
     t = await build()
     school = await t.school('contacts-u')
-    owner = new pg.Client({ connectionString: t.db.ownerUrl })
-    await owner.connect()
+    owner = await ownerConnection(t)
     student = school.members.student!
     advisor = school.members.advisor!.token
     admin = school.members.school_admin!.token

@@ -12,6 +12,7 @@ import type { LightMyRequestResponse } from 'fastify'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build, type TestApp, type TestSchool } from './helpers/app.js'
+import { ownerConnection } from './helpers/owner.js'
 import { JOURNEY_T0, studentJourney } from './helpers/journey.js'
 import { until } from './helpers/until.js'
 
@@ -50,11 +51,10 @@ describe('the OpenAPI document against real traffic (Prism validating proxy)', (
   const seen: Array<{ request: string; status: number; violations: Violation[] }> = []
 
   beforeAll(async () => {
-    t = await build({ RATE_LIMIT_PER_MINUTE: '100000' }, { clock: () => now })
+    t = await build({}, { clock: () => now })
     school = await t.school('contract-u', ['student', 'advisor', 'school_admin'])
     elsewhere = await t.school('contract-elsewhere-u', ['student', 'advisor'])
-    owner = new pg.Client({ connectionString: t.db.ownerUrl })
-    await owner.connect()
+    owner = await ownerConnection(t)
     await t.app.listen({ host: '127.0.0.1', port: 0 })
     const { port } = t.app.server.address() as { port: number }
     prism = await startPrism(`http://127.0.0.1:${port}`)

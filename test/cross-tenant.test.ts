@@ -9,6 +9,7 @@ import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Database } from '../src/infra/db/database.js'
 import { build, type TestApp } from './helpers/app.js'
+import { ownerConnection } from './helpers/owner.js'
 import {
   assertCrossTenantCoverage,
   assertMatrixCovers,
@@ -46,10 +47,9 @@ describe('cross-tenant isolation', () => {
     // The matrix and the checks below send more requests per school than the default limit allows a minute.
     // The schools' webhooks go to a host the app accepts without resolving it (the tests have no DNS);
     // jobs do not run, so their deliveries stay pending and nothing is sent.
-    t = await build({ RATE_LIMIT_PER_MINUTE: '100000', WEBHOOK_ALLOWED_HOSTS: WEBHOOK_HOST }, { clock: () => new Date(Date.now() + clockSkewMs) })
+    t = await build({ WEBHOOK_ALLOWED_HOSTS: WEBHOOK_HOST }, { clock: () => new Date(Date.now() + clockSkewMs) })
     f = await createCrossTenantFixture(t)
-    owner = new pg.Client({ connectionString: t.db.ownerUrl })
-    await owner.connect()
+    owner = await ownerConnection(t)
   })
   afterAll(async () => {
     await owner.end()

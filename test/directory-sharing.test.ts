@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build, type TestApp } from './helpers/app.js'
+import { ownerConnection } from './helpers/owner.js'
 import { CROSS_TENANT_MATRIX, type CrossTenantFixture, createCrossTenantFixture, WEBHOOK_HOST } from './helpers/cross-tenant.js'
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
@@ -29,10 +30,9 @@ describe('directory information and sharing choices', () => {
   let clockSkewMs = 0
 
   beforeAll(async () => {
-    t = await build({ RATE_LIMIT_PER_MINUTE: '100000', WEBHOOK_ALLOWED_HOSTS: WEBHOOK_HOST }, { clock: () => new Date(Date.now() + clockSkewMs) })
+    t = await build({ WEBHOOK_ALLOWED_HOSTS: WEBHOOK_HOST }, { clock: () => new Date(Date.now() + clockSkewMs) })
     f = await createCrossTenantFixture(t, { a: 'dir-a', b: 'dir-b' })
-    owner = new pg.Client({ connectionString: t.db.ownerUrl })
-    await owner.connect()
+    owner = await ownerConnection(t)
     const school = f.a.school
     const admin = school.members.school_admin!.token
     const student = school.members.student!

@@ -26,7 +26,7 @@ describe('GraphQL request limits', () => {
         done()
       },
     })
-    t = await build({ RATE_LIMIT_PER_MINUTE: '100000' }, { logger: { level: 'warn', stream } as never })
+    t = await build({}, { logger: { level: 'warn', stream } as never })
     advisor = (await t.school('gql-limits', ['advisor'])).members.advisor!.token
   })
   afterAll(() => t.close())

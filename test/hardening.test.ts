@@ -4,6 +4,7 @@ import { exportJWK, generateKeyPair, SignJWT } from 'jose'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build, type TestApp, type TestSchool } from './helpers/app.js'
+import { ownerConnection } from './helpers/owner.js'
 
 describe('hardening', () => {
   let t: TestApp
@@ -21,8 +22,7 @@ describe('hardening', () => {
       payload: { name: 'Portal', scopes: ['members:read', 'members:write'] },
     })
     portal = await t.clientToken(school.id, created.json().client.clientId, ['members:read', 'members:write'])
-    owner = new pg.Client({ connectionString: t.db.ownerUrl })
-    await owner.connect()
+    owner = await ownerConnection(t)
   })
   afterAll(async () => {
     await owner.end()

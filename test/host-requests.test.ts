@@ -8,14 +8,12 @@ import type { AddressInfo } from 'node:net'
 import pg from 'pg'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { build, type TestApp, type TestSchool } from './helpers/app.js'
+import { ownerConnection } from './helpers/owner.js'
+import { MINUTE, HOUR, DAY, iso } from './helpers/time.js'
 import { ABSENT_ID, expectProblem, forbiddenBody, JSON_TYPE, notFoundBody, UUID } from './helpers/problems.js'
 
-const MINUTE = 60_000
-const HOUR = 60 * MINUTE
-const DAY = 24 * HOUR
 /** The app's "now" at the start of every test (a Monday). */
 const T0 = Date.parse('2030-03-04T09:00:00.000Z')
-const iso = (ms: number) => new Date(ms).toISOString()
 /** A window starting at `start` (an ISO instant) and lasting `minutes`. */
 const slot = (start: string, minutes: number) => ({ startsAt: iso(Date.parse(start)), endsAt: iso(Date.parse(start) + minutes * MINUTE) })
 
@@ -43,10 +41,9 @@ describe('host requests', () => {
   beforeAll(async () => {
     // 50 accepts at once queue for the pool's 4 connections (each waits its turn on the host's row
     // lock): the wait for a free connection is given room, so a slow machine cannot turn it into 503s.
-    t = await build({ RATE_LIMIT_PER_MINUTE: '100000', DB_CONNECT_TIMEOUT_MS: '10000' }, { clock: () => now })
+    t = await build({ DB_CONNECT_TIMEOUT_MS: '10000' }, { clock: () => now })
     school = await t.school('hr-u')
-    owner = new pg.Client({ connectionString: t.db.ownerUrl })
-    await owner.connect()
+    owner = await ownerConnection(t)
   })
   afterEach(() => {
     now = new Date(T0)
@@ -898,8 +895,7 @@ describe('host requests', () => {
   describe('races (forced interleavings: a transaction of the test holds meeting rows until both requests wait)', () => {
     let holder: pg.Client
     beforeAll(async () => {
-      holder = new pg.Client({ connectionString: t.db.ownerUrl })
-      await holder.connect()
+      holder = await ownerConnection(t)
     })
     afterAll(async () => {
       await holder.query('ROLLBACK').catch(() => {})

@@ -6,14 +6,14 @@
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build, type TestApp, type TestSchool } from './helpers/app.js'
+import { ownerConnection } from './helpers/owner.js'
+import { DAY, iso } from './helpers/time.js'
 import { ABSENT_ID, JSON_TYPE, expectProblem, forbiddenBody, notFoundBody } from './helpers/problems.js'
 
 const NY = 'America/New_York'
 const LA = 'America/Los_Angeles'
-const DAY = 86_400_000
 /** The app's "now": Monday 4 March 2030, 04:00 in New York. */
 const T0 = Date.parse('2030-03-04T09:00:00.000Z')
-const iso = (ms: number) => new Date(ms).toISOString()
 const EVERY_DAY = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '10:00', end: '16:00' }))
 /** The first window of an every-day 10:00-16:00 New York host after T0. */
 const FIRST_EVERY_DAY = { startsAt: '2030-03-04T15:00:00.000Z', endsAt: '2030-03-04T21:00:00.000Z' }
@@ -50,9 +50,8 @@ describe('host suggestions', () => {
   let sequence = 0
 
   beforeAll(async () => {
-    t = await build({ RATE_LIMIT_PER_MINUTE: '100000' }, { clock: () => new Date(T0) })
-    owner = new pg.Client({ connectionString: t.db.ownerUrl })
-    await owner.connect()
+    t = await build({}, { clock: () => new Date(T0) })
+    owner = await ownerConnection(t)
     operator = await t.platformToken()
   })
   afterAll(async () => {

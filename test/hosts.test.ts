@@ -5,13 +5,12 @@
 import pg from 'pg'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { build, type TestApp, type TestSchool } from './helpers/app.js'
+import { ownerConnection } from './helpers/owner.js'
+import { HOUR, iso } from './helpers/time.js'
 import { ABSENT_ID, expectProblem, forbiddenBody, JSON_TYPE, notFoundBody } from './helpers/problems.js'
 
-const MINUTE = 60_000
-const HOUR = 60 * MINUTE
 /** The app's "now" at the start of every test (a Monday). */
 const T0 = Date.parse('2030-03-04T09:00:00.000Z')
-const iso = (ms: number) => new Date(ms).toISOString()
 
 interface Member {
   id: string
@@ -56,11 +55,10 @@ describe('host profiles', () => {
   let sequence = 0
 
   beforeAll(async () => {
-    t = await build({ RATE_LIMIT_PER_MINUTE: '100000' }, { clock: () => now })
+    t = await build({}, { clock: () => now })
     school = await t.school('hosts-u')
     admin = school.members.school_admin!.token
-    owner = new pg.Client({ connectionString: t.db.ownerUrl })
-    await owner.connect()
+    owner = await ownerConnection(t)
   })
   afterEach(() => {
     now = new Date(T0)

@@ -8,9 +8,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { runMaintenance } from '../src/infra/jobs/maintenance.js'
 import { until } from './helpers/until.js'
 import { build, type TestApp, type TestSchool } from './helpers/app.js'
+import { ownerConnection } from './helpers/owner.js'
+import { HOUR } from './helpers/time.js'
 
 const PROBLEM_JSON = 'application/problem+json; charset=utf-8'
-const HOUR = 3_600_000
 
 describe('Idempotency-Key', () => {
   let t: TestApp
@@ -21,12 +22,11 @@ describe('Idempotency-Key', () => {
   let clockSkewMs = 0
 
   beforeAll(async () => {
-    t = await build({ RATE_LIMIT_PER_MINUTE: '100000' }, { clock: () => new Date(Date.now() + clockSkewMs) })
+    t = await build({}, { clock: () => new Date(Date.now() + clockSkewMs) })
     school = await t.school('idem-u')
     other = await t.school('idem-v')
     student = school.members.student!.token
-    owner = new pg.Client({ connectionString: t.db.ownerUrl })
-    await owner.connect()
+    owner = await ownerConnection(t)
   })
   afterEach(() => {
     clockSkewMs = 0

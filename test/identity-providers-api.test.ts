@@ -2,6 +2,7 @@ import { exportJWK, generateKeyPair, type JWK } from 'jose'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build, type TestApp, type TestSchool } from './helpers/app.js'
+import { ownerConnection } from './helpers/owner.js'
 
 const PROBLEM_JSON = 'application/problem+json; charset=utf-8'
 const JSON_TYPE = 'application/json; charset=utf-8'
@@ -21,8 +22,7 @@ describe('identity providers API', () => {
     school = await t.school('sso-u')
     admin = school.members.school_admin!.token
     operator = await t.platformToken()
-    owner = new pg.Client({ connectionString: t.db.ownerUrl })
-    await owner.connect()
+    owner = await ownerConnection(t)
     const { publicKey, privateKey } = await generateKeyPair('RS256', { extractable: true })
     publicJwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256' }
     privateJwk = { ...(await exportJWK(privateKey)), kid: 'k1', alg: 'RS256' }

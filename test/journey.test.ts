@@ -2,6 +2,7 @@
 import pg from 'pg'
 import { afterAll, beforeAll, describe, it } from 'vitest'
 import { build, type TestApp, type TestSchool } from './helpers/app.js'
+import { ownerConnection } from './helpers/owner.js'
 import { JOURNEY_T0, studentJourney } from './helpers/journey.js'
 
 describe('a student\'s journey', () => {
@@ -15,8 +16,7 @@ describe('a student\'s journey', () => {
     t = await build({}, { clock: () => now })
     school = await t.school('journey-u', ['student', 'advisor', 'school_admin'])
     elsewhere = await t.school('elsewhere-u', ['student', 'advisor'])
-    owner = new pg.Client({ connectionString: t.db.ownerUrl })
-    await owner.connect()
+    owner = await ownerConnection(t)
   })
   afterAll(async () => {
     await owner.end()

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { KeySets } from '../src/infra/auth/key-sets.js'
 import { addressAllowed } from '../src/infra/net/destination.js'
 import { build, type TestApp, type TestSchool } from './helpers/app.js'
+import { ownerConnection } from './helpers/owner.js'
 
 const PROBLEM_JSON = 'application/problem+json; charset=utf-8'
 const AUDIENCE = 'https://vantage.test/jwks'
@@ -90,8 +91,7 @@ describe('identity providers\' key sets', () => {
       school = await t.school('ssrf', ['student', 'school_admin'])
       jwks = new JwksServer()
       await jwks.start()
-      owner = new pg.Client({ connectionString: t.db.ownerUrl })
-      await owner.connect()
+      owner = await ownerConnection(t)
     })
     afterAll(async () => {
       await owner.end()

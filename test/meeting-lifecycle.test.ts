@@ -5,13 +5,12 @@ import pg from 'pg'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { allowedTransitions, TRANSITIONS } from '../src/modules/meetings/lifecycle.js'
 import { build, type TestApp, type TestSchool } from './helpers/app.js'
+import { ownerConnection } from './helpers/owner.js'
+import { MINUTE, HOUR, iso } from './helpers/time.js'
 
 const PROBLEM_JSON = 'application/problem+json; charset=utf-8'
 const MISSING_ID = '0190aaaa-0000-7000-8000-000000000000'
-const MINUTE = 60_000
-const HOUR = 60 * MINUTE
 const T0 = Date.parse('2030-05-06T09:00:00.000Z')
-const iso = (ms: number) => new Date(ms).toISOString()
 const win = (startHours: number, minutes: number) => ({ startsAt: iso(T0 + startHours * HOUR), endsAt: iso(T0 + startHours * HOUR + minutes * MINUTE) })
 
 const STATUSES = ['requested', 'scheduled', 'resume_sent', 'completed', 'thank_you_sent', 'declined', 'cancelled', 'no_show'] as const
@@ -59,10 +58,9 @@ describe('meeting lifecycle', () => {
   let sequence = 0
 
   beforeAll(async () => {
-    t = await build({ RATE_LIMIT_PER_MINUTE: '100000' }, { clock: () => now })
+    t = await build({}, { clock: () => now })
     school = await t.school('cycle-u', ['student', 'school_admin'])
-    owner = new pg.Client({ connectionString: t.db.ownerUrl })
-    await owner.connect()
+    owner = await ownerConnection(t)
   })
   afterEach(() => {
     now = new Date(T0)
@@ -567,8 +565,7 @@ describe('meeting lifecycle', () => {
       const student = await newStudent()
       const first = await requested(student)
       const second = await requested(student)
-      const other = new pg.Client({ connectionString: t.db.ownerUrl })
-      await other.connect()
+      const other = await ownerConnection(t)
       try {
         await other.query('BEGIN')
         await other.query(`SELECT set_config('app.school_id', $1, true)`, [school.id])

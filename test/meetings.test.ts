@@ -4,6 +4,8 @@
 import pg from 'pg'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { build, type TestApp, type TestSchool } from './helpers/app.js'
+import { ownerConnection } from './helpers/owner.js'
+import { MINUTE, HOUR, DAY, iso } from './helpers/time.js'
 
 const PROBLEM_JSON = 'application/problem+json; charset=utf-8'
 /** A school's settings as read when none were given (as documented for the schools API). */
@@ -18,13 +20,9 @@ const DEFAULT_SETTINGS = {
 }
 const JSON_TYPE = 'application/json; charset=utf-8'
 const MISSING_ID = '0190aaaa-0000-7000-8000-000000000000'
-const MINUTE = 60_000
-const HOUR = 60 * MINUTE
-const DAY = 24 * HOUR
 /** The app's "now" at the start of every test. */
 const T0 = Date.parse('2030-03-04T09:00:00.000Z')
 
-const iso = (ms: number) => new Date(ms).toISOString()
 /** A window starting `startHours` after T0 and lasting `minutes`. */
 const win = (startHours: number, minutes: number) => ({ startsAt: iso(T0 + startHours * HOUR), endsAt: iso(T0 + startHours * HOUR + minutes * MINUTE) })
 
@@ -43,11 +41,10 @@ describe('meetings', () => {
   let sequence = 0
 
   beforeAll(async () => {
-    t = await build({ RATE_LIMIT_PER_MINUTE: '100000' }, { clock: () => now })
+    t = await build({}, { clock: () => now })
     school = await t.school('meet-u')
     admin = school.members.school_admin!.token
-    owner = new pg.Client({ connectionString: t.db.ownerUrl })
-    await owner.connect()
+    owner = await ownerConnection(t)
   })
   afterEach(() => {
     now = new Date(T0)

@@ -2,9 +2,9 @@
 // error answers, the database pools, the queue's depth and webhook delivery outcomes.
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build, type TestApp, type TestSchool } from './helpers/app.js'
+import { ownerConnection } from './helpers/owner.js'
 
 const TOKEN = 'metrics-token-for-tests-0123456789'
 
@@ -96,8 +96,7 @@ describe('metrics', () => {
     }
     expect(sample(text, 'vantage_webhook_delivery_attempts_total{outcome="succeeded"}')).toBe(1)
     // A job due in an hour (as a delivery waiting for its retry would be) counts as scheduled.
-    const owner = new pg.Client({ connectionString: t.db.ownerUrl })
-    await owner.connect()
+    const owner = await ownerConnection(t)
     await owner.query(`SELECT graphile_worker.add_job('webhook_deliver', '{}'::json, run_at => now() + interval '1 hour')`)
     await owner.end()
     text = (await scrape()).body

@@ -7,6 +7,7 @@ import fc from 'fast-check'
 import type { FastifyInstance, LightMyRequestResponse, RouteOptions } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build, type TestApp } from './helpers/app.js'
+import { DAY } from './helpers/time.js'
 import { type Caller, createCrossTenantFixture, type CrossTenantFixture, tokenOf, WEBHOOK_HOST } from './helpers/cross-tenant.js'
 
 const PROBLEM_JSON = 'application/problem+json; charset=utf-8'
@@ -29,7 +30,6 @@ interface ListRoute {
 type PropertySchema = { type?: string | string[]; minimum?: number; maximum?: number; anyOf?: PropertySchema[]; enum?: unknown[]; format?: string; default?: unknown }
 type QuerySchema = { properties?: Record<string, PropertySchema>; required?: string[] }
 
-const DAY = 86_400_000
 
 /** A valid value for a required query parameter that is not numeric (an enum's first, a recent date). */
 function requiredValue(url: string, name: string, schema: PropertySchema): string {

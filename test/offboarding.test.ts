@@ -6,6 +6,7 @@ import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { tenantTables } from '../src/infra/db/catalog.js'
 import { build, type TestApp, type TestSchool } from './helpers/app.js'
+import { ownerConnection } from './helpers/owner.js'
 
 describe('offboarding a school', () => {
   let t: TestApp
@@ -40,11 +41,10 @@ describe('offboarding a school', () => {
   }
 
   beforeAll(async () => {
-    t = await build({ RATE_LIMIT_PER_MINUTE: '100000', WEBHOOK_ALLOWED_HOSTS: 'hooks.offboarding.test' })
+    t = await build({ WEBHOOK_ALLOWED_HOSTS: 'hooks.offboarding.test' })
     leaving = await t.school('leaving-u')
     staying = await t.school('staying-u')
-    owner = new pg.Client({ connectionString: t.db.ownerUrl })
-    await owner.connect()
+    owner = await ownerConnection(t)
     platform = await t.platformToken()
     await populate(leaving)
     await populate(staying)

@@ -1,10 +1,10 @@
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build, type TestApp, type TestSchool } from './helpers/app.js'
+import { ownerConnection } from './helpers/owner.js'
+import { HOUR, DAY } from './helpers/time.js'
 import { ABSENT_ID, expectProblem, forbiddenBody, JSON_TYPE, notFoundBody, PROBLEM_JSON, UUID } from './helpers/problems.js'
 
-const HOUR = 3_600_000
-const DAY = 24 * HOUR
 
 const invalidBody = (detail: string, instance: string, field: string, message: string) => ({
   type: 'urn:vantage:problem:validation-failed',
@@ -54,8 +54,7 @@ describe('outreach', () => {
   beforeAll(async () => {
     t = await build()
     school = await t.school('outreach-u')
-    owner = new pg.Client({ connectionString: t.db.ownerUrl })
-    await owner.connect()
+    owner = await ownerConnection(t)
     student = school.members.student!
     other = await addStudent(school, 'S-other')
   })

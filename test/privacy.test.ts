@@ -9,6 +9,7 @@ import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { MEMBER_DATA, NOT_PERSONAL } from '../src/modules/privacy/data-map.js'
 import { build, type TestApp, type TestSchool } from './helpers/app.js'
+import { ownerConnection } from './helpers/owner.js'
 import { hostProfileBody } from './helpers/cross-tenant.js'
 import { until } from './helpers/until.js'
 
@@ -25,8 +26,7 @@ describe('privacy: export and erasure', () => {
     t = await build({ WEBHOOK_ALLOWED_HOSTS: 'hooks.privacy.test' })
     school = await t.school('privacy-u')
     other = await t.school('privacy-v', ['school_admin'])
-    owner = new pg.Client({ connectionString: t.db.ownerUrl })
-    await owner.connect()
+    owner = await ownerConnection(t)
     const admin = school.members.school_admin!.token
     const put = async (externalId: string, roles: string[], marker: string) => {
       const response = await t.request({
@@ -303,7 +303,7 @@ describe('privacy: what a member\'s export holds of other people', () => {
   }
 
   beforeAll(async () => {
-    t = await build({ RATE_LIMIT_PER_MINUTE: '100000' })
+    t = await build()
     school = await t.school('export-u')
     alumnus = school.members.alumni!
     const admin = school.members.school_admin!.token
@@ -442,10 +442,9 @@ describe('privacy: a student\'s entries in an assignment run', () => {
   let run: { id: string; pairs: RunPair[]; unmatched: Array<{ studentId: string }>; pins: unknown[]; stats: unknown; objective: number; publishedAt: string | null }
 
   beforeAll(async () => {
-    t = await build({ RATE_LIMIT_PER_MINUTE: '100000' })
+    t = await build()
     school = await t.school('runs-u')
-    owner = new pg.Client({ connectionString: t.db.ownerUrl })
-    await owner.connect()
+    owner = await ownerConnection(t)
     const admin = school.members.school_admin!.token
     host = school.members.alumni!.id
     const profile = await t.request({ method: 'PUT', url: `/v1/hosts/${host}`, token: school.members.alumni!.token, payload: { ...hostProfileBody('runs-u', '+1 555 0100'), backgroundTags: ['first-gen', background] } })
@@ -533,7 +532,7 @@ describe('privacy: a member\'s places in programmes', () => {
   interface Detail { program: { status: string; studentCount: number; hostCount: number }; hosts: Array<{ hostId: string }>; students: Array<{ studentId: string; preferences: string[] }> }
 
   beforeAll(async () => {
-    t = await build({ RATE_LIMIT_PER_MINUTE: '100000' })
+    t = await build()
     school = await t.school('programmes-u')
     admin = school.members.school_admin!.token
     hosts.kept = school.members.alumni!.id

@@ -2,16 +2,15 @@
 // assignment runs (pairs with reasons, unmatched students with the constraint that blocked them,
 // pins and forbidden pairs, determinism, optimality), publishing a run (one request per pair) and the
 // load per host. The app runs on a clock of the test's own; the programme is the week after T0.
-// Expected values are computed here independently: scores by the README's formula, the optimum by
+// Expected values are computed here independently: scores by the formula of docs/hosts-and-matching.md, the optimum by
 // enumeration, Gini coefficients by the double-sum definition.
 import pg from 'pg'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { build, type TestApp, type TestSchool } from './helpers/app.js'
+import { ownerConnection } from './helpers/owner.js'
+import { MINUTE, HOUR, DAY, iso } from './helpers/time.js'
 import { ABSENT_ID, JSON_TYPE, UUID, expectProblem, forbiddenBody, notFoundBody } from './helpers/problems.js'
 
-const MINUTE = 60_000
-const HOUR = 60 * MINUTE
-const DAY = 24 * HOUR
 /** The app's "now" at the start of every test: a Monday. */
 const T0 = Date.parse('2030-03-04T09:00:00.000Z')
 const STARTS_ON = '2030-03-11'
@@ -29,7 +28,6 @@ const CONFLICT_TITLE = 'The request conflicts with the current state'
 const INVALID_TITLE = 'The request is not valid'
 const PUBLISHED_DETAIL = 'This programme is published; its participants and dates are fixed'
 
-const iso = (ms: number) => new Date(ms).toISOString()
 const round3 = (value: number) => Math.round(value * 1000) / 1000
 
 /** The Gini coefficient by its definition: Σ_i Σ_j |x_i − x_j| / (2·n²·mean), 0 when all are zero. */
@@ -110,11 +108,10 @@ describe('programmes', () => {
   let sequence = 0
 
   beforeAll(async () => {
-    t = await build({ RATE_LIMIT_PER_MINUTE: '100000' }, { clock: () => now })
+    t = await build({}, { clock: () => now })
     school = await t.school('prog-u')
     advisor = school.members.advisor!.token
-    owner = new pg.Client({ connectionString: t.db.ownerUrl })
-    await owner.connect()
+    owner = await ownerConnection(t)
   })
   afterEach(() => {
     now = new Date(T0)

@@ -7,12 +7,12 @@
 // The database sits behind a TCP proxy (helpers/proxy.ts), which cuts every connection at once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build, type TestApp, type TestSchool } from './helpers/app.js'
+import { HOUR } from './helpers/time.js'
 import type { TestDatabase } from './helpers/database.js'
 import { type Proxy, proxiedDatabase } from './helpers/proxy.js'
 import { until } from './helpers/until.js'
 import { Receiver } from './helpers/webhooks.js'
 
-const HOUR = 3_600_000
 
 describe('job queue across a database restart', () => {
   let t: TestApp
@@ -29,7 +29,7 @@ describe('job queue across a database restart', () => {
     db = proxied.db
     proxy = proxied.proxy
     t = await build(
-      { JOBS_ENABLED: 'true', JOBS_CONCURRENCY: '2', WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', WEBHOOK_RETRY_SCHEDULE: '2,2,2', RATE_LIMIT_PER_MINUTE: '100000' },
+      { JOBS_ENABLED: 'true', JOBS_CONCURRENCY: '2', WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', WEBHOOK_RETRY_SCHEDULE: '2,2,2' },
       { databaseUrl: proxied.url },
     )
     school = await t.school('queue-outage', ['student', 'school_admin'])

@@ -8,11 +8,11 @@ import { readFileSync } from 'node:fs'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { build, type TestApp, type TestSchool } from './helpers/app.js'
+import { ownerConnection } from './helpers/owner.js'
+import { HOUR, DAY } from './helpers/time.js'
 import { snapshotSchool } from './helpers/cross-tenant.js'
 
 const JSON_TYPE = 'application/json; charset=utf-8'
-const HOUR = 3_600_000
-const DAY = 24 * HOUR
 /** The app's "now": Monday 4 March 2030, 09:00 in the school's zone (America/New_York). */
 const T0 = Date.parse('2030-03-04T14:00:00.000Z')
 /** The report range of most queries below: the first quarter of 2030, school-local dates. */
@@ -186,11 +186,10 @@ describe('reporting over GraphQL', () => {
   beforeAll(async () => {
     // The parse bounds are raised so that the floods below reach the cost check they are about; the
     // bounds themselves (GRAPHQL_BODY_LIMIT_BYTES, GRAPHQL_MAX_TOKENS) have their own test (graphql-limits.test.ts).
-    t = await build({ RATE_LIMIT_PER_MINUTE: '100000', GRAPHQL_BODY_LIMIT_BYTES: '1048576', GRAPHQL_MAX_TOKENS: '100000' }, { clock: () => new Date(T0) })
+    t = await build({ GRAPHQL_BODY_LIMIT_BYTES: '1048576', GRAPHQL_MAX_TOKENS: '100000' }, { clock: () => new Date(T0) })
     school = await t.school('reports-gql')
     seeded = await seedSchool(t, school)
-    owner = new pg.Client({ connectionString: t.db.ownerUrl })
-    await owner.connect()
+    owner = await ownerConnection(t)
   })
   afterAll(async () => {
     await owner.end()
@@ -259,7 +258,7 @@ describe('reporting over GraphQL', () => {
       // A second app on the same database with graphql-js alone (GRAPHQL_JIT=0) gives the reference.
       // The service's first run of a query goes through graphql-js, later runs through the compiled
       // query; every run must answer as graphql-js does, errors included.
-      const plain = await build({ RATE_LIMIT_PER_MINUTE: '100000', GRAPHQL_JIT: '0' }, { clock: () => new Date(T0), databaseUrl: t.db.appUrl })
+      const plain = await build({ GRAPHQL_JIT: '0' }, { clock: () => new Date(T0), databaseUrl: t.db.appUrl })
       try {
         expect(t.config.graphqlJit).toBe(1)
         for (const role of ['advisor', 'student'] as const) {

@@ -129,7 +129,7 @@ describe('report metrics equal an independent computation over the fixtures', ()
   let advisor: string
 
   beforeAll(async () => {
-    t = await build({ RATE_LIMIT_PER_MINUTE: '100000', GRAPHQL_MAX_COST: '100000' }, { clock: () => NOW })
+    t = await build({ GRAPHQL_MAX_COST: '100000' }, { clock: () => NOW })
     school = await t.school('metrics')
     advisor = school.members.advisor!.token
     fx = await seedReportFixtures(t, school, { seed: 20261126, now: NOW })
@@ -621,7 +621,7 @@ describe('edge cases the definitions settle', () => {
   const graphql = <T = any>(query: string, variables: Record<string, unknown>) => ask<T>(t, advisor, query, variables)
 
   beforeAll(async () => {
-    t = await build({ RATE_LIMIT_PER_MINUTE: '100000' }, { clock: () => NOW })
+    t = await build({}, { clock: () => NOW })
     school = await t.school('edges')
     advisor = school.members.advisor!.token
     const tenant = t.database.forSchool(school.id)

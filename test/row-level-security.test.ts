@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { assertRoleIsUnprivileged, UnsafeDatabaseRoleError } from '../src/infra/db/roles.js'
 import { tenantTables, tenantTablesByDependency } from '../src/infra/db/catalog.js'
 import { build, type TestApp } from './helpers/app.js'
+import { ownerConnection } from './helpers/owner.js'
 
 type Queryable = pg.Client
 
@@ -409,8 +410,7 @@ describe('row-level security, as the service role', () => {
   beforeAll(async () => {
     t = await build()
     serviceRole = decodeURIComponent(new URL(t.db.appUrl).username)
-    owner = new pg.Client({ connectionString: t.db.ownerUrl })
-    await owner.connect()
+    owner = await ownerConnection(t)
     for (const { tgname, relname } of (await owner.query<{ tgname: string; relname: string }>(
       "SELECT t.tgname, c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid WHERE t.tgname LIKE 'report\\_%' AND NOT t.tgisinternal",
     )).rows) {

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build, type TestApp, type TestSchool } from './helpers/app.js'
+import { ownerConnection } from './helpers/owner.js'
 import { until } from './helpers/until.js'
 
 describe('school cache', () => {
@@ -51,8 +52,7 @@ describe('school cache told of changes', () => {
   it('applies a change made elsewhere at once, and again after its listening connection was cut', async () => {
     const t = await build({ SCHOOL_CACHE_TTL_MS: '60000', SCHOOL_CACHE_NOTIFIED_TTL_MS: '600000' })
     try {
-      owner = new pg.Client({ connectionString: t.db.ownerUrl })
-      await owner.connect()
+      owner = await ownerConnection(t)
       const school = await t.school('notified', ['student'])
       const [first] = await until('the listener connected', async () => ((await listener()).length === 1 ? listener() : undefined))
       expect(await status(t, school)).toBe('active') // kept now, for up to 10 minutes
@@ -79,8 +79,7 @@ describe('school cache told of changes', () => {
   it('keeps rows only SCHOOL_CACHE_TTL_MS while it hears nothing', async () => {
     const t = await build({ SCHOOL_CACHE_TTL_MS: '300', SCHOOL_CACHE_NOTIFIED_TTL_MS: '600000' })
     try {
-      owner = new pg.Client({ connectionString: t.db.ownerUrl })
-      await owner.connect()
+      owner = await ownerConnection(t)
       const school = await t.school('unheard', ['student'])
       const [pid] = await until('the listener connected', async () => ((await listener()).length === 1 ? listener() : undefined))
       expect(await status(t, school)).toBe('active')

@@ -9,6 +9,8 @@ import type { LightMyRequestResponse } from 'fastify'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build, type TestApp, type TestSchool } from './helpers/app.js'
+import { ownerConnection } from './helpers/owner.js'
+import { HOUR, DAY } from './helpers/time.js'
 import { calendarUids, expectedOutreachStats, unfoldCalendar } from './helpers/cross-tenant.js'
 
 const PROBLEM_JSON = 'application/problem+json; charset=utf-8'
@@ -27,8 +29,6 @@ interface StudentRecords {
   feed: { id: string; path: string; secret: string }
 }
 
-const HOUR = 3_600_000
-const DAY = 24 * HOUR
 /** Both students' meetings take the same window: neither may learn of the other's from a clash. */
 const START = Math.ceil(Date.now() / HOUR) * HOUR + 7 * DAY
 const WINDOW = { startsAt: new Date(START).toISOString(), endsAt: new Date(START + 45 * 60_000).toISOString() }
@@ -154,8 +154,7 @@ describe('student privacy within a school', () => {
   beforeAll(async () => {
     t = await build()
     school = await t.school('privacy')
-    owner = new pg.Client({ connectionString: t.db.ownerUrl })
-    await owner.connect()
+    owner = await ownerConnection(t)
     const admin = school.members.school_admin!.token
     const second = await t.request({ method: 'PUT', url: '/v1/members/privacy-ben', token: admin, payload: { roles: ['student'], givenName: 'Ben' } })
     expect(second.statusCode).toBe(201)

@@ -3,6 +3,7 @@
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build, type TestApp, type TestSchool } from './helpers/app.js'
+import { ownerConnection } from './helpers/owner.js'
 
 const T0 = Date.parse('2030-03-04T09:00:00.000Z')
 
@@ -27,8 +28,7 @@ describe('suggestion candidates cache', () => {
   beforeAll(async () => {
     t = await build({ SUGGESTION_CACHE_TTL_MS: '300000' }, { clock: () => now })
     school = await t.school('cache-u')
-    owner = new pg.Client({ connectionString: t.db.ownerUrl })
-    await owner.connect()
+    owner = await ownerConnection(t)
   })
   afterAll(async () => {
     await owner.end()

@@ -8,19 +8,17 @@ import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runReminders } from '../src/modules/webhooks/reminders.js'
 import { build, type TestApp, type TestSchool } from './helpers/app.js'
+import { ownerConnection } from './helpers/owner.js'
+import { MINUTE, HOUR, DAY, iso } from './helpers/time.js'
 import { until } from './helpers/until.js'
 import { Receiver } from './helpers/webhooks.js'
 
-const MINUTE = 60_000
-const HOUR = 60 * MINUTE
-const DAY = 24 * HOUR
 const MEETING_EVENTS = ['meeting.requested', 'meeting.scheduled', 'meeting.completed', 'meeting.cancelled']
 const PURPOSE = 'I am exploring the field and would value 30 minutes to learn about your path.'
-const iso = (ms: number) => new Date(ms).toISOString()
 const day = (ms: number) => iso(ms).slice(0, 10)
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-const WEBHOOK_ENV = { RATE_LIMIT_PER_MINUTE: '100000', WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', WEBHOOK_RETRY_SCHEDULE: '0.3,0.3,0.3' }
+const WEBHOOK_ENV = { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', WEBHOOK_RETRY_SCHEDULE: '0.3,0.3,0.3' }
 
 /** The API calls the tests make, against one app. */
 function api(t: TestApp) {
@@ -114,8 +112,7 @@ describe('webhook events', () => {
   beforeAll(async () => {
     t = await build({ ...WEBHOOK_ENV, JOBS_ENABLED: 'true', JOBS_CONCURRENCY: '4', WEBHOOK_TIMEOUT_MS: '2000' })
     call = api(t)
-    owner = new pg.Client({ connectionString: t.db.ownerUrl })
-    await owner.connect()
+    owner = await ownerConnection(t)
   })
   afterAll(async () => {
     await owner.end()
@@ -333,8 +330,7 @@ describe('an instance stopped mid-delivery', () => {
     await hooks.start()
     hooks.delayMs = 1500
     const workers = { ...WEBHOOK_ENV, JOBS_ENABLED: 'true', JOBS_CONCURRENCY: '2', WEBHOOK_TIMEOUT_MS: '5000' }
-    const owner = new pg.Client({ connectionString: base.db.ownerUrl })
-    await owner.connect()
+    const owner = await ownerConnection(base)
     let first: TestApp | null = null
     let next: TestApp | null = null
     try {

@@ -10,11 +10,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { addressAllowed, checkDestination } from '../src/infra/net/destination.js'
 import { rearmStaleDispatches, runReminders } from '../src/modules/webhooks/reminders.js'
 import { build, type TestApp, type TestSchool } from './helpers/app.js'
+import { ownerConnection } from './helpers/owner.js'
+import { HOUR } from './helpers/time.js'
 import { until } from './helpers/until.js'
 import { Receiver } from './helpers/webhooks.js'
 
 const PROBLEM_JSON = 'application/problem+json; charset=utf-8'
-const HOUR = 3_600_000
 const MEETING_EVENTS = ['meeting.requested', 'meeting.scheduled', 'meeting.completed', 'meeting.cancelled']
 
 describe('webhooks', () => {
@@ -30,7 +31,6 @@ describe('webhooks', () => {
   beforeAll(async () => {
     await receiver.start()
     t = await build({
-      RATE_LIMIT_PER_MINUTE: '100000',
       JOBS_ENABLED: 'true',
       JOBS_CONCURRENCY: '4',
       WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
@@ -39,8 +39,7 @@ describe('webhooks', () => {
     }, { clock: () => pinnedAt ?? new Date() })
     school = await t.school('hook-u')
     admin = school.members.school_admin!.token
-    owner = new pg.Client({ connectionString: t.db.ownerUrl })
-    await owner.connect()
+    owner = await ownerConnection(t)
   })
   afterEach(() => {
     receiver.status = 200

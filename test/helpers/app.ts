@@ -50,6 +50,8 @@ export async function build(overrides: Record<string, string> = {}, options: { j
     JOBS_ENABLED: 'false',
     // Back-pressure only where a test is about it: test files share the machine's cores.
     PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0',
+    // Rate limits only where a test is about them (rate-limit.test.ts sets its own).
+    RATE_LIMIT_PER_MINUTE: '100000',
     ...overrides,
   })
   const database = new Database({ ...config.database, url: options.databaseUrl ?? db.appUrl })
