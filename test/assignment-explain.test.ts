@@ -71,7 +71,7 @@ const round3 = (value: number) => Math.round(value * 1000) / 1000
 const WEIGHT_UNITS = { field: 350, background: 150, capacity: 100, responsiveness: 200 }
 
 /**
- * The score as the README states it, Σ weight·component / Σ weight over the components that apply,
+ * The score as docs/hosts-and-matching.md states it, Σ weight·component / Σ weight over the components that apply,
  * evaluated exactly (components are fractions of small integers) and rounded half up to thousandths.
  * Returns the score in thousandths and whether the exact value lies halfway between two thousandths.
  */

@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { CONTACT_REASONS, CONTACT_RELATIONSHIPS, CONTACT_SOURCES } from '../src/modules/contacts/schemas.js'
+import { MEETING_KINDS, MEETING_STATUSES } from '../src/modules/meetings/schemas.js'
+import { OUTREACH_CHANNELS } from '../src/modules/outreach/schemas.js'
+import { FUNNEL_STEPS } from '../src/modules/reports/metrics.js'
 import { build, type TestApp } from './helpers/app.js'
 
 // The graphql instance mercurius loaded (CommonJS): the schema's types belong to it.
@@ -33,5 +37,20 @@ describe('schema.graphql', () => {
       }
     }
     expect(undocumented).toEqual([])
+  })
+
+  it('has the enums of the REST schemas: the same values, in the same order', () => {
+    const values = (name: string) => {
+      const type = t.app.graphql.schema.getType(name)
+      if (!type || !('getValues' in type)) throw new Error(`${name} is no enum`)
+      return type.getValues().map((value) => value.value as string)
+    }
+    expect(values('MeetingKind')).toEqual([...MEETING_KINDS])
+    expect(values('MeetingStatus')).toEqual([...MEETING_STATUSES])
+    expect(values('ContactSource')).toEqual([...CONTACT_SOURCES])
+    expect(values('ContactRelationship')).toEqual([...CONTACT_RELATIONSHIPS])
+    expect(values('ContactReason')).toEqual([...CONTACT_REASONS])
+    expect(values('OutreachChannel')).toEqual([...OUTREACH_CHANNELS])
+    expect(values('FunnelStepName')).toEqual(FUNNEL_STEPS.map(([step]) => step))
   })
 })

@@ -39,7 +39,7 @@ const demo2: DemoMember[] = [
 ]
 
 /**
- * Host profiles of the demo alumni (demo-alumni-4 has none: the README has them volunteer). Weekday
+ * Host profiles of the demo alumni (demo-alumni-4 has none: docs/hosts-and-matching.md has them volunteer). Weekday
  * windows in New York time, open every week, so suggestions and programmes find them whatever the date.
  */
 const demoHosts = [

@@ -1,6 +1,6 @@
 // How well a host fits a student's goal: a score in [0, 1] with the reasons behind it. One function,
 // used by the suggestions for one student and by cohort assignment, so an advisor sees the same
-// reasons in both. The weights and why they are what they are: README, "Matching".
+// reasons in both. The weights and why they are what they are: docs/hosts-and-matching.md, "How a host is scored".
 //
 // Components, each in [0, 1], only counted when they apply:
 // - field: the goal's field (or, without one, any of the student's fields of interest) is among

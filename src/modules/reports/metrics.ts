@@ -1,7 +1,7 @@
 // The dashboard metrics. Each is aggregated in SQL over a scope (school, range, filter); the code
 // here only names and orders what the database counted, except referral depths and cycles, which
 // walk each student's referral graph with the network's own definition (referrals/network.ts). The definitions are the schema's
-// descriptions (src/graphql/schema.ts) and the README's "Reporting" section.
+// descriptions (src/graphql/schema.ts) and docs/reporting.md.
 import { Prisma } from '../../generated/prisma/client.js'
 import { CONTACT_REASONS, CONTACT_RELATIONSHIPS, CONTACT_SOURCES } from '../contacts/schemas.js'
 import { MEETING_KINDS, MEETING_STATUSES } from '../meetings/schemas.js'

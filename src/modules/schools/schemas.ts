@@ -38,7 +38,7 @@ export const SchoolSettings = Type.Object(
         },
         {
           additionalProperties: false,
-          description: 'Weights of the host-suggestion score, each 0-1 (see the README); the field weight may not be below 0.1, so relevance always counts',
+          description: 'Weights of the host-suggestion score, each 0-1 (see docs/hosts-and-matching.md); the field weight may not be below 0.1, so relevance always counts',
         },
       ),
     ),
