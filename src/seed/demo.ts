@@ -100,8 +100,9 @@ export async function seedDemo(database: Database): Promise<string[]> {
     const school = await database.platform.school.create({
       data: { slug: spec.slug, name: spec.name, timeZone: spec.timeZone, settings: { thankYouWindowHours: 24 } },
     })
-    const { db } = database.forSchool(school.id)
-    await seedQuestionBank({ schoolId: school.id, db })
+    const tenant = database.forSchool(school.id)
+    const { db } = tenant
+    await seedQuestionBank(tenant)
     await db.member.createMany({
       data: spec.members.map((member) => ({
         schoolId: school.id,

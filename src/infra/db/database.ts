@@ -15,7 +15,19 @@ import { acquireForTenant, currentSchool, SchoolPool } from './tenant-pool.js'
 
 export type Db = PrismaClient
 
-/** A school's data handle: the Prisma client as that school sees it, and the school id that queries name too. */
+/**
+ * A school's data handle: the Prisma client as that school sees it, and the school id that queries name too.
+ *
+ * Which path a statement takes:
+ * - `db` (Prisma's model API) for reading and writing rows of one table or along relations: what it
+ *   can say, it says checked against the schema. This is the default.
+ * - `sql` for what the model API cannot say or says slowly: aggregates, CTEs, window functions,
+ *   `FOR UPDATE` locks, `ON CONFLICT`, set-returning functions, and read-heavy report queries. Always
+ *   `Prisma.sql` templates (values are parameters, never spliced into the text), and always naming the
+ *   school (`school_id = …`) as Prisma's queries do, beside row-level security.
+ * - `db.$queryRaw` / `$executeRaw` only where a statement must run on a transaction's connection and
+ *   the code holds the transaction client (`tx`), not a handle.
+ */
 export interface Tenant {
   readonly schoolId: string
   readonly db: Db
@@ -23,10 +35,11 @@ export interface Tenant {
    * The same connections without Prisma: SQL built with Prisma.sql, run by pg and answered as pg
    * parses it (integers cast to int in the SQL, instants as Date). For read-heavy aggregate
    * queries, where Prisma's per-query work is a measurable share (docs/BENCHMARKS.md, reporting).
-   * Each text runs as a prepared statement of its own (statement-names.ts).
-   * Absent on a handle inside a transaction; callers then use `db.$queryRaw`.
+   * Each text runs as a prepared statement of its own (statement-names.ts). On a handle inside a
+   * transaction it runs on the transaction's connection, through Prisma's $queryRaw (which parses
+   * a little differently: cast counts to int in the SQL, as every statement here does).
    */
-  readonly sql?: <T>(query: Prisma.Sql) => Promise<T[]>
+  readonly sql: <T>(query: Prisma.Sql) => Promise<T[]>
 }
 
 /** The client an interactive transaction hands its callback. */
@@ -38,7 +51,7 @@ export type Transaction = Parameters<Parameters<Db['$transaction']>[0]>[0]
  * services do not use.
  */
 export function tenantInTransaction(schoolId: string, tx: Transaction): Tenant {
-  return { schoolId, db: tx as unknown as Db }
+  return { schoolId, db: tx as unknown as Db, sql: <T>(query: Prisma.Sql) => tx.$queryRaw<T[]>(query) }
 }
 
 export type TenantIsolation = 'rls' | 'rls-round-trip' | 'none' | 'transaction'
@@ -122,7 +135,8 @@ export class Database {
   }
 
   #tenant(schoolId: string): Tenant {
-    return { schoolId, db: transactionPerQuery(new PrismaClient({ adapter: new PrismaPg(this.pool) }), schoolId) }
+    const db = transactionPerQuery(new PrismaClient({ adapter: new PrismaPg(this.pool) }), schoolId)
+    return { schoolId, db, sql: <T>(query: Prisma.Sql) => db.$queryRaw<T[]>(query) }
   }
 
   /** The data handle for one school: a view of the one client, made anew (it costs two small objects). */

@@ -141,7 +141,7 @@ export default fp(
         request.idempotency = { tenant, caller, key, lockedUntil }
         return
       }
-      const [stored] = await tenant.sql!<Stored>(Prisma.sql`
+      const [stored] = await tenant.sql<Stored>(Prisma.sql`
         SELECT fingerprint, status, response_status AS "responseStatus", response_headers AS "responseHeaders", response_body AS "responseBody"
           FROM idempotency_keys WHERE school_id = ${principal.schoolId}::uuid AND caller = ${caller} AND key = ${key}`)
       if (stored && stored.fingerprint !== print) {
@@ -162,7 +162,7 @@ export default fp(
         // Only this claim: not one that took the key over after the lease.
         const where = Prisma.sql`school_id = ${claim.tenant.schoolId}::uuid AND caller = ${claim.caller} AND key = ${claim.key}
           AND status = 'running' AND locked_until = ${claim.lockedUntil}`
-        await claim.tenant.sql!(Prisma.sql`DELETE FROM idempotency_keys USING ${ASYNC_COMMIT} WHERE ${where}`)
+        await claim.tenant.sql(Prisma.sql`DELETE FROM idempotency_keys USING ${ASYNC_COMMIT} WHERE ${where}`)
         return payload
       }
       const headers = Object.fromEntries(KEPT_HEADERS.flatMap((name) => {

@@ -10,7 +10,7 @@ export async function runMaintenance(database: Database, now: Date): Promise<{ s
   let deleted = 0
   for (const { id } of schools) {
     const tenant = database.forSchool(id)
-    const [result] = await tenant.sql!<{ deleted: number }>(Prisma.sql`
+    const [result] = await tenant.sql<{ deleted: number }>(Prisma.sql`
       WITH gone AS (DELETE FROM idempotency_keys WHERE school_id = ${id}::uuid AND expires_at <= ${now} RETURNING 1)
       SELECT (SELECT count(*)::int FROM gone) AS deleted,
              CASE WHEN EXISTS (SELECT 1 FROM report_cell_deltas WHERE school_id = ${id}::uuid) THEN report_compact(${id}::uuid) END AS compacted`)

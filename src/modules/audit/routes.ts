@@ -64,7 +64,7 @@ interface Row {
 async function page(tenant: Tenant, conditions: Prisma.Sql[], query: { limit: number; cursor?: string }) {
   const after = decodeCursor(query.cursor, ['created', 'id'] as const)
   if (after) conditions.push(Prisma.sql`(at, id) < (${new Date(after.created)}, ${after.id}::uuid)`)
-  const rows = await tenant.sql!<Row>(Prisma.sql`
+  const rows = await tenant.sql<Row>(Prisma.sql`
     SELECT id::text, at, kind, actor_kind AS "actorKind", actor_id AS "actorId", actor_via AS "actorVia", action, status, subject_ids::text[] AS "subjectIds", target, request_id AS "requestId"
       FROM audit_events WHERE school_id = ${tenant.schoolId}::uuid AND ${Prisma.join(conditions, ' AND ')}
      ORDER BY at DESC, id DESC LIMIT ${query.limit + 1}`)

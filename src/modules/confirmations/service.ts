@@ -79,7 +79,7 @@ export async function readLink(database: Database, signer: Signer, token: string
 
 /** The meeting a link names, with the party's answer if given. */
 async function meetingAndAnswer(tenant: Tenant, meetingId: string, party: Party) {
-  const [meeting] = await tenant.sql!<{ kind: string; status: string; startsAt: Date; endsAt: Date; answer: string | null; answeredAt: Date | null }>(Prisma.sql`
+  const [meeting] = await tenant.sql<{ kind: string; status: string; startsAt: Date; endsAt: Date; answer: string | null; answeredAt: Date | null }>(Prisma.sql`
     SELECT m.kind::text AS kind, m.status::text AS status, m.starts_at AS "startsAt", m.ends_at AS "endsAt", c.outcome AS answer, c.confirmed_at AS "answeredAt"
       FROM meetings m LEFT JOIN meeting_confirmations c ON c.school_id = m.school_id AND c.meeting_id = m.id AND c.party = ${party}
      WHERE m.school_id = ${tenant.schoolId}::uuid AND m.id = ${meetingId}::uuid`)
@@ -139,7 +139,7 @@ export async function answer(link: Awaited<ReturnType<typeof readLink>>, outcome
 export async function reliability(tenant: Tenant, memberId: string) {
   const member = await tenant.db.member.findUnique({ where: { schoolId_id: { schoolId: tenant.schoolId, id: memberId } }, select: { id: true } })
   if (!member) throw notFound('member')
-  const [row] = await tenant.sql!<{ sHappened: number; sNoShow: number; hHappened: number; hNoShow: number }>(Prisma.sql`
+  const [row] = await tenant.sql<{ sHappened: number; sNoShow: number; hHappened: number; hNoShow: number }>(Prisma.sql`
     SELECT count(*) FILTER (WHERE m.student_id = ${memberId}::uuid AND c.party = 'host' AND c.outcome = 'happened')::int AS "sHappened",
            count(*) FILTER (WHERE m.student_id = ${memberId}::uuid AND c.party = 'host' AND c.outcome = 'no_show')::int AS "sNoShow",
            count(*) FILTER (WHERE k.alumni_member_id = ${memberId}::uuid AND c.party = 'student' AND c.outcome = 'happened')::int AS "hHappened",

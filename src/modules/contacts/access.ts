@@ -28,7 +28,7 @@ export function studentScope(principal: Principal, requested?: string): string |
  * the school (another school's student, an alumnus, nobody) get 404, as a student asking for
  * another student does.
  */
-export async function requestedStudentScope(tenant: Tenant, principal: Principal, requested?: string): Promise<string | undefined> {
+export async function requestedStudentScope(tenant: Pick<Tenant, 'db' | 'schoolId'>, principal: Principal, requested?: string): Promise<string | undefined> {
   const studentId = studentScope(principal, requested)
   if (requested && readsWholeSchool(principal)) {
     const student = await tenant.db.member.findFirst({ where: { schoolId: tenant.schoolId, id: requested, roles: { has: 'student' } }, select: { id: true } })

@@ -79,7 +79,7 @@ export async function reportScope(
     const program = await tenant.db.program.findUnique({ where: { schoolId_id: { schoolId: tenant.schoolId, id: filter.programId } }, select: { id: true } })
     if (!program) throw notFound('programme')
   }
-  const query = tenant.sql ?? (<T>(sql: Prisma.Sql) => tenant.db.$queryRaw<T[]>(sql))
+  const query = tenant.sql
   const filtered = Object.keys(filter).length > 0
   const selection = { schoolId: tenant.schoolId, filter, filtered }
   // One round trip before any metric: local midnights as instants (PostgreSQL's zone rules), the

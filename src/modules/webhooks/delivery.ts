@@ -119,7 +119,7 @@ export const DISPATCH_BATCH = 200
  */
 export async function dispatch(database: Database, schoolId: string): Promise<number> {
   const tenant = database.forSchool(schoolId)
-  const [row] = await tenant.sql!<{ queued: number }>(Prisma.sql`
+  const [row] = await tenant.sql<{ queued: number }>(Prisma.sql`
     WITH picked AS (
       SELECT id FROM webhook_deliveries
        WHERE school_id = ${schoolId}::uuid AND status = 'pending' AND NOT queued
@@ -136,7 +136,7 @@ export async function dispatch(database: Database, schoolId: string): Promise<nu
                         'webhook-delivery:' || m.id, NULL, NULL)::graphile_worker.job_spec FROM marked m)))
             END FROM marked) AS jobs`)
   const queued = row?.queued ?? 0
-  if (queued === DISPATCH_BATCH) await tenant.sql!(Prisma.sql`SELECT count(webhook_arm_dispatch(${schoolId}::uuid))::int AS n`)
+  if (queued === DISPATCH_BATCH) await tenant.sql(Prisma.sql`SELECT count(webhook_arm_dispatch(${schoolId}::uuid))::int AS n`)
   return queued
 }
 
@@ -149,7 +149,7 @@ export function queueDelivery(schoolId: string, deliveryId: string, runAt: Prism
 export async function deliver(context: DeliveryContext, job: { schoolId: string; deliveryId: string }): Promise<void> {
   const { schoolId, deliveryId } = job
   const tenant: Tenant = context.database.forSchool(schoolId)
-  const [row] = await tenant.sql!<DeliveryRow>(Prisma.sql`
+  const [row] = await tenant.sql<DeliveryRow>(Prisma.sql`
     SELECT d.status::text AS status, d.attempts, e.id::text AS "eventId", e.type, e.data, e.occurred_at AS "occurredAt",
            s.id::text AS "subscriptionId", s.url, s.status::text AS "subscriptionStatus", s.secret,
            s.previous_secret AS "previousSecret", s.previous_secret_expires_at AS "previousSecretExpiresAt"
@@ -205,7 +205,7 @@ export async function deliver(context: DeliveryContext, job: { schoolId: string;
  * with it: `ctes`, data-modifying, run regardless; `columns` run only for the delivery updated.
  */
 async function record(tenant: Tenant, deliveryId: string, attempt: Attempt, status: 'pending' | 'succeeded' | 'failed', ctes = Prisma.empty, columns = Prisma.empty, nextAttemptAt: Date | null = null) {
-  await tenant.sql!(Prisma.sql`
+  await tenant.sql(Prisma.sql`
     WITH updated AS (
       UPDATE webhook_deliveries
          SET status = ${status}::webhook_delivery_status, attempts = attempts || ${JSON.stringify([attempt])}::jsonb,

@@ -21,7 +21,7 @@ export async function runReminders(database: Database, now: Date, dueSoonHours: 
     expired += await expireOverdueRequests(tenant.db, id, now)
     const meeting = Prisma.sql`jsonb_build_object('meetingId', m.id, 'studentId', m.student_id, 'contactId', m.contact_id, 'kind', m.kind, 'status', m.status)`
     // meetings_overdue_thank_you_idx (school, deadline) WHERE status = 'completed' serves both ranges.
-    await tenant.sql!(Prisma.sql`
+    await tenant.sql(Prisma.sql`
       SELECT count(webhook_emit(m.school_id, CASE WHEN m.thank_you_due_at > ${now} THEN 'thank_you.due_soon' ELSE 'thank_you.overdue' END, m.id, ${meeting}))::int AS n
         FROM meetings m
        WHERE m.school_id = ${id}::uuid AND m.status = 'completed'
@@ -45,7 +45,7 @@ export async function rearmStaleDispatches(database: Database, now: Date): Promi
   const schools = await database.platform.school.findMany({ select: { id: true } })
   let armed = 0
   for (const { id } of schools) {
-    const [row] = await database.forSchool(id).sql!<{ n: number }>(Prisma.sql`
+    const [row] = await database.forSchool(id).sql<{ n: number }>(Prisma.sql`
       SELECT count(webhook_arm_dispatch(${id}::uuid))::int AS n
         FROM (SELECT 1 WHERE EXISTS (SELECT 1 FROM webhook_deliveries WHERE school_id = ${id}::uuid AND status = 'pending' AND NOT queued
                                         AND created_at < ${new Date(now.getTime() - STALE_DISPATCH_SECONDS * 1000)})) stale`)
