@@ -16,7 +16,7 @@
 // Run: npx tsx bench/assignment.ts   (prints a markdown table)
 import { pathToFileURL } from 'node:url'
 import highsModule from 'highs'
-import { solveAssignment, solveAssignmentWith, type AssignmentInstance } from '../src/modules/programs/solver.js'
+import { solveAssignment, solveAssignmentWith, type AssignmentInstance } from '../src/modules/programs/solver/index.js'
 
 // highs describes its ES module build with a CommonJS-style declaration file, so under NodeNext
 // TypeScript types the default import as the module object ({ default: loader }), while Node loads

@@ -8,7 +8,7 @@
 import fc from 'fast-check'
 import highsModule from 'highs'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { solveAssignment, solveAssignmentWith, type AssignmentInstance, type AssignmentSolution } from '../src/modules/programs/solver.js'
+import { solveAssignment, solveAssignmentWith, type AssignmentInstance, type AssignmentSolution } from '../src/modules/programs/solver/index.js'
 
 // highs describes its ES module build with a CommonJS-style declaration file, so under NodeNext
 // TypeScript types the default import as the module object ({ default: loader }), while Node loads

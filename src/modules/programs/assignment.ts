@@ -17,7 +17,7 @@
 // than M over any assignment).
 import type { MatchingWeights } from '../schools/settings.js'
 import { hostFields, scoreFit, type Reason } from '../matching/scoring.js'
-import { solveAssignment } from './solver.js'
+import { solveAssignment } from './solver/index.js'
 import type { UNMATCHED_REASONS } from './schemas.js'
 
 export type Mode = 'in_person' | 'video' | 'phone'
