@@ -19,19 +19,10 @@ import {
   RunSummary,
   UpdateProgram,
 } from './schemas.js'
-import {
-  createProgram,
-  createRun,
-  getProgramDetail,
-  getRun,
-  hostLoad,
-  listPrograms,
-  listRuns,
-  publishRun,
-  putProgramHosts,
-  putProgramStudents,
-  updateProgram,
-} from './service.js'
+import { hostLoad } from '../reports/host-load.js'
+import { publishRun } from './publish.js'
+import { createRun, getRun, listRuns } from './runs.js'
+import { createProgram, getProgramDetail, listPrograms, putProgramHosts, putProgramStudents, updateProgram } from './service.js'
 
 const tags = ['programs']
 const organizers = { access: { roles: ['advisor', 'school_admin'] as const } }
