@@ -3,6 +3,7 @@
 // authentication, with the same tenant setting. The ratio to these isolates what Prisma and the
 // route layer cost.
 import type { FastifyInstance } from 'fastify'
+import { policy } from '../src/infra/auth/policy.js'
 import type { Database } from '../src/infra/db/database.js'
 import { statementName } from '../src/infra/db/statement-names.js'
 import { acquireForTenant } from '../src/infra/db/tenant-pool.js'
@@ -25,7 +26,7 @@ const MEETING_COLUMNS = `school_id::text AS "schoolId", id::text AS id, student_
   thank_you_due_at AS "thankYouDueAt", thank_you_sent_at AS "thankYouSentAt", thank_you_on_time AS "thankYouOnTime",
   closed_reason AS "closedReason", closed_at AS "closedAt", created_at AS "createdAt", updated_at AS "updatedAt"`
 
-const anyone = { access: { roles: ['student', 'alumni', 'advisor', 'school_admin'] as const } }
+const anyone = { access: policy('school:read') }
 
 async function tenantQuery<T>(database: Database, schoolId: string, text: string, values: unknown[], name?: string): Promise<T[]> {
   const client = await acquireForTenant(database.pool, schoolId)
@@ -51,7 +52,7 @@ export function registerRawBaselines(app: FastifyInstance, database: Database) {
   // statements run concurrently as the resolvers run them, without GraphQL and Prisma.
   app.post<{ Body: { variables: { from: string; to: string } } }>(
     '/bench/raw/dashboard',
-    { config: { access: { roles: ['advisor', 'school_admin'] as const } } },
+    { config: { access: policy('students:read-all') } },
     async (request) => {
       const schoolId = request.principal!.schoolId!
       const school = await schoolOf(database, schoolId)
@@ -79,7 +80,7 @@ export function registerRawBaselines(app: FastifyInstance, database: Database) {
   // unfiltered by capacity and availability and unranked; the first ten are answered.
   app.get<{ Params: { memberId: string }; Querystring: { kind: string } }>(
     '/bench/raw/members/:memberId/host-suggestions',
-    { config: { access: { roles: ['student'] as const } } },
+    { config: { access: policy('conversations:write') } },
     async (request) => {
       const schoolId = request.principal!.schoolId!
       const school = await schoolOf(database, schoolId)
@@ -112,7 +113,7 @@ export function registerRawBaselines(app: FastifyInstance, database: Database) {
     }
   })
 
-  app.get('/bench/raw/members', { config: { access: { roles: ['advisor', 'school_admin'] as const } } }, async (request) => {
+  app.get('/bench/raw/members', { config: { access: policy('students:read-all') } }, async (request) => {
     const schoolId = request.principal!.schoolId!
     const rows = await tenantQuery<Record<string, unknown> & { id: string; created_at: Date; updated_at: Date }>(
       database,
@@ -139,7 +140,7 @@ export function registerRawBaselines(app: FastifyInstance, database: Database) {
     return { items, nextCursor: rows.length > 20 ? 'next' : null }
   })
 
-  app.get('/bench/raw/meetings', { config: { access: { roles: ['student'] as const } } }, async (request) => {
+  app.get('/bench/raw/meetings', { config: { access: policy('conversations:write') } }, async (request) => {
     const principal = request.principal!
     const { status } = request.query as { status: string }
     const rows = await tenantQuery<Meeting>(
@@ -151,7 +152,7 @@ export function registerRawBaselines(app: FastifyInstance, database: Database) {
     return { items: rows.slice(0, 20).map(toMeeting), nextCursor: rows.length > 20 ? 'next' : null }
   })
 
-  app.get('/bench/raw/contacts', { config: { access: { roles: ['student'] as const } } }, async (request) => {
+  app.get('/bench/raw/contacts', { config: { access: policy('conversations:write') } }, async (request) => {
     const principal = request.principal!
     const { q } = request.query as { q: string }
     // The same search as the service: each word a prefix, or from five letters a near spelling.
@@ -176,7 +177,7 @@ export function registerRawBaselines(app: FastifyInstance, database: Database) {
     return { items: rows.slice(0, 20).map(toContact), nextCursor: rows.length > 20 ? 'next' : null }
   })
 
-  app.post('/bench/raw/meetings', { config: { access: { roles: ['student'] as const } } }, async (request, reply) => {
+  app.post('/bench/raw/meetings', { config: { access: policy('conversations:write') } }, async (request, reply) => {
     const principal = request.principal!
     const schoolId = principal.schoolId!
     const body = request.body as { contactId: string; kind: 'informational_interview'; purpose: string; mode: string; location: string; proposedSlots: Array<{ startsAt: string; endsAt: string }> }

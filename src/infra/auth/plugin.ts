@@ -7,9 +7,10 @@ import fp from 'fastify-plugin'
 import type { Database, Tenant } from '../db/database.js'
 import { Problem, forbidden } from '../http/problem.js'
 import type { Authenticator } from './authenticator.js'
-import { type Access, type Principal, type Role, isAllowed, SCHOOL_ROLES, SCOPES } from './principal.js'
+import { policy, POLICY } from './policy.js'
+import { type Access, type Principal, isAllowed } from './principal.js'
 
-const ALL_ROLES: readonly Role[] = [...SCHOOL_ROLES, 'platform_admin']
+const ACTIONS = new Set<Access>(Object.values(POLICY))
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -65,9 +66,13 @@ export default fp(
       if (route.url.startsWith('/docs') || route.url.startsWith('/graphiql') || route.method === 'OPTIONS') {
         route.config = { ...config, public: true }
       }
-      else if (route.url === '/graphql') route.config = { ...config, access: { roles: ALL_ROLES, scopes: SCOPES } }
+      else if (route.url === '/graphql') route.config = { ...config, access: policy('caller:read') }
       else if (!config.public && !config.access) {
         throw new Error(`route ${route.method} ${route.url} declares neither config.public nor config.access`)
+      }
+      // One vocabulary: a route's access is an action of policy.ts, not a list of its own.
+      else if (config.access && !ACTIONS.has(config.access)) {
+        throw new Error(`route ${route.method} ${route.url} declares an access that is not an action of policy.ts`)
       }
     })
 

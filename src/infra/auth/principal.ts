@@ -49,8 +49,3 @@ export function isAllowed(principal: Principal, access: Access): boolean {
 export function isSchoolRole(value: unknown): value is SchoolRole {
   return typeof value === 'string' && (SCHOOL_ROLES as readonly string[]).includes(value)
 }
-
-/** Advisors and school admins: the school's staff, who read every student's records. */
-export function isStaff(principal: Principal): boolean {
-  return principal.roles.some((role) => role === 'advisor' || role === 'school_admin')
-}

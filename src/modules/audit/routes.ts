@@ -2,6 +2,7 @@
 // their own disclosure log (FERPA §99.32): the reads of their data by others, a student who opted out
 // of directory information among them unnamed.
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { policy } from '../../infra/auth/policy.js'
 import { Type } from 'typebox'
 import type { FastifyInstance } from 'fastify'
 import { PageQuery, responses } from '../../infra/http/schemas.js'
@@ -15,13 +16,13 @@ export default async function auditRoutes(instance: FastifyInstance) {
   app.addSchema(AuditEvent)
 
   app.get('/v1/audit-events', {
-    config: { access: { roles: ['school_admin'] as const } },
+    config: { access: policy('school:administer') },
     schema: { operationId: 'listAuditEvents', tags, summary: 'The school\'s audit log, newest first, with filters', querystring: AuditQuery, response: responses({ 200: AuditPage('A page of audit events') }) },
     handler: async (request) => auditEvents(request.tenant, request.query),
   })
 
   app.get('/v1/me/disclosures', {
-    config: { access: { roles: ['student', 'alumni', 'advisor', 'school_admin'] as const } },
+    config: { access: policy('school:read') },
     schema: {
       operationId: 'listMyDisclosures',
       tags,

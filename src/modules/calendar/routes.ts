@@ -1,13 +1,13 @@
 import { schoolOf } from '../schools/settings.js'
+import { policy } from '../../infra/auth/policy.js'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { FastifyInstance } from 'fastify'
 import { responses, Text, Timestamp, Uuid } from '../../infra/http/schemas.js'
-import { conversationReaders } from '../contacts/access.js'
 import { createFeed, feedCalendar, listFeeds, meetingCalendar, revokeFeed } from './service.js'
 
 const tags = ['calendar']
-const members = { access: { roles: ['student', 'alumni', 'advisor', 'school_admin'] as const } }
+const members = { access: policy('school:read') }
 const ICalendar = Type.String({ maxLength: 5_000_000, description: 'An iCalendar (RFC 5545) document' })
 const Feed = Type.Object({ id: Uuid, createdAt: Timestamp, revokedAt: Type.Union([Timestamp, Type.Null()]) })
 
@@ -16,7 +16,7 @@ export default async function calendarRoutes(instance: FastifyInstance) {
   const publicUrl = app.config.publicUrl
 
   app.get('/v1/meetings/:meetingId/calendar.ics', {
-    config: { access: conversationReaders },
+    config: { access: policy('conversations:read') },
     schema: {
       operationId: 'getMeetingCalendar',
       tags,

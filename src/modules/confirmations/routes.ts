@@ -1,4 +1,5 @@
 import { schoolOf } from '../schools/settings.js'
+import { can, policy } from '../../infra/auth/policy.js'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import accepts from '@fastify/accepts'
@@ -44,7 +45,7 @@ export default async function confirmationRoutes(instance: FastifyInstance) {
   const signer = { keys: app.keys, issuer: app.config.auth.issuer, publicUrl: app.config.publicUrl }
 
   app.get('/v1/meetings/:meetingId/confirmation-links', {
-    config: { access: { roles: ['student', 'alumni', 'advisor', 'school_admin'] as const } },
+    config: { access: policy('school:read') },
     schema: {
       operationId: 'getConfirmationLinks',
       tags,
@@ -54,7 +55,7 @@ export default async function confirmationRoutes(instance: FastifyInstance) {
     },
     handler: async (request) => {
       const principal = request.principal!
-      const staff = principal.roles.some((role) => role === 'advisor' || role === 'school_admin')
+      const staff = can(principal, 'students:read-all')
       return confirmationLinks(request.tenant, signer, request.params.meetingId, { memberId: principal.memberId ?? null, staff }, app.clock())
     },
   })
@@ -121,7 +122,7 @@ export default async function confirmationRoutes(instance: FastifyInstance) {
   })
 
   app.get('/v1/members/:memberId/reliability', {
-    config: { access: { roles: ['student', 'alumni', 'advisor', 'school_admin'] as const } },
+    config: { access: policy('school:read') },
     schema: {
       operationId: 'getReliability',
       tags: ['members'],
@@ -131,7 +132,7 @@ export default async function confirmationRoutes(instance: FastifyInstance) {
     },
     handler: async (request) => {
       const principal = request.principal!
-      const staff = principal.roles.some((role) => role === 'advisor' || role === 'school_admin')
+      const staff = can(principal, 'students:read-all')
       if (!staff && principal.memberId !== request.params.memberId) throw notFound('member')
       return reliability(request.tenant, request.params.memberId)
     },

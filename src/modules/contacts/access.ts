@@ -1,14 +1,13 @@
 // Who sees whose conversations: a student sees and changes only their own contacts, outreach and
 // referrals; advisors and school admins of the school read everyone's and change nothing.
 import type { Principal } from '../../infra/auth/principal.js'
+import { can } from '../../infra/auth/policy.js'
 import type { Tenant } from '../../infra/db/database.js'
 import { Problem, forbidden, notFound } from '../../infra/http/problem.js'
 
-export const conversationReaders = { roles: ['student', 'advisor', 'school_admin'] as const }
-export const conversationWriters = { roles: ['student'] as const }
-
+/** Staff read every student's conversations (policy.ts, students:read-all). */
 export function readsWholeSchool(principal: Principal): boolean {
-  return principal.roles.some((role) => role === 'advisor' || role === 'school_admin')
+  return can(principal, 'students:read-all')
 }
 
 /**
@@ -38,7 +37,7 @@ export async function requestedStudentScope(tenant: Pick<Tenant, 'db' | 'schoolI
 }
 
 export function writingStudent(principal: Principal): string {
-  if (principal.kind !== 'member' || !principal.roles.includes('student')) {
+  if (principal.kind !== 'member' || !can(principal, 'conversations:write')) {
     throw forbidden('Only the student may change their own conversations')
   }
   return principal.memberId

@@ -1,8 +1,8 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { policy } from '../../infra/auth/policy.js'
 import { Type } from 'typebox'
 import type { FastifyInstance } from 'fastify'
 import { Page, responses, Uuid } from '../../infra/http/schemas.js'
-import { conversationReaders, conversationWriters } from './access.js'
 import { Contact, ContactListQuery, CreateContact, UpdateContact } from './schemas.js'
 import { createContact, deleteContact, findReadableContact, listContacts, toContact, updateContact } from './service.js'
 
@@ -15,7 +15,7 @@ export default async function contactRoutes(instance: FastifyInstance) {
   const ContactRef = Type.Ref('Contact')
 
   app.post('/v1/contacts', {
-    config: { access: conversationWriters },
+    config: { access: policy('conversations:write') },
     schema: {
       operationId: 'createContact',
       tags,
@@ -27,7 +27,7 @@ export default async function contactRoutes(instance: FastifyInstance) {
   })
 
   app.get('/v1/contacts', {
-    config: { access: conversationReaders },
+    config: { access: policy('conversations:read') },
     schema: {
       operationId: 'listContacts',
       tags,
@@ -39,13 +39,13 @@ export default async function contactRoutes(instance: FastifyInstance) {
   })
 
   app.get('/v1/contacts/:contactId', {
-    config: { access: conversationReaders },
+    config: { access: policy('conversations:read') },
     schema: { operationId: 'getContact', tags, summary: 'Read a contact', params: ContactPath, response: responses({ 200: ContactRef }, [404]) },
     handler: async (request) => toContact(await findReadableContact(request.tenant, request.principal!, request.params.contactId)),
   })
 
   app.patch('/v1/contacts/:contactId', {
-    config: { access: conversationWriters },
+    config: { access: policy('conversations:write') },
     schema: {
       operationId: 'updateContact',
       tags,
@@ -58,7 +58,7 @@ export default async function contactRoutes(instance: FastifyInstance) {
   })
 
   app.delete('/v1/contacts/:contactId', {
-    config: { access: conversationWriters },
+    config: { access: policy('conversations:write') },
     schema: {
       operationId: 'deleteContact',
       tags,

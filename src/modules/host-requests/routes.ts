@@ -1,4 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { policy } from '../../infra/auth/policy.js'
 import { schoolOf } from '../schools/settings.js'
 import { Type } from 'typebox'
 import type { FastifyInstance } from 'fastify'
@@ -8,7 +9,7 @@ import { acceptHostRequest, createHostRequests, declineHostRequest, getHostReque
 
 const tags = ['host-requests']
 const RequestPath = Type.Object({ requestId: Uuid })
-const participants = { access: { roles: ['student', 'alumni', 'advisor', 'school_admin'] as const } }
+const participants = { access: policy('school:read') }
 
 export default async function hostRequestRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>()
@@ -17,7 +18,7 @@ export default async function hostRequestRoutes(instance: FastifyInstance) {
   const now = () => app.clock()
 
   app.post('/v1/host-requests', {
-    config: { access: { roles: ['student'] as const } },
+    config: { access: policy('host-requests:send') },
     schema: {
       operationId: 'createHostRequests',
       tags,
@@ -50,7 +51,7 @@ export default async function hostRequestRoutes(instance: FastifyInstance) {
   })
 
   app.post('/v1/host-requests/:requestId/accept', {
-    config: { access: { roles: ['alumni'] as const } },
+    config: { access: policy('host-requests:answer') },
     schema: {
       operationId: 'acceptHostRequest',
       tags,
@@ -65,7 +66,7 @@ export default async function hostRequestRoutes(instance: FastifyInstance) {
   })
 
   app.post('/v1/host-requests/:requestId/decline', {
-    config: { access: { roles: ['alumni'] as const } },
+    config: { access: policy('host-requests:answer') },
     schema: {
       operationId: 'declineHostRequest',
       tags,
@@ -78,7 +79,7 @@ export default async function hostRequestRoutes(instance: FastifyInstance) {
   })
 
   app.post('/v1/host-requests/:requestId/withdraw', {
-    config: { access: { roles: ['student'] as const } },
+    config: { access: policy('host-requests:send') },
     schema: {
       operationId: 'withdrawHostRequest',
       tags,

@@ -7,7 +7,8 @@
 // one after another and each counts the ledger the previous one left. Of N simultaneous accepts
 // against a host with capacity C, exactly min(N, C) succeed; the rest get 409 capacity-exhausted.
 import { randomUUID } from 'node:crypto'
-import { isStaff, type Principal } from '../../infra/auth/principal.js'
+import { can } from '../../infra/auth/policy.js'
+import type { Principal } from '../../infra/auth/principal.js'
 import { type Tenant, type Transaction } from '../../infra/db/database.js'
 import { decodeCursor, pageOf } from '../../infra/http/cursor.js'
 import { Problem, forbidden, notFound, invalidField } from '../../infra/http/problem.js'
@@ -54,7 +55,7 @@ type RequestRow = Prisma.HostRequestGetPayload<{ include: typeof requestInclude 
 
 export function toHostRequest(row: RequestRow, principal: Principal): HostRequestBody {
   const profile = row.host.hostProfile
-  const seesContact = isStaff(principal) || principal.memberId === row.hostId || (principal.memberId === row.studentId && row.status === 'accepted')
+  const seesContact = can(principal, 'students:read-all') || principal.memberId === row.hostId || (principal.memberId === row.studentId && row.status === 'accepted')
   const meeting = row.meeting
   return {
     id: row.id,
@@ -153,11 +154,11 @@ export async function createHostRequests(tenant: Tenant, principal: Principal, i
 
 /** Who sees which requests: staff all of the school's; a student theirs; a host those addressed to them. */
 function visibility(principal: Principal): Prisma.HostRequestWhereInput {
-  if (isStaff(principal)) return {}
+  if (can(principal, 'students:read-all')) return {}
   if (!principal.memberId) throw forbidden()
   const mine: Prisma.HostRequestWhereInput[] = []
-  if (principal.roles.includes('student')) mine.push({ studentId: principal.memberId })
-  if (principal.roles.includes('alumni')) mine.push({ hostId: principal.memberId })
+  if (can(principal, 'host-requests:send')) mine.push({ studentId: principal.memberId })
+  if (can(principal, 'host-requests:answer')) mine.push({ hostId: principal.memberId })
   if (mine.length === 0) throw forbidden()
   return { OR: mine }
 }
@@ -214,7 +215,7 @@ function notPending(status: string, now: Date, expiresAt: Date, action: 'answere
 }
 
 function hostOf(principal: Principal): string {
-  if (principal.kind !== 'member' || !principal.roles.includes('alumni')) throw forbidden('Only the host a request is addressed to may answer it')
+  if (principal.kind !== 'member' || !can(principal, 'host-requests:answer')) throw forbidden('Only the host a request is addressed to may answer it')
   return principal.memberId
 }
 

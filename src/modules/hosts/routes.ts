@@ -1,4 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { policy } from '../../infra/auth/policy.js'
 import { Type } from 'typebox'
 import type { FastifyInstance } from 'fastify'
 import { Page, responses, Uuid } from '../../infra/http/schemas.js'
@@ -8,8 +9,8 @@ import { getHost, listHosts, upsertHost } from './service.js'
 
 const tags = ['hosts']
 const HostPath = Type.Object({ memberId: Uuid })
-const schoolMembers = { access: { roles: ['student', 'alumni', 'advisor', 'school_admin'] as const } }
-const keepers = { access: { roles: ['alumni', 'school_admin'] as const } }
+const schoolMembers = { access: policy('school:read') }
+const keepers = { access: policy('hosts:keep') }
 
 export default async function hostRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>()

@@ -1,7 +1,8 @@
 // Alumni host profiles. An alumnus keeps their own profile (a school admin may keep it for them);
 // every member of the school reads profiles, but a host's private contact details are shown only to
 // the host, advisors and admins (students get them on an accepted request).
-import { isStaff, type Principal } from '../../infra/auth/principal.js'
+import type { Principal } from '../../infra/auth/principal.js'
+import { can } from '../../infra/auth/policy.js'
 import { displayName } from '../members/display.js'
 import type { Tenant } from '../../infra/db/database.js'
 import { decodeCursor, pageOf } from '../../infra/http/cursor.js'
@@ -100,7 +101,7 @@ export async function upsertHost(tenant: Tenant, principal: Principal, memberId:
 export async function getHost({ db, schoolId }: Tenant, principal: Principal, memberId: string): Promise<HostBody> {
   const row = await db.hostProfile.findUnique({ where: { schoolId_memberId: { schoolId, memberId } }, include: withName })
   if (!row) throw notFound('host')
-  return toHost(row, principal.memberId === memberId || isStaff(principal))
+  return toHost(row, principal.memberId === memberId || can(principal, 'students:read-all'))
 }
 
 export async function listHosts({ db, schoolId }: Tenant, principal: Principal, query: HostListQueryBody) {
@@ -115,5 +116,5 @@ export async function listHosts({ db, schoolId }: Tenant, principal: Principal, 
   }
   const rows = await db.hostProfile.findMany({ where, orderBy: { memberId: 'asc' }, take: query.limit + 1, include: withName })
   const page = pageOf(rows.map((row) => ({ ...row, id: row.memberId })), query.limit)
-  return { items: page.items.map((row) => toHost(row, principal.memberId === row.memberId || isStaff(principal))), nextCursor: page.nextCursor }
+  return { items: page.items.map((row) => toHost(row, principal.memberId === row.memberId || can(principal, 'students:read-all'))), nextCursor: page.nextCursor }
 }

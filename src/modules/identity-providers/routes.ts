@@ -1,4 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { policy } from '../../infra/auth/policy.js'
 import { Type } from 'typebox'
 import type { FastifyInstance } from 'fastify'
 import { Page, PageQuery, responses, Uuid } from '../../infra/http/schemas.js'
@@ -12,7 +13,7 @@ import {
   updateIdentityProvider,
 } from './service.js'
 
-const admins = { access: { roles: ['school_admin', 'platform_admin'] as const } }
+const admins = { access: policy('school:configure') }
 const SchoolPath = Type.Object({ schoolId: Uuid })
 const ProviderPath = Type.Object({ schoolId: Uuid, providerId: Uuid })
 const tags = ['identity-providers']

@@ -1,4 +1,5 @@
 import { schoolOf } from '../schools/settings.js'
+import { policy } from '../../infra/auth/policy.js'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { FastifyInstance } from 'fastify'
@@ -10,7 +11,7 @@ export default async function matchingRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>()
 
   app.get('/v1/members/:memberId/host-suggestions', {
-    config: { access: { roles: ['student', 'advisor', 'school_admin'] as const } },
+    config: { access: policy('suggestions:read') },
     schema: {
       operationId: 'getHostSuggestions',
       tags: ['hosts'],

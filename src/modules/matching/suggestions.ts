@@ -4,6 +4,7 @@
 // the member id, so equal scores spread the asks) and keeps those with an available window in the
 // goal's range, in rank order, until the page is full.
 import { LRUCache } from 'lru-cache'
+import { can } from '../../infra/auth/policy.js'
 import { DateTime } from 'luxon'
 import type { Principal } from '../../infra/auth/principal.js'
 import type { Tenant } from '../../infra/db/database.js'
@@ -183,7 +184,7 @@ export async function hostSuggestions(
   const { db, schoolId } = tenant
   // A student asking for themselves: their member row was read with their token.
   const student =
-    principal.kind === 'member' && principal.memberId === studentId && principal.roles.includes('student')
+    principal.kind === 'member' && principal.memberId === studentId && can(principal, 'conversations:write')
       ? principal.matching
       : await db.member.findFirst({
           where: { schoolId, id: studentId, roles: { has: 'student' } },

@@ -1,8 +1,8 @@
 // GET /v1/me: who the token says the caller is, as the service resolved it.
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { policy } from '../../infra/auth/policy.js'
 import { Type } from 'typebox'
 import type { FastifyInstance } from 'fastify'
-import { SCHOOL_ROLES, SCOPES } from '../../infra/auth/principal.js'
 import { responses } from '../../infra/http/schemas.js'
 import { Me } from './schemas.js'
 import { describeCaller } from './service.js'
@@ -11,7 +11,7 @@ export default async function meRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>()
   app.addSchema(Me)
   app.get('/v1/me', {
-    config: { access: { roles: [...SCHOOL_ROLES, 'platform_admin'], scopes: [...SCOPES] } },
+    config: { access: policy('caller:read') },
     schema: { operationId: 'getMe', tags: ['auth'], summary: 'The caller: school, member, roles and scopes', response: responses({ 200: Type.Ref('Me') }) },
     handler: async (request) => describeCaller(app.database, request.principal!),
   })

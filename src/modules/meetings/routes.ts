@@ -1,9 +1,9 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { policy } from '../../infra/auth/policy.js'
 import { schoolOf } from '../schools/settings.js'
 import { Type } from 'typebox'
 import type { FastifyInstance } from 'fastify'
 import { Page, responses, Uuid } from '../../infra/http/schemas.js'
-import { conversationReaders, conversationWriters } from '../contacts/access.js'
 import {
   CloseMeeting,
   CompleteMeeting,
@@ -38,7 +38,7 @@ export default async function meetingRoutes(instance: FastifyInstance) {
   const transitionResponses = responses({ 200: MeetingRef }, [404, 409])
 
   app.post('/v1/meetings', {
-    config: { access: conversationWriters },
+    config: { access: policy('conversations:write') },
     schema: {
       operationId: 'requestMeeting',
       tags,
@@ -53,7 +53,7 @@ export default async function meetingRoutes(instance: FastifyInstance) {
   })
 
   app.get('/v1/meetings', {
-    config: { access: conversationReaders },
+    config: { access: policy('conversations:read') },
     schema: {
       operationId: 'listMeetings',
       tags,
@@ -65,13 +65,13 @@ export default async function meetingRoutes(instance: FastifyInstance) {
   })
 
   app.get('/v1/meetings/:meetingId', {
-    config: { access: conversationReaders },
+    config: { access: policy('conversations:read') },
     schema: { operationId: 'getMeeting', tags, summary: 'Read a meeting', params: MeetingPath, response: responses({ 200: MeetingRef }, [404]) },
     handler: async (request) => getMeeting(request.tenant, request.principal!, request.params.meetingId),
   })
 
   app.post('/v1/meetings/:meetingId/schedule', {
-    config: { access: conversationWriters },
+    config: { access: policy('conversations:write') },
     schema: {
       operationId: 'scheduleMeeting',
       tags,
@@ -85,7 +85,7 @@ export default async function meetingRoutes(instance: FastifyInstance) {
   })
 
   app.post('/v1/meetings/:meetingId/resume-sent', {
-    config: { access: conversationWriters },
+    config: { access: policy('conversations:write') },
     schema: {
       operationId: 'recordResumeSent',
       tags,
@@ -98,7 +98,7 @@ export default async function meetingRoutes(instance: FastifyInstance) {
   })
 
   app.put('/v1/meetings/:meetingId/preparation', {
-    config: { access: conversationWriters },
+    config: { access: policy('conversations:write') },
     schema: {
       operationId: 'prepareMeeting',
       tags,
@@ -111,7 +111,7 @@ export default async function meetingRoutes(instance: FastifyInstance) {
   })
 
   app.post('/v1/meetings/:meetingId/complete', {
-    config: { access: conversationWriters },
+    config: { access: policy('conversations:write') },
     schema: {
       operationId: 'completeMeeting',
       tags,
@@ -125,7 +125,7 @@ export default async function meetingRoutes(instance: FastifyInstance) {
   })
 
   app.post('/v1/meetings/:meetingId/thank-you', {
-    config: { access: conversationWriters },
+    config: { access: policy('conversations:write') },
     schema: {
       operationId: 'recordThankYou',
       tags,
@@ -143,7 +143,7 @@ export default async function meetingRoutes(instance: FastifyInstance) {
     ['no-show', 'recordNoShow', 'Record that the meeting did not take place'],
   ] as const) {
     app.post(`/v1/meetings/:meetingId/${name}`, {
-      config: { access: conversationWriters },
+      config: { access: policy('conversations:write') },
       schema: { operationId, tags, summary, params: MeetingPath, body: CloseMeeting, response: transitionResponses },
       handler: async (request) => closeMeeting(request.tenant, request.principal!, request.params.meetingId, name, request.body, now()),
     })

@@ -5,7 +5,8 @@
 // school admins) and the student themselves see everything. Every surface that shows a student to
 // someone else goes through `studentAsSeenBy`, and test/directory-sharing.test.ts walks every
 // route a host or another student can call to prove a hidden field never leaves.
-import { isStaff, type Principal } from '../../infra/auth/principal.js'
+import type { Principal } from '../../infra/auth/principal.js'
+import { can } from '../../infra/auth/policy.js'
 import { displayName } from '../members/display.js'
 
 export const SHARED_FIELDS = ['name', 'major', 'graduationYear', 'fieldsOfInterest', 'backgroundTags'] as const
@@ -75,7 +76,7 @@ export function shownToOthers(row: SharingRow): Sharing {
 
 /** Whether the viewer sees the student whole: school officials and the student themselves. */
 export function seesWhole(viewer: Principal, studentId: string): boolean {
-  return isStaff(viewer) || viewer.memberId === studentId
+  return can(viewer, 'students:read-all') || viewer.memberId === studentId
 }
 
 /** The student as the viewer may see them: hidden fields are null or empty, never the value. */

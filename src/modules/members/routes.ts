@@ -1,13 +1,13 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { policy } from '../../infra/auth/policy.js'
 import { Type } from 'typebox'
 import type { FastifyInstance } from 'fastify'
-import { SCHOOL_ROLES } from '../../infra/auth/principal.js'
 import { Page, responses, Uuid } from '../../infra/http/schemas.js'
 import { BulkMembers, BulkResult, ExternalId, Member, MemberInput, MemberListQuery, SharingInput, SharingState } from './schemas.js'
 import { bulkUpsertMembers, getMember, getSharing, listMembers, updateSharing, upsertMember } from './service.js'
 
-const provisioners = { access: { roles: ['school_admin'] as const, scopes: ['members:write'] as const } }
-const readers = { access: { roles: ['advisor', 'school_admin'] as const, scopes: ['members:read'] as const } }
+const provisioners = { access: policy('members:provision') }
+const readers = { access: policy('members:read') }
 
 export default async function memberRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>()
@@ -55,7 +55,7 @@ export default async function memberRoutes(instance: FastifyInstance) {
   })
 
   app.get('/v1/members/:memberId', {
-    config: { access: { roles: [...SCHOOL_ROLES], scopes: ['members:read'] } },
+    config: { access: policy('members:directory') },
     schema: {
       operationId: 'getMember',
       tags: ['members'],
@@ -67,7 +67,7 @@ export default async function memberRoutes(instance: FastifyInstance) {
   })
 
   app.get('/v1/members/:memberId/sharing', {
-    config: { access: { roles: [...SCHOOL_ROLES] } },
+    config: { access: policy('members:self') },
     schema: {
       operationId: 'getMemberSharing',
       tags: ['members'],
@@ -79,7 +79,7 @@ export default async function memberRoutes(instance: FastifyInstance) {
   })
 
   app.patch('/v1/members/:memberId/sharing', {
-    config: { access: { roles: [...SCHOOL_ROLES] } },
+    config: { access: policy('members:self') },
     schema: {
       operationId: 'updateMemberSharing',
       tags: ['members'],

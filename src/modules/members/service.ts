@@ -2,6 +2,7 @@
 // in bulk (all or nothing). Reading members is for advisors, school admins and clients with
 // members:read; any member may read themselves.
 import type { Principal } from '../../infra/auth/principal.js'
+import { can } from '../../infra/auth/policy.js'
 import type { Tenant } from '../../infra/db/database.js'
 import { decodeCursor, pageOf } from '../../infra/http/cursor.js'
 import { Problem, forbidden, notFound } from '../../infra/http/problem.js'
@@ -148,10 +149,8 @@ export async function listMembers({ db, schoolId }: Tenant, query: MemberListQue
   return { items: page.items.map(toMember), nextCursor: page.nextCursor }
 }
 
-const READERS = new Set(['advisor', 'school_admin'])
-
 export async function getMember({ db, schoolId }: Tenant, principal: Principal, id: string): Promise<MemberBody> {
-  const mayReadOthers = principal.scopes.some((scope) => scope === 'members:read') || principal.roles.some((role) => READERS.has(role))
+  const mayReadOthers = can(principal, 'members:read')
   // Another member's record is as invisible to a student as a missing one.
   if (!mayReadOthers && principal.memberId !== id) throw notFound('member')
   const row = await db.member.findUnique({ where: { schoolId_id: { schoolId, id } } })
@@ -165,7 +164,7 @@ function sharingState(row: { id: string } & SharingRow) {
 
 /** A member's sharing choices: for themselves, advisors and school admins; anyone else gets a 404. */
 export async function getSharing({ db, schoolId }: Tenant, principal: Principal, id: string) {
-  if (principal.memberId !== id && !principal.roles.some((role) => READERS.has(role))) throw notFound('member')
+  if (principal.memberId !== id && !can(principal, 'students:read-all')) throw notFound('member')
   const row = await db.member.findUnique({ where: { schoolId_id: { schoolId, id } }, select: SHARING_SELECT })
   if (!row) throw notFound('member')
   return sharingState(row)
@@ -177,9 +176,9 @@ export async function getSharing({ db, schoolId }: Tenant, principal: Principal,
  * it is the registrar's record, provisioned with the member.
  */
 export async function updateSharing({ db, schoolId }: Tenant, principal: Principal, id: string, input: SharingInputBody) {
-  const mayChoose = principal.memberId === id || (principal.roles as readonly string[]).includes('school_admin')
+  const mayChoose = principal.memberId === id || can(principal, 'members:manage-sharing')
   if (!mayChoose) {
-    if (principal.roles.some((role) => READERS.has(role))) throw forbidden('Only the member or a school admin changes their sharing choices')
+    if (can(principal, 'students:read-all')) throw forbidden('Only the member or a school admin changes their sharing choices')
     throw notFound('member')
   }
   const data = Object.fromEntries(Object.entries(input).map(([field, value]) => [SHARING_COLUMNS[field as SharedField], value]))

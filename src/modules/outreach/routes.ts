@@ -1,8 +1,8 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { policy } from '../../infra/auth/policy.js'
 import { Type } from 'typebox'
 import type { FastifyInstance } from 'fastify'
 import { responses, Uuid } from '../../infra/http/schemas.js'
-import { conversationReaders, conversationWriters } from '../contacts/access.js'
 import { CreateOutreach, Outreach, OutreachStats, OutreachStatsQuery, UpdateOutreach } from './schemas.js'
 import { listOutreach, logOutreach, outreachStats, recordOutcome } from './service.js'
 
@@ -15,7 +15,7 @@ export default async function outreachRoutes(instance: FastifyInstance) {
   const OutreachRef = Type.Ref('Outreach')
 
   app.post('/v1/contacts/:contactId/outreach', {
-    config: { access: conversationWriters },
+    config: { access: policy('conversations:write') },
     schema: {
       operationId: 'logOutreach',
       tags,
@@ -29,7 +29,7 @@ export default async function outreachRoutes(instance: FastifyInstance) {
   })
 
   app.get('/v1/contacts/:contactId/outreach', {
-    config: { access: conversationReaders },
+    config: { access: policy('conversations:read') },
     schema: {
       operationId: 'listOutreach',
       tags,
@@ -41,7 +41,7 @@ export default async function outreachRoutes(instance: FastifyInstance) {
   })
 
   app.patch('/v1/contacts/:contactId/outreach/:outreachId', {
-    config: { access: conversationWriters },
+    config: { access: policy('conversations:write') },
     schema: {
       operationId: 'recordOutreachOutcome',
       tags,
@@ -55,7 +55,7 @@ export default async function outreachRoutes(instance: FastifyInstance) {
   })
 
   app.get('/v1/outreach/stats', {
-    config: { access: conversationReaders },
+    config: { access: policy('conversations:read') },
     schema: {
       operationId: 'getOutreachStats',
       tags,

@@ -1,4 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { policy } from '../../infra/auth/policy.js'
 import { Type } from 'typebox'
 import type { FastifyInstance } from 'fastify'
 import { discloseExactly } from '../../infra/http/audit.js'
@@ -48,7 +49,7 @@ export default async function privacyRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>()
 
   app.get('/v1/members/:memberId/export', {
-    config: { access: { roles: ['student', 'alumni', 'advisor', 'school_admin'] as const } },
+    config: { access: policy('school:read') },
     schema: {
       operationId: 'exportMember',
       tags,
@@ -68,7 +69,7 @@ export default async function privacyRoutes(instance: FastifyInstance) {
   })
 
   app.post('/v1/members/:memberId/erase', {
-    config: { access: { roles: ['school_admin'] as const } },
+    config: { access: policy('school:administer') },
     schema: {
       operationId: 'eraseMember',
       tags,

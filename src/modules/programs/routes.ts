@@ -1,4 +1,5 @@
 import { schoolOf } from '../schools/settings.js'
+import { policy } from '../../infra/auth/policy.js'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { FastifyInstance } from 'fastify'
@@ -25,7 +26,7 @@ import { createRun, getRun, listRuns } from './runs.js'
 import { createProgram, getProgramDetail, listPrograms, putProgramHosts, putProgramStudents, updateProgram } from './service.js'
 
 const tags = ['programs']
-const organizers = { access: { roles: ['advisor', 'school_admin'] as const } }
+const organizers = { access: policy('programs:organize') }
 const ProgramPath = Type.Object({ programId: Uuid })
 const RunPath = Type.Object({ programId: Uuid, runId: Uuid })
 const DAY = 86_400_000

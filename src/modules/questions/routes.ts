@@ -1,4 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { policy } from '../../infra/auth/policy.js'
 import { Type } from 'typebox'
 import type { FastifyInstance } from 'fastify'
 import { responses, Uuid } from '../../infra/http/schemas.js'
@@ -7,8 +8,8 @@ import { CheckQuestions, CheckResult, CreateQuestion, Question, QuestionListQuer
 import { createQuestion, listQuestions, MAX_BANK_SIZE, updateQuestion } from './service.js'
 
 const tags = ['questions']
-const schoolMembers = { access: { roles: ['student', 'alumni', 'advisor', 'school_admin'] as const } }
-const editors = { access: { roles: ['advisor', 'school_admin'] as const } }
+const schoolMembers = { access: policy('school:read') }
+const editors = { access: policy('questions:edit') }
 
 export default async function questionRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>()

@@ -1,8 +1,8 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { policy } from '../../infra/auth/policy.js'
 import { Type } from 'typebox'
 import type { FastifyInstance } from 'fastify'
 import { Page, responses, Uuid } from '../../infra/http/schemas.js'
-import { conversationReaders, conversationWriters } from '../contacts/access.js'
 import { CreateReferral, Network, Referral, ReferralListQuery, UpdateReferral } from './schemas.js'
 import { createReferral, getReferral, listReferrals, studentNetwork, updateReferral } from './service.js'
 
@@ -16,7 +16,7 @@ export default async function referralRoutes(instance: FastifyInstance) {
   const ReferralRef = Type.Ref('Referral')
 
   app.post('/v1/referrals', {
-    config: { access: conversationWriters },
+    config: { access: policy('conversations:write') },
     schema: {
       operationId: 'createReferral',
       tags,
@@ -28,7 +28,7 @@ export default async function referralRoutes(instance: FastifyInstance) {
   })
 
   app.get('/v1/referrals', {
-    config: { access: conversationReaders },
+    config: { access: policy('conversations:read') },
     schema: {
       operationId: 'listReferrals',
       tags,
@@ -40,13 +40,13 @@ export default async function referralRoutes(instance: FastifyInstance) {
   })
 
   app.get('/v1/referrals/:referralId', {
-    config: { access: conversationReaders },
+    config: { access: policy('conversations:read') },
     schema: { operationId: 'getReferral', tags, summary: 'Read a referral', params: ReferralPath, response: responses({ 200: ReferralRef }, [404]) },
     handler: async (request) => getReferral(request.tenant, request.principal!, request.params.referralId),
   })
 
   app.patch('/v1/referrals/:referralId', {
-    config: { access: conversationWriters },
+    config: { access: policy('conversations:write') },
     schema: {
       operationId: 'updateReferral',
       tags,
@@ -59,7 +59,7 @@ export default async function referralRoutes(instance: FastifyInstance) {
   })
 
   app.get('/v1/members/:memberId/network', {
-    config: { access: conversationReaders },
+    config: { access: policy('conversations:read') },
     schema: {
       operationId: 'getStudentNetwork',
       tags,

@@ -1,6 +1,7 @@
 // CSV exports of the reporting drill-down lists, for advisors who paste them into spreadsheets:
 // GET /v1/reports/<list>.csv with the same range and filters as the GraphQL `report` field.
 import { schoolOf } from '../schools/settings.js'
+import { policy } from '../../infra/auth/policy.js'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
@@ -8,7 +9,6 @@ import { disclose } from '../../infra/http/audit.js'
 import { DateOrInstant } from '../../infra/http/range.js'
 import { Int32, responses, Text, Uuid } from '../../infra/http/schemas.js'
 import { MEETING_KINDS, MEETING_STATUSES } from '../meetings/schemas.js'
-import { reportReaders } from './access.js'
 import { exportList, REPORT_LISTS, type ReportList } from './csv.js'
 import { reportScope } from './scope.js'
 
@@ -43,7 +43,7 @@ export default async function reportRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>()
   for (const list of REPORT_LISTS) {
     app.get(`/v1/reports/${list}.csv`, {
-      config: { access: reportReaders },
+      config: { access: policy('reports:read') },
       schema: {
         operationId: operationId(list),
         tags,

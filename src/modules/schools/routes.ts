@@ -1,4 +1,5 @@
 import { Type } from 'typebox'
+import { policy } from '../../infra/auth/policy.js'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { deleteSchool, exportSchool } from './offboarding.js'
@@ -6,7 +7,7 @@ import { Page, PageQuery, responses, Uuid } from '../../infra/http/schemas.js'
 import { CreateSchool, School, SchoolParams, UpdateSchool } from './schemas.js'
 import { createSchool, getSchool, listSchools, updateSchool } from './service.js'
 
-const platformOnly = { access: { roles: ['platform_admin'] as const } }
+const platformOnly = { access: policy('schools:operate') }
 
 export default async function schoolRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>()

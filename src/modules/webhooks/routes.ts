@@ -1,4 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { policy } from '../../infra/auth/policy.js'
 import { Type } from 'typebox'
 import type { FastifyInstance } from 'fastify'
 import { Page, PageQuery, responses, Uuid } from '../../infra/http/schemas.js'
@@ -7,7 +8,7 @@ import { CreateWebhook, DeliveryQuery, EventTypeList, RotateWebhookSecret, Updat
 import { createWebhook, deleteWebhook, getWebhook, listDeliveries, listWebhooks, redeliver, rotateWebhookSecret, updateWebhook } from './service.js'
 
 const tags = ['webhooks']
-const managers = { access: { roles: ['school_admin'] as const, scopes: ['webhooks:manage'] as const } }
+const managers = { access: policy('webhooks:manage') }
 const WebhookPath = Type.Object({ webhookId: Uuid })
 const DeliveryPath = Type.Object({ webhookId: Uuid, deliveryId: Uuid })
 
