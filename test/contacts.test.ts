@@ -2,6 +2,7 @@ import type { LightMyRequestResponse } from 'fastify'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build, type TestApp, type TestSchool } from './helpers/app.js'
+import { addContact, addMember } from './factories/index.js'
 import { ownerConnection } from './helpers/owner.js'
 import { ABSENT_ID, expectProblem, forbiddenBody, JSON_TYPE, notFoundBody, PROBLEM_JSON, UUID } from './helpers/problems.js'
 
@@ -19,17 +20,8 @@ describe('contacts', () => {
   let alumni: { id: string; token: string }
 
   /** A second (third, ...) student of the school, provisioned as an admin would and signed in. */
-  async function addStudent(externalId: string) {
-    const response = await t.request({ method: 'PUT', url: `/v1/members/${externalId}`, token: admin, payload: { roles: ['student'], givenName: externalId } })
-    expect(response.statusCode).toBe(201)
-    return { id: response.json().id as string, token: await t.memberToken(school.id, externalId) }
-  }
-
-  async function create(token: string, payload: Record<string, unknown>) {
-    const response = await t.request({ method: 'POST', url: '/v1/contacts', token, payload })
-    expect(response.statusCode, response.body).toBe(201)
-    return response.json() as { id: string; fullName: string; [field: string]: unknown }
-  }
+  const addStudent = (externalId: string) => addMember(t, school, externalId, { givenName: externalId })
+  const create = (token: string, payload: Record<string, unknown>) => addContact(t, token, payload)
 
   /** A contact's row as the table holds it, bypassing the API and row-level security. */
   async function contactRow(id: string) {

@@ -4,6 +4,7 @@
 import pg from 'pg'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { build, type TestApp, type TestSchool } from './helpers/app.js'
+import { addContact, addMember } from './factories/index.js'
 import { ownerConnection } from './helpers/owner.js'
 import { MINUTE, HOUR, DAY, iso } from './helpers/time.js'
 
@@ -37,13 +38,11 @@ describe('meetings', () => {
   let now = new Date(T0)
   let school: TestSchool
   let owner: pg.Client
-  let admin: string
   let sequence = 0
 
   beforeAll(async () => {
     t = await build({}, { clock: () => now })
     school = await t.school('meet-u')
-    admin = school.members.school_admin!.token
     owner = await ownerConnection(t)
   })
   afterEach(() => {
@@ -55,20 +54,13 @@ describe('meetings', () => {
   })
 
   /** A new student of the school (each test its own, so windows of one test never meet another's) with one contact. */
-  async function newStudent(of: TestSchool = school, adminToken = admin): Promise<Student> {
+  async function newStudent(of: TestSchool = school): Promise<Student> {
     const externalId = `${of.slug}-s-${++sequence}`
-    const member = await t.request({ method: 'PUT', url: `/v1/members/${externalId}`, token: adminToken, payload: { roles: ['student'], givenName: 'Stu' } })
-    expect(member.statusCode).toBe(201)
-    const token = await t.memberToken(of.id, externalId)
-    const contactId = await newContact(token, `Person ${sequence}`)
-    return { id: member.json().id, token, contactId }
+    const { id, token } = await addMember(t, of, externalId, { givenName: 'Stu' })
+    return { id, token, contactId: await newContact(token, `Person ${sequence}`) }
   }
 
-  async function newContact(token: string, fullName: string): Promise<string> {
-    const contact = await t.request({ method: 'POST', url: '/v1/contacts', token, payload: { fullName, source: 'personal', organization: 'Acme' } })
-    expect(contact.statusCode).toBe(201)
-    return contact.json().id
-  }
+  const newContact = async (token: string, fullName: string) => (await addContact(t, token, { fullName, organization: 'Acme' })).id
 
   const request = (student: Pick<Student, 'token' | 'contactId'>, overrides: Record<string, unknown> = {}) =>
     t.request({
@@ -302,11 +294,9 @@ describe('meetings', () => {
 
   describe('a school that widens the interview length (15-120 minutes)', () => {
     let wide: TestSchool
-    let wideAdmin: string
 
     beforeAll(async () => {
       wide = await t.school('wide-u', ['student', 'school_admin'])
-      wideAdmin = wide.members.school_admin!.token
       const patched = await t.request({
         method: 'PATCH',
         url: `/v1/schools/${wide.id}`,
@@ -318,7 +308,7 @@ describe('meetings', () => {
     })
 
     it('accepts 15- and 120-minute interviews and refuses 14 and 121, when requesting and scheduling', async () => {
-      const student = await newStudent(wide, wideAdmin)
+      const student = await newStudent(wide)
       const meeting = await requested(student, { proposedSlots: [win(24, 15), win(26, 120)] })
       expect(meeting.proposedSlots).toEqual([win(24, 15), win(26, 120)])
       expectInvalid(await request(student, { proposedSlots: [win(24, 14)] }), 'body.proposedSlots.0')
@@ -334,7 +324,7 @@ describe('meetings', () => {
     })
 
     it('makes the thank-you due the school\'s window (48 hours) after the meeting ends', async () => {
-      const student = await newStudent(wide, wideAdmin)
+      const student = await newStudent(wide)
       const meeting = await scheduled(student, win(24, 60))
       expect(meeting.thankYouDueAt).toBe(iso(T0 + 25 * HOUR + 48 * HOUR))
       const [row] = await meetingRows(student.id)
@@ -342,7 +332,7 @@ describe('meetings', () => {
     })
 
     it('applies a changed window to meetings scheduled (or moved) after the change, not to those already scheduled', async () => {
-      const student = await newStudent(wide, wideAdmin)
+      const student = await newStudent(wide)
       const before = await scheduled(student, win(24, 60))
       expect(before.thankYouDueAt).toBe(iso(T0 + 73 * HOUR))
       const operator = await t.platformToken()
@@ -670,7 +660,7 @@ describe('meetings', () => {
       visible = await t.school('visible-u')
       first = { ...(visible.members.student! as { id: string; token: string }), contactId: '' }
       first.contactId = await newContact(first.token, 'First\'s contact')
-      second = await newStudent(visible, visible.members.school_admin!.token)
+      second = await newStudent(visible)
       firstMeeting = await scheduled(first, win(24, 30))
       secondMeeting = await requested(second)
     })

@@ -1,6 +1,7 @@
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build, type TestApp, type TestSchool } from './helpers/app.js'
+import { addContact, addMember } from './factories/index.js'
 import { ownerConnection } from './helpers/owner.js'
 import { HOUR, DAY } from './helpers/time.js'
 import { ABSENT_ID, expectProblem, forbiddenBody, JSON_TYPE, notFoundBody, PROBLEM_JSON, UUID } from './helpers/problems.js'
@@ -25,17 +26,8 @@ describe('outreach', () => {
   let student: { id: string; token: string }
   let other: { id: string; token: string }
 
-  async function addStudent(target: TestSchool, externalId: string) {
-    const response = await t.request({ method: 'PUT', url: `/v1/members/${externalId}`, token: target.members.school_admin!.token, payload: { roles: ['student'] } })
-    expect(response.statusCode).toBe(201)
-    return { id: response.json().id as string, token: await t.memberToken(target.id, externalId) }
-  }
-
-  async function contact(token: string, source: string, fullName = `${source} contact`) {
-    const response = await t.request({ method: 'POST', url: '/v1/contacts', token, payload: { fullName, source } })
-    expect(response.statusCode, response.body).toBe(201)
-    return response.json().id as string
-  }
+  const addStudent = (target: TestSchool, externalId: string) => addMember(t, target, externalId)
+  const contact = async (token: string, source: string, fullName = `${source} contact`) => (await addContact(t, token, { fullName, source })).id
 
   async function log(token: string, contactId: string, payload: Record<string, unknown>) {
     const response = await t.request({ method: 'POST', url: `/v1/contacts/${contactId}/outreach`, token, payload })

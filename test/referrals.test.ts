@@ -2,6 +2,7 @@ import type { LightMyRequestResponse } from 'fastify'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build, type TestApp, type TestSchool } from './helpers/app.js'
+import { addContact, addMember } from './factories/index.js'
 import { ownerConnection } from './helpers/owner.js'
 import { ABSENT_ID, expectProblem, forbiddenBody, JSON_TYPE, notFoundBody, PROBLEM_JSON, UUID } from './helpers/problems.js'
 
@@ -19,17 +20,8 @@ describe('referrals', () => {
   let advisor: string
   let admin: string
 
-  async function addStudent(externalId: string) {
-    const response = await t.request({ method: 'PUT', url: `/v1/members/${externalId}`, token: admin, payload: { roles: ['student'] } })
-    expect(response.statusCode).toBe(201)
-    return { id: response.json().id as string, token: await t.memberToken(school.id, externalId) }
-  }
-
-  async function contact(token: string, payload: Record<string, unknown>) {
-    const response = await t.request({ method: 'POST', url: '/v1/contacts', token, payload })
-    expect(response.statusCode, response.body).toBe(201)
-    return response.json() as { id: string; fullName: string; organization: string | null; source: string }
-  }
+  const addStudent = (externalId: string) => addMember(t, school, externalId)
+  const contact = (token: string, payload: Record<string, unknown>) => addContact<{ id: string; fullName: string; organization: string | null; source: string }>(t, token, payload)
 
   async function refer(token: string, payload: Record<string, unknown>) {
     const response = await t.request({ method: 'POST', url: '/v1/referrals', token, payload })

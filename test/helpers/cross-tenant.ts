@@ -26,6 +26,8 @@ import { OUTREACH_CHANNELS } from '../../src/modules/outreach/schemas.js'
 import { EVENT_TYPE_NAMES, EVENT_TYPES } from '../../src/modules/webhooks/events.js'
 import type { Scope } from '../../src/infra/auth/principal.js'
 import type { TestApp, TestSchool } from './app.js'
+import { created, ok } from '../factories/index.js'
+import { DAY, HOUR, MINUTE } from './time.js'
 
 // ---------------------------------------------------------------------------------------------
 // Fixture: two schools, each with a member per role, an identity provider, an integration client,
@@ -163,10 +165,6 @@ export interface CrossTenantFixture {
   b: TenantFixture
 }
 
-async function expectCreated(response: LightMyRequestResponse, what: string): Promise<Record<string, unknown>> {
-  if (response.statusCode !== 201) throw new Error(`creating ${what} answered ${response.statusCode}: ${response.body}`)
-  return response.json() as Record<string, unknown>
-}
 
 /**
  * How a school's outreach turned out. A's and B's differ in every respect the stats group by, so an
@@ -192,9 +190,9 @@ async function conversationsFixture(t: TestApp, school: TestSchool, slug: string
     backgroundTags: ['first-gen'],
     notes: `Met ${slug}'s Grace at the career fair`,
   }
-  const contact = await expectCreated(await t.request({ method: 'POST', url: '/v1/contacts', token: student.token, payload: contactBody }), `${slug}'s contact`)
+  const contact = created(await t.request({ method: 'POST', url: '/v1/contacts', token: student.token, payload: contactBody }), `${slug}'s contact`)
   const message = `Hello from ${slug}'s student`
-  const outreach = await expectCreated(
+  const outreach = created(
     await t.request({
       method: 'POST',
       url: `/v1/contacts/${contact.id}/outreach`,
@@ -205,7 +203,7 @@ async function conversationsFixture(t: TestApp, school: TestSchool, slug: string
   )
   const referred = { fullName: `Alan Turing of ${slug}`, email: `alan.turing@${slug}-compute.example`, organization: `${slug} Compute` }
   const note = `Grace of ${slug} says Alan is hiring`
-  const referral = await expectCreated(
+  const referral = created(
     await t.request({
       method: 'POST',
       url: '/v1/referrals',
@@ -223,23 +221,16 @@ async function conversationsFixture(t: TestApp, school: TestSchool, slug: string
   }
 }
 
-const MINUTE = 60_000
-const HOUR = 60 * MINUTE
-const DAY = 24 * HOUR
 
-async function expectOk(response: LightMyRequestResponse, what: string): Promise<Record<string, unknown>> {
-  if (response.statusCode !== 200) throw new Error(`${what} answered ${response.statusCode}: ${response.body}`)
-  return response.json() as Record<string, unknown>
-}
 
 async function questionBankFixture(t: TestApp, school: TestSchool, slug: string): Promise<QuestionBank> {
   const text = `How does the ${slug} design review work?`
-  const created = await expectCreated(
+  const made = created(
     await t.request({ method: 'POST', url: '/v1/questions', token: school.members.advisor!.token, payload: { category: 'typical_day', text, position: 3 } }),
     `${slug}'s bank question`,
   )
-  const question = created.question as { id: string; text: string }
-  const bank = await expectOk(await t.request({ method: 'GET', url: '/v1/questions', token: school.members.student!.token }), `${slug}'s question bank`)
+  const question = made.question as { id: string; text: string }
+  const bank = ok(await t.request({ method: 'GET', url: '/v1/questions', token: school.members.student!.token }), `${slug}'s question bank`)
   const standard = (bank.items as Array<{ id: string }>).find((item) => item.id !== question.id)
   if (!standard) throw new Error(`${slug}'s question bank has no standard question`)
   return { custom: { id: question.id, text: question.text }, standardId: standard.id }
@@ -255,7 +246,7 @@ async function meetingFixture(t: TestApp, school: TestSchool, slug: string, cont
   const window = { startsAt: new Date(start).toISOString(), endsAt: new Date(start + 45 * MINUTE).toISOString() }
   const purpose = `Learn how the ${slug} robotics lab brings in junior engineers (information only)`
   const location = `https://meet.${slug}-robotics.example/grace`
-  const requested = await expectCreated(
+  const requested = created(
     await t.request({
       method: 'POST',
       url: '/v1/meetings',
@@ -265,10 +256,10 @@ async function meetingFixture(t: TestApp, school: TestSchool, slug: string, cont
     `${slug}'s meeting`,
   )
   const id = requested.id as string
-  await expectOk(await t.request({ method: 'POST', url: `/v1/meetings/${id}/schedule`, token, payload: window }), `scheduling ${slug}'s meeting`)
+  ok(await t.request({ method: 'POST', url: `/v1/meetings/${id}/schedule`, token, payload: window }), `scheduling ${slug}'s meeting`)
   const homework = `Read the ${slug} robotics lab's annual report`
   const customQuestion = `What surprised you most in the ${slug} robotics lab?`
-  const prepared = await expectOk(
+  const prepared = ok(
     await t.request({
       method: 'PUT',
       url: `/v1/meetings/${id}/preparation`,
@@ -284,12 +275,12 @@ async function meetingFixture(t: TestApp, school: TestSchool, slug: string, cont
 async function calendarFeedsFixture(t: TestApp, school: TestSchool, slug: string): Promise<Record<MemberRoleName, CalendarFeedFixture>> {
   const feeds = {} as Record<MemberRoleName, CalendarFeedFixture>
   for (const role of ['student', 'alumni', 'advisor', 'school_admin'] as const) {
-    const created = await expectCreated(await t.request({ method: 'POST', url: '/v1/calendar-feeds', token: school.members[role]!.token }), `${slug}'s ${role}'s calendar feed`)
-    const url = created.url as string
+    const made = created(await t.request({ method: 'POST', url: '/v1/calendar-feeds', token: school.members[role]!.token }), `${slug}'s ${role}'s calendar feed`)
+    const url = made.url as string
     const path = new URL(url).pathname
     const secret = /\/([A-Za-z0-9_-]+)\.ics$/.exec(path)?.[1]
     if (!secret) throw new Error(`${slug}'s ${role}'s calendar feed URL has no secret: ${url}`)
-    feeds[role] = { id: created.id as string, url, path, secret }
+    feeds[role] = { id: made.id as string, url, path, secret }
   }
   return feeds
 }
@@ -345,13 +336,13 @@ async function hostingFixture(t: TestApp, school: TestSchool, slug: string, phon
   const student = school.members.student!
   const advisor = school.members.advisor!.token
   const profile = hostProfileBody(slug, phone)
-  await expectCreated(await t.request({ method: 'PUT', url: `/v1/hosts/${alumnus.id}`, token: alumnus.token, payload: profile }), `${slug}'s host profile`)
+  created(await t.request({ method: 'PUT', url: `/v1/hosts/${alumnus.id}`, token: alumnus.token, payload: profile }), `${slug}'s host profile`)
 
   const [first, second] = weekdaysAhead()
   const proposedSlots = [localSlot(first, 14, 30), localSlot(second, 10, 45)]
   const purpose = `Learn how the ${slug} bioworks trains research scientists (information only)`
   const location = `https://meet.${slug}-bioworks.example/intro`
-  const group = await expectCreated(
+  const group = created(
     await t.request({
       method: 'POST',
       url: '/v1/host-requests',
@@ -362,7 +353,7 @@ async function hostingFixture(t: TestApp, school: TestSchool, slug: string, phon
   )
   const [request] = group.items as Array<{ id: string; groupId: string; meetingId: string; status: string }>
   if (!request || request.status !== 'pending') throw new Error(`${slug}'s host request is not pending: ${JSON.stringify(group)}`)
-  const meeting = await expectOk(await t.request({ method: 'GET', url: `/v1/meetings/${request.meetingId}`, token: student.token }), `${slug}'s host request's meeting`)
+  const meeting = ok(await t.request({ method: 'GET', url: `/v1/meetings/${request.meetingId}`, token: student.token }), `${slug}'s host request's meeting`)
 
   const startsOn = first.toISODate()!
   const endsOn = first.plus({ days: 13 }).toISODate()!
@@ -374,11 +365,11 @@ async function hostingFixture(t: TestApp, school: TestSchool, slug: string, phon
     startsOn,
     endsOn,
   }
-  const program = await expectCreated(await t.request({ method: 'POST', url: '/v1/programs', token: advisor, payload: programBody }), `${slug}'s programme`)
+  const program = created(await t.request({ method: 'POST', url: '/v1/programs', token: advisor, payload: programBody }), `${slug}'s programme`)
   const programUrl = `/v1/programs/${program.id}`
-  await expectOk(await t.request({ method: 'PUT', url: `${programUrl}/hosts`, token: advisor, payload: { hosts: [{ hostId: alumnus.id, capacity: 1 }] } }), `${slug}'s programme hosts`)
-  await expectOk(await t.request({ method: 'PUT', url: `${programUrl}/students`, token: advisor, payload: { students: [{ studentId: student.id }] } }), `${slug}'s programme students`)
-  const run = await expectCreated(await t.request({ method: 'POST', url: `${programUrl}/assignment-runs`, token: advisor, payload: {} }), `${slug}'s assignment run`)
+  ok(await t.request({ method: 'PUT', url: `${programUrl}/hosts`, token: advisor, payload: { hosts: [{ hostId: alumnus.id, capacity: 1 }] } }), `${slug}'s programme hosts`)
+  ok(await t.request({ method: 'PUT', url: `${programUrl}/students`, token: advisor, payload: { students: [{ studentId: student.id }] } }), `${slug}'s programme students`)
+  const run = created(await t.request({ method: 'POST', url: `${programUrl}/assignment-runs`, token: advisor, payload: {} }), `${slug}'s assignment run`)
   const pairs = (run.pairs as Array<{ studentId: string; hostId: string }>).map(({ studentId, hostId }) => ({ studentId, hostId }))
   if (!isDeepStrictEqual(pairs, [{ studentId: student.id, hostId: alumnus.id }]) || run.publishedAt !== null) {
     throw new Error(`${slug}'s run does not pair its student with its host, unpublished: ${JSON.stringify(run)}`)
@@ -435,17 +426,17 @@ async function reportingFixture(t: TestApp, school: TestSchool, slug: string, co
  */
 async function subscribeWebhook(t: TestApp, school: TestSchool, slug: string): Promise<WebhookFixture['webhook']> {
   const payload = { url: `https://${WEBHOOK_HOST}/${slug}/vantage-events`, eventTypes: [...EVENT_TYPE_NAMES], description: `${slug} career portal notifications` }
-  const created = await expectCreated(await t.request({ method: 'POST', url: '/v1/webhooks', token: school.members.school_admin!.token, payload }), `${slug}'s webhook`)
-  const webhook = created.webhook as { id: string; url: string; status: string; eventTypes: string[] }
-  if (webhook.url !== payload.url || webhook.status !== 'active' || !isDeepStrictEqual(webhook.eventTypes, payload.eventTypes) || !/^whsec_/.test(String(created.secret))) {
+  const made = created(await t.request({ method: 'POST', url: '/v1/webhooks', token: school.members.school_admin!.token, payload }), `${slug}'s webhook`)
+  const webhook = made.webhook as { id: string; url: string; status: string; eventTypes: string[] }
+  if (webhook.url !== payload.url || webhook.status !== 'active' || !isDeepStrictEqual(webhook.eventTypes, payload.eventTypes) || !/^whsec_/.test(String(made.secret))) {
     throw new Error(`${slug}'s webhook is not an active subscription to every event type: ${JSON.stringify(created)}`)
   }
-  return { id: webhook.id, url: webhook.url, description: payload.description, secret: created.secret as string }
+  return { id: webhook.id, url: webhook.url, description: payload.description, secret: made.secret as string }
 }
 
 /** The webhook's delivery log as the school admin reads it once the school's records exist. */
 async function webhookFixture(t: TestApp, school: TestSchool, slug: string, webhook: WebhookFixture['webhook']): Promise<WebhookFixture> {
-  const page = await expectOk(
+  const page = ok(
     await t.request({ method: 'GET', url: `/v1/webhooks/${webhook.id}/deliveries?limit=100`, token: school.members.school_admin!.token }),
     `${slug}'s webhook deliveries`,
   )
@@ -464,7 +455,7 @@ async function webhookFixture(t: TestApp, school: TestSchool, slug: string, webh
 async function tenantFixture(t: TestApp, slug: string, shape: ConversationShape, phone: string): Promise<TenantFixture> {
   const school = await t.school(slug)
   const admin = school.members.school_admin!.token
-  const provider = await expectCreated(
+  const provider = created(
     await t.request({
       method: 'POST',
       url: `/v1/schools/${school.id}/identity-providers`,
@@ -479,7 +470,7 @@ async function tenantFixture(t: TestApp, slug: string, shape: ConversationShape,
     }),
     `${slug}'s identity provider`,
   )
-  const created = await expectCreated(
+  const made = created(
     await t.request({
       method: 'POST',
       url: `/v1/schools/${school.id}/integration-clients`,
@@ -488,7 +479,7 @@ async function tenantFixture(t: TestApp, slug: string, shape: ConversationShape,
     }),
     `${slug}'s integration client`,
   )
-  const client = created.client as { id: string; clientId: string }
+  const client = made.client as { id: string; clientId: string }
   const webhook = await subscribeWebhook(t, school, slug)
   const conversations = await conversationsFixture(t, school, slug, shape)
   const questionBank = await questionBankFixture(t, school, slug)
@@ -502,7 +493,7 @@ async function tenantFixture(t: TestApp, slug: string, shape: ConversationShape,
     integrationClient: {
       id: client.id,
       clientId: client.clientId,
-      clientSecret: created.clientSecret as string,
+      clientSecret: made.clientSecret as string,
       token: await t.clientToken(school.id, client.clientId, PORTAL_SCOPES),
       webhookToken: await t.clientToken(school.id, client.clientId, ['webhooks:manage']),
     },
