@@ -1,6 +1,8 @@
 // Errors as RFC 9457 problem details. Every error the service answers has a stable `type` from this
 // catalogue; services throw `Problem`s and one handler (errors.ts) renders them. GraphQL errors carry
 // the same codes in `extensions.code`.
+import type { Static } from 'typebox'
+import type { ProblemSchema } from './schemas.js'
 export const problemTypes = {
   'validation-failed': { status: 400, title: 'The request is not valid' },
   'malformed-request': { status: 400, title: 'The request is malformed and could not be read' },
@@ -49,15 +51,8 @@ export function problemType(code: ProblemCode): string {
   return `${PROBLEM_TYPE_PREFIX}${code}`
 }
 
-export interface ProblemBody {
-  type: string
-  title: string
-  status: number
-  detail?: string
-  instance?: string
-  errors?: Array<{ field: string; message: string }>
-  [extension: string]: unknown
-}
+/** The body of a problem answer: the wire schema's fields (schemas.ts, ProblemSchema) and the extensions a problem adds. */
+export type ProblemBody = Static<typeof ProblemSchema> & { [extension: string]: unknown }
 
 export class Problem extends Error {
   readonly code: ProblemCode

@@ -35,6 +35,7 @@ export interface StudentFacts {
   shareBackgroundTags: boolean
 }
 
+/** What scoring reads of a host (meetingsLeft: maxMeetingsPerMonth minus what the month has booked, computed once when read). */
 export interface HostFacts {
   organization: string
   industries: string[]

@@ -18,7 +18,7 @@ import { termOf, termWindow } from '../hosts/ledger.js'
 import { responseRate } from '../hosts/service.js'
 import { displayName } from '../members/display.js'
 import type { School } from '../schools/settings.js'
-import { scoreFit, type Reason } from './scoring.js'
+import { type HostFacts, scoreFit, type Reason } from './scoring.js'
 import type { SuggestionQueryBody, SuggestionsBody } from './schemas.js'
 
 const DAY = 86_400_000
@@ -27,7 +27,8 @@ const MAX_RANGE_DAYS = 180
 const SHADOW_MIN_MINUTES = 60
 
 /** What the candidate query reads of each host: enough to score it and to show it. */
-export interface CandidateRow {
+/** A candidate host as read for suggestions: what scoring reads (HostFacts) and what the answer shows. */
+export interface CandidateRow extends HostFacts {
   memberId: string
   givenName: string | null
   familyName: string | null
@@ -38,17 +39,8 @@ export interface CandidateRow {
   weeklyWindows: WeeklyWindow[]
   blackouts: Blackout[]
   lastActiveAt: Date
-  organization: string
-  industries: string[]
-  occupations: string[]
-  backgroundTags: string[]
-  answeredCount: number
-  expiredCount: number
-  maxMeetingsPerMonth: number
   openRequests: number
   bookedInMonth: number
-  /** maxMeetingsPerMonth − bookedInMonth, computed once when the rows are read. */
-  meetingsLeft: number
 }
 
 

@@ -16,25 +16,18 @@
 // the most placements possible, so the load term can never outweigh 0.001 of fit (it sums to less
 // than M over any assignment).
 import type { MatchingWeights } from '../schools/settings.js'
-import { hostFields, scoreFit, type Reason } from '../matching/scoring.js'
+import { hostFields, type HostFacts, scoreFit, type Reason } from '../matching/scoring.js'
 import { solveAssignment } from './solver/index.js'
 import type { UNMATCHED_REASONS } from './schemas.js'
 
 export type Mode = 'in_person' | 'video' | 'phone'
 
-export interface AssignmentHost {
+/** A host in a run: what scoring reads of every host (HostFacts), and what a programme adds. */
+export interface AssignmentHost extends HostFacts {
   hostId: string
   capacity: number
   modes: Mode[]
   location: string | null
-  organization: string
-  industries: string[]
-  occupations: string[]
-  backgroundTags: string[]
-  answeredCount: number
-  expiredCount: number
-  meetingsLeft: number
-  maxMeetingsPerMonth: number
   /** The first available window in the programme, as the host reads it; null: none. */
   firstAvailable: string | null
   /** Requests and placements the host already carries in the school (for tie-breaks). */
