@@ -4,7 +4,7 @@
 // requires every label to be matched, prints the accuracy, and checks that each suggestion is itself
 // an open question that keeps something of the original.
 import { describe, expect, it } from 'vitest'
-import { checkQuestion, checkQuestions } from '../src/modules/questions/checker.js'
+import { checkQuestion, checkQuestions } from '../src/modules/questions/checker/index.js'
 import { STANDARD_BANK } from '../src/modules/questions/standard-bank.js'
 
 type Label = 'open' | 'closed'

@@ -11,7 +11,7 @@ import { Prisma, type Meeting as MeetingRow } from '../../generated/prisma/clien
 import { studentScope, writingStudent, requestedStudentScope } from '../contacts/access.js'
 import { createContact } from '../contacts/service.js'
 import { hostRequestGate, lockMeetingHostRequest, syncHostBooking } from '../host-requests/booking.js'
-import { checkQuestion } from '../questions/checker.js'
+import { checkQuestion } from '../questions/checker/index.js'
 import type { SchoolSettings } from '../schools/settings.js'
 import { allowedTransitions, type MeetingStatus, nextStatus, PREPARABLE, type Transition } from './lifecycle.js'
 import type {

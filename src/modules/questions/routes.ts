@@ -3,7 +3,7 @@ import { policy } from '../../infra/auth/policy.js'
 import { Type } from 'typebox'
 import type { FastifyInstance } from 'fastify'
 import { responses, Uuid } from '../../infra/http/schemas.js'
-import { checkQuestions } from './checker.js'
+import { checkQuestions } from './checker/index.js'
 import { CheckQuestions, CheckResult, CreateQuestion, Question, QuestionListQuery, UpdateQuestion } from './schemas.js'
 import { createQuestion, listQuestions, MAX_BANK_SIZE, updateQuestion } from './service.js'
 

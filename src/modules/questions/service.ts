@@ -4,7 +4,7 @@
 import type { Tenant } from '../../infra/db/database.js'
 import { notFound } from '../../infra/http/problem.js'
 import type { Question as QuestionRow } from '../../generated/prisma/client.js'
-import { checkQuestion } from './checker.js'
+import { checkQuestion } from './checker/index.js'
 import type { CreateQuestionBody, QuestionBody, QuestionListQueryBody, UpdateQuestionBody } from './schemas.js'
 import { STANDARD_BANK } from './standard-bank.js'
 
