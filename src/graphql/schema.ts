@@ -1,5 +1,13 @@
 // The GraphQL schema: the caller, and reporting for advisors. Every type and field is described
 // here; `npm run graphql:schema` prints it to schema.graphql, which a test keeps in sync.
+/** A member's name and email, as every type that shows a member has them. */
+const NAME_AND_EMAIL = `"Given name"
+    givenName: String
+    "Family name"
+    familyName: String
+    "Email address"
+    email: String`
+
 export const typeDefs = /* GraphQL */ `
   "A calendar date, YYYY-MM-DD. Report dates are days in the school's time zone."
   scalar Date
@@ -41,12 +49,7 @@ export const typeDefs = /* GraphQL */ `
     id: ID!
     "The portal's id for the member"
     externalId: String!
-    "Given name"
-    givenName: String
-    "Family name"
-    familyName: String
-    "Email address"
-    email: String
+    ${NAME_AND_EMAIL}
   }
 
   "An informational interview or a job shadow."
@@ -497,12 +500,7 @@ export const typeDefs = /* GraphQL */ `
     id: ID!
     "The portal's id"
     externalId: String!
-    "Given name"
-    givenName: String
-    "Family name"
-    familyName: String
-    "Email address"
-    email: String
+    ${NAME_AND_EMAIL}
     "Major"
     major: String
     "Graduation year"
@@ -587,12 +585,7 @@ export const typeDefs = /* GraphQL */ `
   type ReportHost {
     "The host's member id"
     id: ID!
-    "Given name"
-    givenName: String
-    "Family name"
-    familyName: String
-    "Email address"
-    email: String
+    ${NAME_AND_EMAIL}
     "Where the host works"
     organization: String!
     "Job title"

@@ -81,14 +81,19 @@ export const HostInput = Type.Object(
   },
 )
 
+/** Who a host is, as every answer that shows a host begins (the profile, a suggestion). */
+export const HostIdentity = {
+  memberId: Uuid,
+  name: Nullable(Text(201)),
+  organization: Text(200),
+  title: Nullable(Text(200)),
+  industries: Type.Array(Text(120), { maxItems: 10 }),
+  occupations: Type.Array(Text(120), { maxItems: 10 }),
+}
+
 export const Host = Type.Object(
   {
-    memberId: Uuid,
-    name: Nullable(Text(201)),
-    organization: Text(200),
-    title: Nullable(Text(200)),
-    industries: Type.Array(Text(120), { maxItems: 10 }),
-    occupations: Type.Array(Text(120), { maxItems: 10 }),
+    ...HostIdentity,
     offers: Type.Array(MeetingKindSchema, { maxItems: 2 }),
     modes: Type.Array(MeetingModeSchema, { maxItems: 3 }),
     location: Nullable(Text(200)),

@@ -1,8 +1,9 @@
 import { Type, type Static } from 'typebox'
 import { DateOrInstant } from '../../infra/http/range.js'
-import { Int32, Nullable, Text, Timestamp, Uuid } from '../../infra/http/schemas.js'
+import { Int32, Nullable, Text, Timestamp } from '../../infra/http/schemas.js'
 import { MeetingKindSchema, MeetingModeSchema } from '../hosts/schemas.js'
 import { Window } from '../meetings/schemas.js'
+import { HostIdentity } from '../hosts/schemas.js'
 
 
 export const ReasonSchema = Type.Object(
@@ -40,12 +41,7 @@ export const Suggestions = Type.Object(
     items: Type.Array(
       Type.Object({
         host: Type.Object({
-          memberId: Uuid,
-          name: Nullable(Text(201)),
-          organization: Text(200),
-          title: Nullable(Text(200)),
-          industries: Type.Array(Text(120), { maxItems: 10 }),
-          occupations: Type.Array(Text(120), { maxItems: 10 }),
+          ...HostIdentity,
           modes: Type.Array(MeetingModeSchema, { maxItems: 3 }),
           location: Nullable(Text(200)),
           backgroundTags: Type.Array(Text(60), { maxItems: 20 }),
