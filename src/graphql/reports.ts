@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify'
 import type { MercuriusContext } from 'mercurius'
 import { disclose } from '../infra/http/audit.js'
 import { forbidden, invalidField, notFound } from '../infra/http/problem.js'
-import { mayReadReports } from '../modules/reports/access.js'
+import { can } from '../infra/auth/policy.js'
 import {
   contactsById, hostActivity, hostsById, hostsPage, meetingsPage, membersById, overdueThankYousPage, type Page, studentActivity, studentsPage,
   waitingRequestsPage,
@@ -108,7 +108,7 @@ export function reportResolvers(app: FastifyInstance) {
     Query: {
       report: async (_root: unknown, args: { from: string; to: string; filter?: ReportFilter | null }, context: MercuriusContext) => {
         const principal = context.principal
-        if (!mayReadReports(principal)) throw forbidden('Reports are for advisors, school admins and clients with the reports:read scope')
+        if (!can(principal, 'reports:read')) throw forbidden('Reports are for advisors, school admins and clients with the reports:read scope')
         const tenant = context.reply.request.tenant
         const scope = await reportScope(tenant, await schoolOf(app.database, tenant.schoolId), { from: args.from, to: args.to, filter: args.filter }, app.clock())
         return scoped(scope, { from: scope.from, to: scope.to, timeZone: scope.timeZone })

@@ -5,23 +5,17 @@ import { can } from '../../infra/auth/policy.js'
 import type { Tenant } from '../../infra/db/database.js'
 import { Problem, forbidden, notFound } from '../../infra/http/problem.js'
 
-/** Staff read every student's conversations (policy.ts, students:read-all). */
-export function readsWholeSchool(principal: Principal): boolean {
-  return can(principal, 'students:read-all')
-}
-
 /**
  * The student whose records a read covers: the caller themselves, or for advisors and admins the
  * student they ask for (undefined: the whole school). A student asking for another student gets 404.
  */
 export function studentScope(principal: Principal, requested?: string): string | undefined {
-  if (readsWholeSchool(principal)) return requested
+  if (can(principal, 'students:read-all')) return requested
   if (!principal.memberId) throw forbidden()
   if (requested && requested !== principal.memberId) throw notFound('student')
   return principal.memberId
 }
 
-/** The student who owns what a write creates or changes: always the caller. */
 /**
  * studentScope for a list that names a student: staff asking for someone who is not a student of
  * the school (another school's student, an alumnus, nobody) get 404, as a student asking for
@@ -29,13 +23,14 @@ export function studentScope(principal: Principal, requested?: string): string |
  */
 export async function requestedStudentScope(tenant: Pick<Tenant, 'db' | 'schoolId'>, principal: Principal, requested?: string): Promise<string | undefined> {
   const studentId = studentScope(principal, requested)
-  if (requested && readsWholeSchool(principal)) {
+  if (requested && can(principal, 'students:read-all')) {
     const student = await tenant.db.member.findFirst({ where: { schoolId: tenant.schoolId, id: requested, roles: { has: 'student' } }, select: { id: true } })
     if (!student) throw notFound('student')
   }
   return studentId
 }
 
+/** The student who owns what a write creates or changes: always the caller. */
 export function writingStudent(principal: Principal): string {
   if (principal.kind !== 'member' || !can(principal, 'conversations:write')) {
     throw forbidden('Only the student may change their own conversations')

@@ -5,7 +5,8 @@ import { type Tenant, tenantInTransaction } from '../../infra/db/database.js'
 import { decodeCursor, pageOf } from '../../infra/http/cursor.js'
 import { Problem, notFound } from '../../infra/http/problem.js'
 import type { Referral as ReferralRow } from '../../generated/prisma/client.js'
-import { readsWholeSchool, studentScope, writingStudent, requestedStudentScope } from '../contacts/access.js'
+import { can } from '../../infra/auth/policy.js'
+import { studentScope, writingStudent, requestedStudentScope } from '../contacts/access.js'
 import { createContact } from '../contacts/service.js'
 import { degrees } from './network.js'
 import type { CreateReferralBody, NetworkBody, ReferralBody, ReferralListQueryBody, UpdateReferralBody } from './schemas.js'
@@ -121,7 +122,7 @@ export async function updateReferral({ db, schoolId }: Tenant, principal: Princi
 
 /** The network of one student: their own, or any student's for advisors and admins. */
 export async function studentNetwork({ db, schoolId }: Tenant, principal: Principal, memberId: string): Promise<NetworkBody> {
-  if (!readsWholeSchool(principal) && principal.memberId !== memberId) throw notFound('member')
+  if (!can(principal, 'students:read-all') && principal.memberId !== memberId) throw notFound('member')
   const student = await db.member.findFirst({ where: { schoolId, id: memberId, roles: { has: 'student' } }, select: { id: true } })
   if (!student) throw notFound('member')
   const [contacts, referrals] = await Promise.all([
