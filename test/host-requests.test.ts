@@ -6,8 +6,9 @@
 // with room for 3). The app runs on a clock of the test's own (`now`).
 import type { AddressInfo } from 'node:net'
 import pg from 'pg'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { build, type TestApp, type TestSchool } from './helpers/app.js'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { TestApp, TestSchool } from './helpers/app.js'
+import { clockedSchool } from './helpers/clocked.js'
 import { ownerConnection } from './helpers/owner.js'
 import { MINUTE, HOUR, DAY, iso } from './helpers/time.js'
 import { ABSENT_ID, expectProblem, forbiddenBody, JSON_TYPE, notFoundBody, UUID } from './helpers/problems.js'
@@ -32,25 +33,14 @@ interface Member {
 type Response = Awaited<ReturnType<TestApp['request']>>
 
 describe('host requests', () => {
-  let t: TestApp
-  let now = new Date(T0)
-  let school: TestSchool
-  let owner: pg.Client
+  // 50 accepts at once queue for the pool's 4 connections (each waits its turn on the host's row
+  // lock): the wait for a free connection is given room, so a slow machine cannot turn it into 503s.
+  const clocked = clockedSchool('hr-u', T0, { env: { DB_CONNECT_TIMEOUT_MS: '10000' } })
+  let t: TestApp, school: TestSchool, owner: pg.Client
   let sequence = 0
 
-  beforeAll(async () => {
-    // 50 accepts at once queue for the pool's 4 connections (each waits its turn on the host's row
-    // lock): the wait for a free connection is given room, so a slow machine cannot turn it into 503s.
-    t = await build({ DB_CONNECT_TIMEOUT_MS: '10000' }, { clock: () => now })
-    school = await t.school('hr-u')
-    owner = await ownerConnection(t)
-  })
-  afterEach(() => {
-    now = new Date(T0)
-  })
-  afterAll(async () => {
-    await owner.end()
-    await t.close()
+  beforeAll(() => {
+    ;({ app: t, school, owner } = clocked)
   })
 
   async function newMember(of: TestSchool, payload: Record<string, unknown>): Promise<Member> {
@@ -260,7 +250,7 @@ describe('host requests', () => {
         expect(before.json().host.contact).toBeNull()
       }
 
-      now = new Date(T0 + HOUR)
+      clocked.now = new Date(T0 + HOUR)
       const accepted = await accept(b!, rb!.id, 1)
       expect(accepted.statusCode, accepted.body).toBe(200)
       expect(accepted.json()).toMatchObject({
@@ -396,7 +386,7 @@ describe('host requests', () => {
         instance: `/v1/host-requests/${id}/accept`,
         errors: [{ field: 'body.slot', message: 'must name one of the 2 proposed slots (0-1)' }],
       })
-      now = new Date(Date.parse('2030-03-05T15:00:00Z'))
+      clocked.now = new Date(Date.parse('2030-03-05T15:00:00Z'))
       expectProblem(await accept(host, id, 1), 409, {
         ...CONFLICT,
         detail: 'This slot has already begun; choose a later one',
@@ -412,7 +402,7 @@ describe('host requests', () => {
       const student = await newStudent()
       const host = await newHost()
       const [first, second] = [await sent(student, [host.id]), await sent(await newStudent(), [host.id])]
-      now = new Date(T0 + 3 * HOUR)
+      clocked.now = new Date(T0 + 3 * HOUR)
       const declined = await answer(host.token, first.items[0]!.id, 'decline', { reason: '  I am travelling that month  ' })
       expect(declined.statusCode, declined.body).toBe(200)
       expect(declined.json()).toMatchObject({
@@ -467,7 +457,7 @@ describe('host requests', () => {
       const host = await newHost()
       const group = await sent(student, [host.id])
       const id = group.items[0]!.id
-      now = new Date(T0 + 2 * HOUR)
+      clocked.now = new Date(T0 + 2 * HOUR)
       const withdrawn = await answer(student.token, id, 'withdraw')
       expect(withdrawn.statusCode, withdrawn.body).toBe(200)
       expect(withdrawn.json()).toMatchObject({ id, status: 'withdrawn', respondedAt: null, scheduled: null, host: { contact: null, responseRate: null } })
@@ -616,11 +606,11 @@ describe('host requests', () => {
       const group = await sent(student, [host.id], { proposedSlots: [slot('2030-03-20T15:00:00Z', 30)] })
       const id = group.items[0]!.id
 
-      now = new Date(T0 + 7 * DAY - 1)
+      clocked.now = new Date(T0 + 7 * DAY - 1)
       expect((await read(student.token, id)).json().status).toBe('pending')
       expect(await counts(host.id)).toMatchObject({ answered_count: 0, expired_count: 0 })
 
-      now = new Date(T0 + 7 * DAY + 1)
+      clocked.now = new Date(T0 + 7 * DAY + 1)
       const expired = await read(student.token, id)
       expect(expired.statusCode).toBe(200)
       expect(expired.json()).toMatchObject({ id, status: 'expired', respondedAt: null, scheduled: null, expiresAt: iso(T0 + 7 * DAY), host: { responseRate: 0, contact: null } })
@@ -669,7 +659,7 @@ describe('host requests', () => {
       const host = await newHost()
       const group = await sent(student, [host.id], { proposedSlots: [slot('2030-03-20T17:00:00Z', 30)] })
       const id = group.items[0]!.id
-      now = new Date(T0 + 7 * DAY + 1)
+      clocked.now = new Date(T0 + 7 * DAY + 1)
       expectProblem(await accept(host, id), 409, {
         ...CONFLICT,
         detail: 'This request is expired; only a pending request can be answered',
@@ -814,13 +804,13 @@ describe('host requests', () => {
     const view = async () => (await t.request({ method: 'GET', url: `/v1/hosts/${host.id}`, token: s1.token })).json()
     expect(await view()).toMatchObject({ responseRate: null, lastActiveAt: iso(T0), contact: null })
 
-    now = new Date(T0 + HOUR)
+    clocked.now = new Date(T0 + HOUR)
     expect((await accept(host, r1.items[0]!.id)).statusCode).toBe(200)
-    now = new Date(T0 + 2 * HOUR)
+    clocked.now = new Date(T0 + 2 * HOUR)
     expect((await answer(host.token, r2.items[0]!.id, 'decline')).statusCode).toBe(200)
     expect(await view()).toMatchObject({ responseRate: 1, lastActiveAt: iso(T0 + 2 * HOUR), contact: null })
 
-    now = new Date(T0 + 8 * DAY)
+    clocked.now = new Date(T0 + 8 * DAY)
     expect((await read(s3.token, r3.items[0]!.id)).json()).toMatchObject({ status: 'expired', host: { responseRate: 0.667, lastActiveAt: iso(T0 + 2 * HOUR) } })
     expect(await view()).toMatchObject({ responseRate: 0.667, lastActiveAt: iso(T0 + 2 * HOUR), contact: null })
     expect(await counts(host.id)).toEqual({ answered_count: 2, expired_count: 1, last_active_at: new Date(T0 + 2 * HOUR) })
@@ -845,7 +835,7 @@ describe('host requests', () => {
       expectProblem(decline, 409, gate('decline'))
       expect(await snapshot()).toEqual(before)
 
-      now = new Date(T0 + HOUR)
+      clocked.now = new Date(T0 + HOUR)
       const cancel = await t.request({ method: 'POST', url: `/v1/meetings/${meetingId}/cancel`, token: student.token, payload: { reason: 'Found another host' } })
       expect(cancel.statusCode, cancel.body).toBe(200)
       expect(cancel.json()).toMatchObject({ id: meetingId, status: 'cancelled', closedReason: 'Found another host' })

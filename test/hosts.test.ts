@@ -3,9 +3,9 @@
 // who sees a host's private contact details, and the list's filters and pages. The app runs on a
 // clock of the test's own (`now`).
 import pg from 'pg'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { build, type TestApp, type TestSchool } from './helpers/app.js'
-import { ownerConnection } from './helpers/owner.js'
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { TestApp, TestSchool } from './helpers/app.js'
+import { clockedSchool } from './helpers/clocked.js'
 import { HOUR, iso } from './helpers/time.js'
 import { ABSENT_ID, expectProblem, forbiddenBody, JSON_TYPE, notFoundBody } from './helpers/problems.js'
 
@@ -47,25 +47,14 @@ function hostInput(overrides: Record<string, unknown> = {}): Record<string, unkn
 }
 
 describe('host profiles', () => {
-  let t: TestApp
-  let now = new Date(T0)
-  let school: TestSchool
-  let owner: pg.Client
+  const clocked = clockedSchool('hosts-u', T0)
+  let t: TestApp, school: TestSchool, owner: pg.Client
   let admin: string
   let sequence = 0
 
-  beforeAll(async () => {
-    t = await build({}, { clock: () => now })
-    school = await t.school('hosts-u')
+  beforeAll(() => {
+    ;({ app: t, school, owner } = clocked)
     admin = school.members.school_admin!.token
-    owner = await ownerConnection(t)
-  })
-  afterEach(() => {
-    now = new Date(T0)
-  })
-  afterAll(async () => {
-    await owner.end()
-    await t.close()
   })
 
   /** A new member of the school, provisioned by its admin. */
@@ -175,7 +164,7 @@ describe('host profiles', () => {
       const alumnus = await newMember(['alumni'], 'Lena', 'Park')
       const created = await put(alumnus.id, alumnus.token, hostInput())
       expect(created.statusCode).toBe(201)
-      now = new Date(T0 + 2 * HOUR)
+      clocked.now = new Date(T0 + 2 * HOUR)
       const replaced = await put(alumnus.id, alumnus.token, {
         organization: '  First Bank  ',
         industries: ['Finance'],
@@ -285,7 +274,7 @@ describe('host profiles', () => {
       it('refuses a weekly window that ends before (or when) it starts (400, naming the window as sent)', async () => {
         const alumnus = await hostWithProfile()
         const before = await allProfiles()
-        now = new Date(T0 + HOUR)
+        clocked.now = new Date(T0 + HOUR)
         const availability = (window: Record<string, unknown>) => ({
           weeklyWindows: [{ weekday: 2, start: '09:00', end: '12:00' }, window],
           blackouts: [],

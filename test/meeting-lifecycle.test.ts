@@ -2,9 +2,10 @@
 // no-shows; completing with referrals; the thank-you on time or late; preparation; and transitions
 // racing each other on one meeting or on one student's calendar.
 import pg from 'pg'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { allowedTransitions, TRANSITIONS } from '../src/modules/meetings/lifecycle.js'
-import { build, type TestApp, type TestSchool } from './helpers/app.js'
+import type { TestApp, TestSchool } from './helpers/app.js'
+import { clockedSchool } from './helpers/clocked.js'
 import { ownerConnection } from './helpers/owner.js'
 import { MINUTE, HOUR, iso } from './helpers/time.js'
 
@@ -51,23 +52,12 @@ interface Student {
 }
 
 describe('meeting lifecycle', () => {
-  let t: TestApp
-  let now = new Date(T0)
-  let school: TestSchool
-  let owner: pg.Client
+  const clocked = clockedSchool('cycle-u', T0, { roles: ['student', 'school_admin'] })
+  let t: TestApp, school: TestSchool, owner: pg.Client
   let sequence = 0
 
-  beforeAll(async () => {
-    t = await build({}, { clock: () => now })
-    school = await t.school('cycle-u', ['student', 'school_admin'])
-    owner = await ownerConnection(t)
-  })
-  afterEach(() => {
-    now = new Date(T0)
-  })
-  afterAll(async () => {
-    await owner.end()
-    await t.close()
+  beforeAll(() => {
+    ;({ app: t, school, owner } = clocked)
   })
 
   async function newStudent(): Promise<Student> {
@@ -109,9 +99,9 @@ describe('meeting lifecycle', () => {
    * was scheduled. Leaves the clock at T0 + 2h: the meeting has started (and ended).
    */
   async function meetingIn(student: Student, status: Status, contactId = student.contactId): Promise<string> {
-    now = new Date(T0)
+    clocked.now = new Date(T0)
     const { id } = await requested(student, contactId)
-    const at = (hours: number) => void (now = new Date(T0 + hours * HOUR))
+    const at = (hours: number) => void (clocked.now = new Date(T0 + hours * HOUR))
     if (status === 'declined') await ok(await act(student.token, id, 'decline'), 'declined')
     if (status === 'cancelled') await ok(await act(student.token, id, 'cancel'), 'cancelled')
     if (!['requested', 'declined', 'cancelled'].includes(status)) {
@@ -189,7 +179,7 @@ describe('meeting lifecycle', () => {
     it('takes a résumé sent before the start only: after it, 409 without a sentAt and 400 with a sentAt from the start on', async () => {
       const student = await newStudent()
       const id = await meetingIn(student, 'scheduled')
-      now = new Date(T0 + HOUR + MINUTE)
+      clocked.now = new Date(T0 + HOUR + MINUTE)
       const before = await row(id)
       const late = await act(student.token, id, 'resume-sent')
       expectProblem(late, 409, 'conflict')
@@ -208,7 +198,7 @@ describe('meeting lifecycle', () => {
     it('completes once the agreed end has passed, recording it as the actual end; before it, only with the actual end given', async () => {
       const student = await newStudent()
       const id = await meetingIn(student, 'scheduled')
-      now = new Date(T0 + HOUR + 40 * MINUTE) // started at T0 + 1h, agreed to end at T0 + 2h
+      clocked.now = new Date(T0 + HOUR + 40 * MINUTE) // started at T0 + 1h, agreed to end at T0 + 2h
       const before = await row(id)
       const early = await act(student.token, id, 'complete', BODIES.complete)
       expectProblem(early, 409, 'conflict')
@@ -236,7 +226,7 @@ describe('meeting lifecycle', () => {
     it('flags a meeting that ran past the agreed time, with the guide\'s advice, and moves the thank-you\'s due time with the end', async () => {
       const student = await newStudent()
       const id = await meetingIn(student, 'scheduled')
-      now = new Date(T0 + 3 * HOUR)
+      clocked.now = new Date(T0 + 3 * HOUR)
       const meeting = await ok(await act(student.token, id, 'complete', { ...BODIES.complete, endedAt: iso(T0 + 2 * HOUR + 25 * MINUTE + 10_000) }), 'completed')
       expect(meeting).toMatchObject({ endedAt: iso(T0 + 2 * HOUR + 25 * MINUTE + 10_000), overrunMinutes: 26, thankYouDueAt: iso(T0 + 26 * HOUR + 25 * MINUTE + 10_000) })
       expect(meeting.warnings).toEqual([{ code: 'ran-over', field: 'endedAt', message: expect.stringMatching(/^This meeting ran 26 minutes past its agreed end\. The guide asks you to respect the time agreed/) }])
@@ -245,7 +235,7 @@ describe('meeting lifecycle', () => {
       expect(read.json()).toMatchObject({ overrunMinutes: 26, warnings: [expect.objectContaining({ code: 'ran-over' })] })
       // More than a day past the agreed end is taken for a mistake.
       const other = await meetingIn(student, 'scheduled', await newContact(student.token, { fullName: 'Second mentor', source: 'personal' }))
-      now = new Date(T0 + 30 * HOUR)
+      clocked.now = new Date(T0 + 30 * HOUR)
       expectInvalid(await act(student.token, other, 'complete', { ...BODIES.complete, endedAt: iso(T0 + 26 * HOUR + MINUTE) }), 'body.endedAt')
       await ok(await act(student.token, other, 'complete', { ...BODIES.complete, endedAt: iso(T0 + 26 * HOUR) }), 'completed')
       // A thank-you during the overrun is before the meeting ended.
@@ -267,7 +257,7 @@ describe('meeting lifecycle', () => {
     it.each(['scheduled', 'resume_sent'] as const)('refuses to complete or record a no-show before the start (409), from %s', async (status) => {
       const student = await newStudent()
       const id = await meetingIn(student, status)
-      now = new Date(T0 + HOUR - MINUTE)
+      clocked.now = new Date(T0 + HOUR - MINUTE)
       const before = await row(id)
       for (const [name, body] of [['complete', BODIES.complete], ['no-show', {}]] as const) {
         const response = await act(student.token, id, name, body)
@@ -275,14 +265,14 @@ describe('meeting lifecycle', () => {
         expect(response.json()).toMatchObject({ startsAt: iso(T0 + HOUR) })
       }
       expect(await row(id)).toEqual(before)
-      now = new Date(T0 + 2 * HOUR)
+      clocked.now = new Date(T0 + 2 * HOUR)
       await ok(await act(student.token, id, 'complete', BODIES.complete), 'completed')
     })
 
     it('records a no-show from the start on', async () => {
       const student = await newStudent()
       const id = await meetingIn(student, 'scheduled')
-      now = new Date(T0 + HOUR)
+      clocked.now = new Date(T0 + HOUR)
       const meeting = await ok(await act(student.token, id, 'no-show', { reason: 'They did not call' }), 'no_show')
       expect(meeting).toMatchObject({ closedReason: 'They did not call', closedAt: iso(T0 + HOUR), allowedTransitions: [] })
     })
@@ -440,7 +430,7 @@ describe('meeting lifecycle', () => {
       const student = await newStudent()
       const id = await meetingIn(student, 'completed')
       expect((await row(id)).thank_you_due_at).toEqual(new Date(T0 + 26 * HOUR))
-      now = new Date(T0 + atHours * HOUR)
+      clocked.now = new Date(T0 + atHours * HOUR)
       const sentAt = iso(T0 + (sentHours ?? atHours) * HOUR)
       const meeting = await ok(await act(student.token, id, 'thank-you', sentHours === undefined ? {} : { sentAt }), 'thank_you_sent')
       expect(meeting).toMatchObject({ thankYouSentAt: sentAt, thankYouOnTime: onTime, thankYouDueAt: iso(T0 + 26 * HOUR), allowedTransitions: [] })

@@ -2,10 +2,10 @@
 // and school settings, overlaps, a shadow's debrief and itinerary, the thank-you due time), lists and
 // who may read or change what. The app runs on a clock of the test's own (`now`).
 import pg from 'pg'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { build, type TestApp, type TestSchool } from './helpers/app.js'
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { TestApp, TestSchool } from './helpers/app.js'
+import { clockedSchool } from './helpers/clocked.js'
 import { addContact, addMember } from './factories/index.js'
-import { ownerConnection } from './helpers/owner.js'
 import { MINUTE, HOUR, DAY, iso } from './helpers/time.js'
 
 const PROBLEM_JSON = 'application/problem+json; charset=utf-8'
@@ -34,23 +34,12 @@ interface Student {
 }
 
 describe('meetings', () => {
-  let t: TestApp
-  let now = new Date(T0)
-  let school: TestSchool
-  let owner: pg.Client
+  const clocked = clockedSchool('meet-u', T0)
+  let t: TestApp, school: TestSchool, owner: pg.Client
   let sequence = 0
 
-  beforeAll(async () => {
-    t = await build({}, { clock: () => now })
-    school = await t.school('meet-u')
-    owner = await ownerConnection(t)
-  })
-  afterEach(() => {
-    now = new Date(T0)
-  })
-  afterAll(async () => {
-    await owner.end()
-    await t.close()
+  beforeAll(() => {
+    ;({ app: t, school, owner } = clocked)
   })
 
   /** A new student of the school (each test its own, so windows of one test never meet another's) with one contact. */
@@ -574,12 +563,12 @@ describe('meetings', () => {
       expect((await act(student.token, ids.cancelled, 'cancel')).statusCode).toBe(200)
       ids.done = (await scheduled(student, win(1, 60))).id
       ids.thanked = (await scheduled(student, win(3, 60))).id
-      now = new Date(T0 + 5 * HOUR)
+      clocked.now = new Date(T0 + 5 * HOUR)
       for (const id of [ids.done, ids.thanked]) {
         expect((await act(student.token, id, 'complete', { rating: 4, askedForReferrals: false })).statusCode).toBe(200)
       }
       expect((await act(student.token, ids.thanked, 'thank-you')).statusCode).toBe(200)
-      now = new Date(T0)
+      clocked.now = new Date(T0)
     })
 
     const sorted = (...names: string[]) => names.map((name) => ids[name]!).sort()
@@ -609,9 +598,9 @@ describe('meetings', () => {
 
     it('finds completed meetings whose thank-you is overdue, by the clock', async () => {
       expect(await idsOf('?overdueThankYou=true')).toEqual([])
-      now = new Date(T0 + 26 * HOUR) // exactly when the first completed meeting's thank-you falls due: not overdue yet
+      clocked.now = new Date(T0 + 26 * HOUR) // exactly when the first completed meeting's thank-you falls due: not overdue yet
       expect(await idsOf('?overdueThankYou=true')).toEqual([])
-      now = new Date(T0 + 26 * HOUR + MINUTE)
+      clocked.now = new Date(T0 + 26 * HOUR + MINUTE)
       expect(await idsOf('?overdueThankYou=true')).toEqual(sorted('done'))
       expect(await idsOf('?overdueThankYou=true&status=completed')).toEqual(sorted('done'))
       expect(await idsOf('?overdueThankYou=true&status=scheduled')).toEqual([])

@@ -5,9 +5,9 @@
 // Expected values are computed here independently: scores by the formula of docs/hosts-and-matching.md, the optimum by
 // enumeration, Gini coefficients by the double-sum definition.
 import pg from 'pg'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { build, type TestApp, type TestSchool } from './helpers/app.js'
-import { ownerConnection } from './helpers/owner.js'
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { TestApp, TestSchool } from './helpers/app.js'
+import { clockedSchool } from './helpers/clocked.js'
 import { MINUTE, HOUR, DAY, iso } from './helpers/time.js'
 import { ABSENT_ID, JSON_TYPE, UUID, expectProblem, forbiddenBody, notFoundBody } from './helpers/problems.js'
 
@@ -100,25 +100,14 @@ const conflictBody = (instance: string, detail: string, extensions: Record<strin
 })
 
 describe('programmes', () => {
-  let t: TestApp
-  let now = new Date(T0)
-  let school: TestSchool
-  let owner: pg.Client
+  const clocked = clockedSchool('prog-u', T0)
+  let t: TestApp, school: TestSchool, owner: pg.Client
   let advisor: string
   let sequence = 0
 
-  beforeAll(async () => {
-    t = await build({}, { clock: () => now })
-    school = await t.school('prog-u')
+  beforeAll(() => {
+    ;({ app: t, school, owner } = clocked)
     advisor = school.members.advisor!.token
-    owner = await ownerConnection(t)
-  })
-  afterEach(() => {
-    now = new Date(T0)
-  })
-  afterAll(async () => {
-    await owner.end()
-    await t.close()
   })
 
   // ---- fixtures through the API ------------------------------------------------------------------
@@ -1130,7 +1119,7 @@ describe('programmes', () => {
       })
       expect(direct.statusCode, direct.body).toBe(201)
 
-      now = new Date(T0 + HOUR)
+      clocked.now = new Date(T0 + HOUR)
       const programLoad = await t.request({ method: 'GET', url: `/v1/programs/${program.id}/load`, token: loadAdvisor })
       expect(programLoad.statusCode, programLoad.body).toBe(200)
       expect(programLoad.json()).toEqual({
@@ -1198,7 +1187,7 @@ describe('programmes', () => {
       })
       expect(direct.statusCode, direct.body).toBe(201)
 
-      now = new Date(T0 + 2 * DAY)
+      clocked.now = new Date(T0 + 2 * DAY)
       const sweepAdvisor = sweepSchool.members.advisor!.token
       const program = await createProgram({}, sweepAdvisor)
       await setHosts(program.id, [[host, 1]], sweepAdvisor)

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox'
-import { Int32, Text, Timestamp, Uuid, Nullable } from '../../infra/http/schemas.js'
+import { Nullable, PageQuery, Text, Timestamp, Uuid } from '../../infra/http/schemas.js'
 
 export const CONTACT_SOURCES = ['personal', 'referral', 'organization', 'alumni_network', 'cold'] as const
 const Source = Type.Enum([...CONTACT_SOURCES], {
@@ -80,8 +80,8 @@ export const ContactListQuery = Type.Object(
     tag: Type.Optional(Tag),
     studentId: Type.Optional(Type.String({ format: 'uuid', maxLength: 36, description: 'Advisors and admins: one student\'s contacts' })),
     sort: Type.Enum([...CONTACT_SORTS], { default: 'recent', description: 'recent (newest first), oldest, or name (A-Z)' }),
-    limit: Int32({ minimum: 1, maximum: 100, default: 20 }),
-    cursor: Type.Optional(Type.String({ maxLength: 400, pattern: '^[A-Za-z0-9_-]+$' })),
+    ...PageQuery,
+    cursor: Type.Optional(Type.String({ maxLength: 400, pattern: '^[A-Za-z0-9_-]+$', description: 'The nextCursor of the previous page' })),
   },
   { additionalProperties: false },
 )

@@ -1,8 +1,8 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { policy } from '../../infra/auth/policy.js'
 import { schoolOf } from '../schools/settings.js'
-import { Type } from 'typebox'
-import type { FastifyInstance } from 'fastify'
+import { type Static, type TSchema, Type } from 'typebox'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Page, responses, Uuid } from '../../infra/http/schemas.js'
 import {
   CloseMeeting,
@@ -35,6 +35,7 @@ export default async function meetingRoutes(instance: FastifyInstance) {
   app.addSchema(Meeting)
   const MeetingRef = Type.Ref('Meeting')
   const now = () => app.clock()
+  const settingsOf = async (request: FastifyRequest) => (await schoolOf(app.database, request.tenant.schoolId)).settings
   const transitionResponses = responses({ 200: MeetingRef }, [404, 409])
 
   app.post('/v1/meetings', {
@@ -46,10 +47,7 @@ export default async function meetingRoutes(instance: FastifyInstance) {
       body: CreateMeeting,
       response: responses({ 201: MeetingRef }, [404]),
     },
-    handler: async (request, reply) => {
-      const { settings } = await schoolOf(app.database, request.tenant.schoolId)
-      return reply.code(201).send(await requestMeeting(request.tenant, request.principal!, request.body, now(), settings))
-    },
+    handler: async (request, reply) => reply.code(201).send(await requestMeeting(request.tenant, request.principal!, request.body, now(), await settingsOf(request))),
   })
 
   app.get('/v1/meetings', {
@@ -70,82 +68,45 @@ export default async function meetingRoutes(instance: FastifyInstance) {
     handler: async (request) => getMeeting(request.tenant, request.principal!, request.params.meetingId),
   })
 
-  app.post('/v1/meetings/:meetingId/schedule', {
-    config: { access: policy('conversations:write') },
-    schema: {
-      operationId: 'scheduleMeeting',
-      tags,
-      summary: 'Agree the window (or move it); sets thankYouDueAt',
-      params: MeetingPath,
-      body: ScheduleMeeting,
-      response: transitionResponses,
-    },
-    handler: async (request) =>
-      scheduleMeeting(request.tenant, request.principal!, request.params.meetingId, request.body, now(), (await schoolOf(app.database, request.tenant.schoolId)).settings),
-  })
+  /** A step in a meeting's life: `METHOD /v1/meetings/{meetingId}/{name}`, answered with the whole meeting. */
+  function step<B extends TSchema>(
+    method: 'POST' | 'PUT',
+    name: string,
+    operationId: string,
+    summary: string,
+    body: B,
+    act: (request: FastifyRequest, meetingId: string, body: Static<B>) => Promise<unknown>,
+  ) {
+    app.route({
+      method,
+      url: `/v1/meetings/:meetingId/${name}`,
+      config: { access: policy('conversations:write') },
+      schema: { operationId, tags, summary, params: MeetingPath, body, response: transitionResponses },
+      handler: async (request) => act(request, request.params.meetingId, request.body as Static<B>),
+    })
+  }
 
-  app.post('/v1/meetings/:meetingId/resume-sent', {
-    config: { access: policy('conversations:write') },
-    schema: {
-      operationId: 'recordResumeSent',
-      tags,
-      summary: 'Record that your résumé went out, for information only',
-      params: MeetingPath,
-      body: ResumeSent,
-      response: transitionResponses,
-    },
-    handler: async (request) => recordResumeSent(request.tenant, request.principal!, request.params.meetingId, request.body, now()),
-  })
-
-  app.put('/v1/meetings/:meetingId/preparation', {
-    config: { access: policy('conversations:write') },
-    schema: {
-      operationId: 'prepareMeeting',
-      tags,
-      summary: 'Keep your homework and your own questions with the meeting',
-      params: MeetingPath,
-      body: Preparation,
-      response: transitionResponses,
-    },
-    handler: async (request) => prepareMeeting(request.tenant, request.principal!, request.params.meetingId, request.body),
-  })
-
-  app.post('/v1/meetings/:meetingId/complete', {
-    config: { access: policy('conversations:write') },
-    schema: {
-      operationId: 'completeMeeting',
-      tags,
-      summary: 'Record how it went: notes, reflections, a rating, and the referrals you were given',
-      params: MeetingPath,
-      body: CompleteMeeting,
-      response: transitionResponses,
-    },
-    handler: async (request) =>
-      completeMeeting(request.tenant, request.principal!, request.params.meetingId, request.body, now(), (await schoolOf(app.database, request.tenant.schoolId)).settings),
-  })
-
-  app.post('/v1/meetings/:meetingId/thank-you', {
-    config: { access: policy('conversations:write') },
-    schema: {
-      operationId: 'recordThankYou',
-      tags,
-      summary: 'Record the thank-you note; marks it on time or late against thankYouDueAt',
-      params: MeetingPath,
-      body: ThankYou,
-      response: transitionResponses,
-    },
-    handler: async (request) => recordThankYou(request.tenant, request.principal!, request.params.meetingId, request.body, now()),
-  })
-
+  step('POST', 'schedule', 'scheduleMeeting', 'Agree the window (or move it); sets thankYouDueAt', ScheduleMeeting, async (request, id, body) =>
+    scheduleMeeting(request.tenant, request.principal!, id, body, now(), await settingsOf(request)))
+  step('POST', 'resume-sent', 'recordResumeSent', 'Record that your résumé went out, for information only', ResumeSent, (request, id, body) =>
+    recordResumeSent(request.tenant, request.principal!, id, body, now()))
+  step('PUT', 'preparation', 'prepareMeeting', 'Keep your homework and your own questions with the meeting', Preparation, (request, id, body) =>
+    prepareMeeting(request.tenant, request.principal!, id, body))
+  step(
+    'POST',
+    'complete',
+    'completeMeeting',
+    'Record how it went: notes, reflections, a rating, and the referrals you were given',
+    CompleteMeeting,
+    async (request, id, body) => completeMeeting(request.tenant, request.principal!, id, body, now(), await settingsOf(request)),
+  )
+  step('POST', 'thank-you', 'recordThankYou', 'Record the thank-you note; marks it on time or late against thankYouDueAt', ThankYou, (request, id, body) =>
+    recordThankYou(request.tenant, request.principal!, id, body, now()))
   for (const [name, operationId, summary] of [
     ['decline', 'declineMeeting', 'Record that the person declined the request'],
     ['cancel', 'cancelMeeting', 'Cancel the meeting'],
     ['no-show', 'recordNoShow', 'Record that the meeting did not take place'],
   ] as const) {
-    app.post(`/v1/meetings/:meetingId/${name}`, {
-      config: { access: policy('conversations:write') },
-      schema: { operationId, tags, summary, params: MeetingPath, body: CloseMeeting, response: transitionResponses },
-      handler: async (request) => closeMeeting(request.tenant, request.principal!, request.params.meetingId, name, request.body, now()),
-    })
+    step('POST', name, operationId, summary, CloseMeeting, (request, id, body) => closeMeeting(request.tenant, request.principal!, id, name, body, now()))
   }
 }

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox'
-import { Int32, Text, Timestamp, Uuid, Nullable } from '../../infra/http/schemas.js'
+import { Int32, Nullable, PageQuery, Text, Timestamp, Uuid } from '../../infra/http/schemas.js'
 import { CreateContact } from '../contacts/schemas.js'
 import { WarningsSchema } from '../guide/job-ask.js'
 
@@ -166,8 +166,7 @@ export const MeetingListQuery = Type.Object(
     contactId: Type.Optional(Type.String({ format: 'uuid', maxLength: 36 })),
     studentId: Type.Optional(Type.String({ format: 'uuid', maxLength: 36, description: 'Advisors and admins: one student\'s meetings' })),
     overdueThankYou: Type.Optional(Type.Boolean({ description: 'Completed meetings whose thank-you is past due and not sent' })),
-    limit: Int32({ minimum: 1, maximum: 100, default: 20 }),
-    cursor: Type.Optional(Type.String({ maxLength: 200, pattern: '^[A-Za-z0-9_-]+$' })),
+    ...PageQuery,
   },
   { additionalProperties: false },
 )

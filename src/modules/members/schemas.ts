@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox'
 import { SCHOOL_ROLES } from '../../infra/auth/principal.js'
-import { Int32, Text, Timestamp, Uuid, Nullable } from '../../infra/http/schemas.js'
+import { Int32, Nullable, PageQuery, Text, Timestamp, Uuid } from '../../infra/http/schemas.js'
 
 
 export const ExternalId = Type.String({
@@ -126,8 +126,7 @@ export const MemberListQuery = Type.Object(
     role: Type.Optional(Role),
     graduationYear: Type.Optional(Int32({ minimum: 1900, maximum: 2200 })),
     major: Type.Optional(Label),
-    limit: Int32({ minimum: 1, maximum: 100, default: 20 }),
-    cursor: Type.Optional(Type.String({ maxLength: 200, pattern: '^[A-Za-z0-9_-]+$' })),
+    ...PageQuery,
   },
   { additionalProperties: false },
 )

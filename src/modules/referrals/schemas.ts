@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox'
-import { Int32, Nullable, Text, Timestamp, Uuid } from '../../infra/http/schemas.js'
+import { Int32, Nullable, PageQuery, Text, Timestamp, Uuid } from '../../infra/http/schemas.js'
 import { CONTACT_SOURCES, CreateContact } from '../contacts/schemas.js'
 
 export const REFERRAL_STATUSES = ['suggested', 'contacted', 'met', 'declined'] as const
@@ -57,8 +57,7 @@ export const ReferralListQuery = Type.Object(
   {
     studentId: Type.Optional(Type.String({ format: 'uuid', maxLength: 36, description: 'Advisors and admins: one student\'s referrals' })),
     status: Type.Optional(Status),
-    limit: Int32({ minimum: 1, maximum: 100, default: 20 }),
-    cursor: Type.Optional(Type.String({ maxLength: 200, pattern: '^[A-Za-z0-9_-]+$' })),
+    ...PageQuery,
   },
   { additionalProperties: false },
 )

@@ -1,6 +1,6 @@
 // Cost scaling (index.ts explains the method and why it is exact).
 import { MinHeap } from './heap.js'
-import { markChosen } from './workspace.js'
+import { forwardArcs, markChosen } from './workspace.js'
 
 /**
  * Cost scaling: push-relabel with ε-scaling (Goldberg & Tarjan) and global price updates, on the
@@ -64,46 +64,34 @@ export class CostScaling {
     this.capacity = capacities
     this.bypassCost = wMax * K
     this.maxCost = wMax * K
-    const E = edgeStudent.length
-    const arcStart = new Int32Array(S + 1)
+    const arcs = forwardArcs({ supply: placements, capacity: capacities, edgeLeft: edgeStudent, edgeRight: edgeHost, edgeWeight, wMax }, K, 0)
+    const arcCount = arcs.edge.length
+    // The same arcs grouped by host: host r's are inArcs[inStart[r], inStart[r + 1]).
     const inStart = new Int32Array(H + 1)
-    for (let e = 0; e < E; e++) {
-      const v = edgeStudent[e] as number
-      const r = edgeHost[e] as number
-      if ((placements[v] as number) === 0 || (capacities[r] as number) === 0) continue
-      arcStart[v + 1] = (arcStart[v + 1] as number) + 1
+    for (let p = 0; p < arcCount; p++) {
+      const r = arcs.right[p] as number
       inStart[r + 1] = (inStart[r + 1] as number) + 1
     }
-    for (let v = 0; v < S; v++) arcStart[v + 1] = (arcStart[v + 1] as number) + (arcStart[v] as number)
     for (let r = 0; r < H; r++) inStart[r + 1] = (inStart[r + 1] as number) + (inStart[r] as number)
-    const arcs = arcStart[S] as number
-    this.arcRight = new Int32Array(arcs)
-    this.arcLeft = new Int32Array(arcs)
-    this.arcEdge = new Int32Array(arcs)
-    this.arcCost = new Float64Array(arcs)
-    this.inArcs = new Int32Array(arcs)
-    const fill = arcStart.slice(0, S)
+    this.inArcs = new Int32Array(arcCount)
     const inFill = inStart.slice(0, H)
-    for (let e = 0; e < E; e++) {
-      const v = edgeStudent[e] as number
-      const r = edgeHost[e] as number
-      if ((placements[v] as number) === 0 || (capacities[r] as number) === 0) continue
-      const p = fill[v] as number
-      fill[v] = p + 1
-      this.arcRight[p] = r
-      this.arcLeft[p] = v
-      this.arcEdge[p] = e
-      this.arcCost[p] = (wMax - (edgeWeight[e] as number)) * K
+    for (let p = 0; p < arcCount; p++) {
+      const r = arcs.right[p] as number
       const q = inFill[r] as number
       inFill[r] = q + 1
       this.inArcs[q] = p
     }
+    this.arcRight = arcs.right
+    this.arcLeft = arcs.left
+    this.arcEdge = arcs.edge
+    this.arcCost = arcs.cost
+    const arcStart = arcs.start
     this.arcStart = arcStart
     this.inStart = inStart
-    this.flow = new Uint8Array(arcs)
-    this.occupants = new Int32Array(arcs)
+    this.flow = new Uint8Array(arcCount)
+    this.occupants = new Int32Array(arcCount)
     this.occupantCount = new Int32Array(H)
-    this.occupantAt = new Int32Array(arcs)
+    this.occupantAt = new Int32Array(arcCount)
     this.bypassFlow = new Int32Array(S)
     this.sinkFlow = new Int32Array(H)
     this.price = new Float64Array(n)
@@ -198,7 +186,7 @@ export class CostScaling {
 
   /** Start of a refine: saturate every residual arc with negative reduced cost (the pseudoflow becomes 0-optimal). */
   private saturateNegativeArcs(): void {
-    const { L, T, price, arcStart, arcRight, arcCost, flow, supply, capacity, bypassFlow, sinkFlow, excess } = this
+    const { L, T, price, arcStart, arcRight, arcCost, flow, supply, capacity, bypassFlow, sinkFlow } = this
     const pT = price[T] as number
     for (let v = 0; v < L; v++) {
       const pv = price[v] as number
@@ -207,34 +195,19 @@ export class CostScaling {
         if (rc < 0 && flow[p] === 0) this.setFlow(p, true)
         else if (rc > 0 && flow[p] === 1) this.setFlow(p, false)
       }
-      const rc = this.bypassCost + pv - pT
-      const bf = bypassFlow[v] as number
-      if (rc < 0 && bf < (supply[v] as number)) {
-        const d = (supply[v] as number) - bf
-        bypassFlow[v] = bf + d
-        excess[v] = (excess[v] as number) - d
-        excess[T] = (excess[T] as number) + d
-      } else if (rc > 0 && bf > 0) {
-        bypassFlow[v] = 0
-        excess[v] = (excess[v] as number) + bf
-        excess[T] = (excess[T] as number) - bf
-      }
+      this.settleSinkArc(bypassFlow, v, v, supply[v] as number, this.bypassCost + pv - pT)
     }
-    for (let r = 0; r < this.R; r++) {
-      const u = L + r
-      const rc = (price[u] as number) - pT
-      const f = sinkFlow[r] as number
-      if (rc < 0 && f < (capacity[r] as number)) {
-        const d = (capacity[r] as number) - f
-        sinkFlow[r] = f + d
-        excess[u] = (excess[u] as number) - d
-        excess[T] = (excess[T] as number) + d
-      } else if (rc > 0 && f > 0) {
-        sinkFlow[r] = 0
-        excess[u] = (excess[u] as number) + f
-        excess[T] = (excess[T] as number) - f
-      }
-    }
+    for (let r = 0; r < this.R; r++) this.settleSinkArc(sinkFlow, r, L + r, capacity[r] as number, (price[L + r] as number) - pT)
+  }
+
+  /** An arc into T from `node` (its flow arcFlow[i], its room `room`): filled when its reduced cost is negative, emptied when positive. */
+  private settleSinkArc(arcFlow: Int32Array, i: number, node: number, room: number, reducedCost: number): void {
+    const f = arcFlow[i] as number
+    const d = reducedCost < 0 ? room - f : reducedCost > 0 ? -f : 0
+    if (d === 0) return
+    arcFlow[i] = f + d
+    this.excess[node] = (this.excess[node] as number) - d
+    this.excess[this.T] = (this.excess[this.T] as number) + d
   }
 
   private setPrice(a: number, value: number): boolean {

@@ -1,5 +1,5 @@
 // Successive shortest paths (index.ts explains the method and why it is exact).
-import { markChosen, sortGroup, type Workspace } from './workspace.js'
+import { forwardArcs, markChosen, sortGroup, type Workspace } from './workspace.js'
 
 /**
  * Successive shortest paths with one side as the sources ("left", one search per unit of supply)
@@ -42,35 +42,13 @@ export class Direction {
     wMax: number,
     workspace: Workspace,
   ) {
-    const E = edgeLeft.length
     this.L = L
     this.supply = supply
     this.capacity = capacity
     this.wMax = wMax
     this.ws = workspace
-    const arcStart = new Int32Array(L + 1)
-    for (let e = 0; e < E; e++) {
-      const v = edgeLeft[e] as number
-      if ((supply[v] as number) > 0 && (capacity[edgeRight[e] as number] as number) > 0) arcStart[v + 1] = (arcStart[v + 1] as number) + 1
-    }
-    for (let v = 0; v < L; v++) arcStart[v + 1] = (arcStart[v + 1] as number) + (arcStart[v] as number)
+    const { start: arcStart, right: arcRight, left: arcLeft, edge: arcEdge, cost: arcCost } = forwardArcs({ supply, capacity, edgeLeft, edgeRight, edgeWeight, wMax }, 1, L)
     const arcs = arcStart[L] as number
-    const fill = arcStart.slice(0, L)
-    const arcRight = new Int32Array(arcs)
-    const arcLeft = new Int32Array(arcs)
-    const arcEdge = new Int32Array(arcs)
-    const arcCost = new Float64Array(arcs)
-    for (let e = 0; e < E; e++) {
-      const v = edgeLeft[e] as number
-      const r = edgeRight[e] as number
-      if ((supply[v] as number) === 0 || (capacity[r] as number) === 0) continue
-      const p = fill[v] as number
-      fill[v] = p + 1
-      arcRight[p] = L + r
-      arcLeft[p] = v
-      arcEdge[p] = e
-      arcCost[p] = wMax - (edgeWeight[e] as number)
-    }
     for (let v = 0; v < L; v++) sortGroup(arcStart[v] as number, arcStart[v + 1] as number, arcCost, arcRight, arcEdge, workspace)
     this.arcStart = arcStart
     this.arcRight = arcRight

@@ -31,6 +31,57 @@ export class Workspace {
   }
 }
 
+/** The usable edges (supply on the left, capacity on the right) as arcs grouped by their left node. */
+export interface ForwardArcs {
+  /** Left node v's arcs are [start[v], start[v + 1]), in edge order. */
+  readonly start: Int32Array
+  readonly left: Int32Array
+  /** The right node, plus `rightOffset`. */
+  readonly right: Int32Array
+  readonly edge: Int32Array
+  /** (wMax − weight) × `scale`: a cost to minimise, never negative. */
+  readonly cost: Float64Array
+}
+
+/** A transportation problem: left node v supplies supply[v], right node r takes capacity[r], edge e joins edgeLeft[e] to edgeRight[e] with weight edgeWeight[e] ≤ wMax. */
+export interface Transport {
+  readonly supply: Int32Array
+  readonly capacity: Int32Array
+  readonly edgeLeft: Int32Array
+  readonly edgeRight: Int32Array
+  readonly edgeWeight: Float64Array
+  readonly wMax: number
+}
+
+export function forwardArcs({ supply, capacity, edgeLeft, edgeRight, edgeWeight, wMax }: Transport, scale: number, rightOffset: number): ForwardArcs {
+  const L = supply.length
+  const E = edgeLeft.length
+  const usable = (e: number) => (supply[edgeLeft[e] as number] as number) > 0 && (capacity[edgeRight[e] as number] as number) > 0
+  const start = new Int32Array(L + 1)
+  for (let e = 0; e < E; e++) {
+    if (!usable(e)) continue
+    const v = edgeLeft[e] as number
+    start[v + 1] = (start[v + 1] as number) + 1
+  }
+  for (let v = 0; v < L; v++) start[v + 1] = (start[v + 1] as number) + (start[v] as number)
+  const arcs = start[L] as number
+  const fill = start.slice(0, L)
+  const left = new Int32Array(arcs)
+  const right = new Int32Array(arcs)
+  const edge = new Int32Array(arcs)
+  const cost = new Float64Array(arcs)
+  for (let e = 0; e < E; e++) {
+    if (!usable(e)) continue
+    const v = edgeLeft[e] as number
+    const p = fill[v] as number
+    fill[v] = p + 1
+    left[p] = v
+    right[p] = rightOffset + (edgeRight[e] as number)
+    edge[p] = e
+    cost[p] = (wMax - (edgeWeight[e] as number)) * scale
+  }
+  return { start, left, right, edge, cost }
+}
 
 /** Sorts arcs [from, to) by (cost, edge index), moving arcRight and arcEdge along. */
 export function sortGroup(from: number, to: number, arcCost: Float64Array, arcRight: Int32Array, arcEdge: Int32Array, ws: Workspace): void {
