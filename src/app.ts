@@ -39,6 +39,7 @@ import outreachRoutes from './modules/outreach/routes.js'
 import programRoutes from './modules/programs/routes.js'
 import questionRoutes from './modules/questions/routes.js'
 import referralRoutes from './modules/referrals/routes.js'
+import perspectiveRoutes from './modules/perspectives/routes.js'
 import schoolRoutes from './modules/schools/routes.js'
 import webhookRoutes from './modules/webhooks/routes.js'
 import privacyRoutes from './modules/privacy/routes.js'
@@ -175,6 +176,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(outreachRoutes)
   await app.register(referralRoutes)
   await app.register(meetingRoutes)
+  await app.register(perspectiveRoutes)
   await app.register(questionRoutes)
   await app.register(calendarRoutes)
   await app.register(hostRoutes)

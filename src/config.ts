@@ -49,6 +49,7 @@ const Environment = Type.Object({
   WEBHOOK_RETRY_SCHEDULE: Type.String({ default: '5,300,1800,7200,18000,36000,36000', pattern: '^[0-9]+(\\.[0-9]+)?(,[0-9]+(\\.[0-9]+)?)*$' }),
   WEBHOOK_ALLOWED_HOSTS: Type.String({ default: '' }),
   THANK_YOU_DUE_SOON_HOURS: Type.Number({ minimum: 0.25, maximum: 168, default: 4 }),
+  PREPARATION_DUE_SOON_HOURS: Type.Number({ minimum: 1, maximum: 336, default: 24 }),
   IDEMPOTENCY_KEY_TTL_HOURS: Type.Number({ minimum: 24, maximum: 720, default: 24 }),
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
   METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
@@ -149,6 +150,7 @@ export interface Config {
   }
   /** How long before a thank-you deadline thank_you.due_soon is announced. */
   thankYouDueSoonHours: number
+  preparationDueSoonHours: number
   /** How long an Idempotency-Key and its response are kept (at least 24 hours). */
   idempotencyKeyTtlHours: number
 }
@@ -247,6 +249,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       allowedHosts: hostList(env.WEBHOOK_ALLOWED_HOSTS),
     },
     thankYouDueSoonHours: env.THANK_YOU_DUE_SOON_HOURS,
+    preparationDueSoonHours: env.PREPARATION_DUE_SOON_HOURS,
     idempotencyKeyTtlHours: env.IDEMPOTENCY_KEY_TTL_HOURS,
   }
 }

@@ -127,6 +127,7 @@ describe('meetings', () => {
         resumeNote: null,
         homework: null,
         questions: [],
+        preparation: { homeworkDone: false, questionCount: 0, topicsCovered: [], topicsMissing: ['path', 'typical_day', 'likes_dislikes', 'future', 'advancement', 'advice'], repeats: [], closedQuestions: [], publicSourceQuestions: [] },
         notes: null,
         reflections: null,
         rating: null,

@@ -186,7 +186,7 @@ describe('closed-question checker', () => {
   })
 
   it.each(LABELLED.filter(([, label]) => label === 'open').map(([q]) => q))('leaves %j alone', (q) => {
-    expect(checkQuestion(q)).toEqual({ text: q.trim(), closed: false, reason: null, suggestion: null })
+    expect(checkQuestion(q)).toMatchObject({ text: q.trim(), closed: false, reason: null, suggestion: null })
   })
 
   it('rephrases the examples naturally', () => {
@@ -214,8 +214,11 @@ describe('closed-question checker', () => {
     expect(checkQuestion('I love this field.').closed).toBe(false)
   })
 
-  it('finds every question of the standard bank open', () => {
-    expect(checkQuestions(STANDARD_BANK.map(([, text]) => text)).filter((c) => c.closed)).toEqual([])
+  it('finds every question of the standard bank open, not public, and on the topic it is filed under', () => {
+    const { results, list } = checkQuestions(STANDARD_BANK.map(([, text]) => text))
+    expect(results.filter((c) => c.closed || c.publicSource)).toEqual([])
+    expect(results.map((c) => c.topic)).toEqual(STANDARD_BANK.map(([topic]) => topic))
+    expect(list).toEqual({ topicsCovered: ['path', 'typical_day', 'likes_dislikes', 'future', 'advancement', 'advice'], topicsMissing: [], repeats: [] })
   })
 
   it('keeps the text trimmed and the answer within the API limits', () => {
@@ -225,6 +228,6 @@ describe('closed-question checker', () => {
     expect(check.closed).toBe(true)
     expect(check.suggestion!.length).toBeLessThanOrEqual(600)
     expect(check.reason!.length).toBeLessThanOrEqual(300)
-    expect(checkQuestions(['Do you like your job?', 'What do you do?']).map((c) => c.closed)).toEqual([true, false])
+    expect(checkQuestions(['Do you like your job?', 'What do you do?']).results.map((c) => c.closed)).toEqual([true, false])
   })
 })

@@ -61,10 +61,12 @@ describe('question bank', () => {
       payload: { questions: ['Do you like your job?', 'What does a typical day look like?'] },
     })
     expect(response.statusCode).toBe(200)
-    const [closed, open] = response.json().results
-    expect(closed).toMatchObject({ text: 'Do you like your job?', closed: true })
+    const { results, list } = response.json()
+    const [closed, open] = results
+    expect(closed).toMatchObject({ text: 'Do you like your job?', closed: true, publicSource: null, topic: 'likes_dislikes' })
     expect(closed.suggestion).toEqual(expect.any(String))
-    expect(open).toEqual({ text: 'What does a typical day look like?', closed: false, reason: null, suggestion: null })
+    expect(open).toEqual({ text: 'What does a typical day look like?', closed: false, reason: null, suggestion: null, publicSource: null, topic: 'typical_day' })
+    expect(list).toEqual({ topicsCovered: ['typical_day', 'likes_dislikes'], topicsMissing: ['path', 'future', 'advancement', 'advice'], repeats: [] })
     expect((await t.request({ method: 'POST', url: '/v1/questions/check', token: school.members.student!.token, payload: { questions: [] } })).statusCode).toBe(400)
   })
 
@@ -84,14 +86,25 @@ describe('question bank', () => {
       method: 'PUT',
       url: `/v1/meetings/${meeting.id}/preparation`,
       token: student,
-      payload: { homework: 'Read the annual report', questionIds: [bank[0].id], customQuestions: ['Is the work stressful?', 'How did you choose energy?'] },
+      payload: { homework: 'Read the annual report', questionIds: [bank[0].id], customQuestions: ['Is the work stressful?', 'How did you choose energy?', 'How many employees does the utility have?'] },
     })
     expect(prepared.statusCode).toBe(200)
     const questions = prepared.json().questions
-    expect(questions).toHaveLength(3)
-    expect(questions[0]).toEqual({ text: bank[0].text, source: 'bank', questionId: bank[0].id, closed: false, suggestion: null })
-    expect(questions[1]).toMatchObject({ text: 'Is the work stressful?', source: 'custom', questionId: null, closed: true })
-    expect(questions[2]).toMatchObject({ text: 'How did you choose energy?', closed: false })
+    expect(questions).toHaveLength(4)
+    expect(questions[0]).toEqual({ text: bank[0].text, source: 'bank', questionId: bank[0].id, closed: false, suggestion: null, publicSource: null, topic: 'advice' })
+    expect(questions[1]).toMatchObject({ text: 'Is the work stressful?', source: 'custom', questionId: null, closed: true, publicSource: null, topic: 'likes_dislikes' })
+    expect(questions[2]).toMatchObject({ text: 'How did you choose energy?', closed: false, topic: 'path' })
+    expect(questions[3]).toMatchObject({ closed: false, publicSource: { kind: 'company-facts' }, topic: 'other' })
+    // What the list still lacks before the meeting, as the guide reads it.
+    expect(prepared.json().preparation).toEqual({
+      homeworkDone: true,
+      questionCount: 4,
+      topicsCovered: ['path', 'likes_dislikes', 'advice'],
+      topicsMissing: ['typical_day', 'future', 'advancement'],
+      repeats: [],
+      closedQuestions: [1],
+      publicSourceQuestions: [3],
+    })
 
     // The copy stays as it was when the bank changes.
     await t.request({ method: 'PATCH', url: `/v1/questions/${bank[0].id}`, token: school.members.advisor!.token, payload: { text: 'Reworded advice question?' } })
@@ -102,7 +115,7 @@ describe('question bank', () => {
     expect(unknown.statusCode).toBe(404)
     const foreign = (await t.request({ method: 'GET', url: '/v1/questions', token: other.members.advisor!.token })).json().items[0]
     expect((await t.request({ method: 'PUT', url: `/v1/meetings/${meeting.id}/preparation`, token: student, payload: { questionIds: [foreign.id] } })).statusCode).toBe(404)
-    expect((await t.request({ method: 'GET', url: `/v1/meetings/${meeting.id}`, token: student })).json().questions).toHaveLength(3)
+    expect((await t.request({ method: 'GET', url: `/v1/meetings/${meeting.id}`, token: student })).json().questions).toHaveLength(4)
   })
 })
 

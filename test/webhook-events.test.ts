@@ -252,6 +252,30 @@ describe('webhook events', () => {
     ])
   })
 
+  it('meeting.preparation_due: once for a booked meeting starting within the window with its preparation open, not for one prepared or further out', async () => {
+    const { school, hooks, webhookId, secret } = await subscribed(['meeting.preparation_due'])
+    const start = Math.ceil(Date.now() / MINUTE) * MINUTE + 2 * DAY
+    const at = (from: number) => ({ startsAt: iso(from), endsAt: iso(from + 30 * MINUTE) })
+    const open = await call.meeting(school)
+    await call.transition(open.token, open.meetingId, 'schedule', at(start))
+    const prepared = await call.meeting(school)
+    await call.transition(prepared.token, prepared.meetingId, 'schedule', at(start + HOUR))
+    const ready = await t.request({ method: 'PUT', url: `/v1/meetings/${prepared.meetingId}/preparation`, token: prepared.token, payload: { homework: 'Read the firm\'s annual report', customQuestions: ['How did you choose this field?'] } })
+    expect(ready.statusCode).toBe(200)
+    await call.transition(prepared.token, prepared.meetingId, 'resume-sent', {})
+    const later = await call.meeting(school)
+    await call.transition(later.token, later.meetingId, 'schedule', at(start + 4 * DAY))
+    // Within 72 hours: the open one and the prepared one; the prepared one has nothing open.
+    await runReminders(t.database, new Date(), 4, 72)
+    await runReminders(t.database, new Date(), 4, 72)
+    await call.settled(school, webhookId, 1)
+    await sleep(300)
+    expect(hooks.events(secret).map(({ type, data }) => ({ type, data }))).toEqual([
+      { type: 'meeting.preparation_due', data: { meetingId: open.meetingId, studentId: open.studentId, contactId: open.contactId, kind: 'informational_interview', status: 'scheduled' } },
+    ])
+    expect(await outbox(school.id)).toEqual([{ type: 'meeting.preparation_due', subject: open.meetingId }])
+  })
+
   it('meeting.rescheduled: once per move of a scheduled meeting, not for its first time nor for the same window again', async () => {
     const { school, hooks, webhookId, secret } = await subscribed(['meeting.scheduled', 'meeting.rescheduled'])
     const meeting = await call.meeting(school)

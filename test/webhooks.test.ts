@@ -106,7 +106,7 @@ describe('webhooks', () => {
       expect(list.body).not.toContain(created.secret.slice(6))
       const types = await t.request({ method: 'GET', url: '/v1/webhooks/event-types', token: admin })
       expect(types.json().items.map((item: { type: string }) => item.type)).toEqual([
-        'meeting.requested', 'meeting.scheduled', 'meeting.rescheduled', 'meeting.completed', 'meeting.cancelled', 'thank_you.due_soon', 'thank_you.overdue',
+        'meeting.requested', 'meeting.scheduled', 'meeting.rescheduled', 'meeting.completed', 'meeting.cancelled', 'meeting.preparation_due', 'thank_you.due_soon', 'thank_you.overdue',
         'referral.created', 'host_request.received', 'host_request.expired', 'program.published', 'member.erased',
       ])
       await unsubscribe(created.webhook.id)

@@ -8,6 +8,14 @@ const NAME_AND_EMAIL = `"Given name"
     "Email address"
     email: String`
 
+/** A host's requests and the first answers, as the school's total and each host's activity count them. */
+const REQUESTS_ANSWERED = `"Requests sent in the range"
+    requestsReceived: Int!
+    "Of those, accepted"
+    accepted: Int!
+    "Of those, declined"
+    declined: Int!`
+
 export const typeDefs = /* GraphQL */ `
   "A calendar date, YYYY-MM-DD. Report dates are days in the school's time zone."
   scalar Date
@@ -454,12 +462,7 @@ export const typeDefs = /* GraphQL */ `
     accepting: Int!
     "Hosts who answered (accepted or declined) at least one request in the range"
     activeHosts: Int!
-    "Requests sent in the range"
-    requestsReceived: Int!
-    "Of those, accepted"
-    accepted: Int!
-    "Of those, declined"
-    declined: Int!
+    ${REQUESTS_ANSWERED}
     "Of those, expired unanswered"
     expired: Int!
     "Of those, withdrawn"
@@ -602,12 +605,7 @@ export const typeDefs = /* GraphQL */ `
 
   "One host's requests from the selected students in the range, and bookings against capacity."
   type HostActivity {
-    "Requests sent in the range"
-    requestsReceived: Int!
-    "Of those, accepted"
-    accepted: Int!
-    "Of those, declined"
-    declined: Int!
+    ${REQUESTS_ANSWERED}
     "Of those, expired"
     expired: Int!
     "Of those, withdrawn by the student (another host of the same request accepted, or the student changed plans)"

@@ -822,6 +822,36 @@ export function ownNetwork(): Expectation {
   }
 }
 
+/**
+ * GET /v1/members/{B's student}/perspectives: the people, organizations and industries of B's
+ * student's held meetings as B's rows have them, and suggestions naming only B's contacts and hosts.
+ */
+export function ownPerspectives(): Expectation {
+  return {
+    describe: "200 with B's student's perspectives, from B's rows only",
+    async check(response, { f, owner }) {
+      equal(response.statusCode, 200, 'status')
+      equal(response.headers['content-type'], JSON_TYPE, 'content-type')
+      const body = response.json() as { studentId: string; totals: Record<string, number>; suggestions: Array<{ contactId: string | null; hostId: string | null }> }
+      const studentId = f.b.conversations.studentId
+      const { rows: [held] } = await owner.query<{ people: number; organizations: number; industries: number; meetings: number }>(
+        `SELECT count(*)::int AS meetings, count(DISTINCT m.contact_id)::int AS people, count(DISTINCT nullif(lower(btrim(c.organization)), ''))::int AS organizations,
+                count(DISTINCT nullif(lower(btrim(c.industry)), ''))::int AS industries
+           FROM meetings m JOIN contacts c ON c.school_id = m.school_id AND c.id = m.contact_id
+          WHERE m.school_id = $1 AND m.student_id = $2 AND m.completed_at IS NOT NULL AND m.completed_at < now()`,
+        [f.b.school.id, studentId],
+      )
+      if (held!.people === 0) fail('the fixture gives B\'s student no held meeting; the totals would prove nothing')
+      equal(body.studentId, studentId, 'studentId')
+      equal([body.totals.meetings, body.totals.people, body.totals.organizations, body.totals.industries], [held!.meetings, held!.people, held!.organizations, held!.industries], 'totals')
+      const contacts = new Set((await owner.query<{ id: string }>('SELECT id::text FROM contacts WHERE school_id = $1', [f.b.school.id])).rows.map((r) => r.id))
+      const hosts = new Set((await owner.query<{ id: string }>('SELECT member_id::text AS id FROM host_profiles WHERE school_id = $1', [f.b.school.id])).rows.map((r) => r.id))
+      const foreign = body.suggestions.filter((s) => (s.contactId !== null && !contacts.has(s.contactId)) || (s.hostId !== null && !hosts.has(s.hostId)))
+      equal(foreign, [], "suggestions outside B's contacts and hosts")
+    },
+  }
+}
+
 /** /v1/me: B's caller is told it is B's caller. */
 export function ownCaller(caller: Caller): Expectation {
   return {
@@ -1164,6 +1194,9 @@ const CONVERSATION_CASES: CrossTenantCase[] = [
   ...asEach(CONVERSATION_READERS, 'GET /v1/members/:memberId/network', "A's student's network", (f) => ({ url: `/v1/members/${aStudent(f)}/network` }), notFound),
   ...asEach(NO_ACCESS, 'GET /v1/members/:memberId/network', "A's student's network", (f) => ({ url: `/v1/members/${aStudent(f)}/network` }), forbidden),
   ...asEach(CONVERSATION_READERS, 'GET /v1/members/:memberId/network', "B's student's network", (f) => ({ url: `/v1/members/${f.b.conversations.studentId}/network` }), ownNetwork),
+  ...asEach(CONVERSATION_READERS, 'GET /v1/members/:memberId/perspectives', "A's student's perspectives", (f) => ({ url: `/v1/members/${aStudent(f)}/perspectives` }), notFound),
+  ...asEach(NO_ACCESS, 'GET /v1/members/:memberId/perspectives', "A's student's perspectives", (f) => ({ url: `/v1/members/${aStudent(f)}/perspectives` }), forbidden),
+  ...asEach(CONVERSATION_READERS, 'GET /v1/members/:memberId/perspectives', "B's student's perspectives", (f) => ({ url: `/v1/members/${f.b.conversations.studentId}/perspectives` }), ownPerspectives),
 ]
 
 // ---------------------------------------------------------------------------------------------
@@ -1196,6 +1229,24 @@ export function ownMeeting(): Expectation {
       const body = response.json() as { id: string; studentId: string; contactId: string; purpose: string; status: string; questions: Array<{ questionId: string | null }> }
       equal([body.id, body.studentId, body.contactId, body.purpose], [f.b.meeting.id, f.b.conversations.studentId, f.b.conversations.contact.id, f.b.meeting.purpose], 'meeting')
       equal(body.questions.map((question) => question.questionId), [f.b.questionBank.custom.id, f.b.questionBank.standardId, null], 'questions (bank, bank, own)')
+    },
+  }
+}
+
+/**
+ * GET /v1/meetings/{B's meeting}/checklist: B's meeting's seven steps, read from B's rows alone (its
+ * preparation as B's student prepared it; no referral names it, whatever A holds).
+ */
+export function ownMeetingChecklist(): Expectation {
+  return {
+    describe: "200 with B's meeting's seven steps",
+    check(response, { f }) {
+      equal(response.statusCode, 200, 'status')
+      equal(response.headers['content-type'], JSON_TYPE, 'content-type')
+      const body = response.json() as { meetingId: string; steps: Array<{ step: string; state: string }> }
+      equal(body.meetingId, f.b.meeting.id, 'meeting')
+      equal(body.steps.map((s) => s.step), ['arrange', 'resume', 'homework', 'questions', 'listen', 'time', 'follow-up'], 'steps')
+      equal(body.steps.find((s) => s.step === 'arrange')!.state, 'done', 'arrange (B\'s meeting is scheduled)')
     },
   }
 }
@@ -1252,7 +1303,7 @@ export function checksQuestions(): Expectation {
     check(response) {
       equal(response.statusCode, 200, 'status')
       equal(response.headers['content-type'], JSON_TYPE, 'content-type')
-      equal(response.json(), { results: checkQuestions(QUESTIONS_TO_CHECK) }, 'results')
+      equal(response.json(), checkQuestions(QUESTIONS_TO_CHECK), 'results')
       equal((response.json() as { results: Array<{ closed: boolean }> }).results.map((result) => result.closed), [true, false], 'closed')
     },
   }
@@ -1393,6 +1444,9 @@ const MEETING_CASES: CrossTenantCase[] = [
   ...asEach(CONVERSATION_READERS, `GET ${MEETINGS}/:meetingId`, "A's meeting", (f) => ({ url: `${MEETINGS}/${aMeeting(f)}` }), notFound),
   ...asEach(NO_ACCESS, `GET ${MEETINGS}/:meetingId`, "A's meeting", (f) => ({ url: `${MEETINGS}/${aMeeting(f)}` }), forbidden),
   ...asEach(CONVERSATION_READERS, `GET ${MEETINGS}/:meetingId`, "B's own meeting", (f) => ({ url: `${MEETINGS}/${f.b.meeting.id}` }), ownMeeting),
+  ...asEach(CONVERSATION_READERS, `GET ${MEETINGS}/:meetingId/checklist`, "A's meeting", (f) => ({ url: `${MEETINGS}/${aMeeting(f)}/checklist` }), notFound),
+  ...asEach(NO_ACCESS, `GET ${MEETINGS}/:meetingId/checklist`, "A's meeting", (f) => ({ url: `${MEETINGS}/${aMeeting(f)}/checklist` }), forbidden),
+  ...asEach(CONVERSATION_READERS, `GET ${MEETINGS}/:meetingId/checklist`, "B's own meeting", (f) => ({ url: `${MEETINGS}/${f.b.meeting.id}/checklist` }), ownMeetingChecklist),
   ...asEach(CONVERSATION_READERS, `GET ${MEETINGS}/:meetingId/calendar.ics`, "A's meeting", (f) => ({ url: `${MEETINGS}/${aMeeting(f)}/calendar.ics` }), notFound),
   ...asEach(NO_ACCESS, `GET ${MEETINGS}/:meetingId/calendar.ics`, "A's meeting", (f) => ({ url: `${MEETINGS}/${aMeeting(f)}/calendar.ics` }), forbidden),
   ...asEach(CONVERSATION_READERS, `GET ${MEETINGS}/:meetingId/calendar.ics`, "B's own meeting", (f) => ({ url: `${MEETINGS}/${f.b.meeting.id}/calendar.ics` }), ownMeetingCalendar),

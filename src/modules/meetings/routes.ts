@@ -5,6 +5,7 @@ import { type Static, type TSchema, Type } from 'typebox'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Page, responses, Uuid } from '../../infra/http/schemas.js'
 import {
+  Checklist,
   CloseMeeting,
   CompleteMeeting,
   CreateMeeting,
@@ -20,6 +21,7 @@ import {
   completeMeeting,
   getMeeting,
   listMeetings,
+  meetingChecklist,
   prepareMeeting,
   recordResumeSent,
   recordThankYou,
@@ -33,6 +35,7 @@ const MeetingPath = Type.Object({ meetingId: Uuid })
 export default async function meetingRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>()
   app.addSchema(Meeting)
+  app.addSchema(Checklist)
   const MeetingRef = Type.Ref('Meeting')
   const now = () => app.clock()
   const settingsOf = async (request: FastifyRequest) => (await schoolOf(app.database, request.tenant.schoolId)).settings
@@ -66,6 +69,18 @@ export default async function meetingRoutes(instance: FastifyInstance) {
     config: { access: policy('conversations:read') },
     schema: { operationId: 'getMeeting', tags, summary: 'Read a meeting', params: MeetingPath, response: responses({ 200: MeetingRef }, [404]) },
     handler: async (request) => getMeeting(request.tenant, request.principal!, request.params.meetingId),
+  })
+
+  app.get('/v1/meetings/:meetingId/checklist', {
+    config: { access: policy('conversations:read') },
+    schema: {
+      operationId: 'getMeetingChecklist',
+      tags,
+      summary: 'The guide\'s seven steps for this meeting, each done, due (with its deadline), upcoming, missed or not applicable',
+      params: MeetingPath,
+      response: responses({ 200: Type.Ref('MeetingChecklist') }, [404]),
+    },
+    handler: async (request) => meetingChecklist(request.tenant, request.principal!, request.params.meetingId, now()),
   })
 
   /** A step in a meeting's life: `METHOD /v1/meetings/{meetingId}/{name}`, answered with the whole meeting. */

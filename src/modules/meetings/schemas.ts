@@ -2,11 +2,16 @@ import { Type, type Static } from 'typebox'
 import { Int32, Nullable, PageQuery, Text, Timestamp, Uuid } from '../../infra/http/schemas.js'
 import { CreateContact } from '../contacts/schemas.js'
 import { WarningsSchema } from '../guide/job-ask.js'
+import { TOPICS } from '../questions/checker/index.js'
+import { ListCheck, PublicSourceFinding } from '../questions/schemas.js'
 
 export const MEETING_KINDS = ['informational_interview', 'job_shadow'] as const
 export const MEETING_STATUSES = ['requested', 'scheduled', 'resume_sent', 'completed', 'thank_you_sent', 'declined', 'cancelled', 'no_show'] as const
 export const MEETING_MODES = ['in_person', 'video', 'phone'] as const
 export const SEGMENT_KINDS = ['observe', 'conversation', 'debrief', 'other'] as const
+/** The guide's seven steps (checklist.ts) and the states a step can be in. */
+export const STEP_NAMES = ['arrange', 'resume', 'homework', 'questions', 'listen', 'time', 'follow-up'] as const
+export const STEP_STATES = ['done', 'due', 'upcoming', 'missed', 'not_applicable'] as const
 
 const Kind = Type.Enum([...MEETING_KINDS])
 const Status = Type.Enum([...MEETING_STATUSES])
@@ -113,7 +118,22 @@ const QuestionCopy = Type.Object({
   questionId: Nullable(Uuid),
   closed: Type.Boolean({ description: 'Reads as a yes/no question (see POST /v1/questions/check)' }),
   suggestion: Nullable(Text(600)),
+  publicSource: PublicSourceFinding,
+  topic: Type.Enum([...TOPICS]),
 })
+
+const Preparation_ = Type.Object(
+  {
+    homeworkDone: Type.Boolean({ description: 'Homework notes are recorded (research on the person, the organization and the field)' }),
+    questionCount: Int32({ minimum: 0, maximum: 60 }),
+    topicsCovered: ListCheck.properties.topicsCovered,
+    topicsMissing: ListCheck.properties.topicsMissing,
+    repeats: ListCheck.properties.repeats,
+    closedQuestions: Type.Array(Int32({ minimum: 0, maximum: 59 }), { maxItems: 60, description: 'Positions in `questions` of the closed ones still in the list' }),
+    publicSourceQuestions: Type.Array(Int32({ minimum: 0, maximum: 59 }), { maxItems: 60, description: 'Positions in `questions` of the ones a website or a report answers' }),
+  },
+  { description: 'The prepared questions read together, as the guide would: what the list still lacks before the meeting' },
+)
 
 export const Meeting = Type.Object(
   {
@@ -137,6 +157,7 @@ export const Meeting = Type.Object(
     resumeNote: Nullable(Text(2000)),
     homework: Nullable(Text(10000)),
     questions: Type.Array(QuestionCopy, { maxItems: 60 }),
+    preparation: Preparation_,
     notes: Nullable(Text(20000)),
     reflections: Nullable(Text(20000)),
     rating: Nullable(Int32({ minimum: 1, maximum: 5 })),
@@ -154,7 +175,33 @@ export const Meeting = Type.Object(
     createdAt: Timestamp,
     updatedAt: Timestamp,
   },
-  { examples: [{ id: '01936f7e-7f00-7000-8000-000000000005', studentId: '01936f7e-2a10-7d01-8e22-0a1b2c3d4e5f', contactId: '01936f7e-3b7a-7c21-9a51-2f1e0c4d5b6a', kind: 'informational_interview', status: 'scheduled', purpose: 'I am exploring nursing and would value 30 minutes to learn about your path; I am not asking about jobs.', mode: 'video', location: 'https://meet.example/abc-defg', proposedSlots: [{ startsAt: '2026-12-03T15:00:00.000Z', endsAt: '2026-12-03T15:30:00.000Z' }], startsAt: '2026-12-03T15:00:00.000Z', endsAt: '2026-12-03T15:30:00.000Z', debrief: null, itinerary: [], resumeSentAt: null, resumeNote: null, homework: 'Read the annual report', questions: [{ text: 'How did you get started in this field?', source: 'bank', questionId: '01936f7e-6e00-7000-8000-000000000004', closed: false, suggestion: null }], notes: null, reflections: null, rating: null, askedForReferrals: null, completedAt: null, endedAt: null, overrunMinutes: null, thankYouDueAt: '2026-12-04T15:30:00.000Z', thankYouSentAt: null, thankYouOnTime: null, closedReason: null, closedAt: null, allowedTransitions: ['schedule', 'resume-sent', 'complete', 'cancel', 'no-show'], warnings: [], createdAt: '2026-11-20T15:04:05.000Z', updatedAt: '2026-11-20T15:04:05.000Z' }], $id: 'Meeting', title: 'Meeting' },
+  { examples: [{ id: '01936f7e-7f00-7000-8000-000000000005', studentId: '01936f7e-2a10-7d01-8e22-0a1b2c3d4e5f', contactId: '01936f7e-3b7a-7c21-9a51-2f1e0c4d5b6a', kind: 'informational_interview', status: 'scheduled', purpose: 'I am exploring nursing and would value 30 minutes to learn about your path; I am not asking about jobs.', mode: 'video', location: 'https://meet.example/abc-defg', proposedSlots: [{ startsAt: '2026-12-03T15:00:00.000Z', endsAt: '2026-12-03T15:30:00.000Z' }], startsAt: '2026-12-03T15:00:00.000Z', endsAt: '2026-12-03T15:30:00.000Z', debrief: null, itinerary: [], resumeSentAt: null, resumeNote: null, homework: 'Read the annual report', questions: [{ text: 'How did you get started in this field?', source: 'bank', questionId: '01936f7e-6e00-7000-8000-000000000004', closed: false, suggestion: null, publicSource: null, topic: 'path' }], preparation: { homeworkDone: true, questionCount: 1, topicsCovered: ['path'], topicsMissing: ['typical_day', 'likes_dislikes', 'future', 'advancement', 'advice'], repeats: [], closedQuestions: [], publicSourceQuestions: [] }, notes: null, reflections: null, rating: null, askedForReferrals: null, completedAt: null, endedAt: null, overrunMinutes: null, thankYouDueAt: '2026-12-04T15:30:00.000Z', thankYouSentAt: null, thankYouOnTime: null, closedReason: null, closedAt: null, allowedTransitions: ['schedule', 'resume-sent', 'complete', 'cancel', 'no-show'], warnings: [], createdAt: '2026-11-20T15:04:05.000Z', updatedAt: '2026-11-20T15:04:05.000Z' }], $id: 'Meeting', title: 'Meeting' },
+)
+
+export const Checklist = Type.Object(
+  {
+    meetingId: Uuid,
+    kind: Kind,
+    status: Status,
+    steps: Type.Array(
+      Type.Object({
+        step: Type.Enum([...STEP_NAMES]),
+        number: Int32({ minimum: 1, maximum: 7 }),
+        title: Text(200),
+        state: Type.Enum([...STEP_STATES], { description: 'done; due (do it now, by dueAt when given); upcoming (at or after the meeting); missed; not_applicable (a shadow planned as observation only, or a meeting that did not take place)' }),
+        dueAt: Nullable(Timestamp),
+        detail: Text(1000, { description: 'What the records say, and what to do next' }),
+      }),
+      { minItems: 7, maxItems: 7 },
+    ),
+    next: Nullable(Type.Enum([...STEP_NAMES]), { description: 'The first step due' }),
+    counts: Type.Object(Object.fromEntries(STEP_STATES.map((s) => [s, Int32({ minimum: 0, maximum: 7 })])) as Record<(typeof STEP_STATES)[number], ReturnType<typeof Int32>>),
+  },
+  {
+    $id: 'MeetingChecklist',
+    title: 'MeetingChecklist',
+    description: 'The guide\'s seven steps for one meeting: arrange, résumé, homework, questions, listen, time, follow-up',
+  },
 )
 
 export const MeetingListQuery = Type.Object(

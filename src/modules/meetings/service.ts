@@ -11,8 +11,9 @@ import { Prisma, type Meeting as MeetingRow } from '../../generated/prisma/clien
 import { studentScope, writingStudent, requestedStudentScope } from '../contacts/access.js'
 import { createContact } from '../contacts/service.js'
 import { hostRequestGate, lockMeetingHostRequest, syncHostBooking } from '../host-requests/booking.js'
-import { checkQuestion } from '../questions/checker/index.js'
+import { checkList, checkQuestion, type PublicSource, type Topic } from '../questions/checker/index.js'
 import type { SchoolSettings } from '../schools/settings.js'
+import { checklistOf } from './checklist.js'
 import { allowedTransitions, type MeetingStatus, nextStatus, PREPARABLE, type Transition } from './lifecycle.js'
 import type {
   CloseMeetingBody,
@@ -53,11 +54,33 @@ interface StoredQuestion {
   questionId: string | null
   closed: boolean
   suggestion: string | null
+  /** Stored since the checker read public sources and topics; older copies are read again. */
+  publicSource?: PublicSource | null
+  topic?: Topic
 }
 
-function questionCopy(text: string, source: 'custom' | 'bank', questionId: string | null): StoredQuestion {
+/** A question as the meeting keeps it: its text and what the checker found when it was saved. */
+function questionCopy(text: string, source: 'custom' | 'bank', questionId: string | null): Required<StoredQuestion> {
   const check = checkQuestion(text)
-  return { text: check.text, source, questionId, closed: check.closed, suggestion: check.suggestion }
+  return { text: check.text, source, questionId, closed: check.closed, suggestion: check.suggestion, publicSource: check.publicSource, topic: check.topic }
+}
+
+function storedQuestions(row: Pick<MeetingRow, 'questions'>): Array<Required<StoredQuestion>> {
+  return (row.questions as unknown as StoredQuestion[]).map((q) =>
+    q.topic === undefined || q.publicSource === undefined ? { ...q, ...(({ publicSource, topic }) => ({ publicSource, topic }))(checkQuestion(q.text)) } : (q as Required<StoredQuestion>),
+  )
+}
+
+/** What the student's preparation still lacks: the guide's topics, closed and public questions, homework. */
+function preparationOf(homework: string | null, questions: Array<Required<StoredQuestion>>): MeetingBody['preparation'] {
+  const positions = (keep: (q: Required<StoredQuestion>) => boolean) => questions.flatMap((q, i) => (keep(q) ? [i] : []))
+  return {
+    homeworkDone: Boolean(homework?.trim()),
+    questionCount: questions.length,
+    ...checkList(questions),
+    closedQuestions: positions((q) => q.closed),
+    publicSourceQuestions: positions((q) => q.publicSource !== null),
+  }
 }
 
 /**
@@ -80,6 +103,7 @@ export function toMeeting(row: MeetingRow): MeetingBody {
   const iso = (date: Date | null) => date?.toISOString() ?? null
   const endedAt = actualEnd(row)
   const overrun = overrunMinutes(row.endsAt, endedAt)
+  const questions = storedQuestions(row)
   return {
     id: row.id,
     studentId: row.studentId,
@@ -97,7 +121,8 @@ export function toMeeting(row: MeetingRow): MeetingBody {
     resumeSentAt: iso(row.resumeSentAt),
     resumeNote: row.resumeNote,
     homework: row.homework,
-    questions: row.questions as unknown as StoredQuestion[],
+    questions,
+    preparation: preparationOf(row.homework, questions),
     notes: row.notes,
     reflections: row.reflections,
     rating: row.rating,
@@ -170,6 +195,13 @@ export async function getMeeting({ db, schoolId }: Tenant, principal: Principal,
   const row = await db.meeting.findFirst({ where: { schoolId, id, ...(studentId ? { studentId } : {}) } })
   if (!row) throw notFound('meeting')
   return toMeeting(row)
+}
+
+/** The guide's seven steps for a meeting (checklist.ts); readable by whoever may read the meeting. */
+export async function meetingChecklist(tenant: Tenant, principal: Principal, id: string, now: Date) {
+  const meeting = await getMeeting(tenant, principal, id)
+  const referrals = await tenant.db.referral.count({ where: { schoolId: tenant.schoolId, meetingId: id } })
+  return checklistOf(meeting, referrals, now)
 }
 
 export async function listMeetings({ db, schoolId }: Tenant, principal: Principal, query: MeetingListQueryBody, now: Date) {
@@ -305,7 +337,7 @@ export async function prepareMeeting(tenant: Tenant, principal: Principal, id: s
     }
     // Each list given replaces that part of the meeting's questions; the meeting keeps copies of the
     // texts, so later edits to the bank do not change what was asked.
-    const current = meeting.questions as unknown as StoredQuestion[]
+    const current = storedQuestions(meeting)
     let bank = current.filter((question) => question.source === 'bank')
     if (input.questionIds) {
       const rows = await tx.question.findMany({ where: { schoolId: tenant.schoolId, id: { in: input.questionIds }, archived: false } })

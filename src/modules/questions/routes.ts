@@ -4,7 +4,7 @@ import { Type } from 'typebox'
 import type { FastifyInstance } from 'fastify'
 import { responses, Uuid } from '../../infra/http/schemas.js'
 import { checkQuestions } from './checker/index.js'
-import { CheckQuestions, CheckResult, CreateQuestion, Question, QuestionListQuery, UpdateQuestion } from './schemas.js'
+import { CheckQuestions, CheckResult, CreateQuestion, ListCheck, Question, QuestionListQuery, UpdateQuestion } from './schemas.js'
 import { createQuestion, listQuestions, MAX_BANK_SIZE, updateQuestion } from './service.js'
 
 const tags = ['questions']
@@ -59,10 +59,10 @@ export default async function questionRoutes(instance: FastifyInstance) {
     schema: {
       operationId: 'checkQuestions',
       tags,
-      summary: 'Flag closed (yes/no) questions, with an open-ended rephrasing and the reason',
+      summary: 'Read questions as the guide would: closed (yes/no) ones and ones a website answers, each with a rephrasing and the reason, their topics, and the list\'s topics covered, missing and repeated',
       body: CheckQuestions,
-      response: responses({ 200: Type.Object({ results: Type.Array(CheckResult, { maxItems: 100 }) }) }),
+      response: responses({ 200: Type.Object({ results: Type.Array(CheckResult, { maxItems: 100 }), list: ListCheck }) }),
     },
-    handler: async (request) => ({ results: checkQuestions(request.body.questions) }),
+    handler: async (request) => checkQuestions(request.body.questions),
   })
 }

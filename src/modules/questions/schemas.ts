@@ -1,10 +1,36 @@
 import { Type, type Static } from 'typebox'
-import { Int32, Text, Timestamp, Uuid } from '../../infra/http/schemas.js'
+import { Int32, Nullable, Text, Timestamp, Uuid } from '../../infra/http/schemas.js'
+import { GUIDE_TOPICS, TOPICS } from './checker/index.js'
 
-export const QUESTION_CATEGORIES = ['path', 'typical_day', 'likes_dislikes', 'future', 'advancement', 'advice', 'other'] as const
-const Category = Type.Enum([...QUESTION_CATEGORIES], {
-  description: 'path into the profession, typical day, likes and dislikes, where it is heading, advancement, advice, other',
-})
+/** The bank's categories are the guide's six topics and other: the checker's topics. */
+export const QUESTION_CATEGORIES = TOPICS
+const TOPIC_DESCRIPTION = 'path into the profession, typical day, likes and dislikes, where it is heading, advancement, advice, other'
+const Category = Type.Enum([...QUESTION_CATEGORIES], { description: TOPIC_DESCRIPTION })
+export const PUBLIC_SOURCE_KINDS = ['company-facts', 'statistics', 'definition', 'requirements'] as const
+
+export const PublicSourceFinding = Nullable(
+  Type.Object(
+    {
+      kind: Type.Enum([...PUBLIC_SOURCE_KINDS], { description: 'company-facts (founding, size, revenue, headquarters, products, leadership, listing), statistics (published pay, growth), definition (terms, acronyms), requirements (degrees, licences, exams a website states)' }),
+      reason: Text(400),
+      suggestion: Text(600, { description: 'A question that asks for the person\'s own experience of the same subject' }),
+    },
+    { additionalProperties: false },
+  ),
+  { description: 'What public fact the question asks for (the student could look it up instead), or null' },
+)
+const GuideTopic = Type.Enum([...GUIDE_TOPICS])
+export const ListCheck = Type.Object(
+  {
+    topicsCovered: Type.Array(GuideTopic, { maxItems: 6, description: 'The guide\'s six topics with at least one question, in the guide\'s order' }),
+    topicsMissing: Type.Array(GuideTopic, { maxItems: 6, description: 'The guide\'s topics the list leaves out' }),
+    repeats: Type.Array(
+      Type.Object({ first: Int32({ minimum: 0, maximum: 99 }), second: Int32({ minimum: 0, maximum: 99 }) }),
+      { maxItems: 4950, description: 'Pairs of questions (positions in the list, from 0) that ask the same thing' },
+    ),
+  },
+  { additionalProperties: false },
+)
 const QuestionText = Type.String({ minLength: 3, maxLength: 500 })
 
 export const CheckResult = Type.Object({
@@ -12,6 +38,8 @@ export const CheckResult = Type.Object({
   closed: Type.Boolean({ description: 'Answerable with yes or no (or a choice between given options)' }),
   reason: Type.Union([Text(300), Type.Null()]),
   suggestion: Type.Union([Text(600), Type.Null()], { description: 'An open-ended rephrasing' }),
+  publicSource: PublicSourceFinding,
+  topic: Type.Enum([...TOPICS], { description: `Which of the guide's topics it is on: ${TOPIC_DESCRIPTION}` }),
 })
 
 export const Question = Type.Object(

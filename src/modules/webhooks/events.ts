@@ -7,6 +7,7 @@ export const EVENT_TYPES = {
   'meeting.rescheduled': 'A scheduled meeting moved to another time (same data)',
   'meeting.completed': 'A meeting took place; the thank-you deadline starts (same data)',
   'meeting.cancelled': 'A meeting was cancelled, also when its host request expired (same data)',
+  'meeting.preparation_due': 'A booked meeting starts within PREPARATION_DUE_SOON_HOURS and its preparation is open: résumé not sent, no homework notes or no questions (same data; GET /v1/meetings/{id}/checklist says which); once per meeting',
   'thank_you.due_soon': 'A completed meeting\'s thank-you note is due within THANK_YOU_DUE_SOON_HOURS and not sent (same data); once per meeting',
   'thank_you.overdue': 'A completed meeting\'s thank-you deadline passed without a note (same data); once per meeting',
   'referral.created': 'A student recorded a referral (data: referralId, studentId, meetingId, referrerContactId, referredContactId)',

@@ -26,7 +26,7 @@ export function webhookTasks(app: FastifyInstance): QueueTasks {
         await dispatch(database, (payload as { schoolId: string }).schoolId)
       },
       reminders: async () => {
-        await runReminders(database, app.clock(), config.thankYouDueSoonHours)
+        await runReminders(database, app.clock(), config.thankYouDueSoonHours, config.preparationDueSoonHours)
         await rearmStaleDispatches(database, app.clock())
       },
     },

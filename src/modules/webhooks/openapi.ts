@@ -3,56 +3,43 @@ import { EVENT_TYPES, type EventType } from './events.js'
 
 const id = (description: string) => ({ type: 'string', format: 'uuid', maxLength: 36, description })
 const nullableId = (description: string) => ({ anyOf: [{ type: 'null' }, id(description)] })
+/** An event's data: an object with every property given, all required. */
+const object = (properties: Record<string, object>) => ({ type: 'object', required: Object.keys(properties), properties })
 
-const meeting = {
-  type: 'object',
-  required: ['meetingId', 'studentId', 'contactId', 'kind', 'status'],
-  properties: {
-    meetingId: id('GET /v1/meetings/{id}'),
-    studentId: id('The student (a member id)'),
-    contactId: id('The contact met'),
-    kind: { type: 'string', enum: ['informational_interview', 'job_shadow'] },
-    status: { type: 'string', enum: ['requested', 'scheduled', 'resume_sent', 'completed', 'thank_you_sent', 'declined', 'cancelled', 'no_show'] },
-  },
-}
-const hostRequest = {
-  type: 'object',
-  required: ['hostRequestId', 'hostId', 'studentId', 'meetingId', 'programId'],
-  properties: {
-    hostRequestId: id('GET /v1/host-requests/{id}'),
-    hostId: id('The alumni host (a member id)'),
-    studentId: id('The student'),
-    meetingId: id('The meeting the request asks for'),
-    programId: nullableId('The cohort programme that made the request, if any'),
-  },
-}
+const meeting = object({
+  meetingId: id('GET /v1/meetings/{id}'),
+  studentId: id('The student (a member id)'),
+  contactId: id('The contact met'),
+  kind: { type: 'string', enum: ['informational_interview', 'job_shadow'] },
+  status: { type: 'string', enum: ['requested', 'scheduled', 'resume_sent', 'completed', 'thank_you_sent', 'declined', 'cancelled', 'no_show'] },
+})
+const hostRequest = object({
+  hostRequestId: id('GET /v1/host-requests/{id}'),
+  hostId: id('The alumni host (a member id)'),
+  studentId: id('The student'),
+  meetingId: id('The meeting the request asks for'),
+  programId: nullableId('The cohort programme that made the request, if any'),
+})
 const DATA: Record<EventType, object> = {
   'meeting.requested': meeting,
   'meeting.scheduled': meeting,
   'meeting.rescheduled': meeting,
   'meeting.completed': meeting,
   'meeting.cancelled': meeting,
+  'meeting.preparation_due': meeting,
   'thank_you.due_soon': meeting,
   'thank_you.overdue': meeting,
-  'referral.created': {
-    type: 'object',
-    required: ['referralId', 'studentId', 'meetingId', 'referrerContactId', 'referredContactId'],
-    properties: {
-      referralId: id('The referral'),
-      studentId: id('The student'),
-      meetingId: nullableId('The meeting in which the referral was made, if any'),
-      referrerContactId: nullableId('Who suggested the contact, when they are a contact'),
-      referredContactId: id('The contact suggested'),
-    },
-  },
+  'referral.created': object({
+    referralId: id('The referral'),
+    studentId: id('The student'),
+    meetingId: nullableId('The meeting in which the referral was made, if any'),
+    referrerContactId: nullableId('Who suggested the contact, when they are a contact'),
+    referredContactId: id('The contact suggested'),
+  }),
   'host_request.received': hostRequest,
   'host_request.expired': hostRequest,
-  'program.published': {
-    type: 'object',
-    required: ['programId', 'runId'],
-    properties: { programId: id('GET /v1/programs/{id}'), runId: id('The published assignment run') },
-  },
-  'member.erased': { type: 'object', required: ['memberId'], properties: { memberId: id('The member whose personal data was erased') } },
+  'program.published': object({ programId: id('GET /v1/programs/{id}'), runId: id('The published assignment run') }),
+  'member.erased': object({ memberId: id('The member whose personal data was erased') }),
 }
 
 const header = (name: string, description: string, pattern: string) => ({

@@ -2,7 +2,9 @@
 // runs each minute once across all instances). For each active school: host requests past their
 // expiry are expired (host_request.expired follows from the trigger), and completed meetings whose
 // thank-you note is due within THANK_YOU_DUE_SOON_HOURS, or whose deadline passed in the last day,
-// are announced. Each announcement happens once per meeting (a unique index on the events), also
+// are announced; so are booked meetings that start within PREPARATION_DUE_SOON_HOURS with a step of
+// the guide's preparation still open (the résumé not sent, no homework notes, no questions: the
+// checklist's steps 2-4, meetings/checklist.ts). Each announcement happens once per meeting (a unique index on the events), also
 // when two instances run the task at the same moment or a restart repeats a minute.
 import { Prisma } from '../../generated/prisma/client.js'
 import type { Database } from '../../infra/db/database.js'
@@ -13,7 +15,7 @@ export const OVERDUE_LOOKBACK_HOURS = 24
 
 const HOUR = 3_600_000
 
-export async function runReminders(database: Database, now: Date, dueSoonHours: number): Promise<{ schools: number; expired: number }> {
+export async function runReminders(database: Database, now: Date, dueSoonHours: number, preparationDueSoonHours = 24): Promise<{ schools: number; expired: number }> {
   const schools = await database.platform.school.findMany({ where: { status: 'active' }, select: { id: true } })
   let expired = 0
   for (const { id } of schools) {
@@ -29,6 +31,15 @@ export async function runReminders(database: Database, now: Date, dueSoonHours: 
          AND m.thank_you_due_at <= ${new Date(now.getTime() + dueSoonHours * HOUR)}
          AND EXISTS (SELECT 1 FROM webhook_subscriptions s WHERE s.school_id = m.school_id AND s.status = 'active'
                        AND s.event_types && ARRAY['thank_you.due_soon', 'thank_you.overdue'])`)
+    // meetings_booked_start_idx (school, start) WHERE booked.
+    await tenant.sql(Prisma.sql`
+      SELECT count(webhook_emit(m.school_id, 'meeting.preparation_due', m.id, ${meeting}))::int AS n
+        FROM meetings m
+       WHERE m.school_id = ${id}::uuid AND m.status IN ('scheduled', 'resume_sent')
+         AND m.starts_at > ${now} AND m.starts_at <= ${new Date(now.getTime() + preparationDueSoonHours * HOUR)}
+         AND (m.resume_sent_at IS NULL OR coalesce(btrim(m.homework), '') = '' OR jsonb_array_length(m.questions) = 0)
+         AND EXISTS (SELECT 1 FROM webhook_subscriptions s WHERE s.school_id = m.school_id AND s.status = 'active'
+                       AND 'meeting.preparation_due' = ANY (s.event_types))`)
   }
   return { schools: schools.length, expired }
 }

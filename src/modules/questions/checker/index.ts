@@ -44,27 +44,49 @@
 // small: the checker is a hint for students, not a parser, and an unusual sentence gets a plainer
 // rephrasing rather than a wrong verdict in the common cases (see test/question-checker.test.ts).
 //
+// Two more readings follow the closed one: whether the answer is public (public-source.ts: company
+// facts, published statistics, definitions, formal requirements, each with a rephrasing that asks for
+// the person's experience instead), and which of the guide's six topics the question is on
+// (topics.ts). list.ts reads a whole list: topics covered and missing, questions that repeat.
+//
 // The parts: reading.ts reads a sentence; auxiliary.ts, requests.ts, choices.ts and any.ts classify
 // what it finds; parse.ts and rephrase.ts take a closed question apart and rebuild it open;
 // lexicon.ts, morphology.ts, tokens.ts and text.ts are what they all share.
+import { checkList, type ListCheck } from './list.js'
+import { checkPublicSource, type PublicSource } from './public-source.js'
 import { analyzeSentence } from './reading.js'
 import { type Closed, normalize } from './text.js'
+import { type Topic, topicOf } from './topics.js'
 import { splitSentences } from './tokens.js'
+
+export { TOPICS, type Topic } from './topics.js'
+export { checkList, GUIDE_TOPICS, type ListCheck } from './list.js'
+export type { PublicSource, PublicSourceKind } from './public-source.js'
 
 export interface QuestionCheck {
   text: string
   closed: boolean
+  /** Why it reads as closed, or null. */
   reason: string | null
+  /** An open rephrasing of a closed question, or null. */
   suggestion: string | null
+  /** The public fact it asks for, with the reason and a rephrasing that asks for experience instead; or null. */
+  publicSource: PublicSource | null
+  topic: Topic
 }
 
 export function checkQuestion(text: string): QuestionCheck {
   const trimmed = text.trim().replace(/\s+/g, ' ')
   const sentences = splitSentences(normalize(trimmed))
+  const publicSource = checkPublicSource(sentences)
+  return { text: trimmed, ...closedReading(sentences), publicSource, topic: topicOf(trimmed, publicSource?.kind ?? null) }
+}
+
+function closedReading(sentences: string[]): Pick<QuestionCheck, 'closed' | 'reason' | 'suggestion'> {
   const verdicts = sentences.map(analyzeSentence)
   const closedOnes = verdicts.filter((v): v is Closed => v.kind === 'closed')
   if (verdicts.some((v) => v.kind === 'open') || closedOnes.length === 0) {
-    return { text: trimmed, closed: false, reason: null, suggestion: null }
+    return { closed: false, reason: null, suggestion: null }
   }
   const parts = sentences.map((s, i) => {
     const v = verdicts[i]!
@@ -75,9 +97,11 @@ export function checkQuestion(text: string): QuestionCheck {
   if (suggestion.length > 600) suggestion = closedOnes.map((v) => v.suggestion).join(' ')
   if (suggestion.length > 600) suggestion = closedOnes[closedOnes.length - 1]!.suggestion.slice(-600)
   const first = closedOnes[0]!
-  return { text: trimmed, closed: true, reason: first.reason.slice(0, 300), suggestion }
+  return { closed: true, reason: first.reason.slice(0, 300), suggestion }
 }
 
-export function checkQuestions(texts: string[]): QuestionCheck[] {
-  return texts.map(checkQuestion)
+/** Each question of a list, and the list as a whole. */
+export function checkQuestions(texts: string[]): { results: QuestionCheck[]; list: ListCheck } {
+  const results = texts.map(checkQuestion)
+  return { results, list: checkList(results) }
 }

@@ -125,10 +125,10 @@ export const CHOICE_VERBS = words('study choose pick go move decide switch chang
 export const REQUEST_VERBS = words(`
   tell describe explain walk talk share elaborate expand say speak go take paint outline summarize summarise discuss
   recount list name give help think show sketch clarify detail compare contrast reflect characterize characterise break
-  illustrate
+  illustrate suggest
 `)
 
-export const GIVE_OBJECTS = words('example examples overview sense idea picture rundown breakdown description summary advice tips insight insights tour account glimpse feel flavor flavour taste run-through walkthrough story stories background')
+export const GIVE_OBJECTS = words('example examples overview sense idea picture rundown breakdown description summary advice tips insight insights tour account glimpse feel flavor flavour taste run-through walkthrough story stories background feedback suggestions pointers recommendations names thoughts perspective')
 
 export const INTEREST = words('love like hear know learn understand curious interested wonder wondering wondered keen eager want wanted hoping hope ask asking explore discuss talk chat')
 

@@ -22,6 +22,7 @@ export function requestAt(l: string[], i: number, gerund = false, wrapped = true
     case 'help': if (!(me && ['understand', 'see', 'get', 'learn', 'figure', 'picture', 'think'].includes(next(1)))) return null; break
     case 'show': if (!me) return null; break
     case 'think': if (!['of', 'back'].includes(next())) return null; break
+    case 'suggest': if (!(['some', 'a', 'other', 'people', 'names', 'ways', 'how', 'what', 'where', 'who', 'which', 'resources', 'books', 'steps'].includes(next()))) return null; break
     case 'give': if (![0, 1, 2, 3, 4].some((k) => GIVE_OBJECTS.has(next(k)))) return null; break
     case 'list': case 'name': if (!(DETERMINERS.has(next()) || /^(a|one|two|three|few)$/.test(next()))) return null; break
   }

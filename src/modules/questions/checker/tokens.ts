@@ -33,3 +33,31 @@ export function tokens(s: string): string[] {
 }
 
 export const lowerWords = (s: string) => tokens(s).map((w) => w.toLowerCase())
+
+// Content words: what a question asks about once the words every question shares are set aside,
+// reduced to a crude stem (and a few synonyms to one word), for comparing questions and reading topics.
+const STOP = new Set(
+  `a an the and or but of to in on at for with about from by as into is are was were be been being am do does did doing have has had
+   can could will would should shall may might must what how why where when who whom which that this these those there here it its
+   you your yours yourself i me my we our they their he she his her them us so if then than just really very also any some most more
+   much many kind sort like tell describe explain share walk through please mind wonder wondering curious love hear know`
+    .split(/\s+/)
+    .filter(Boolean),
+)
+const SYNONYMS: Record<string, string> = { job: 'work', role: 'work', career: 'work', position: 'work', profession: 'work', field: 'work', industry: 'work', daily: 'day', typical: 'day', usual: 'day', normal: 'day' }
+
+function stem(word: string): string {
+  const w = SYNONYMS[word] ?? word
+  return (SYNONYMS[w.replace(/(?:ing|ed|es|s)$/, '')] ?? w.replace(/(?:ing|ed|es|s)$/, '')) || w
+}
+
+export function contentWords(text: string): Set<string> {
+  const words = text
+    .toLowerCase()
+    .replace(/[‘’ʼ`´]/g, "'")
+    .split(/[^\p{L}\p{N}']+/u)
+    .map((w) => w.replace(/'s$|'$/, ''))
+    .filter((w) => w.length > 1 && !STOP.has(w))
+  return new Set(words.map(stem))
+}
+
