@@ -97,10 +97,12 @@ describe('the OpenAPI document against real traffic (Prism validating proxy)', (
       await throughPrism({ method: 'GET', url: '/v1/questions', token: student }),
       await throughPrism({ method: 'GET', url: '/v1/meetings', token: student }),
       await throughPrism({ method: 'GET', url: '/v1/referrals', token: student }),
+      await throughPrism({ method: 'POST', url: '/v1/questions/check', token: student, payload: { questions: ['Do you like your job?', 'When was your company founded?', 'What does a typical day look like for you?'] } }),
+      await throughPrism({ method: 'GET', url: `/v1/members/${school.members.student!.id}/perspectives`, token: student }),
       await throughPrism({ method: 'GET', url: '/v1/host-load?from=2030-09-01&to=2030-09-30', token: advisor }),
       await throughPrism({ method: 'GET', url: '/v1/reports/meetings.csv?from=2030-09-01T00:00:00Z&to=2030-09-30', token: advisor }),
     ]
-    expect(answers.map((answer) => answer.statusCode)).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200])
+    expect(answers.map((answer) => answer.statusCode)).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200])
     expect(seen.slice(before).filter((entry) => entry.violations.length > 0)).toEqual([])
   })
 })

@@ -1,6 +1,7 @@
 // The student's journey through the product, end to end through the API, on the test's own clock:
 // a personal contact, outreach, an informational interview from request to thank-you with a referral
-// to someone new, then a job shadow with the referred person; the network that results; what the
+// to someone new (its seven steps followed on the checklist), then a job shadow with the referred
+// person; the network and the view of many that result, growing as meetings complete; what the
 // school's advisor sees, and what another school's advisor does not. Run as is (journey.test.ts) and
 // through a validating proxy of the published OpenAPI document (contract.test.ts).
 import type pg from 'pg'
@@ -70,16 +71,25 @@ export async function studentJourney({ request, setNow, school, elsewhere, owner
   })
   const prepared = await call('PUT', `/v1/meetings/${interview.id}/preparation`, {
     homework: 'Read the Globex product blog',
-    customQuestions: ['How did you move into product?', 'What does a typical week look like?'],
+    customQuestions: ['How did you get started in product management?', 'What does a typical week look like?'],
   })
   expect(prepared).toMatchObject({
     status: 'resume_sent',
     homework: 'Read the Globex product blog',
     questions: [
-      { text: 'How did you move into product?', source: 'custom', questionId: null },
+      { text: 'How did you get started in product management?', source: 'custom', questionId: null },
       { text: 'What does a typical week look like?', source: 'custom', questionId: null },
     ],
   })
+
+  // The checklist before the meeting: arranged, résumé sent, homework and open questions prepared.
+  const before = await call('GET', `/v1/meetings/${interview.id}/checklist`)
+  expect(Object.fromEntries(before.steps.map((s: { step: string; state: string }) => [s.step, s.state]))).toEqual({
+    arrange: 'done', resume: 'done', homework: 'done', questions: 'done', listen: 'upcoming', time: 'upcoming', 'follow-up': 'upcoming',
+  })
+  expect(prepared.preparation).toMatchObject({ homeworkDone: true, topicsCovered: ['path', 'typical_day'], closedQuestions: [], publicSourceQuestions: [] })
+  const none = await call('GET', `/v1/members/${student.id}/perspectives`)
+  expect(none.totals).toEqual({ meetings: 0, people: 0, organizations: 0, industries: 0, occupations: 0 })
 
   // 3. Too early to say how it went; after the start, completed with a referral to someone new.
   const early = await request({ method: 'POST', url: `/v1/meetings/${interview.id}/complete`, token: student.token, payload: { rating: 5, askedForReferrals: true } })
@@ -120,6 +130,12 @@ export async function studentJourney({ request, setNow, school, elsewhere, owner
   setNow(new Date(T0 + 66 * HOUR))
   const thanked = await call('POST', `/v1/meetings/${interview.id}/thank-you`, {})
   expect(thanked).toMatchObject({ status: 'thank_you_sent', thankYouSentAt: iso(T0 + 66 * HOUR), thankYouOnTime: true, allowedTransitions: [] })
+  // Every step of the guide done, the further contact included (the referral names this meeting).
+  expect((await call('GET', `/v1/meetings/${interview.id}/checklist`)).counts).toEqual({ done: 7, due: 0, upcoming: 0, missed: 0, not_applicable: 0 })
+  const one = await call('GET', `/v1/members/${student.id}/perspectives`)
+  expect(one).toMatchObject({ totals: { meetings: 1, people: 1, organizations: 1, industries: 1, occupations: 0 }, singlePerspective: [{ industry: 'Software', contactId: priya.id }] })
+  // Omar, referred and not met yet, is the next person to reach.
+  expect(one.suggestions[0]).toMatchObject({ kind: 'contact', name: 'Omar Haddad', organization: 'Initech' })
 
   // 5. Reaching the referred person names who referred the student.
   const bare = await request({ method: 'POST', url: `/v1/contacts/${omarId}/outreach`, token: student.token, payload: { channel: 'email' } })
@@ -149,6 +165,15 @@ export async function studentJourney({ request, setNow, school, elsewhere, owner
   // This thank-you is late.
   setNow(new Date(T0 + 150 * HOUR))
   expect(await call('POST', `/v1/meetings/${shadow.id}/thank-you`, {})).toMatchObject({ status: 'thank_you_sent', thankYouOnTime: false })
+  const shadowSteps = await call('GET', `/v1/meetings/${shadow.id}/checklist`)
+  expect(shadowSteps.steps.map((s: { state: string }) => s.state)).toEqual(['done', 'missed', 'missed', 'missed', 'done', 'done', 'missed'])
+  // Two people now, one met in a shadow, over two organizations.
+  const two = await call('GET', `/v1/members/${student.id}/perspectives`)
+  expect(two).toMatchObject({
+    totals: { meetings: 2, people: 2, organizations: 2, industries: 1, occupations: 0 },
+    byKind: { informational_interview: { people: 1 }, job_shadow: { people: 1 } },
+    overTime: [{ month: '2030-09', meetings: 2, newPeople: 2, people: 2 }],
+  })
 
   // 7. The network: Priya known directly, Omar one step further.
   const network = await call('GET', `/v1/members/${student.id}/network`)
@@ -195,6 +220,8 @@ export async function studentJourney({ request, setNow, school, elsewhere, owner
     `/v1/contacts/${omarId}`,
     `/v1/referrals/${referrals.items[0].id}`,
     `/v1/members/${student.id}/network`,
+    `/v1/meetings/${interview.id}/checklist`,
+    `/v1/members/${student.id}/perspectives`,
   ]) {
     const response = await request({ method: 'GET', url, token: stranger })
     expect(response.statusCode, url).toBe(404)

@@ -46,7 +46,7 @@ const CUES: Record<Exclude<Topic, 'other'>, Cue[]> = {
   ],
   path: [
     [/\b(?:prompted|realis\w*|realiz\w*|decision to|decided to|originally|went back|first (?:\w+ )?(?:gig|job|jobs|deals?|role|position|client|paycheck)|brand new|in your family|detours?|settl(?:e|ed|ing) (?:into|on)|influenced you|took you from|before you (?:got|moved|went|became|started)|before moving|try out|tried out)\b/, 3],
-    [/\b(?:how|when|where|why) (?:did )?you (?:got|get|ended up|end up|made|make|became|become|decided|decide|chose|choose|started|start|switched|switch|moved|landed|found|came|come|went|go) (?:into|your (?:foot|first|start)|to|from|up|out|in|the switch|working)\b/, 3],
+    [/\b(?:how|when|where|why) (?:did )?you (?:got|get|ended up|end up|made|make|became|become|decided|decide|chose|choose|started|start|switched|switch|moved|move|landed|land|found|find|came|come|went|go) (?:into|your (?:foot|first|start)|to|from|up|out|in|the switch|working)\b/, 3],
     [/\b(?:first (?:got |became )?interested|get interested|got interested|(?:first )?drew you|draws you|drawn to|ended up|end up|come from|came from|before becoming|before you became|straight (?:into|out of)|right out of|after (?:your|college|graduating|graduation|school)|out of (?:school|college))\b/, 3],
     [/\b(?:mentor|apprenticeship|internship (?:you|did you)|first year|early years|background|major(?:ed)?|bachelor's|undergrad\w*|always (?:worked|been))\b/, 2],
     [/\bhow did you (?:get (?:started|into|your start|to where)|become|end up|come to|decide|choose|pick|land|find (?:your way|this)|break into|start (?:out|your career)|get your first|make the (?:switch|move|jump|transition)|know)\b/, 4],
