@@ -37,7 +37,7 @@ export async function seedConversations(owner: pg.Client, schoolId: string, meet
   )
   await owner.query(
     `INSERT INTO meetings (school_id, id, student_id, contact_id, kind, status, purpose, mode, location, proposed_slots,
-                           starts_at, ends_at, thank_you_due_at, completed_at, thank_you_sent_at, thank_you_on_time, rating, updated_at)
+                           starts_at, ends_at, thank_you_due_at, completed_at, thank_you_sent_at, thank_you_on_time, rating, questions, updated_at)
      SELECT m.school_id, uuid_generate_v7(), m.id, c.id,
             (CASE WHEN i % 7 = 0 THEN 'job_shadow' ELSE 'informational_interview' END)::meeting_kind, s.status,
             'Learning about the field; not looking for a job', 'video', 'https://meet.example/bench', '[]'::jsonb,
@@ -45,7 +45,14 @@ export async function seedConversations(owner: pg.Client, schoolId: string, meet
             CASE WHEN s.status IN ('completed', 'thank_you_sent') THEN w.starts_at + interval '45 minutes' END,
             CASE WHEN s.status = 'thank_you_sent' THEN w.starts_at + interval '20 hours' END,
             CASE WHEN s.status = 'thank_you_sent' THEN true END,
-            CASE WHEN s.status IN ('completed', 'thank_you_sent') THEN 1 + i % 5 END, now()
+            CASE WHEN s.status IN ('completed', 'thank_you_sent') THEN 1 + i % 5 END,
+            -- Five prepared questions, stored as they were before the checker read topics: every read reads them again.
+            '[{"text":"How did you get started in this field?","source":"custom","questionId":null,"closed":false,"suggestion":null},
+              {"text":"What does a typical day look like for you?","source":"custom","questionId":null,"closed":false,"suggestion":null},
+              {"text":"Do you like your job?","source":"custom","questionId":null,"closed":true,"suggestion":"What do you like most about your job?"},
+              {"text":"When was your company founded?","source":"custom","questionId":null,"closed":false,"suggestion":null},
+              {"text":"Where do you see this profession heading in the next five years?","source":"custom","questionId":null,"closed":false,"suggestion":null}]'::jsonb,
+            now()
        FROM members m
        CROSS JOIN generate_series($3::int, $3::int + $2::int - 1) i
        CROSS JOIN LATERAL (SELECT (CASE i % 10 WHEN 0 THEN 'requested' WHEN 1 THEN 'scheduled' WHEN 2 THEN 'cancelled' WHEN 3 THEN 'completed'

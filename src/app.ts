@@ -40,6 +40,7 @@ import programRoutes from './modules/programs/routes.js'
 import questionRoutes from './modules/questions/routes.js'
 import referralRoutes from './modules/referrals/routes.js'
 import perspectiveRoutes from './modules/perspectives/routes.js'
+import scimRoutes from './modules/scim/routes.js'
 import schoolRoutes from './modules/schools/routes.js'
 import webhookRoutes from './modules/webhooks/routes.js'
 import privacyRoutes from './modules/privacy/routes.js'
@@ -172,6 +173,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(identityProviderRoutes)
   await app.register(integrationClientRoutes)
   await app.register(memberRoutes)
+  await app.register(scimRoutes)
   await app.register(contactRoutes)
   await app.register(outreachRoutes)
   await app.register(referralRoutes)

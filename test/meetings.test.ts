@@ -18,6 +18,7 @@ const DEFAULT_SETTINGS = {
   hostRequestExpiryDays: 7,
   terms: [],
   matchingWeights: { field: 0.35, organization: 0.2, background: 0.15, capacity: 0.1, responsiveness: 0.2 },
+  scimRoleMapping: {},
 }
 const JSON_TYPE = 'application/json; charset=utf-8'
 const MISSING_ID = '0190aaaa-0000-7000-8000-000000000000'

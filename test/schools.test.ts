@@ -15,6 +15,7 @@ const DEFAULT_SETTINGS = {
   hostRequestExpiryDays: 7,
   terms: [],
   matchingWeights: { field: 0.35, organization: 0.2, background: 0.15, capacity: 0.1, responsiveness: 0.2 },
+  scimRoleMapping: {},
 }
 
 describe('schools', () => {

@@ -57,7 +57,7 @@ export function isClient(caller: Caller): caller is 'client' | 'webhook_client' 
 export const WEBHOOK_HOST = 'hooks.cross-tenant.test'
 /** The scopes of the portal's token (the `client` caller); the client holds webhooks:manage as well. */
 const PORTAL_SCOPES: Scope[] = ['members:read', 'members:write', 'reports:read']
-const CLIENT_SCOPES: Scope[] = [...PORTAL_SCOPES, 'webhooks:manage']
+const CLIENT_SCOPES: Scope[] = [...PORTAL_SCOPES, 'webhooks:manage', 'scim']
 
 /** A student's records, created through the API as the school's student. */
 export interface Conversations {
@@ -494,7 +494,7 @@ async function tenantFixture(t: TestApp, slug: string, shape: ConversationShape,
       id: client.id,
       clientId: client.clientId,
       clientSecret: made.clientSecret as string,
-      token: await t.clientToken(school.id, client.clientId, PORTAL_SCOPES),
+      token: await t.clientToken(school.id, client.clientId, [...PORTAL_SCOPES, 'scim']),
       webhookToken: await t.clientToken(school.id, client.clientId, ['webhooks:manage']),
     },
     conversations,
@@ -2510,7 +2510,107 @@ const WEBHOOK_CASES: CrossTenantCase[] = [
 ]
 
 /** Every non-public route of the app, aimed by B at A. Later features add their routes here. */
+// --- SCIM (/scim/v2): B's identity provider (B's client, with the scim scope) aimed at A's members ---
+
+const SCIM_JSON = 'application/scim+json; charset=utf-8'
+const SCIM_ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error'
+const SCIM_USER = 'urn:ietf:params:scim:schemas:core:2.0:User'
+
+/** A SCIM error body (RFC 7644 §3.12) with this status. */
+function scimError(status: number): Expectation {
+  return {
+    describe: `${status} ${SCIM_JSON} SCIM error`,
+    check(response) {
+      equal(response.statusCode, status, 'status')
+      equal(response.headers['content-type'], SCIM_JSON, 'content-type')
+      const body = response.json() as { schemas: string[]; status: string }
+      equal([body.schemas, body.status], [[SCIM_ERROR], String(status)], 'SCIM error')
+    },
+  }
+}
+const scimNotFoundWritingNothing = () => writingNothing(scimError(404))
+const scimForbidden = () => scimError(403)
+
+/** GET /scim/v2/Users: B's members, all those SCIM sees, none of A's. */
+function scimOwnUsers(): Expectation {
+  return {
+    describe: "200 with B's members as SCIM Users, none of A's",
+    async check(response, { f, owner }) {
+      equal(response.statusCode, 200, 'status')
+      equal(response.headers['content-type'], SCIM_JSON, 'content-type')
+      const body = response.json() as { totalResults: number; Resources: Array<{ id: string }> }
+      const { rows } = await owner.query<{ id: string }>('SELECT id::text FROM members WHERE school_id = $1 AND scim_deleted_at IS NULL AND erased_at IS NULL ORDER BY id LIMIT 100', [f.b.school.id])
+      equal(body.Resources.map((r) => r.id), rows.map((r) => r.id), "B's members (first page)")
+    },
+  }
+}
+
+/** A filter naming A's member's userName: nothing in B has it. */
+function scimNoUsers(): Expectation {
+  return {
+    describe: '200 with an empty ListResponse',
+    check(response) {
+      equal(response.statusCode, 200, 'status')
+      equal((response.json() as { totalResults: number }).totalResults, 0, 'totalResults')
+    },
+  }
+}
+
+/** POST /scim/v2/Users with A's member's userName: a new member of B; A's member untouched. */
+function scimCreatedInB(): Expectation<{ a: Record<string, unknown[]> }> {
+  return {
+    describe: "201 with a new member of B; A's rows unchanged",
+    prepare: async ({ f, owner }) => ({ a: await snapshotSchool(owner, f.a.school.id) }),
+    async check(response, { f, owner }, before) {
+      equal(response.statusCode, 201, 'status')
+      const body = response.json() as { id: string; userName: string }
+      const { rows } = await owner.query<{ school_id: string }>('SELECT school_id::text FROM members WHERE id = $1', [body.id])
+      equal(rows.map((r) => r.school_id), [f.b.school.id], "the new member's school")
+      const after = await snapshotSchool(owner, f.a.school.id)
+      for (const table of Object.keys(after)) equal(after[table], before.a[table], `A's ${table} rows`)
+    },
+  }
+}
+
+/** The discovery endpoints: the same for every school. */
+function scimDiscovery(): Expectation {
+  return {
+    describe: '200 SCIM discovery',
+    check(response) {
+      equal(response.statusCode, 200, 'status')
+      equal(response.headers['content-type'], SCIM_JSON, 'content-type')
+    },
+  }
+}
+
+const aMemberUserName = (f: CrossTenantFixture) => f.a.school.members.student!.externalId
+const aMember = (f: CrossTenantFixture) => f.a.school.members.student!.id
+const scimPatchBody = { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'active', value: false }] }
+
+const SCIM_CASES: CrossTenantCase[] = [
+  ...(['GET /scim/v2/ServiceProviderConfig', 'GET /scim/v2/ResourceTypes', 'GET /scim/v2/Schemas', 'GET /scim/v2/ResourceTypes/:id', 'GET /scim/v2/Schemas/:id'] as const).flatMap((route): CrossTenantCase[] => {
+    const url = route.slice(4).replace(':id', route.includes('Schemas') ? SCIM_USER : 'User')
+    return [
+      { route, as: 'client', name: 'discovery', request: () => ({ url }), expect: scimDiscovery() },
+      ...asEach(MEMBERS, route, 'discovery', () => ({ url }), scimForbidden),
+    ]
+  }),
+  { route: 'GET /scim/v2/Users', as: 'client', name: "B's users", request: () => ({ url: '/scim/v2/Users' }), expect: scimOwnUsers() },
+  { route: 'GET /scim/v2/Users', as: 'client', name: "A's member's userName", request: (f) => ({ url: `/scim/v2/Users?filter=${encodeURIComponent(`userName eq "${aMemberUserName(f)}"`)}` }), expect: scimNoUsers() },
+  { route: 'GET /scim/v2/Users', as: 'client', name: "A's member's id", request: (f) => ({ url: `/scim/v2/Users?filter=${encodeURIComponent(`id eq "${aMember(f)}"`)}` }), expect: scimNoUsers() },
+  ...asEach(MEMBERS, 'GET /scim/v2/Users', 'users', () => ({ url: '/scim/v2/Users' }), scimForbidden),
+  { route: 'GET /scim/v2/Users/:id', as: 'client', name: "A's member", request: (f) => ({ url: `/scim/v2/Users/${aMember(f)}` }), expect: scimError(404) },
+  { route: 'PUT /scim/v2/Users/:id', as: 'client', name: "A's member", request: (f) => ({ url: `/scim/v2/Users/${aMember(f)}`, payload: { schemas: [SCIM_USER], userName: 'taken-by-b', active: false } }), expect: scimNotFoundWritingNothing() },
+  { route: 'PATCH /scim/v2/Users/:id', as: 'client', name: "A's member", request: (f) => ({ url: `/scim/v2/Users/${aMember(f)}`, payload: scimPatchBody }), expect: scimNotFoundWritingNothing() },
+  { route: 'DELETE /scim/v2/Users/:id', as: 'client', name: "A's member", request: (f) => ({ url: `/scim/v2/Users/${aMember(f)}` }), expect: scimNotFoundWritingNothing() },
+  { route: 'POST /scim/v2/Users', as: 'client', name: "A's member's userName, in B", request: (f) => ({ url: '/scim/v2/Users', payload: { schemas: [SCIM_USER], userName: aMemberUserName(f), name: { givenName: 'Same', familyName: 'Name' } } }), expect: scimCreatedInB() },
+  ...(['GET /scim/v2/Users/:id', 'PUT /scim/v2/Users/:id', 'PATCH /scim/v2/Users/:id', 'DELETE /scim/v2/Users/:id', 'POST /scim/v2/Users'] as const).flatMap((route) =>
+    asEach(MEMBERS, route, "A's member", (f) => ({ url: route.includes(':id') ? `/scim/v2/Users/${aMember(f)}` : '/scim/v2/Users', ...(route.startsWith('GET') || route.startsWith('DELETE') ? {} : { payload: route.startsWith('PATCH') ? scimPatchBody : { schemas: [SCIM_USER], userName: 'x-by-b' } }) }), scimForbidden),
+  ),
+]
+
 export const CROSS_TENANT_MATRIX: CrossTenantCase[] = [
+  ...SCIM_CASES,
   // --- the caller ------------------------------------------------------------------------------
   ...(['school_admin', 'student', 'client', 'webhook_client'] as const).map((as) => ({
     route: 'GET /v1/me',

@@ -22,6 +22,8 @@ export const POLICY = {
   'members:read': { roles: STAFF, scopes: ['members:read'] },
   /** Provisioning members: school admins and clients with members:write. */
   'members:provision': { roles: ['school_admin'], scopes: ['members:write'] },
+  /** SCIM 2.0 provisioning (/scim/v2): the school's identity provider, through an integration client with the scim scope. */
+  'members:scim': { roles: [], scopes: ['scim'] },
   /** Choosing another member's sharing: school admins. */
   'members:manage-sharing': { roles: ['school_admin'] },
   /** Reading conversations (contacts, outreach, referrals, meetings): the student's own, staff every student's. */

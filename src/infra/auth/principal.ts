@@ -4,7 +4,7 @@ export type SchoolRole = (typeof SCHOOL_ROLES)[number]
 export type Role = SchoolRole | 'platform_admin'
 
 /** Scopes an integration client may hold. */
-export const SCOPES = ['members:read', 'members:write', 'reports:read', 'webhooks:manage'] as const
+export const SCOPES = ['members:read', 'members:write', 'reports:read', 'webhooks:manage', 'scim'] as const
 export type Scope = (typeof SCOPES)[number]
 
 export interface MemberProfile {

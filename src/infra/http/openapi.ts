@@ -152,6 +152,7 @@ export default fp(
           { name: 'identity-providers', description: 'A school\'s single sign-on (school admins)' },
           { name: 'integration-clients', description: 'A school\'s OAuth clients (school admins)' },
           { name: 'members', description: 'Members of a school, provisioned by its portal' },
+          { name: 'scim', description: 'SCIM 2.0 (RFC 7643/7644) provisioning of members by the school\'s identity provider, with an integration client\'s scim scope' },
           { name: 'contacts', description: 'A student\'s network of professionals' },
           { name: 'outreach', description: 'Attempts to reach contacts, and reply rates' },
           { name: 'referrals', description: '"X suggested I talk to Y", and the network they form' },

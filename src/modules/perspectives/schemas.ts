@@ -12,13 +12,13 @@ export const PerspectivesQuery = Type.Object(
 )
 
 const Counts = Type.Object({
-  meetings: Int32({ minimum: 0, description: 'Meetings held (completed)' }),
-  people: Int32({ minimum: 0, description: 'Different people met in them' }),
-  organizations: Int32({ minimum: 0 }),
-  industries: Int32({ minimum: 0 }),
-  occupations: Int32({ minimum: 0 }),
+  meetings: Int32({ minimum: 0, maximum: 1000000, description: 'Meetings held (completed)' }),
+  people: Int32({ minimum: 0, maximum: 1000000, description: 'Different people met in them' }),
+  organizations: Int32({ minimum: 0, maximum: 1000000 }),
+  industries: Int32({ minimum: 0, maximum: 1000000 }),
+  occupations: Int32({ minimum: 0, maximum: 1000000 }),
 })
-const Named = Type.Array(Type.Object({ name: Text(200), people: Int32({ minimum: 1 }) }), { maxItems: 1000 })
+const Named = Type.Array(Type.Object({ name: Text(200), people: Int32({ minimum: 1, maximum: 1000000 }) }), { maxItems: 1000 })
 
 export const Perspectives = Type.Object(
   {
@@ -28,7 +28,7 @@ export const Perspectives = Type.Object(
     totals: Counts,
     byKind: Type.Object({ informational_interview: Counts, job_shadow: Counts }),
     overTime: Type.Array(
-      Type.Object({ month: Type.String({ pattern: '^\\d{4}-\\d{2}$', maxLength: 7 }), meetings: Int32({ minimum: 0 }), newPeople: Int32({ minimum: 0, description: 'People met for the first time that month' }), people: Int32({ minimum: 0, description: 'Different people met so far' }) }),
+      Type.Object({ month: Type.String({ pattern: '^\\d{4}-\\d{2}$', maxLength: 7 }), meetings: Int32({ minimum: 0, maximum: 1000000 }), newPeople: Int32({ minimum: 0, maximum: 1000000, description: 'People met for the first time that month' }), people: Int32({ minimum: 0, maximum: 1000000, description: 'Different people met so far' }) }),
       { maxItems: 1200, description: 'Each month with a meeting held, in the school\'s time zone' },
     ),
     heardFrom: Type.Object(
@@ -38,7 +38,7 @@ export const Perspectives = Type.Object(
     fieldsOfInterest: Type.Array(
       Type.Object({
         field: Text(100),
-        people: Int32({ minimum: 0, description: 'People met whose industry or occupation is this field' }),
+        people: Int32({ minimum: 0, maximum: 1000000, description: 'People met whose industry or occupation is this field' }),
         perspectives: Type.Enum(['none', 'one', 'several']),
       }),
       { maxItems: 50, description: 'The student\'s own fields of interest, and how many views of each they have heard' },

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox'
+import { SCHOOL_ROLES } from '../../infra/auth/principal.js'
 import { Int32, Text, Timestamp, Uuid } from '../../infra/http/schemas.js'
 
 export const SchoolSettings = Type.Object(
@@ -41,6 +42,12 @@ export const SchoolSettings = Type.Object(
           description: 'Weights of the host-suggestion score, each 0-1 (see docs/hosts-and-matching.md); the field weight may not be below 0.1, so relevance always counts',
         },
       ),
+    ),
+    scimRoleMapping: Type.Optional(
+      Type.Record(Type.String({ minLength: 1, maxLength: 100 }), Type.Enum([...SCHOOL_ROLES]), {
+        maxProperties: 50,
+        description: 'SCIM provisioning: the values an identity provider sends in a user\'s roles, and the Vantage role each one means. student, alumni and advisor stand for themselves unless mapped; school_admin is granted only through this mapping',
+      }),
     ),
   },
   { additionalProperties: false, description: 'School-wide settings' },

@@ -24,6 +24,7 @@ export const DEFAULT_SETTINGS: SchoolSettings = {
   hostRequestExpiryDays: 7,
   terms: [],
   matchingWeights: DEFAULT_MATCHING_WEIGHTS,
+  scimRoleMapping: {},
 }
 
 /** A school's settings with the defaults filled in (the stored JSON was validated when written). */
