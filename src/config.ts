@@ -42,6 +42,7 @@ const Environment = Type.Object({
   GRAPHQL_MAX_COST: Type.Integer({ minimum: 10, maximum: 1000000, default: 5000 }),
   GRAPHQL_BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, maximum: 1048576, default: 32768 }),
   GRAPHQL_MAX_TOKENS: Type.Integer({ minimum: 100, maximum: 100000, default: 2000 }),
+  GRAPHIQL_ENABLED: Type.Optional(Type.Boolean({ description: 'Serve GraphiQL at /graphiql (default: on outside production, off in production); in production it also allows introspection for authenticated callers' })),
   GRAPHQL_JIT: Type.Integer({ minimum: 0, default: 1, description: 'Compile a query with graphql-jit after this many runs (0: never)' }),
   JOBS_ENABLED: Type.Boolean({ default: true }),
   JOBS_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 100, default: 4 }),
@@ -121,6 +122,8 @@ export interface Config {
   graphqlMaxTokens: number
   /** mercurius `jit`: compile a query after this many runs; 0 keeps graphql-js (see docs/BENCHMARKS.md). */
   graphqlJit: number
+  /** GraphiQL at /graphiql, with introspection allowed (GRAPHIQL_ENABLED; on outside production). */
+  graphiqlEnabled: boolean
   /** Requests a minute per integration client, per school (members), or per address (unauthenticated). */
   rateLimitPerMinute: number
   /** Where instances share their rate-limit counters; without it each instance counts alone. */
@@ -236,6 +239,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     graphqlBodyLimitBytes: env.GRAPHQL_BODY_LIMIT_BYTES,
     graphqlMaxTokens: env.GRAPHQL_MAX_TOKENS,
     graphqlJit: env.GRAPHQL_JIT,
+    graphiqlEnabled: env.GRAPHIQL_ENABLED ?? env.NODE_ENV !== 'production',
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     redisUrl: env.REDIS_URL,
     metricsToken: env.METRICS_TOKEN,

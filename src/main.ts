@@ -62,7 +62,7 @@ console.error(
     `Vantage is listening on ${base}`,
     `  API       ${base}/v1`,
     `  Docs      ${base}/docs`,
-    ...(config.production ? [] : [`  GraphiQL  ${base}/graphiql`]),
+    ...(config.graphiqlEnabled ? [`  GraphiQL  ${base}/graphiql`] : []),
     '',
     ...(config.production
       ? []

@@ -1,12 +1,14 @@
 // GraphQL at /graphql (mercurius). The context carries the caller resolved by the same
-// authentication as REST; `report` checks roles itself (reports.ts). GraphiQL is served outside
-// production, introspection is off in production, batched queries are refused, and every query's
+// authentication as REST; `report` checks roles itself (reports.ts). GraphiQL (graphiql.ts) is served
+// outside production, and in production when GRAPHIQL_ENABLED is set; introspection is off in
+// production unless GraphiQL is on; batched queries are refused, and every query's
 // depth and estimated cost (cost.ts) are checked before it runs. A query is parsed whole before
 // those checks, so its body (GRAPHQL_BODY_LIMIT_BYTES) and its tokens (GRAPHQL_MAX_TOKENS) are
 // bounded first; past either, the answer is REST's problem+json, as the request never reached GraphQL.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import mercurius, { type MercuriusContext } from 'mercurius'
+import graphiql from './graphiql.js'
 import type { Config } from '../config.js'
 import type { Principal } from '../infra/auth/principal.js'
 import { sendProblem, toProblem } from '../infra/http/errors.js'
@@ -66,17 +68,18 @@ export default fp(
       })
       return formatted
     }
+    if (options.config.graphiqlEnabled) await app.register(graphiql)
     await app.register(mercurius, {
       schema: typeDefs,
       path: '/graphql',
-      graphiql: !options.config.production,
+      graphiql: false,
       queryDepth: options.config.graphqlMaxDepth,
       allowBatchedQueries: false,
       jit: options.config.graphqlJit,
       cache: DOCUMENT_CACHE_SIZE,
       graphql: { parseOptions: { maxTokens: options.config.graphqlMaxTokens } },
       additionalRouteOptions: { bodyLimit: options.config.graphqlBodyLimitBytes },
-      validationRules: production ? [NoSchemaIntrospectionCustomRule] : [],
+      validationRules: production && !options.config.graphiqlEnabled ? [NoSchemaIntrospectionCustomRule] : [],
       loaders: reports.loaders,
       context: (request) => ({ principal: request.principal! }),
       errorFormatter: formatErrors,

@@ -37,7 +37,7 @@ export default async function healthRoutes(app: FastifyInstance) {
         openapi: '/docs/json',
         docs: '/docs',
         graphql: '/graphql',
-        ...(app.config.production ? {} : { graphiql: '/graphiql' }),
+        ...(app.config.graphiqlEnabled ? { graphiql: '/graphiql' } : {}),
         me: '/v1/me',
         health: '/health/ready',
       },
