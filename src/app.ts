@@ -54,6 +54,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     config: Config
     database: Database
+    /** Where reports and CSV exports read: a read replica (REPORTING_DATABASE_URL), else `database`. */
+    reportingDatabase: Database
     keys: SigningKeys
     /** Readiness fails (set on SIGTERM); once close() begins, new requests are refused (drain.ts). */
     lifecycle: { shuttingDown: boolean }
@@ -65,6 +67,8 @@ declare module 'fastify' {
 export interface AppDependencies {
   config: Config
   database: Database
+  /** A read replica's Database for reports (infra/db/reporting.ts); default: `database`. */
+  reportingDatabase?: Database
   keys: SigningKeys
   /** How identity providers' key sets are fetched and kept; tests shorten the intervals. */
   keySets?: Partial<KeySetOptions>
@@ -129,6 +133,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
 
   app.decorate('config', config)
   app.decorate('database', database)
+  app.decorate('reportingDatabase', deps.reportingDatabase ?? database)
   app.decorate('keys', keys)
   app.decorate('lifecycle', { shuttingDown: false })
   app.decorate('clock', deps.clock ?? (() => new Date()))

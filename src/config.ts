@@ -11,6 +11,7 @@ const Environment = Type.Object({
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
   APP_DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  REPORTING_DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://', description: 'A read replica for GraphQL reports and CSV exports, as the same unprivileged role (row-level security applies there too)' })),
   APP_DB_ROLE: Type.String({ pattern: '^[a-z_][a-z0-9_]*$', default: 'vantage_app' }),
   APP_DB_PASSWORD: Type.Optional(Type.String({ minLength: 1 })),
   MIGRATE_ON_START: Type.Boolean({ default: true }),
@@ -77,6 +78,8 @@ export interface Config {
     appPassword?: string
     /** Neither URL given: run an embedded PostgreSQL under dataDir (never in production). */
     embedded: boolean
+    /** A read replica that reports and CSV exports read from, as the service role; absent: the primary. */
+    reportingUrl?: string
     migrateOnStart: boolean
     poolMax: number
     connectTimeoutMs: number
@@ -199,6 +202,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       appRole: env.APP_DB_ROLE,
       appPassword: env.APP_DB_PASSWORD,
       embedded,
+      reportingUrl: env.REPORTING_DATABASE_URL,
       migrateOnStart: env.MIGRATE_ON_START,
       poolMax: env.DB_POOL_MAX,
       connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,

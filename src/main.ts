@@ -6,6 +6,7 @@ import { buildApp } from './app.js'
 import { type Config, ConfigError, loadConfig } from './config.js'
 import { SigningKeys } from './infra/auth/signing-keys.js'
 import { Database } from './infra/db/database.js'
+import { reportingDatabase } from './infra/db/reporting.js'
 import { EmbeddedDatabaseError } from './infra/db/embedded.js'
 import { type PreparedDatabase, prepareDatabase } from './infra/db/setup.js'
 import { seedDemo } from './seed/demo.js'
@@ -32,12 +33,14 @@ try {
 }
 const database = new Database({ url: prepared.appUrl, ...config.database })
 await database.assertUnprivileged()
+const reporting = reportingDatabase(config, database)
+if (reporting !== database) await reporting.assertUnprivileged()
 if (config.seedDemo) {
   const seeded = await seedDemo(database)
   if (seeded.length) console.error(`seeded demo schools: ${seeded.join(', ')}`)
 }
 const keys = await SigningKeys.load({ signingKeys: config.auth.signingKeys, production: config.production, dataDir: config.dataDir })
-const app = await buildApp({ config, database, keys })
+const app = await buildApp({ config, database, reportingDatabase: reporting, keys })
 
 process.removeListener('SIGTERM', exitOnSignal).removeListener('SIGINT', exitOnSignal)
 // The order: readiness fails; the app stops taking requests, finishes those in progress (also those
@@ -51,6 +54,7 @@ closeWithGrace({ delay: config.shutdownGraceMs }, async ({ signal, err }) => {
   if (config.shutdownReadinessDelayMs) await new Promise((resolve) => setTimeout(resolve, config.shutdownReadinessDelayMs))
   await app.close()
   await database.close()
+  if (reporting !== database) await reporting.close()
   await prepared.stop()
 })
 

@@ -14,6 +14,7 @@ import {
 } from '../modules/reports/lists.js'
 import { alumniEngagement, type Bucket, funnel, meetingsOverTime, networkGrowth, networkSources, perspectives, singleViews } from '../modules/reports/metrics.js'
 import { type ReportFilter, type ReportScope, reportScope } from '../modules/reports/scope.js'
+import { freshness } from '../infra/db/reporting.js'
 import { graphqlJs } from './graphql-js.js'
 
 const { GraphQLScalarType, Kind } = graphqlJs
@@ -109,13 +110,15 @@ export function reportResolvers(app: FastifyInstance) {
       report: async (_root: unknown, args: { from: string; to: string; filter?: ReportFilter | null }, context: MercuriusContext) => {
         const principal = context.principal
         if (!can(principal, 'reports:read')) throw forbidden('Reports are for advisors, school admins and clients with the reports:read scope')
-        const tenant = context.reply.request.tenant
+        // Reports read the reporting database (a replica when one is configured), as the caller's school.
+        const tenant = app.reportingDatabase.forSchool(context.reply.request.tenant.schoolId)
         const scope = await reportScope(tenant, await schoolOf(app.database, tenant.schoolId), { from: args.from, to: args.to, filter: args.filter }, app.clock())
         return scoped(scope, { from: scope.from, to: scope.to, timeZone: scope.timeZone })
       },
     },
     Report: {
       studentCount: ({ scope }: Row) => scope.studentCount,
+      freshness: ({ scope }: Row) => freshness(scope.tenant),
       funnel: ({ scope }: Row) => funnel(scope),
       meetingsOverTime: ({ scope }: Row, args: Args<{ bucket?: 'WEEK' | 'MONTH' }>) =>
         meetingsOverTime(scope, (args.bucket ?? 'WEEK').toLowerCase() as Bucket),

@@ -230,6 +230,8 @@ export const typeDefs = /* GraphQL */ `
 
   "One school's numbers for a range of dates and a set of students."
   type Report {
+    "Where the report read and how fresh that is (a read replica may lag behind the primary)"
+    freshness: Freshness!
     "First day of the range"
     from: Date!
     "Last day of the range (included)"
@@ -390,6 +392,16 @@ export const typeDefs = /* GraphQL */ `
     singleViewCount: Int!
     "Those pairs, by student id then field"
     singleViews("How many, 1-100" first: Int = 20): [SingleView!]!
+  }
+
+  "Where a report read its data, and as of when."
+  type Freshness {
+    "primary, or replica (REPORTING_DATABASE_URL)"
+    source: String!
+    "The data is as of this instant: now, or on a replica that has not replayed all it received, its last replayed commit"
+    asOf: DateTime!
+    "Seconds the replica's data is behind (0 on the primary, and on a replica that has replayed all it received)"
+    lagSeconds: Float!
   }
 
   "One bar of a histogram."

@@ -7,6 +7,7 @@ import type { SchoolRole, Scope } from '../../src/infra/auth/principal.js'
 import type { KeySetOptions } from '../../src/infra/auth/key-sets.js'
 import { type PrivateJwk, SigningKeys } from '../../src/infra/auth/signing-keys.js'
 import { Database } from '../../src/infra/db/database.js'
+import { reportingDatabase } from '../../src/infra/db/reporting.js'
 import { seedQuestionBank } from '../../src/modules/questions/service.js'
 import { createTestDatabase, type TestDatabase } from './database.js'
 
@@ -32,7 +33,7 @@ export interface TestSchool {
   members: Record<string, { id: string; externalId: string; token: string }>
 }
 
-export async function build(overrides: Record<string, string> = {}, options: { jwksCooldownMs?: number; keySets?: Partial<KeySetOptions>; signingKey?: PrivateJwk; databaseUrl?: string; beforeReady?: (app: FastifyInstance) => void; logger?: FastifyServerOptions['logger']; clock?: () => Date } = {}): Promise<TestApp> {
+export async function build(overrides: Record<string, string> = {}, options: { jwksCooldownMs?: number; keySets?: Partial<KeySetOptions>; signingKey?: PrivateJwk; databaseUrl?: string; reportingUrl?: (appUrl: string) => string; beforeReady?: (app: FastifyInstance) => void; logger?: FastifyServerOptions['logger']; clock?: () => Date } = {}): Promise<TestApp> {
   const db = await createTestDatabase()
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -52,11 +53,13 @@ export async function build(overrides: Record<string, string> = {}, options: { j
     PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0',
     // Rate limits only where a test is about them (rate-limit.test.ts sets its own).
     RATE_LIMIT_PER_MINUTE: '100000',
+    ...(options.reportingUrl ? { REPORTING_DATABASE_URL: options.reportingUrl(db.appUrl) } : {}),
     ...overrides,
   })
   const database = new Database({ ...config.database, url: options.databaseUrl ?? db.appUrl })
+  const reporting = reportingDatabase(config, database)
   const keys = await SigningKeys.fromJwks([options.signingKey ?? (await SigningKeys.generate())])
-  const app = await buildApp({ config, database, keys, keySets: { failureCooldownMs: options.jwksCooldownMs ?? 0, unknownKeyIntervalMs: options.jwksCooldownMs ?? 0, ...options.keySets }, logger: options.logger ?? false, clock: options.clock })
+  const app = await buildApp({ config, database, reportingDatabase: reporting, keys, keySets: { failureCooldownMs: options.jwksCooldownMs ?? 0, unknownKeyIntervalMs: options.jwksCooldownMs ?? 0, ...options.keySets }, logger: options.logger ?? false, clock: options.clock })
   options.beforeReady?.(app)
   await app.ready()
 
@@ -93,6 +96,7 @@ export async function build(overrides: Record<string, string> = {}, options: { j
     async close() {
       await app.close()
       await database.close()
+      if (reporting !== database) await reporting.close()
       await db.drop()
     },
   }

@@ -11,6 +11,7 @@ import { Int32, responses, Text, Uuid } from '../../infra/http/schemas.js'
 import { MEETING_KINDS, MEETING_STATUSES } from '../meetings/schemas.js'
 import { exportList, REPORT_LISTS, type ReportList } from './csv.js'
 import { reportScope } from './scope.js'
+import { freshness } from '../../infra/db/reporting.js'
 
 const tags = ['reports']
 const ReportQuery = {
@@ -54,11 +55,17 @@ export default async function reportRoutes(instance: FastifyInstance) {
       },
       handler: async (request, reply) => {
         const { from, to, status, kind, ...filter } = request.query as Record<string, string | number | undefined> & { from: string; to: string }
-        const scope = await reportScope(request.tenant, await schoolOf(app.database, request.tenant.schoolId), { from, to, filter }, app.clock(), 'querystring.')
+        // Read from the reporting database (a replica when one is configured), as the caller's school.
+        const tenant = app.reportingDatabase.forSchool(request.tenant.schoolId)
+        const scope = await reportScope(tenant, await schoolOf(app.database, tenant.schoolId), { from, to, filter }, app.clock(), 'querystring.')
+        const fresh = await freshness(tenant)
         const csv = await exportList(scope, list, { status: status as string | undefined, kind: kind as string | undefined }, app.config.reportExportMaxRows, (ids) => disclose(request, ids))
         return reply
           .type('text/csv; charset=utf-8')
           .header('content-disposition', `attachment; filename="${list}-${from}-${to}.csv"`)
+          .header('x-data-source', fresh.source)
+          .header('x-data-as-of', fresh.asOf.toISOString())
+          .header('x-data-lag-seconds', fresh.lagSeconds.toFixed(1))
           .send(csv)
       },
     })
