@@ -7666,6 +7666,12 @@ export interface operations {
       /** @description CSV */
       200: {
         headers: {
+          /** @description primary, or replica (REPORTING_DATABASE_URL) */
+          "X-Data-Source"?: "primary" | "replica";
+          /** @description The data is as of this instant */
+          "X-Data-As-Of"?: string;
+          /** @description How far the replica is behind the primary (0.0 on the primary) */
+          "X-Data-Lag-Seconds"?: string;
           "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
           "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
           "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -7710,6 +7716,12 @@ export interface operations {
       /** @description CSV */
       200: {
         headers: {
+          /** @description primary, or replica (REPORTING_DATABASE_URL) */
+          "X-Data-Source"?: "primary" | "replica";
+          /** @description The data is as of this instant */
+          "X-Data-As-Of"?: string;
+          /** @description How far the replica is behind the primary (0.0 on the primary) */
+          "X-Data-Lag-Seconds"?: string;
           "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
           "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
           "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -7752,6 +7764,12 @@ export interface operations {
       /** @description CSV */
       200: {
         headers: {
+          /** @description primary, or replica (REPORTING_DATABASE_URL) */
+          "X-Data-Source"?: "primary" | "replica";
+          /** @description The data is as of this instant */
+          "X-Data-As-Of"?: string;
+          /** @description How far the replica is behind the primary (0.0 on the primary) */
+          "X-Data-Lag-Seconds"?: string;
           "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
           "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
           "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -7794,6 +7812,12 @@ export interface operations {
       /** @description CSV */
       200: {
         headers: {
+          /** @description primary, or replica (REPORTING_DATABASE_URL) */
+          "X-Data-Source"?: "primary" | "replica";
+          /** @description The data is as of this instant */
+          "X-Data-As-Of"?: string;
+          /** @description How far the replica is behind the primary (0.0 on the primary) */
+          "X-Data-Lag-Seconds"?: string;
           "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
           "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
           "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -7836,6 +7860,12 @@ export interface operations {
       /** @description CSV */
       200: {
         headers: {
+          /** @description primary, or replica (REPORTING_DATABASE_URL) */
+          "X-Data-Source"?: "primary" | "replica";
+          /** @description The data is as of this instant */
+          "X-Data-As-Of"?: string;
+          /** @description How far the replica is behind the primary (0.0 on the primary) */
+          "X-Data-Lag-Seconds"?: string;
           "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
           "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
           "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];

@@ -38,6 +38,13 @@ const SUMMARIES: Record<ReportList, string> = {
   'waiting-requests': 'Requests to hosts sent in the range and still waiting for an answer, as CSV',
 }
 
+/** Where an export read and how fresh that is (a read replica may lag: docs/reporting.md). */
+const FRESHNESS_HEADERS = {
+  'X-Data-Source': { description: 'primary, or replica (REPORTING_DATABASE_URL)', type: 'string', enum: ['primary', 'replica'] },
+  'X-Data-As-Of': { description: 'The data is as of this instant', type: 'string', format: 'date-time', maxLength: 30 },
+  'X-Data-Lag-Seconds': { description: 'How far the replica is behind the primary (0.0 on the primary)', type: 'string', pattern: '^[0-9]+\\.[0-9]$', maxLength: 12 },
+}
+
 const operationId = (list: ReportList) => `export${list.split('-').map((word) => word[0]!.toUpperCase() + word.slice(1)).join('')}Csv`
 
 export default async function reportRoutes(instance: FastifyInstance) {
@@ -51,7 +58,7 @@ export default async function reportRoutes(instance: FastifyInstance) {
         summary: SUMMARIES[list],
         querystring: Type.Object(list === 'meetings' ? MeetingQuery : ReportQuery, { additionalProperties: false }),
         produces: ['text/csv'],
-        response: responses({ 200: { description: 'CSV', content: { 'text/csv': { schema: Csv } } } as never }, [400, 404]),
+        response: responses({ 200: { description: 'CSV', headers: FRESHNESS_HEADERS, content: { 'text/csv': { schema: Csv } } } as never }, [400, 404]),
       },
       handler: async (request, reply) => {
         const { from, to, status, kind, ...filter } = request.query as Record<string, string | number | undefined> & { from: string; to: string }
