@@ -61,6 +61,9 @@ describe('questions a website answers', () => {
     ['What does CPA stand for?', 'definition', 'How does CPA come up in your day-to-day work?'],
     ['What degree is required to become a pharmacist?', 'requirements', 'Beyond the formal requirements, what prepared you best for this work?'],
     ['Do you need to pass the bar exam to practice law?', 'requirements', 'How did you prepare for the licences or exams this work asks for, and what would you do differently?'],
+    ['How many supervised hours does the state board require?', 'requirements', 'Beyond the formal requirements, what prepared you best for this work?'],
+    ['What does HIPAA refer to?', 'definition', 'How does HIPAA come up in your day-to-day work?'],
+    ['Could you tell me whether the agency has offices abroad?', 'company-facts', 'How does where your team is based shape the way you work with the rest of the organization?'],
   ] as const)('%j asks for %s', (text, kind, suggestion) => {
     const check = checkQuestion(text)
     expect(check.publicSource).toEqual({ kind, reason: expect.stringMatching(/^The answer is .+ look this up beforehand, and ask about the person's own experience instead\.$/), suggestion })

@@ -55,9 +55,15 @@ const COMPANY_FACTS: RegExp[] = [
   /\bwhat does (?:the|your|this|that) (?:\w+ )?(?:company|firm|organi[sz]ation|agency|business|startup|nonprofit|employer) (?:do|make|sell|offer|produce|provide)\b/,
   /\bwho are (?:the|your|its|their) (?:main |biggest |major |largest )?(?:clients|customers|competitors)\b/,
   /\bmission statement\b|\bwhat is (?:the|your) (?:company|firm|organi[sz]ation|agency)(?:'s)? mission\b/,
+  new RegExp(String.raw`\b(?:have|has) (?:an? |any |its )?(?:office|offices|location|locations|branch|branches|presence|operations|sites?|headquarters) (?:in|outside|abroad|overseas)\b`),
+  /\bhow many [\w-]+ (?:does|do) (?:[\w&.'-]+ ){1,3}(?:operate|own|run|manage|have|employ)\b/,
+  /\baccredit\w*\b|\b501\(c\)/,
+  /\b(?:which|what) (?:clients|customers|companies|brands|organi[sz]ations|partners) (?:has|have|does|do) (?:the |your |this |that )?[\w-]+(?: [\w-]+)? (?:worked|work|served|serve|partnered|partner)\b/,
+  /\b(?:list|lists|listed) (?:among|as|on)\b.*\b(?:services|products|offerings|website)\b/,
   // who leads it
   /\bwho (?:is|are|runs|leads|heads)\b.*\b(?:ceo|president|founder|founders|chair|chairman|director|head|leaders?|leadership|owner|executives?|managing partner|board)\b/,
   /\bwho (?:is|are) (?:the|your) (?:ceo|president|founder|chair|executive director|managing partner)\b/,
+  /\b(?:who|which people) (?:currently )?(?:is|are|serve|serves|sit|sits|currently serve)\b.*\b(?:trustees?|board members?|board of directors|governing board)\b/,
   // listing
   /\bpublicly (?:traded|listed|held)\b|\bstock (?:exchange|market|symbol|ticker)\b|\bticker\b|\bipo\b|\bgo(?:ne|ing)? public\b|\blisted on\b/,
   /\bis (?:the|your|this) (?:\w+ )?(?:company|firm|business) (?:public|private|privately held)\b/,
@@ -80,6 +86,8 @@ const DEFINITIONS: RegExp[] = [
   /\bwhat (?:does|do) (?:the )?(?:term |word |phrase |title )?[\w.&' -]{1,40} mean$/,
   /\b(?:what's|what is) the difference between (?:a |an |the )?[\w.&-]+ and (?:a |an |the )?[\w.&-]+$/,
   /\bwhat is meant by\b/,
+  /\bwhat (?:does|do) [\w.&' -]{1,40} refer to\b/,
+  /^(?:what|which) (?:is|are) (?:the |a |an )?[\w.&-]+(?: [\w.&-]+)? (?:certification|credential|licen[cs]e|designation|exam|examination|framework|standard|act|regulation)$/,
   /\bwhat (?:exactly )?(?:is|are) (?:a|an) [\w-]+(?: [\w-]+)?$/,
   /\bhow (?:do|would) you define (?:a|an|the term)\b/,
 ]
@@ -88,11 +96,15 @@ const REQUIREMENT_NOUNS = String.raw`(?:degrees?|licen[cs]es?|licensure|certific
 const REQUIREMENTS: RegExp[] = [
   new RegExp(String.raw`\b(?:what|which)\b.*\b${REQUIREMENT_NOUNS}\b.*\b(?:required|requires|require|needed|necessary|mandatory|do (?:I|you|one|we|students) need|does (?:one|someone|a person) need|would I need|to (?:become|practice|work as|qualify|be licensed|get licensed|apply))\b`),
   new RegExp(String.raw`\b(?:is|are) (?:a |an |the )?(?:[\w'-]+ )?${REQUIREMENT_NOUNS}\b.*\b(?:required|needed|necessary|mandatory)\b`),
-  new RegExp(String.raw`\b(?:do|does|would|will) (?:I|you|one|someone|students?|a person|(?:\w+ )?\w+s) (?:need|have to (?:have|pass|take|get)) (?:a |an |the |to (?:have|pass|take|get) (?:a |an |the )?)?(?:[\w'-]+ )?${REQUIREMENT_NOUNS}\b`),
+  new RegExp(String.raw`\b(?:do|does|would|will) (?:I|you|one|someone|students?|a person|(?:\w+ )?\w+s) (?:need|have to (?:have|pass|take|get)) (?:a |an |the |to (?:have|pass|take|get) (?:a |an |the )?)?(?:[\w'-]+ ){0,2}${REQUIREMENT_NOUNS}\b`),
   /\b(?:what are|what're) the (?:\w+ )?(?:requirements|prerequisites|qualifications)\b/,
   /\b(?:requirements|prerequisites) (?:for|to)\b/,
   /\bhow many (?:years of (?:school|schooling|college|education|training|study)|credit hours|credits|hours of (?:training|supervision|practice))\b.*\b(?:required|needed|necessary|does it take|do you need|to become|to get)\b/,
-  /\bapplication deadlines?\b|\bwhen (?:is|are) (?:the )?(?:deadline|deadlines)\b/,
+  /\b(?:application|registration|filing|enrol(?:l)?ment|submission|admissions?) deadlines?\b|\bdeadlines? (?:for|to)\b|\bwhen (?:is|are) (?:the )?(?:deadline|deadlines)\b/,
+  /\b(?:how many|what number of|(?:a |the )?minimum (?:number of )?)\b.*\b(?:hours|credits|credit hours|years)\b.*\b(?:require[sd]?|state|states|list|lists|ask for)\b/,
+  /\brequire[sd]?\b.*\b(?:for (?:admission|licensure|licensing|certification|registration)|to (?:sit for|apply|enrol|enroll|register|practi[sc]e|be (?:licensed|certified|admitted)))\b/,
+  /\b(?:is|are) (?:the |a |an )?[\w.'-]+(?: [\w.'-]+)? (?:required|mandatory) (?:for|to|in order to)\b/,
+  /\bjob (?:postings?|ads?|adverts?|descriptions?|listings?)\b/,
   /\bwhat (?:exams?|tests?) (?:do|does|must|should) (?:I|you|one|students?) (?:take|pass)\b/,
 ]
 
@@ -120,7 +132,7 @@ const MESSAGES: Record<PublicSourceKind, { what: string; suggestion: (s: string)
   definition: {
     what: 'a definition that a dictionary, the organization\'s site or a professional association gives',
     suggestion: (s) => {
-      const term = /\bwhat (?:does|do) (?:the (?:acronym|abbreviation|term|word) )?([\w.&-]+) stand for\b/i.exec(s)?.[1] ?? /\bwhat (?:exactly )?(?:is|are) (?:a|an) ([\w-]+(?: [\w-]+)?)$/i.exec(s)?.[1]
+      const term = /\bwhat (?:does|do) (?:the (?:acronym|abbreviation|term|word) )?([\w.&-]+) (?:stand for|refer to)\b/i.exec(s)?.[1] ?? /\bwhat (?:exactly )?(?:is|are) (?:a|an) ([\w-]+(?: [\w-]+)?)$/i.exec(s)?.[1]
       return term ? `How does ${term} come up in your day-to-day work?` : 'How does that come up in your day-to-day work?'
     },
   },
@@ -136,14 +148,17 @@ const MESSAGES: Record<PublicSourceKind, { what: string; suggestion: (s: string)
 function companySuggestion(s: string): string {
   if (/\b(?:founded|established|started|created|incorporated|formed|history|how old)\b/i.test(s)) return 'How has the organization changed since you joined, and how has that shaped your work?'
   if (/\b(?:revenue|sales|turnover|profits?|profitable|market cap|valuation|funding|raised|earnings|stock|share price|publicly|ipo|public|private|listed|budget|money)\b/i.test(s)) return 'How do the organization\'s business goals show up in your own work?'
-  if (/\bheadquarter|\bhq\b|\bbased\b|\blocated\b|\bwhere\b/i.test(s)) return 'How does where your team is based shape the way you work with the rest of the organization?'
+  if (/\bheadquarter|\bhq\b|\bbased\b|\blocated\b|\bwhere\b|\boffices?\b|\blocations?\b|\bbranch(?:es)?\b|\babroad\b|\boverseas\b/i.test(s)) return 'How does where your team is based shape the way you work with the rest of the organization?'
   if (/\b(?:ceo|president|founders?|chair|chairman|director|leaders?|leadership|owner|executives?|board|runs|leads|heads)\b/i.test(s)) return 'How does the direction set by leadership reach your team\'s work?'
   if (/\bhow many\b|\bhow (?:big|large|small)\b|\bsize\b|\bheadcount\b|\bworkforce\b/i.test(s)) return 'What is it like to work in an organization of this size, day to day?'
   return 'Which of the organization\'s products or services do you work on, and what is your part in them?'
 }
 
+/** "Could you tell me…", "Do you know…", "I was wondering…": a request to be told, not a question about the person. */
+const POLITE_WRAPPER = /^(?:so,? |and |also,? )?(?:(?:could|can|would|will) you (?:please )?(?:tell|let) me(?: know)?|(?:do|would) you (?:happen to )?know|i (?:was|am|'m) wondering|may i ask|might i ask)\b/
+
 function personal(s: string): boolean {
-  const withoutOrg = s.replace(ORG_PHRASE, ' ').replace(GENERIC_YOU, ' ')
+  const withoutOrg = s.replace(POLITE_WRAPPER, ' ').replace(ORG_PHRASE, ' ').replace(GENERIC_YOU, ' ')
   return PERSONAL.test(withoutOrg) && !/\b(?:stand for|definition of|meaning of)\b/i.test(s)
 }
 
