@@ -84,7 +84,11 @@ describe('reports on a read replica', () => {
       await requestMeeting(a)
       await requestMeeting(b)
       await caughtUp()
-      expect(await report(a)).toEqual({ freshness: { source: 'replica', asOf: expect.any(String), lagSeconds: 0 }, requested: 2 })
+      // Other test files write to the primary all along, so the replica may be a fraction of a second
+      // behind even right after it caught up with this file's writes.
+      const fresh = await report(a)
+      expect(fresh).toEqual({ freshness: { source: 'replica', asOf: expect.any(String), lagSeconds: expect.any(Number) }, requested: 2 })
+      expect(fresh.freshness.lagSeconds).toBeLessThan(5)
       expect((await report(b)).requested).toBe(1)
       // The report's connections are on the replica, as the service's role, to this test's database.
       const role = new URL(t.config.database.reportingUrl!).username
@@ -115,7 +119,9 @@ describe('reports on a read replica', () => {
         await replica.query('SELECT pg_wal_replay_resume()')
       }
       await caughtUp()
-      expect(await report(a)).toEqual({ freshness: { source: 'replica', asOf: expect.any(String), lagSeconds: 0 }, requested: before + 1 })
+      const after = await report(a)
+      expect(after).toEqual({ freshness: { source: 'replica', asOf: expect.any(String), lagSeconds: expect.any(Number) }, requested: before + 1 })
+      expect(after.freshness.lagSeconds).toBeLessThan(5)
     }, 120_000)
   })
 
