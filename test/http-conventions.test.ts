@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify'
+import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import errors, { toProblem } from '../src/infra/http/errors.js'
 import { build, type TestApp, type TestSchool } from './helpers/app.js'
@@ -274,6 +275,33 @@ describe('HTTP conventions', () => {
       expect(problem.status).toBe(503)
       expect(problem.headers).toEqual({ 'retry-after': '5' })
       expect(JSON.stringify(problem.toBody())).not.toContain('5432')
+    })
+  })
+
+  describe('a statement that runs past the time limit', () => {
+    it('answers 503 with Retry-After, as PostgreSQL cancels it (57014), raw and as the driver adapter wraps it', async () => {
+      const client = new pg.Client({ connectionString: t.db.appUrl })
+      await client.connect()
+      let cancelled: unknown
+      try {
+        await client.query('SET statement_timeout = 50')
+        await client.query('SELECT pg_sleep(2)')
+      } catch (error) {
+        cancelled = error
+      } finally {
+        await client.end()
+      }
+      expect((cancelled as { code?: string }).code).toBe('57014')
+      for (const error of [cancelled as Error, Object.assign(new Error('DriverAdapterError'), { name: 'DriverAdapterError', cause: { originalCode: '57014', originalMessage: 'canceling statement due to statement timeout' } })]) {
+        const problem = toProblem(error)
+        expect(problem.toBody()).toEqual({
+          type: 'urn:vantage:problem:service-unavailable',
+          title: 'The service is temporarily unavailable',
+          status: 503,
+          detail: 'The request took longer than the service allows; try again shortly, or ask for less',
+        })
+        expect(problem.headers).toEqual({ 'retry-after': '5' })
+      }
     })
   })
 

@@ -93,6 +93,11 @@ export function toProblem(error: FastifyError | Error, request?: FastifyRequest)
   }
   const mapped = prismaProblem(error)
   if (mapped) return mapped
+  // 57014, query_canceled: the statement ran past DB_QUERY_TIMEOUT_MS (the server's statement_timeout).
+  // Like the client's own timeout (below), it is the service's limit, not a failure: 503, retry later.
+  if (sqlState(error) === '57014') {
+    return new Problem('service-unavailable', 'The request took longer than the service allows; try again shortly, or ask for less', { headers: { 'retry-after': '5' }, cause: error })
+  }
   if (isDatabaseUnavailable(error)) {
     return new Problem('service-unavailable', 'The database is unavailable; try again shortly', { headers: { 'retry-after': '5' }, cause: error })
   }
