@@ -1,7 +1,6 @@
 // A confirmation link opened by a person: a small accessible HTML page in a real browser (headless
 // Chromium over real HTTP), its buttons posting the answer back; the same URLs answer an API client
 // with JSON. Errors are pages for the browser and problem+json for the client.
-import type { AddressInfo } from 'node:net'
 import pg from 'pg'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -31,8 +30,7 @@ describe.skipIf(!browserTestsRun)('a confirmation link in a browser', () => {
        VALUES ($1, uuid_generate_v7(), $2, 'Alum Host', 'Initech', 'alumni_network', $3, now()) RETURNING id::text`,
       [school.id, school.members.student!.id, school.members.alumni!.id])
     contactId = contact.id
-    await t.app.listen({ port: 0, host: '127.0.0.1' })
-    base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`
+    base = await t.listen()
     browser = await launchBrowser()
   }, 60_000)
   afterAll(async () => {

@@ -2,7 +2,6 @@
 // request leaving the service's origin (its scripts and styles come with the package), the page's
 // Content-Security-Policy allows that origin alone, a token typed into the page runs a dashboard
 // query and shows the result, and nothing stores the token. GRAPHIQL_ENABLED turns it on and off.
-import type { AddressInfo } from 'node:net'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../src/config.js'
@@ -26,8 +25,7 @@ describe.skipIf(!browserTestsRun)('GraphiQL in a browser', () => {
   beforeAll(async () => {
     t = await build()
     school = await t.school('giql-u')
-    await t.app.listen({ port: 0, host: '127.0.0.1' })
-    base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`
+    base = await t.listen()
     browser = await launchBrowser()
   }, 60_000)
   afterAll(async () => {

@@ -5,7 +5,6 @@
 import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import type { AddressInfo } from 'node:net'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import openapiTS from 'openapi-typescript'
@@ -41,8 +40,7 @@ describe('the typed client', () => {
       t = await build({ WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' })
       school = await t.school('typed-u')
       await receiver.start()
-      await t.app.listen({ port: 0, host: '127.0.0.1' })
-      base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`
+      base = await t.listen()
     })
     afterAll(async () => {
       await t.close()

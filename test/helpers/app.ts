@@ -1,5 +1,6 @@
 // build(): the real app on a real database of its own, with helpers to mint tokens and create data.
 // Tests call it through inject (no socket) unless the behaviour is about the HTTP server itself.
+import type { AddressInfo } from 'node:net'
 import type { FastifyInstance, FastifyServerOptions, InjectOptions, LightMyRequestResponse } from 'fastify'
 import { buildApp } from '../../src/app.js'
 import { type Config, loadConfig } from '../../src/config.js'
@@ -24,6 +25,8 @@ export interface TestApp {
   /** A school with one member per role given; returns ids and tokens. */
   school(slug: string, roles?: SchoolRole[]): Promise<TestSchool>
   request(options: InjectOptions & { token?: string }): Promise<LightMyRequestResponse>
+  /** Listens on a free port of 127.0.0.1 (for a browser or an HTTP client); answers the base URL. */
+  listen(): Promise<string>
   close(): Promise<void>
 }
 
@@ -92,6 +95,10 @@ export async function build(overrides: Record<string, string> = {}, options: { j
     },
     request({ token, headers, ...rest }) {
       return app.inject({ ...rest, headers: { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) } })
+    },
+    async listen() {
+      await app.listen({ port: 0, host: '127.0.0.1' })
+      return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
     },
     async close() {
       await app.close()

@@ -11,7 +11,7 @@ import { Prisma, type Meeting as MeetingRow } from '../../generated/prisma/clien
 import { studentScope, writingStudent, requestedStudentScope } from '../contacts/access.js'
 import { createContact } from '../contacts/service.js'
 import { hostRequestGate, lockMeetingHostRequest, syncHostBooking } from '../host-requests/booking.js'
-import { checkList, checkQuestion, type PublicSource, type Topic } from '../questions/checker/index.js'
+import { checkList, checkQuestion, checkSubject, type PublicSource, type Topic } from '../questions/checker/index.js'
 import type { SchoolSettings } from '../schools/settings.js'
 import { checklistOf } from './checklist.js'
 import { allowedTransitions, type MeetingStatus, nextStatus, PREPARABLE, type Transition } from './lifecycle.js'
@@ -65,9 +65,10 @@ function questionCopy(text: string, source: 'custom' | 'bank', questionId: strin
   return { text: check.text, source, questionId, closed: check.closed, suggestion: check.suggestion, publicSource: check.publicSource, topic: check.topic }
 }
 
+/** The meeting's questions, those saved before the checker read public sources and topics read for them now. */
 function storedQuestions(row: Pick<MeetingRow, 'questions'>): Array<Required<StoredQuestion>> {
   return (row.questions as unknown as StoredQuestion[]).map((q) =>
-    q.topic === undefined || q.publicSource === undefined ? { ...q, ...(({ publicSource, topic }) => ({ publicSource, topic }))(checkQuestion(q.text)) } : (q as Required<StoredQuestion>),
+    q.topic !== undefined && q.publicSource !== undefined ? (q as Required<StoredQuestion>) : { ...q, ...checkSubject(q.text) },
   )
 }
 

@@ -50,20 +50,22 @@ export async function getUser(context: ScimContext, id: string) {
   return toScimUser(await findUser(context, id), context.base)
 }
 
-async function assertUserNameFree({ tenant }: ScimContext, userName: string, except?: string) {
-  const taken = await tenant.db.member.findFirst({
+/** The member (other than `except`) whose userName this is, in any case; null when it is free. */
+function userNameHolder({ tenant }: ScimContext, userName: string, except?: string) {
+  return tenant.db.member.findFirst({
     where: { schoolId: tenant.schoolId, externalId: { equals: userName, mode: 'insensitive' }, ...(except ? { id: { not: except } } : {}) },
     select: { id: true, scimDeletedAt: true },
   })
-  return taken
 }
+
+const userNameTaken = (userName: string) => new ScimError(409, 'uniqueness', `userName "${userName}" is taken in this school`)
 
 /** POST /Users: a new member, or a member deleted through SCIM brought back (their history kept). */
 export async function createUser(context: ScimContext, body: Record<string, unknown>) {
   const fields = fromScimUser(body, context.roleMapping, ['student'])
   const { db, schoolId } = context.tenant
-  const taken = await assertUserNameFree(context, fields.externalId)
-  if (taken && !taken.scimDeletedAt) throw new ScimError(409, 'uniqueness', `userName "${fields.externalId}" is taken in this school`)
+  const taken = await userNameHolder(context, fields.externalId)
+  if (taken && !taken.scimDeletedAt) throw userNameTaken(fields.externalId)
   const row = taken
     ? await db.member.update({ where: { schoolId_id: { schoolId, id: taken.id } }, data: { ...fields, scimDeletedAt: null } })
     : await db.member.create({ data: { schoolId, ...fields } })
@@ -78,8 +80,7 @@ function checkVersion(row: MemberRow, ifMatch: string | undefined) {
 
 async function save(context: ScimContext, row: MemberRow, fields: MemberFields) {
   if (fields.externalId.toLowerCase() !== row.externalId.toLowerCase()) {
-    const taken = await assertUserNameFree(context, fields.externalId, row.id)
-    if (taken) throw new ScimError(409, 'uniqueness', `userName "${fields.externalId}" is taken in this school`)
+    if (await userNameHolder(context, fields.externalId, row.id)) throw userNameTaken(fields.externalId)
   }
   // The update is conditional on the version read, so two writers cannot both win.
   const { count } = await context.tenant.db.member.updateMany({

@@ -78,8 +78,18 @@ export interface QuestionCheck {
 export function checkQuestion(text: string): QuestionCheck {
   const trimmed = text.trim().replace(/\s+/g, ' ')
   const sentences = splitSentences(normalize(trimmed))
+  return { text: trimmed, ...closedReading(sentences), ...subjectReading(trimmed, sentences) }
+}
+
+/** The public-source and topic readings alone (what a question saved before they existed lacks). */
+export function checkSubject(text: string): Pick<QuestionCheck, 'publicSource' | 'topic'> {
+  const trimmed = text.trim().replace(/\s+/g, ' ')
+  return subjectReading(trimmed, splitSentences(normalize(trimmed)))
+}
+
+function subjectReading(trimmed: string, sentences: string[]): Pick<QuestionCheck, 'publicSource' | 'topic'> {
   const publicSource = checkPublicSource(sentences)
-  return { text: trimmed, ...closedReading(sentences), publicSource, topic: topicOf(trimmed, publicSource?.kind ?? null) }
+  return { publicSource, topic: topicOf(trimmed, publicSource?.kind ?? null) }
 }
 
 function closedReading(sentences: string[]): Pick<QuestionCheck, 'closed' | 'reason' | 'suggestion'> {
