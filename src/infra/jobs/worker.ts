@@ -4,10 +4,14 @@
 // so a delivery is at most repeated, with the same webhook-id, never lost). graphile-worker's runner
 // stops itself when its cron or its worker pool fails, as when PostgreSQL restarts: while the app
 // runs, a stopped runner is started again, after 1 s and then twice as long each failed try (at most
-// RESTART_MAX_MS), so the queue resumes once the database is back.
+// RESTART_MAX_MS), so the queue resumes once the database is back. The jobs such a runner still held
+// (the database went away between a job's work and its completion, which then could not be written)
+// are released before the next runner starts, by its worker pool's id: without that they would stay
+// locked until graphile-worker's lock timeout (4 hours), and a webhook delivery would wait as long.
+import { EventEmitter } from 'node:events'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { Logger, run, type Runner, type TaskList } from 'graphile-worker'
+import { Logger, run, type Runner, type TaskList, type WorkerEvents } from 'graphile-worker'
 import { runMaintenance } from './maintenance.js'
 import { QUEUE_SCHEMA } from './queue.js'
 
@@ -67,6 +71,10 @@ export default fp(
     let closing = false
     let restart: NodeJS.Timeout | null = null
     let starting: Promise<void> | null = null
+    /** The worker pools of the running runner, by id. */
+    let pools: string[] = []
+    /** The worker pools of runners that stopped on their own, whose jobs are still to release. */
+    let orphaned: string[] = []
     /** Starts the runner and watches it: if it stops while the app runs, it is started again. */
     const start = () => {
       starting = launch().finally(() => {
@@ -75,7 +83,17 @@ export default fp(
       return starting
     }
     const launch = async () => {
-      const runner = await run(options)
+      if (orphaned.length > 0) {
+        // Fails while the database is still away: the start is then tried again later.
+        await pool.query(`SELECT ${QUEUE_SCHEMA}.force_unlock_workers($1::text[])`, [orphaned])
+        log.info({ workerPools: orphaned }, 'released the jobs of a stopped queue runner')
+        orphaned = []
+      }
+      const events: WorkerEvents = new EventEmitter()
+      const created: string[] = []
+      events.on('pool:create', ({ workerPool }) => created.push(workerPool.id))
+      const runner = await run({ ...options, events })
+      pools = created
       // The app began closing while the runner started: it must not outlive the app.
       if (closing) {
         await runner.stop().catch(() => {})
@@ -90,6 +108,10 @@ export default fp(
     const restartAfter = (stopped: Runner | null, delayMs: number, error: unknown) => {
       if (closing || (stopped && app.jobs.runner !== stopped)) return
       app.jobs.runner = null
+      if (stopped) {
+        orphaned.push(...pools)
+        pools = []
+      }
       log.warn({ err: error ?? undefined, retryInMs: delayMs }, 'queue runner stopped; starting it again')
       restart = setTimeout(() => {
         restart = null
