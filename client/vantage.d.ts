@@ -3346,7 +3346,7 @@ export interface operations {
           "application/scim+json": components["schemas"]["ScimError"];
         };
       };
-      /** @description The client lacks the scim scope */
+      /** @description The client lacks the scim scope, or the User is a school admin the school has not put under SCIM (scimRoleMapping) */
       403: {
         headers: {
           "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -3433,7 +3433,7 @@ export interface operations {
           "application/scim+json": components["schemas"]["ScimError"];
         };
       };
-      /** @description The client lacks the scim scope */
+      /** @description The client lacks the scim scope, or the User is a school admin the school has not put under SCIM (scimRoleMapping) */
       403: {
         headers: {
           "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -3520,7 +3520,7 @@ export interface operations {
           "application/scim+json": components["schemas"]["ScimError"];
         };
       };
-      /** @description The client lacks the scim scope */
+      /** @description The client lacks the scim scope, or the User is a school admin the school has not put under SCIM (scimRoleMapping) */
       403: {
         headers: {
           "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -3612,7 +3612,7 @@ export interface operations {
           "application/scim+json": components["schemas"]["ScimError"];
         };
       };
-      /** @description The client lacks the scim scope */
+      /** @description The client lacks the scim scope, or the User is a school admin the school has not put under SCIM (scimRoleMapping) */
       403: {
         headers: {
           "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -3716,7 +3716,7 @@ export interface operations {
           "application/scim+json": components["schemas"]["ScimError"];
         };
       };
-      /** @description The client lacks the scim scope */
+      /** @description The client lacks the scim scope, or the User is a school admin the school has not put under SCIM (scimRoleMapping) */
       403: {
         headers: {
           "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -3825,7 +3825,7 @@ export interface operations {
           "application/scim+json": components["schemas"]["ScimError"];
         };
       };
-      /** @description The client lacks the scim scope */
+      /** @description The client lacks the scim scope, or the User is a school admin the school has not put under SCIM (scimRoleMapping) */
       403: {
         headers: {
           "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -3920,7 +3920,7 @@ export interface operations {
           "application/scim+json": components["schemas"]["ScimError"];
         };
       };
-      /** @description The client lacks the scim scope */
+      /** @description The client lacks the scim scope, or the User is a school admin the school has not put under SCIM (scimRoleMapping) */
       403: {
         headers: {
           "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -4025,7 +4025,7 @@ export interface operations {
           "application/scim+json": components["schemas"]["ScimError"];
         };
       };
-      /** @description The client lacks the scim scope */
+      /** @description The client lacks the scim scope, or the User is a school admin the school has not put under SCIM (scimRoleMapping) */
       403: {
         headers: {
           "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -4141,7 +4141,7 @@ export interface operations {
           "application/scim+json": components["schemas"]["ScimError"];
         };
       };
-      /** @description The client lacks the scim scope */
+      /** @description The client lacks the scim scope, or the User is a school admin the school has not put under SCIM (scimRoleMapping) */
       403: {
         headers: {
           "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -4227,6 +4227,10 @@ export interface operations {
   /** Deprovision: the member is disabled and hidden from SCIM; their contacts, meetings and history stay */
   deleteScimUser: {
     parameters: {
+      header?: {
+        /** @description A version (meta.version, the ETag) the change applies to; 412 when the User changed since */
+        "if-match"?: string;
+      };
       path: {
         id: string;
       };
@@ -4266,7 +4270,7 @@ export interface operations {
           "application/scim+json": components["schemas"]["ScimError"];
         };
       };
-      /** @description The client lacks the scim scope */
+      /** @description The client lacks the scim scope, or the User is a school admin the school has not put under SCIM (scimRoleMapping) */
       403: {
         headers: {
           "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -4280,6 +4284,18 @@ export interface operations {
       };
       /** @description No such resource in this school */
       404: {
+        headers: {
+          "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+          "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+          "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+          "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+        };
+        content: {
+          "application/scim+json": components["schemas"]["ScimError"];
+        };
+      };
+      /** @description If-Match names an older version */
+      412: {
         headers: {
           "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
           "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
@@ -4382,7 +4398,7 @@ export interface operations {
           "application/scim+json": components["schemas"]["ScimError"];
         };
       };
-      /** @description The client lacks the scim scope */
+      /** @description The client lacks the scim scope, or the User is a school admin the school has not put under SCIM (scimRoleMapping) */
       403: {
         headers: {
           "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];

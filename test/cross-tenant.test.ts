@@ -158,7 +158,9 @@ describe('cross-tenant isolation', () => {
       const outcomes = await runCrossTenantMatrix(t, f)
       expect(outcomes).toHaveLength(CROSS_TENANT_MATRIX.length)
       expect(outcomes.filter((outcome) => outcome.error)).toEqual([])
-    })
+      // Several hundred requests, each with a read of A's rows before and after: about 10 s on an
+      // idle machine, three times that under a loaded CI run.
+    }, 180_000)
 
     it('fails a case whose answer differs, and an answer that carries another school\'s identifiers', async () => {
       const ownProvider: CrossTenantCase = {

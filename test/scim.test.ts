@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import pg from 'pg'
 import { build, type TestApp, type TestSchool } from './helpers/app.js'
 import { ownerConnection } from './helpers/owner.js'
+import { until } from './helpers/until.js'
 
 const SCIM = 'application/scim+json; charset=utf-8'
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User'
@@ -246,6 +247,107 @@ describe('SCIM 2.0 provisioning', () => {
     expect(rows).toEqual([{ n: 1 }])
   })
 
+  it('lets no PATCH path, value key or role value reach an object\'s prototype, and keeps the User as it was', async () => {
+    const { id } = ok(await scim('POST', '/Users', user('proto@example.edu')), 201)
+    const before = await memberRow(id)
+    const attempts: unknown[][] = [
+      [{ op: 'add', path: '__proto__.school_admin', value: 'school_admin' }],
+      [{ op: 'add', path: 'constructor.prototype.polluted', value: 'x' }],
+      [{ op: 'add', path: 'name.toString.polluted', value: 'x' }],
+      [{ op: 'add', path: 'emails.map.polluted', value: 'x' }],
+      [{ op: 'add', path: 'emails[type eq "work"].__proto__.polluted', value: 'x' }],
+      [{ op: 'add', path: 'x"].__proto__.y["', value: 'x' }],
+      [{ op: 'add', value: { '__proto__.polluted': 'x' } }],
+      [{ op: 'replace', value: { 'constructor.prototype.polluted': 'x' } }],
+      [{ op: 'replace', value: { name: { 'hasOwnProperty.polluted': 'x' } } }],
+      // A harmless first operation does not carry a harmful second one.
+      [{ op: 'replace', path: 'name.givenName', value: 'Mallory' }, { op: 'add', path: '__proto__.public', value: true }],
+    ]
+    for (const Operations of attempts) {
+      scimError(await scim('PATCH', `/Users/${id}`, { schemas: [PATCH_OP], Operations }), 400, 'invalidPath')
+    }
+    // A body whose JSON holds a __proto__ key is refused as it is read, as application/json is.
+    const raw = await t.request({ method: 'PATCH', url: `/scim/v2/Users/${id}`, token: idp, headers: { 'content-type': 'application/scim+json' }, payload: `{"schemas":["${PATCH_OP}"],"Operations":[{"op":"add","value":{"__proto__":{"polluted":"x"}}}]}` })
+    scimError(raw, 400, 'invalidSyntax')
+    for (const probe of [{}, [], Object, Object.prototype.toString, Array.prototype.map] as unknown as Array<Record<string, unknown>>) {
+      expect(probe.polluted).toBeUndefined()
+      expect(probe.school_admin).toBeUndefined()
+    }
+    // Role values that name an object's own machinery grant nothing; malformed ones are 400s, not 500s.
+    for (const roles of [[{ value: 'constructor' }], [{ value: 'toString' }], [{ value: '__proto__' }], [null], [{ value: 7 }], ['student']]) {
+      expect((await scim('PATCH', `/Users/${id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'roles', value: roles }] })).statusCode).toBe(400)
+      scimError(await scim('PUT', `/Users/${id}`, user('proto@example.edu', { roles })), 400, 'invalidValue')
+    }
+    expect(await memberRow(id)).toEqual(before)
+    // Attributes this service does not keep (an enterprise extension, a title) pass and are ignored.
+    const enterprise = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'
+    const patched = ok(await scim('PATCH', `/Users/${id}`, { schemas: [PATCH_OP], Operations: [{ op: 'add', value: { [`${enterprise}:department`]: 'Biology', title: 'Student' } }, { op: 'replace', path: 'name.givenName', value: 'Pat' }] }))
+    expect(patched.name.givenName).toBe('Pat')
+    expect(patched).not.toHaveProperty('title')
+  })
+
+  it('matches userName case-insensitively and literally: "_" and "%" are characters, not wildcards', async () => {
+    const dotted = ok(await scim('POST', '/Users', user('john.smith@like.edu', { externalId: 'idp-john' })), 201)
+    const names = async (filter: string) => ok(await scim('GET', `/Users?filter=${encodeURIComponent(filter)}`)).Resources.map((r: { userName: string }) => r.userName)
+    expect(await names('userName eq "john_smith@like.edu"')).toEqual([])
+    expect(await names('userName eq "john%@like.edu"')).toEqual([])
+    expect(await names('userName eq "JOHN.SMITH@LIKE.EDU"')).toEqual(['john.smith@like.edu'])
+    expect(await names('userName ne "john_smith@like.edu" and userName ew "@like.edu"')).toEqual(['john.smith@like.edu'])
+    // Deleted, john.smith is not brought back by someone else's userName, nor by another identity
+    // provider id under his own.
+    expect((await scim('DELETE', `/Users/${dotted.id}`)).statusCode).toBe(204)
+    const other = ok(await scim('POST', '/Users', user('john_smith@like.edu', { externalId: 'idp-other' })), 201)
+    expect(other.id).not.toBe(dotted.id)
+    scimError(await scim('POST', '/Users', user('john.smith@like.edu', { externalId: 'idp-someone-else' })), 409, 'uniqueness')
+    expect(await memberRow(dotted.id)).toMatchObject({ external_id: 'john.smith@like.edu', status: 'disabled', scim_deleted_at: expect.any(Date) })
+    expect(ok(await scim('POST', '/Users', user('John.Smith@like.edu', { externalId: 'idp-john' })), 201).id).toBe(dotted.id)
+    // emails' type and primary are the one work address's.
+    expect(await names('userName ew "@like.edu" and emails[type eq "home"]')).toEqual([])
+    expect((await names('userName ew "@like.edu" and emails[type eq "work" and primary eq true]')).sort()).toEqual(['John.Smith@like.edu', 'john_smith@like.edu'])
+  })
+
+  it('creates one User when two requests for the same userName in different cases race', async () => {
+    const answers = await Promise.all(['Race@example.edu', 'race@example.edu', 'RACE@example.edu'].map((name) => scim('POST', '/Users', user(name))))
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([201, 409, 409])
+    const { rows } = await owner.query("SELECT count(*)::int AS n FROM members WHERE school_id = $1 AND lower(external_id) = 'race@example.edu'", [school.id])
+    expect(rows).toEqual([{ n: 1 }])
+  })
+
+  it('leaves the school\'s admins to its admins unless the role mapping grants school_admin, and deletes only the version named', async () => {
+    const admin = school.members.school_admin!
+    const before = await memberRow(admin.id)
+    const version = ok(await scim('GET', `/Users/${admin.id}`)).meta.version
+    scimError(await scim('PUT', `/Users/${admin.id}`, user('attacker-subject'), { 'if-match': version }), 403)
+    scimError(await scim('PATCH', `/Users/${admin.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'active', value: false }] }), 403)
+    scimError(await scim('PATCH', `/Users/${admin.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'roles', value: [{ value: 'student' }] }] }), 403)
+    scimError(await scim('DELETE', `/Users/${admin.id}`), 403)
+    expect(await memberRow(admin.id)).toEqual(before)
+
+    const { id, meta } = ok(await scim('POST', '/Users', user('stale-delete@example.edu')), 201)
+    ok(await scim('PATCH', `/Users/${id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'active', value: false }] }))
+    scimError(await scim('DELETE', `/Users/${id}`, undefined, { 'if-match': meta.version }), 412)
+    expect(await memberRow(id)).toMatchObject({ scim_deleted_at: null })
+    expect((await scim('DELETE', `/Users/${id}`, undefined, { 'if-match': ok(await scim('GET', `/Users/${id}`)).meta.version })).statusCode).toBe(204)
+  })
+
+  it('is in the audit log: writes with the User changed, and reads with the Users answered', async () => {
+    const { id } = ok(await scim('POST', '/Users', user('audited@example.edu')), 201)
+    ok(await scim('PATCH', `/Users/${id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'name.givenName', value: 'Audrey' }] }))
+    ok(await scim('GET', `/Users?filter=${encodeURIComponent('userName eq "audited@example.edu"')}`))
+    type Event = { kind: string; action: string; status: number; subjectIds: string[]; actor: { kind: string; via: string } }
+    const events = await until('the SCIM audit events', async () => {
+      const response = await t.request({ method: 'GET', url: `/v1/audit-events?limit=100&subjectId=${id}`, token: school.members.school_admin!.token })
+      const items = (response.json().items as Event[]).filter((event) => event.action.includes('/scim/v2/Users'))
+      return items.length >= 3 ? items : undefined
+    }, 5000)
+    expect(events.map((event) => [event.kind, event.action, event.status]).sort()).toEqual([
+      ['read', 'GET /scim/v2/Users', 200],
+      ['write', 'PATCH /scim/v2/Users/:id', 200],
+      ['write', 'POST /scim/v2/Users', 201],
+    ])
+    expect(events.every((event) => event.subjectIds.includes(id) && event.actor.kind === 'client' && event.actor.via === 'client-credentials')).toBe(true)
+  })
+
   it('grants school_admin only through the school\'s role mapping', async () => {
     scimError(await scim('POST', '/Users', user('admin@example.edu', { roles: [{ value: 'school_admin' }] })), 400, 'invalidValue')
     scimError(await scim('POST', '/Users', user('admin@example.edu', { roles: [{ value: 'Administrators' }] })), 400, 'invalidValue')
@@ -254,6 +356,16 @@ describe('SCIM 2.0 provisioning', () => {
     expect(set.statusCode, set.body).toBe(200)
     const admin = ok(await scim('POST', '/Users', user('admin@example.edu', { roles: [{ value: 'Administrators' }, { value: 'Faculty' }] })), 201)
     expect(admin.roles).toEqual([{ value: 'school_admin', primary: true }, { value: 'advisor', primary: false }])
+    // With school_admin mapped, the school's admins are the identity provider's to change; a PATCH
+    // that leaves roles alone keeps them (Vantage's names are not read through the mapping again).
+    const off = ok(await scim('PATCH', `/Users/${admin.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'active', value: false }] }))
+    expect(off).toMatchObject({ active: false, roles: [{ value: 'school_admin', primary: true }, { value: 'advisor', primary: false }] })
+    const remap = await t.request({ method: 'PATCH', url: `/v1/schools/${school.id}`, token: platform, payload: { settings: { scimRoleMapping: { Administrators: 'school_admin', advisor: 'school_admin' } } } })
+    expect(remap.statusCode, remap.body).toBe(200)
+    const { id } = ok(await scim('POST', '/Users', user('faculty@example.edu', { roles: [{ value: 'alumni' }] })), 201)
+    await owner.query("UPDATE members SET roles = '{advisor}' WHERE id = $1", [id])
+    expect(ok(await scim('PATCH', `/Users/${id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'active', value: false }] })).roles).toEqual([{ value: 'advisor', primary: true }])
+    expect(await memberRow(id)).toMatchObject({ roles: ['advisor'], status: 'disabled' })
   })
 
   it('is for the school\'s integration clients with the scim scope alone', async () => {

@@ -42,6 +42,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 /** GET routes that answer no other member's personal data (the school's own settings and the caller's own). */
 const NOT_PERSONAL = [/^\/v1\/me(\/|$)/, /^\/v1\/questions/, /^\/v1\/webhooks/, /^\/v1\/schools/, /^\/v1\/programs/, /^\/v1\/audit-events/, /^\/v1\/confirmations/]
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+const SCIM_USERS = '/scim/v2/Users'
 
 /**
  * Names members whose personal data the request's answer carries, for answers the log cannot read
@@ -121,6 +122,8 @@ export default fp(
     const kindOf = (method: string, route: string) => {
       // GraphQL here only reads (it has no mutations): a query is a read, whatever the method.
       if (route === '/graphql') return 'read' as const
+      // SCIM Users are members: provisioning writes them, and reading them discloses them.
+      if (route.startsWith(SCIM_USERS)) return WRITES.has(method) ? ('write' as const) : method === 'GET' ? ('read' as const) : null
       if (!route.startsWith('/v1/') || route.startsWith('/v1/oauth/')) return null
       if (WRITES.has(method)) return 'write' as const
       if (method === 'GET' && !NOT_PERSONAL.some((pattern) => pattern.test(route))) return 'read' as const
@@ -136,7 +139,8 @@ export default fp(
     // The subjects are read from the answer as the handler returned it, before it is serialized (no
     // second parse of the JSON); an answer sent as a string or a stream names its subjects with `disclose`.
     const readSubjects = (request: FastifyRequest, body: unknown) => {
-      request.auditSubjects = [...subjectsOf(body, (request.routeOptions.url ?? '').startsWith('/v1/members'), new Set(request.auditSubjects))]
+      const route = request.routeOptions.url ?? ''
+      request.auditSubjects = [...subjectsOf(body, route.startsWith('/v1/members') || route.startsWith(SCIM_USERS), new Set(request.auditSubjects))]
       request.auditRead = true
     }
     app.addHook('preSerialization', async (request, reply, payload: unknown) => {
@@ -164,6 +168,7 @@ export default fp(
       if (!actor || !schoolId) return
       const subjects = new Set((request.auditSubjects ?? []).map((id) => id.toLowerCase()))
       if (params.memberId && UUID.test(params.memberId)) subjects.add(params.memberId.toLowerCase())
+      if (params.id && UUID.test(params.id) && (request.routeOptions.url ?? '').startsWith(SCIM_USERS)) subjects.add(params.id.toLowerCase())
       if (kind === 'read') {
         if (actor.kind === 'member') subjects.delete(actor.id)
         if (subjects.size === 0) return

@@ -130,9 +130,12 @@ function rolesOf(roles: ScimUser['roles'] | undefined, mapping: Record<string, S
   if (roles === undefined || roles === null) return undefined
   if (!Array.isArray(roles)) throw new ScimError(400, 'invalidSyntax', 'roles must be a list')
   if (roles.length === 0) return undefined
-  const granted = roles.map(({ value }) => {
-    const mapped = mapping[value] ?? (SCHOOL_ROLES.includes(value as SchoolRole) && value !== 'school_admin' ? (value as SchoolRole) : undefined)
-    if (!mapped) throw new ScimError(400, 'invalidValue', `roles: "${value}" is not a role of this school (student, alumni, advisor, or a value of the school's scimRoleMapping)`)
+  const granted = roles.map((role: unknown) => {
+    const value = role && typeof role === 'object' ? (role as { value?: unknown }).value : undefined
+    if (typeof value !== 'string') throw new ScimError(400, 'invalidValue', 'roles must be a list of objects with a string value')
+    // Own properties only: a value such as "constructor" names nothing the school mapped.
+    const mapped = Object.hasOwn(mapping, value) ? mapping[value] : SCHOOL_ROLES.includes(value as SchoolRole) && value !== 'school_admin' ? (value as SchoolRole) : undefined
+    if (!mapped) throw new ScimError(400, 'invalidValue', `roles: "${value.slice(0, 100)}" is not a role of this school (student, alumni, advisor, or a value of the school's scimRoleMapping)`)
     return mapped
   })
   return [...new Set(granted)]
@@ -169,8 +172,16 @@ export function filterToWhere(filter: Filter): Prisma.MemberWhereInput {
     }
   }
   const name = attribute(filter.attrPath)
-  // The one email kept is the work address and the primary one.
-  if (name === 'emails.type' || name === 'emails.primary') return {}
+  // The one email kept is the work address and the primary one: a condition on its type or primary
+  // flag is whether the user has an email that is so.
+  if (name === 'emails.type' || name === 'emails.primary') {
+    const hasOne: Prisma.MemberWhereInput = { email: { not: null } }
+    if (filter.op === 'pr') return hasOne
+    const so = name === 'emails.type' ? typeof filter.compValue === 'string' && filter.compValue.toLowerCase() === 'work' : filter.compValue === true
+    if (filter.op === 'eq') return so ? hasOne : { id: { in: [] } }
+    if (filter.op === 'ne') return so ? { email: null } : {}
+    throw new ScimError(400, 'invalidFilter', `${filter.attrPath} compares with eq, ne or pr`)
+  }
   if (name === 'active') {
     if (filter.op === 'pr') return {}
     if ((filter.op !== 'eq' && filter.op !== 'ne') || typeof filter.compValue !== 'boolean') throw new ScimError(400, 'invalidFilter', 'active compares with eq or ne to true or false')
@@ -186,11 +197,13 @@ export function filterToWhere(filter: Filter): Prisma.MemberWhereInput {
   if (typeof filter.compValue !== 'string') throw new ScimError(400, 'invalidFilter', `${filter.attrPath} compares with a string`)
   const mode = target.caseExact ? {} : { mode: 'insensitive' as const }
   const value = target.column === 'email' ? filter.compValue.toLowerCase() : filter.compValue
+  const equals = target.caseExact ? { equals: value } : insensitiveEquals(value)
   switch (filter.op) {
     case 'eq':
-      return { [target.column]: { equals: value, ...mode } }
+      return { [target.column]: equals }
     case 'ne':
-      return { OR: [{ [target.column]: null }, { NOT: { [target.column]: { equals: value, ...mode } } }] }
+      // userName is never null; the other attributes may be, and a missing value is "not equal".
+      return target.column === 'externalId' ? { NOT: { externalId: equals } } : { OR: [{ [target.column]: null }, { NOT: { [target.column]: equals } }] }
     case 'co':
       return { [target.column]: { contains: value, ...mode } }
     case 'sw':
@@ -207,4 +220,55 @@ function prefix(filter: Filter, parent: string): Filter {
   if (filter.op === 'not') return { ...filter, filter: prefix(filter.filter, parent) }
   if (filter.op === '[]') return filter
   return { ...(filter as Extract<Filter, { attrPath: string }>), attrPath: `${parent}${(filter as Extract<Filter, { attrPath: string }>).attrPath}` } as Filter
+}
+
+/**
+ * A case-insensitive `equals`. Prisma writes it as ILIKE without escaping the value (prisma/prisma
+ * #10810), so `_` and `%` would match any character: "john_smith" would find "john.smith". The
+ * value's wildcards are escaped here; test/scim.test.ts fails if Prisma starts escaping them itself.
+ */
+export function insensitiveEquals(value: string) {
+  return { equals: value.replace(/[\\%_]/g, (c) => `\\${c}`), mode: 'insensitive' as const }
+}
+
+/**
+ * Names a path can reach through an object's prototype rather than its own data: scim-patch follows
+ * a path's segments through plain objects, arrays and whatever they inherit, so a segment such as
+ * "__proto__", "constructor", "toString" or "map" would write onto a built-in shared by the whole
+ * process (GHSA-9m6g-wc8r-q59c). No SCIM attribute has such a name ("name" and "length" are kept:
+ * they are own properties where a path reaches them).
+ */
+const INHERITED = new Set(
+  [Object, Array, Function, String, Number, Boolean, Date, RegExp]
+    .flatMap((type) => Object.getOwnPropertyNames(type.prototype))
+    .concat('prototype', '__proto__')
+    .filter((name) => name !== 'name' && name !== 'length')
+    .map((name) => name.toLowerCase()),
+)
+
+/**
+ * The words of a path or key. Quoted filter values count too: a quote cannot be trusted to end where
+ * scim-patch's parser ends it, so "emails[value eq \"map\"]" is refused with the rest (rarely sent).
+ */
+const segments = (path: string) => path.split(/[^A-Za-z0-9_$]+/).filter(Boolean)
+
+/**
+ * Refuses a PATCH operation whose path, or any key of its value at any depth, names an inherited
+ * property (INHERITED). Attributes this service does not keep (title, phoneNumbers, an enterprise
+ * extension) pass, and are ignored as before.
+ */
+export function checkPatchOperation(op: { path?: unknown; value?: unknown }, index: number) {
+  const unsafe = (text: string) => segments(text).some((segment) => INHERITED.has(segment.toLowerCase()))
+  const refuse = (what: string) => new ScimError(400, 'invalidPath', `Operations[${index}]: ${what} is not an attribute of a User`)
+  if (op.path !== undefined && (typeof op.path !== 'string' || op.path.length > 300 || unsafe(op.path))) throw refuse(`path "${String(op.path).slice(0, 100)}"`)
+  const keys = (value: unknown, depth: number): void => {
+    if (depth > 8) throw refuse('a value nested this deep')
+    if (Array.isArray(value)) return value.forEach((item) => keys(item, depth + 1))
+    if (!value || typeof value !== 'object') return
+    for (const key of Object.keys(value)) {
+      if (unsafe(key)) throw refuse(`"${key.slice(0, 100)}"`)
+      keys((value as Record<string, unknown>)[key], depth + 1)
+    }
+  }
+  keys(op.value, 0)
 }

@@ -33,7 +33,7 @@ const scim = (schema: object, description: string) => ({ description, content: {
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Bad request (scimType: invalidFilter, invalidSyntax, invalidValue, mutability)',
   401: 'No valid token',
-  403: 'The client lacks the scim scope',
+  403: 'The client lacks the scim scope, or the User is a school admin the school has not put under SCIM (scimRoleMapping)',
   404: 'No such resource in this school',
   409: 'userName already taken (scimType: uniqueness)',
   412: 'If-Match names an older version',
@@ -61,12 +61,14 @@ export default async function scimRoutes(instance: FastifyInstance) {
   await instance.register(async (scoped) => {
     const app = scoped.withTypeProvider<TypeBoxTypeProvider>()
     app.addSchema(ScimErrorBody)
-    app.addContentTypeParser(SCIM_JSON, { parseAs: 'string', bodyLimit: 256 * 1024 }, (_request, body, done) => {
-      try {
-        done(null, JSON.parse(body as string))
-      } catch {
-        done(new ScimError(400, 'invalidSyntax', 'The body is not JSON'), undefined)
-      }
+    // Fastify's own JSON parsing (secure-json-parse), which refuses __proto__ and constructor.prototype
+    // keys, as it does for application/json.
+    const json = app.getDefaultJsonParser('error', 'error')
+    app.addContentTypeParser(SCIM_JSON, { parseAs: 'string', bodyLimit: 256 * 1024 }, (request, body, done) => {
+      json(request, body as string, (error, value) => {
+        if (!error) return done(null, value)
+        done(new ScimError(400, 'invalidSyntax', /prototype/i.test(error.message) ? 'The body names __proto__ or constructor.prototype, which no User has' : 'The body is not JSON'), undefined)
+      })
     })
     app.setErrorHandler((error, request, reply) => {
       if (error instanceof ScimError) return sendError(reply, error.status, error.scimType, error.message)
@@ -146,9 +148,9 @@ export default async function scimRoutes(instance: FastifyInstance) {
     })
     app.delete('/scim/v2/Users/:id', {
       config: access,
-      schema: { operationId: 'deleteScimUser', tags, summary: 'Deprovision: the member is disabled and hidden from SCIM; their contacts, meetings and history stay', params: IdPath, response: answers({ 204: Type.Null({ description: 'Deleted' }) }, [404]) },
+      schema: { operationId: 'deleteScimUser', tags, summary: 'Deprovision: the member is disabled and hidden from SCIM; their contacts, meetings and history stay', params: IdPath, headers: IfMatch, response: answers({ 204: Type.Null({ description: 'Deleted' }) }, [404, 412]) },
       handler: async (request, reply) => {
-        await deleteUser(await context(request), request.params.id)
+        await deleteUser(await context(request), request.params.id, request.headers['if-match'])
         return reply.code(204).send()
       },
     })

@@ -6,8 +6,8 @@ import { parse, type Filter } from 'scim2-parse-filter'
 import { scimPatch, type ScimPatchOperation } from 'scim-patch'
 import type { Member as MemberRow, Prisma } from '../../generated/prisma/client.js'
 import type { SchoolRole } from '../../infra/auth/principal.js'
-import type { Tenant } from '../../infra/db/database.js'
-import { filterToWhere, fromScimUser, LIST_RESPONSE, type MemberFields, PATCH_OP, ScimError, type ScimUser, toScimUser, versionOf } from './mapping.js'
+import { type Tenant, tenantInTransaction } from '../../infra/db/database.js'
+import { checkPatchOperation, filterToWhere, fromScimUser, insensitiveEquals, LIST_RESPONSE, type MemberFields, PATCH_OP, ScimError, type ScimUser, toScimUser, versionOf } from './mapping.js'
 
 export const MAX_COUNT = 200
 export const DEFAULT_COUNT = 100
@@ -51,24 +51,54 @@ export async function getUser(context: ScimContext, id: string) {
 }
 
 /** The member (other than `except`) whose userName this is, in any case; null when it is free. */
-function userNameHolder({ tenant }: ScimContext, userName: string, except?: string) {
+function userNameHolder(tenant: Tenant, userName: string, except?: string) {
   return tenant.db.member.findFirst({
-    where: { schoolId: tenant.schoolId, externalId: { equals: userName, mode: 'insensitive' }, ...(except ? { id: { not: except } } : {}) },
-    select: { id: true, scimDeletedAt: true },
+    where: { schoolId: tenant.schoolId, externalId: insensitiveEquals(userName), ...(except ? { id: { not: except } } : {}) },
+    select: { id: true, scimDeletedAt: true, scimExternalId: true, erasedAt: true, roles: true },
   })
 }
 
 const userNameTaken = (userName: string) => new ScimError(409, 'uniqueness', `userName "${userName}" is taken in this school`)
 
+/**
+ * Runs a write that depends on who holds a userName in one transaction, under a lock on the name
+ * (case-folded) in the school: two writers of "Alice" and "alice" cannot both find it free.
+ */
+function underUserName<T>(context: ScimContext, userNames: string[], write: (tenant: Tenant) => Promise<T>): Promise<T> {
+  const { schoolId } = context.tenant
+  return context.tenant.db.$transaction(async (tx) => {
+    for (const name of [...new Set(userNames.map((n) => n.toLowerCase()))].sort()) {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`scim-user-name:${schoolId}:${name}`}, 0))`
+    }
+    return write(tenantInTransaction(schoolId, tx))
+  })
+}
+
+/**
+ * A school admin is changed through SCIM only when the school's scimRoleMapping grants school_admin
+ * (the school has given its administration to its identity provider): otherwise a SCIM client could
+ * rename, demote or disable the school's admins, which the member API keeps to school admins.
+ */
+function assertMayChange(context: ScimContext, row: { roles: string[] }) {
+  if (row.roles.includes('school_admin') && !Object.values(context.roleMapping).includes('school_admin')) {
+    throw new ScimError(403, null, "This User is a school admin of Vantage: only a school admin changes them, unless the school's scimRoleMapping grants school_admin")
+  }
+}
+
 /** POST /Users: a new member, or a member deleted through SCIM brought back (their history kept). */
 export async function createUser(context: ScimContext, body: Record<string, unknown>) {
   const fields = fromScimUser(body, context.roleMapping, ['student'])
-  const { db, schoolId } = context.tenant
-  const taken = await userNameHolder(context, fields.externalId)
-  if (taken && !taken.scimDeletedAt) throw userNameTaken(fields.externalId)
-  const row = taken
-    ? await db.member.update({ where: { schoolId_id: { schoolId, id: taken.id } }, data: { ...fields, scimDeletedAt: null } })
-    : await db.member.create({ data: { schoolId, ...fields } })
+  const row = await underUserName(context, [fields.externalId], async (tenant) => {
+    const { db, schoolId } = tenant
+    const taken = await userNameHolder(tenant, fields.externalId)
+    if (!taken) return db.member.create({ data: { schoolId, ...fields } })
+    // Only a member deleted through SCIM comes back, and only as the same person: a different
+    // identity-provider id (externalId) under the same userName is someone else.
+    const samePerson = taken.scimExternalId === null || fields.scimExternalId === null || taken.scimExternalId === fields.scimExternalId
+    if (!taken.scimDeletedAt || taken.erasedAt || !samePerson) throw userNameTaken(fields.externalId)
+    assertMayChange(context, taken)
+    return db.member.update({ where: { schoolId_id: { schoolId, id: taken.id } }, data: { ...fields, scimDeletedAt: null } })
+  })
   return toScimUser(row, context.base)
 }
 
@@ -79,15 +109,17 @@ function checkVersion(row: MemberRow, ifMatch: string | undefined) {
 }
 
 async function save(context: ScimContext, row: MemberRow, fields: MemberFields) {
-  if (fields.externalId.toLowerCase() !== row.externalId.toLowerCase()) {
-    if (await userNameHolder(context, fields.externalId, row.id)) throw userNameTaken(fields.externalId)
-  }
-  // The update is conditional on the version read, so two writers cannot both win.
-  const { count } = await context.tenant.db.member.updateMany({
-    where: { schoolId: context.tenant.schoolId, id: row.id, updatedAt: row.updatedAt },
-    data: fields,
+  await underUserName(context, [row.externalId, fields.externalId], async (tenant) => {
+    if (fields.externalId.toLowerCase() !== row.externalId.toLowerCase()) {
+      if (await userNameHolder(tenant, fields.externalId, row.id)) throw userNameTaken(fields.externalId)
+    }
+    // The update is conditional on the version read, so two writers cannot both win.
+    const { count } = await tenant.db.member.updateMany({
+      where: { schoolId: tenant.schoolId, id: row.id, updatedAt: row.updatedAt },
+      data: fields,
+    })
+    if (count === 0) throw new ScimError(412, null, 'The User changed while this request was applied; read it again')
   })
-  if (count === 0) throw new ScimError(412, null, 'The User changed while this request was applied; read it again')
   return getUser(context, row.id)
 }
 
@@ -95,6 +127,7 @@ async function save(context: ScimContext, row: MemberRow, fields: MemberFields) 
 export async function replaceUser(context: ScimContext, id: string, body: Record<string, unknown>, ifMatch?: string) {
   const row = await findUser(context, id)
   checkVersion(row, ifMatch)
+  assertMayChange(context, row)
   return save(context, row, fromScimUser(body, context.roleMapping, row.roles))
 }
 
@@ -102,8 +135,13 @@ export async function replaceUser(context: ScimContext, id: string, body: Record
 export async function patchUser(context: ScimContext, id: string, body: Record<string, unknown>, ifMatch?: string) {
   if (!Array.isArray(body.schemas) || !body.schemas.includes(PATCH_OP)) throw new ScimError(400, 'invalidSyntax', `schemas must be ["${PATCH_OP}"]`)
   if (!Array.isArray(body.Operations) || body.Operations.length === 0 || body.Operations.length > 100) throw new ScimError(400, 'invalidSyntax', 'Operations must list 1-100 operations')
+  body.Operations.forEach((op: unknown, i: number) => {
+    if (!op || typeof op !== 'object' || Array.isArray(op)) throw new ScimError(400, 'invalidSyntax', `Operations[${i}] must be an object`)
+    checkPatchOperation(op as { path?: unknown; value?: unknown }, i)
+  })
   const row = await findUser(context, id)
   checkVersion(row, ifMatch)
+  assertMayChange(context, row)
   const current = toScimUser(row, context.base)
   let patched: ScimUser
   try {
@@ -121,6 +159,9 @@ export async function patchUser(context: ScimContext, id: string, body: Record<s
     throw new ScimError(400, scimType, (error as Error).message)
   }
   if (patched.id !== row.id) throw new ScimError(400, 'mutability', 'id cannot be changed')
+  // The roles read back are Vantage's own names, not the identity provider's values: they go through
+  // the school's mapping only when the operations changed them.
+  if (JSON.stringify(patched.roles ?? []) === JSON.stringify(current.roles ?? [])) delete patched.roles
   return save(context, row, fromScimUser(patched as unknown as Record<string, unknown>, context.roleMapping, row.roles))
 }
 
@@ -135,7 +176,9 @@ function booleanStrings(value: unknown): unknown {
 }
 
 /** DELETE /Users/{id}: the member disabled and hidden from SCIM; their contacts, meetings and history stay. */
-export async function deleteUser(context: ScimContext, id: string) {
+export async function deleteUser(context: ScimContext, id: string, ifMatch?: string) {
   const row = await findUser(context, id)
+  checkVersion(row, ifMatch)
+  assertMayChange(context, row)
   await context.tenant.db.member.update({ where: { schoolId_id: { schoolId: context.tenant.schoolId, id: row.id } }, data: { status: 'disabled', scimDeletedAt: new Date() } })
 }
