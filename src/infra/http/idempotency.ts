@@ -141,6 +141,9 @@ export default fp(
         request.idempotency = { tenant, caller, key, lockedUntil }
         return
       }
+      // The answer kept in memory is read before the row: its write may commit, and drop it from
+      // memory, while the row is read; one of the two then has it.
+      const answered = unwritten.get(keyOf(principal.schoolId, caller, key))
       const [stored] = await tenant.sql<Stored>(Prisma.sql`
         SELECT fingerprint, status, response_status AS "responseStatus", response_headers AS "responseHeaders", response_body AS "responseBody"
           FROM idempotency_keys WHERE school_id = ${principal.schoolId}::uuid AND caller = ${caller} AND key = ${key}`)
@@ -148,8 +151,7 @@ export default fp(
         throw new Problem('idempotency-key-reused', 'This Idempotency-Key was sent before with another method, path or body; use a new key for a new request')
       }
       if (stored?.status === 'done') return replay(reply, stored.responseStatus!, stored.responseHeaders, stored.responseBody)
-      const answered = stored && unwritten.get(keyOf(principal.schoolId, caller, key))
-      if (answered) return replay(reply, answered.status, answered.headers, answered.body)
+      if (stored && answered) return replay(reply, answered.status, answered.headers, answered.body)
       throw new Problem('idempotency-key-in-use', 'The first request with this Idempotency-Key is still being processed; retry shortly', { headers: { 'retry-after': '1' } })
     })
 

@@ -6,7 +6,10 @@ import { finish, join } from './text.js'
 
 /** "Which is better, a degree or a bootcamp?": options listed after a comma, colon or dash. */
 export function listedOptions(body: string): string[] | null {
-  const m = /[,:;—–]\s*([^,:;—–]+(?:,\s*[^,:;—–]+)*)$/.exec(body.replace(/\s-\s/g, ' — '))
+  // Each listed option starts at its first non-space character, so the text splits into options in
+  // one way only: with "[^,:;—–]+" after "\s*" a run of ", a" pieces split in exponentially many
+  // ways before a mismatch (test/regex-safety.test.ts).
+  const m = /[,:;—–]\s*([^,:;—–\s][^,:;—–]*(?:,\s*[^,:;—–\s][^,:;—–]*)*)$/.exec(body.replace(/\s-\s/g, ' — '))
   if (!m) return null
   const segment = m[1]!.trim()
   if (/^(or|and|if|when|but|because|so)\b/i.test(segment) || !/\sor\s/i.test(segment) || /\bor not$/i.test(segment)) return null
