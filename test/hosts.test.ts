@@ -609,6 +609,10 @@ describe('host profiles', () => {
       ['?industry=Law', []],
       ['?organization=mercy%20hospital', ['mercy', 'mercyToo']],
       ['?organization=First%20Bank', ['bank']],
+      // Literally: "%" and "_" are characters, not wildcards.
+      ['?organization=%25', []],
+      ['?organization=First_Bank', []],
+      ['?organization=mercy%25', []],
       ['?accepting=true&offers=job_shadow', ['mercyToo', 'lab']],
       ['?accepting=true&industry=Healthcare&offers=job_shadow', ['mercyToo']],
     ])('filters %s', async (query, names) => {

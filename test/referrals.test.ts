@@ -97,8 +97,11 @@ describe('referrals', () => {
       expect((await byName('Dana from the career fair')).statusCode).toBe(201)
       expect((await byName('dana from the career fair ')).statusCode).toBe(409)
       expect((await byName('Sam from class')).statusCode).toBe(201)
+      // Names compare literally: "%" and "_" are characters, not wildcards matching Dana or Sam.
+      expect((await byName('%')).statusCode).toBe(201)
+      expect((await byName('Sam_from_class')).statusCode).toBe(201)
       const { rows } = await owner.query('SELECT count(*)::int AS n FROM referrals WHERE school_id = $1 AND referred_contact_id = $2', [school.id, referred.id])
-      expect(rows[0].n).toBe(3)
+      expect(rows[0].n).toBe(5)
     })
 
     it('with a named referrer and a new person, creates the contact (source referral) and the referral together', async () => {

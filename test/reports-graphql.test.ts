@@ -322,6 +322,8 @@ describe('reporting over GraphQL', () => {
     it('a list flood (aliased pages of 100 students with their activity) is refused before any of it runs', async () => {
       const page = (alias: string) => `${alias}: students(first: 100) { nodes { id activity { meetingsRequested meetingsCompleted peopleMet organizationsMet referralsReceived } } }`
       await expectTooCostly(report(Array.from({ length: 12 }, (_, index) => page(`s${index}`)).join(' ')))
+      // A field asking for a negative number of rows does not cancel its siblings' cost.
+      await expectTooCostly(report([...Array.from({ length: 12 }, (_, index) => page(`s${index}`)), 'neg: meetings(first: -2147483648) { totalCount }'].join(' ')))
       // The same rows asked through a variable count the same.
       const byVariable = `query Flood($from: Date!, $to: Date!, $n: Int) { report(from: $from, to: $to) { ${Array.from({ length: 12 }, (_, index) => `s${index}: students(first: $n) { nodes { id activity { meetingsRequested peopleMet } } }`).join(' ')} } }`
       const baseline = await authenticationStatements()

@@ -29,8 +29,10 @@ const LIST_SIZE_DEFAULT = 20
 
 const weighted: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
   const own = QUERY_COST[`${type.name}.${field.name}`] ?? 1
-  // A connection's rows: `first` (default 20) times what each row selects.
-  const rows = typeof args.first === 'number' ? args.first : field.args.some((arg) => arg.name === 'first') ? LIST_SIZE_DEFAULT : 1
+  // A connection's rows: `first` (default 20) times what each row selects. At least one: the
+  // resolver refuses `first` below 1, but only once its siblings have started, and a negative count
+  // here would cancel their cost (the library floors each selection's sum at 0, not each field).
+  const rows = typeof args.first === 'number' ? Math.max(1, args.first) : field.args.some((arg) => arg.name === 'first') ? LIST_SIZE_DEFAULT : 1
   return own + rows * childComplexity
 }
 

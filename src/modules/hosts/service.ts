@@ -5,6 +5,7 @@ import type { Principal } from '../../infra/auth/principal.js'
 import { can } from '../../infra/auth/policy.js'
 import { displayName } from '../members/display.js'
 import type { Tenant } from '../../infra/db/database.js'
+import { insensitiveEquals } from '../../infra/db/text-match.js'
 import { decodeCursor, pageOf } from '../../infra/http/cursor.js'
 import { Problem, forbidden, notFound } from '../../infra/http/problem.js'
 import type { HostProfile as HostRow, Prisma } from '../../generated/prisma/client.js'
@@ -111,7 +112,7 @@ export async function listHosts({ db, schoolId }: Tenant, principal: Principal, 
     ...(query.accepting !== undefined ? { accepting: query.accepting } : {}),
     ...(query.offers ? { offers: { has: query.offers } } : {}),
     ...(query.industry ? { industries: { has: query.industry } } : {}),
-    ...(query.organization ? { organization: { equals: query.organization, mode: 'insensitive' } } : {}),
+    ...(query.organization ? { organization: insensitiveEquals(query.organization) } : {}),
     ...(after ? { memberId: { gt: after.id } } : {}),
   }
   const rows = await db.hostProfile.findMany({ where, orderBy: { memberId: 'asc' }, take: query.limit + 1, include: withName })

@@ -2,6 +2,7 @@
 // transaction; the referrals of a student form their network (network.ts).
 import type { Principal } from '../../infra/auth/principal.js'
 import { type Tenant, tenantInTransaction } from '../../infra/db/database.js'
+import { insensitiveEquals } from '../../infra/db/text-match.js'
 import { decodeCursor, pageOf } from '../../infra/http/cursor.js'
 import { Problem, notFound } from '../../infra/http/problem.js'
 import type { Referral as ReferralRow } from '../../generated/prisma/client.js'
@@ -65,7 +66,7 @@ export async function createReferral(tenant: Tenant, principal: Principal, input
           schoolId: tenant.schoolId,
           studentId,
           referredContactId,
-          ...(referrerContactId ? { referrerContactId } : { referrerName: { equals: referrerName!.trim(), mode: 'insensitive' as const } }),
+          ...(referrerContactId ? { referrerContactId } : { referrerName: insensitiveEquals(referrerName!.trim()) }),
         },
         select: { id: true },
       })

@@ -16,6 +16,7 @@ import type { Filter } from 'scim2-parse-filter'
 import type { Prisma, Member as MemberRow } from '../../generated/prisma/client.js'
 import { SCHOOL_ROLES, type SchoolRole } from '../../infra/auth/principal.js'
 import { displayName } from '../members/display.js'
+import { insensitiveEquals } from '../../infra/db/text-match.js'
 
 export const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User'
 export const VANTAGE_SCHEMA = 'urn:ietf:params:scim:schemas:extension:vantage:2.0:User'
@@ -220,15 +221,6 @@ function prefix(filter: Filter, parent: string): Filter {
   if (filter.op === 'not') return { ...filter, filter: prefix(filter.filter, parent) }
   if (filter.op === '[]') return filter
   return { ...(filter as Extract<Filter, { attrPath: string }>), attrPath: `${parent}${(filter as Extract<Filter, { attrPath: string }>).attrPath}` } as Filter
-}
-
-/**
- * A case-insensitive `equals`. Prisma writes it as ILIKE without escaping the value (prisma/prisma
- * #10810), so `_` and `%` would match any character: "john_smith" would find "john.smith". The
- * value's wildcards are escaped here; test/scim.test.ts fails if Prisma starts escaping them itself.
- */
-export function insensitiveEquals(value: string) {
-  return { equals: value.replace(/[\\%_]/g, (c) => `\\${c}`), mode: 'insensitive' as const }
 }
 
 /**

@@ -7,7 +7,8 @@ import { scimPatch, type ScimPatchOperation } from 'scim-patch'
 import type { Member as MemberRow, Prisma } from '../../generated/prisma/client.js'
 import type { SchoolRole } from '../../infra/auth/principal.js'
 import { type Tenant, tenantInTransaction } from '../../infra/db/database.js'
-import { checkPatchOperation, filterToWhere, fromScimUser, insensitiveEquals, LIST_RESPONSE, type MemberFields, PATCH_OP, ScimError, type ScimUser, toScimUser, versionOf } from './mapping.js'
+import { insensitiveEquals } from '../../infra/db/text-match.js'
+import { checkPatchOperation, filterToWhere, fromScimUser, LIST_RESPONSE, type MemberFields, PATCH_OP, ScimError, type ScimUser, toScimUser, versionOf } from './mapping.js'
 
 export const MAX_COUNT = 200
 export const DEFAULT_COUNT = 100
