@@ -406,7 +406,7 @@ export interface paths {
     post: operations["eraseMember"];
   };
   "/v1/meetings/{meetingId}/confirmation-links": {
-    /** After a meeting's end: the signed links by which the student and the host confirm it happened or report a no-show (the student and the host, an alumnus the meeting's contact names, each get their own) */
+    /** After a meeting's end: the signed links by which the student and the host confirm it happened or report a no-show (the student and the host, the alumnus whose host request for it was accepted, each get their own; staff both) */
     get: operations["getConfirmationLinks"];
   };
   "/v1/confirmations": {
@@ -8413,7 +8413,7 @@ export interface operations {
       503: components["responses"]["ServiceUnavailable"];
     };
   };
-  /** After a meeting's end: the signed links by which the student and the host confirm it happened or report a no-show (the student and the host, an alumnus the meeting's contact names, each get their own) */
+  /** After a meeting's end: the signed links by which the student and the host confirm it happened or report a no-show (the student and the host, the alumnus whose host request for it was accepted, each get their own; staff both) */
   getConfirmationLinks: {
     parameters: {
       path: {

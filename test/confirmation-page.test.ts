@@ -47,6 +47,11 @@ describe.skipIf(!browserTestsRun)('a confirmation link in a browser', () => {
       `INSERT INTO meetings (school_id, id, student_id, contact_id, kind, status, purpose, mode, proposed_slots, starts_at, ends_at, thank_you_due_at, updated_at)
        VALUES ($1, uuid_generate_v7(), $2, $3, 'informational_interview', 'scheduled', 'Learn', 'phone', '[]', $4, $5, $6, now()) RETURNING id::text`,
       [school.id, school.members.student!.id, contactId, startsAt, endsAt, new Date(endsAt.getTime() + 24 * HOUR)])
+    // The alumnus accepted the student's request: they are the meeting's host.
+    await owner.query(
+      `INSERT INTO host_requests (school_id, id, group_id, student_id, host_id, meeting_id, status, expires_at, responded_at, updated_at)
+       VALUES ($1, uuid_generate_v7(), uuid_generate_v7(), $2, $3, $4, 'accepted', $5, $5, now())`,
+      [school.id, school.members.student!.id, school.members.alumni!.id, row.id, new Date(startsAt.getTime() - 48 * HOUR)])
     return { id: row.id, startsAt, endsAt }
   }
 

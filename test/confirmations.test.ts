@@ -24,7 +24,8 @@ describe('meeting confirmation links', () => {
     school = await t.school('confirm-u')
     other = await t.school('confirm-v', ['student', 'school_admin'])
     owner = await ownerConnection(t)
-    // The student's contact is the school's alumnus (so the alumnus is the host of these meetings).
+    // The student's contact is the school's alumnus, who hosts these meetings (meeting() adds the
+    // accepted host request that makes them the host).
     const { rows: [contact] } = await owner.query(
       `INSERT INTO contacts (school_id, id, student_id, full_name, organization, source, alumni_member_id, updated_at)
        VALUES ($1, uuid_generate_v7(), $2, 'Alum Host', 'Initech', 'alumni_network', $3, now()) RETURNING id::text`,
@@ -43,12 +44,18 @@ describe('meeting confirmation links', () => {
    * A meeting of the student that ended at least `hoursAgo` hours ago (negative: still that far ahead),
    * in the given status; each one an hour further from now than the last, as a student's meetings do not overlap.
    */
-  async function meeting(hoursAgo: number, status = 'scheduled', studentId = school.members.student!.id): Promise<string> {
+  async function meeting(hoursAgo: number, status = 'scheduled', studentId = school.members.student!.id, host: string | null = school.members.alumni!.id): Promise<string> {
     const end = Date.now() - hoursAgo * HOUR - (hoursAgo >= 0 ? 1 : -1) * ++made * HOUR
     const { rows: [row] } = await owner.query(
       `INSERT INTO meetings (school_id, id, student_id, contact_id, kind, status, purpose, mode, proposed_slots, starts_at, ends_at, thank_you_due_at, updated_at)
        VALUES ($1, uuid_generate_v7(), $2, $3, 'informational_interview', $4::meeting_status, 'Learn', 'phone', '[]', $5, $6, $7, now()) RETURNING id::text`,
       [school.id, studentId, contactId, status, new Date(end - 30 * 60_000), new Date(end), new Date(end + DAY)])
+    if (host) {
+      await owner.query(
+        `INSERT INTO host_requests (school_id, id, group_id, student_id, host_id, meeting_id, status, expires_at, responded_at, updated_at)
+         VALUES ($1, uuid_generate_v7(), uuid_generate_v7(), $2, $3, $4, 'accepted', $5, $5, now())`,
+        [school.id, studentId, host, row.id, new Date(end - 2 * DAY)])
+    }
     return row.id
   }
 
@@ -73,7 +80,7 @@ describe('meeting confirmation links', () => {
     expect((await links(await meeting(15 * 24))).statusCode).toBe(409)
     expect((await links(id, classmate.token)).statusCode).toBe(404)
     expect((await links(id, other.members.school_admin!.token)).statusCode).toBe(404)
-    // The host, an alumnus the meeting's contact names, gets their own; another alumnus nothing.
+    // The host, the alumnus whose host request was accepted, gets their own; another alumnus nothing.
     const host = await links(id, school.members.alumni!.token)
     expect(host.statusCode, host.body).toBe(200)
     expect(host.json()).toMatchObject({ meetingId: id, student: null, host: expect.stringMatching(/^https:\/\/vantage\.example\.edu\/v1\/confirmations\?link=/) })
@@ -142,6 +149,24 @@ describe('meeting confirmation links', () => {
     // Another student, and another school, may not read it.
     expect((await t.request({ method: 'GET', url: `/v1/members/${student}/reliability`, token: classmate.token })).statusCode).toBe(404)
     expect((await t.request({ method: 'GET', url: `/v1/members/${student}/reliability`, token: other.members.school_admin!.token })).statusCode).toBe(404)
+  })
+
+  it('an alumnus a student\'s contact merely names is not the host: no link for them, and the student\'s answers leave their reliability alone', async () => {
+    const alumnus = school.members.alumni!.id
+    const reliability = async () => (await t.request({ method: 'GET', url: `/v1/members/${alumnus}/reliability`, token: school.members.advisor!.token })).json()
+    const before = await reliability()
+    // The contact names the alumnus (the student set that), but no host request of theirs was accepted.
+    for (const requestStatus of [null, 'declined']) {
+      const id = await meeting(1, 'scheduled', school.members.student!.id, null)
+      if (requestStatus) {
+        await owner.query(`INSERT INTO host_requests (school_id, id, group_id, student_id, host_id, meeting_id, status, expires_at, updated_at)
+          VALUES ($1, uuid_generate_v7(), uuid_generate_v7(), $2, $3, $4, $5::host_request_status, now(), now())`, [school.id, school.members.student!.id, alumnus, id, requestStatus])
+      }
+      expect((await links(id, school.members.alumni!.token)).statusCode).toBe(404)
+      const studentLink = tokenOf((await links(id)).json().student)
+      expect((await say(studentLink, 'no_show')).statusCode).toBe(200)
+    }
+    expect(await reliability()).toEqual(before)
   })
 
   it('a link is all or nothing: tampered, expired, for another purpose, or used as a bearer token', async () => {

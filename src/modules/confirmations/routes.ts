@@ -49,7 +49,7 @@ export default async function confirmationRoutes(instance: FastifyInstance) {
     schema: {
       operationId: 'getConfirmationLinks',
       tags,
-      summary: 'After a meeting\'s end: the signed links by which the student and the host confirm it happened or report a no-show (the student and the host, an alumnus the meeting\'s contact names, each get their own)',
+      summary: 'After a meeting\'s end: the signed links by which the student and the host confirm it happened or report a no-show (the student and the host, the alumnus whose host request for it was accepted, each get their own; staff both)',
       params: Type.Object({ meetingId: Uuid }),
       response: responses({ 200: Links }, [404, 409]),
     },

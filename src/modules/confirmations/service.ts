@@ -27,19 +27,22 @@ interface Signer {
   publicUrl: string
 }
 
-/** The links of a meeting that has ended: the student's, and (for staff) the host's. */
 /**
- * The links a viewer may have: staff both; the meeting's student theirs; the alumnus the meeting's
- * contact names (the host) theirs. Anyone else is answered as for a meeting that does not exist.
+ * The links of a meeting that has ended. A viewer may have: staff both (to pass the host's on to a
+ * professional who is not a member); the meeting's student theirs; the meeting's host theirs, that
+ * is, the alumnus whose host request for it was accepted. An alumnus a student's contact merely
+ * names is not the host: the student sets that link, and could otherwise hand any alumnus a
+ * meeting to answer for. Anyone else is answered as for a meeting that does not exist.
  */
 export async function confirmationLinks(tenant: Tenant, signer: Signer, meetingId: string, viewer: { memberId: string | null; staff: boolean }, now: Date) {
   const meeting = await tenant.db.meeting.findUnique({
     where: { schoolId_id: { schoolId: tenant.schoolId, id: meetingId } },
-    select: { id: true, studentId: true, status: true, endsAt: true, contact: { select: { alumniMemberId: true } } },
+    select: { id: true, studentId: true, status: true, endsAt: true, hostRequest: { select: { hostId: true, status: true } } },
   })
+  const host = meeting?.hostRequest?.status === 'accepted' ? meeting.hostRequest.hostId : null
   const parties: Party[] = viewer.staff
     ? ['student', 'host']
-    : [...(meeting && meeting.studentId === viewer.memberId ? ['student' as const] : []), ...(meeting && viewer.memberId && meeting.contact.alumniMemberId === viewer.memberId ? ['host' as const] : [])]
+    : [...(meeting && meeting.studentId === viewer.memberId ? ['student' as const] : []), ...(viewer.memberId && host === viewer.memberId ? ['host' as const] : [])]
   if (!meeting || parties.length === 0) throw notFound('meeting')
   if (!meeting.endsAt || !HELD_STATUSES.includes(meeting.status)) throw new Problem('conflict', `A meeting that is ${meeting.status} has no time to confirm`)
   if (meeting.endsAt > now) throw new Problem('conflict', 'The links are given once the meeting has ended', { extensions: { endsAt: meeting.endsAt.toISOString() } })
@@ -133,7 +136,7 @@ export async function answer(link: Awaited<ReturnType<typeof readLink>>, outcome
 
 /**
  * A member's reliability from the other party's answers: as a student, what hosts said about the
- * meetings the student asked for; as a host (an alumnus a student's contact names), what students
+ * meetings the student asked for; as a host (of meetings whose host request they accepted), what students
  * said. `reliability` is the share of answered meetings where the other party said it happened.
  */
 export async function reliability(tenant: Tenant, memberId: string) {
@@ -142,12 +145,12 @@ export async function reliability(tenant: Tenant, memberId: string) {
   const [row] = await tenant.sql<{ sHappened: number; sNoShow: number; hHappened: number; hNoShow: number }>(Prisma.sql`
     SELECT count(*) FILTER (WHERE m.student_id = ${memberId}::uuid AND c.party = 'host' AND c.outcome = 'happened')::int AS "sHappened",
            count(*) FILTER (WHERE m.student_id = ${memberId}::uuid AND c.party = 'host' AND c.outcome = 'no_show')::int AS "sNoShow",
-           count(*) FILTER (WHERE k.alumni_member_id = ${memberId}::uuid AND c.party = 'student' AND c.outcome = 'happened')::int AS "hHappened",
-           count(*) FILTER (WHERE k.alumni_member_id = ${memberId}::uuid AND c.party = 'student' AND c.outcome = 'no_show')::int AS "hNoShow"
+           count(*) FILTER (WHERE h.host_id = ${memberId}::uuid AND c.party = 'student' AND c.outcome = 'happened')::int AS "hHappened",
+           count(*) FILTER (WHERE h.host_id = ${memberId}::uuid AND c.party = 'student' AND c.outcome = 'no_show')::int AS "hNoShow"
       FROM meeting_confirmations c
       JOIN meetings m ON m.school_id = c.school_id AND m.id = c.meeting_id
-      JOIN contacts k ON k.school_id = m.school_id AND k.id = m.contact_id
-     WHERE c.school_id = ${tenant.schoolId}::uuid AND (m.student_id = ${memberId}::uuid OR k.alumni_member_id = ${memberId}::uuid)`)
+      LEFT JOIN host_requests h ON h.school_id = m.school_id AND h.meeting_id = m.id AND h.status = 'accepted'
+     WHERE c.school_id = ${tenant.schoolId}::uuid AND (m.student_id = ${memberId}::uuid OR h.host_id = ${memberId}::uuid)`)
   const figure = (happened: number, noShow: number) => ({ confirmed: happened, noShows: noShow, reliability: happened + noShow > 0 ? happened / (happened + noShow) : null })
   return { memberId, asStudent: figure(row!.sHappened, row!.sNoShow), asHost: figure(row!.hHappened, row!.hNoShow) }
 }
