@@ -22,6 +22,7 @@ if (mode === 'hello') {
     APP_DATABASE_URL: databaseUrl,
     TOKEN_ISSUER: 'urn:vantage:bench',
     RATE_LIMIT_PER_MINUTE: '100000000',
+    AUTH_FAILURES_PER_MINUTE: '100000000',
     DB_POOL_MAX: process.env.BENCH_DB_POOL_MAX ?? '10',
     // Queue workers only in the server of the webhook delivery benchmark (bench/webhooks.ts).
     JOBS_ENABLED: process.env.BENCH_JOBS ?? 'false',

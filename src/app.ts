@@ -162,7 +162,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     keySets: { allowedHosts: config.auth.jwksAllowedHosts, ...deps.keySets },
   })
   await app.register(auth, { authenticator, database })
-  await app.register(rateLimit, { perMinute: config.rateLimitPerMinute, redisUrl: config.redisUrl })
+  await app.register(rateLimit, { perMinute: config.rateLimitPerMinute, authFailuresPerMinute: config.authFailuresPerMinute, redisUrl: config.redisUrl })
   await app.register(pressure, config.pressure)
   await app.register(metrics, { token: config.metricsToken })
   await app.register(audit, { enabled: config.auditEnabled })

@@ -39,6 +39,7 @@ const Environment = Type.Object({
   SHUTDOWN_GRACE_MS: Type.Integer({ minimum: 0, default: 10000 }),
   CORS_ORIGINS: Type.String({ default: '', description: 'Comma-separated origins allowed to call from a browser' }),
   RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 1200 }),
+  AUTH_FAILURES_PER_MINUTE: Type.Integer({ minimum: 1, default: 120, description: 'Bearer tokens refused a minute per client address before the address is answered 429 without checking its tokens' }),
   GRAPHQL_MAX_DEPTH: Type.Integer({ minimum: 2, maximum: 32, default: 8 }),
   GRAPHQL_MAX_COST: Type.Integer({ minimum: 10, maximum: 1000000, default: 5000 }),
   GRAPHQL_BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, maximum: 1048576, default: 32768 }),
@@ -129,6 +130,8 @@ export interface Config {
   graphiqlEnabled: boolean
   /** Requests a minute per integration client, per school (members), or per address (unauthenticated). */
   rateLimitPerMinute: number
+  /** Refused bearer tokens a minute per client address; past it the address gets 429 before any check. */
+  authFailuresPerMinute: number
   /** Where instances share their rate-limit counters; without it each instance counts alone. */
   redisUrl?: string
   /** Whether writes and reads of others' personal data are written to the audit log (src/infra/http/audit.ts). */
@@ -245,6 +248,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     graphqlJit: env.GRAPHQL_JIT,
     graphiqlEnabled: env.GRAPHIQL_ENABLED ?? env.NODE_ENV !== 'production',
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+    authFailuresPerMinute: env.AUTH_FAILURES_PER_MINUTE,
     redisUrl: env.REDIS_URL,
     metricsToken: env.METRICS_TOKEN,
     auditEnabled: env.AUDIT_ENABLED,

@@ -114,3 +114,32 @@ describe('back-pressure (@fastify/under-pressure)', () => {
     }
   })
 })
+
+describe('refused tokens per address (AUTH_FAILURES_PER_MINUTE)', () => {
+  let t: TestApp
+  let school: TestSchool
+  beforeAll(async () => {
+    t = await build({ AUTH_FAILURES_PER_MINUTE: '3' })
+    school = await t.school('forged', ['student'])
+  })
+  afterAll(() => t.close())
+
+  const me = (authorization: string | undefined, remoteAddress = '203.0.113.7') =>
+    t.app.inject({ method: 'GET', url: '/v1/me', remoteAddress, headers: authorization ? { authorization } : {} })
+
+  it('answers an address 429 once its tokens were refused that often, before reading its next token; other addresses go on', async () => {
+    // Without a token nothing is checked, so nothing is counted.
+    for (let i = 0; i < 5; i++) expect((await me(undefined)).statusCode).toBe(401)
+    const forged = `Bearer ${['eyJhbGciOiJSUzI1NiJ9', 'eyJpc3MiOiJodHRwczovL2lkcC5leGFtcGxlIn0', 'c2ln'].join('.')}`
+    expect([(await me(forged)).statusCode, (await me(forged)).statusCode, (await me(forged)).statusCode]).toEqual([401, 401, 401])
+    const blocked = await me(forged)
+    expect(blocked.statusCode).toBe(429)
+    expect(blocked.headers['content-type']).toBe('application/problem+json; charset=utf-8')
+    expect(blocked.json()).toMatchObject({ type: 'urn:vantage:problem:rate-limited', status: 429 })
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0)
+    // The address waits whatever it sends, a valid token too; another address is heard.
+    expect((await me(`Bearer ${school.members.student!.token}`)).statusCode).toBe(429)
+    expect((await me(`Bearer ${school.members.student!.token}`, '198.51.100.9')).statusCode).toBe(200)
+    expect((await me(forged, '198.51.100.9')).statusCode).toBe(401)
+  })
+})

@@ -56,6 +56,7 @@ export async function build(overrides: Record<string, string> = {}, options: { j
     PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0',
     // Rate limits only where a test is about them (rate-limit.test.ts sets its own).
     RATE_LIMIT_PER_MINUTE: '100000',
+    AUTH_FAILURES_PER_MINUTE: '100000',
     ...(options.reportingUrl ? { REPORTING_DATABASE_URL: options.reportingUrl(db.appUrl) } : {}),
     ...overrides,
   })

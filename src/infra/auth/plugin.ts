@@ -80,11 +80,24 @@ export default fp(
       const config = request.routeOptions.config
       if (config.public || request.is404) return
       let principal: Principal
+      let token: string | undefined
       try {
-        const token = bearerToken(request)
+        token = bearerToken(request)
+      } catch (error) {
+        throw withChallenge(error)
+      }
+      // An address whose tokens were refused too often this minute is not heard until it cools
+      // down (rate-limit.ts): checking a forged token can cost a lookup of its issuer.
+      const failures = token ? app.authFailures : undefined
+      const wait = failures ? await failures.retryAfter(request) : 0
+      if (wait > 0) {
+        throw new Problem('rate-limited', `Too many refused tokens from this address; retry in ${wait} s`, { headers: { 'retry-after': String(wait) } })
+      }
+      try {
         if (!token) throw new Problem('credentials-missing', 'Send a bearer token in the Authorization header')
         principal = await authenticator.authenticate(token)
       } catch (error) {
+        await failures?.record(request)
         throw withChallenge(error)
       }
       request.principal = principal

@@ -2,6 +2,11 @@
 // else per school, so that one school at its limit does not hold back another; unauthenticated
 // requests count per client address. Every response carries the x-ratelimit-* headers, and a caller
 // over the limit gets 429 problem+json with Retry-After.
+//
+// Refused bearer tokens are counted apart, per client address (AUTH_FAILURES_PER_MINUTE): a token
+// is checked before the limit above can apply (it names whom to count), and checking a forged one
+// can cost a lookup of its issuer. An address past that limit is answered 429 before its token is
+// read, so a flood of forged tokens costs one counter read each.
 import rateLimit from '@fastify/rate-limit'
 import { Redis } from 'ioredis'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
@@ -16,8 +21,19 @@ export function rateLimitKey(request: FastifyRequest): string {
   return `ip:${request.ip}`
 }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Refused bearer tokens per client address (the auth hook asks before and tells after checking). */
+    authFailures?: {
+      /** Seconds until the address may try again, or 0 while it is under the limit. */
+      retryAfter(request: FastifyRequest): Promise<number>
+      record(request: FastifyRequest): Promise<void>
+    }
+  }
+}
+
 export default fp(
-  async function rateLimitPlugin(app: FastifyInstance, options: { perMinute: number; redisUrl?: string }) {
+  async function rateLimitPlugin(app: FastifyInstance, options: { perMinute: number; authFailuresPerMinute: number; redisUrl?: string }) {
     // With REDIS_URL, every instance counts in the same Redis, so a school's limit holds across
     // instances. A Redis that does not answer within 500 ms lets the request through (skipOnError):
     // limits protect the service, and an outage of Redis should not take the API down with it.
@@ -38,6 +54,16 @@ export default fp(
       keyGenerator: rateLimitKey,
       errorResponseBuilder: (_request, context) =>
         new Problem('rate-limited', `At most ${context.max} requests a minute; retry in ${context.after}`),
+    })
+    const failures = app.createRateLimit({ max: options.authFailuresPerMinute, timeWindow: 60_000, keyGenerator: (request) => `auth-failed:${request.ip}` })
+    app.decorate('authFailures', {
+      retryAfter: async (request: FastifyRequest) => {
+        const state = await failures(request, { increment: false }).catch(() => null)
+        return state && !state.isAllowed && state.remaining === 0 ? Math.max(1, state.ttlInSeconds) : 0
+      },
+      record: async (request: FastifyRequest) => {
+        await failures(request).catch(() => undefined)
+      },
     })
   },
   { name: 'rate-limit', dependencies: ['auth'] },
