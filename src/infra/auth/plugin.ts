@@ -89,7 +89,7 @@ export default fp(
       // An address whose tokens were refused too often this minute is not heard until it cools
       // down (rate-limit.ts): checking a forged token can cost a lookup of its issuer.
       const failures = token ? app.authFailures : undefined
-      const wait = failures ? await failures.retryAfter(request) : 0
+      const wait = failures ? failures.retryAfter(request) : 0
       if (wait > 0) {
         throw new Problem('rate-limited', `Too many refused tokens from this address; retry in ${wait} s`, { headers: { 'retry-after': String(wait) } })
       }

@@ -6,7 +6,7 @@
 // Refused bearer tokens are counted apart, per client address (AUTH_FAILURES_PER_MINUTE): a token
 // is checked before the limit above can apply (it names whom to count), and checking a forged one
 // can cost a lookup of its issuer. An address past that limit is answered 429 before its token is
-// read, so a flood of forged tokens costs one counter read each.
+// read, so a flood of forged tokens costs a lookup in memory each.
 import rateLimit from '@fastify/rate-limit'
 import { Redis } from 'ioredis'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
@@ -26,7 +26,7 @@ declare module 'fastify' {
     /** Refused bearer tokens per client address (the auth hook asks before and tells after checking). */
     authFailures?: {
       /** Seconds until the address may try again, or 0 while it is under the limit. */
-      retryAfter(request: FastifyRequest): Promise<number>
+      retryAfter(request: FastifyRequest): number
       record(request: FastifyRequest): Promise<void>
     }
   }
@@ -55,14 +55,26 @@ export default fp(
       errorResponseBuilder: (_request, context) =>
         new Problem('rate-limited', `At most ${context.max} requests a minute; retry in ${context.after}`),
     })
+    // Failures are counted in the shared store (Redis, when set), so every instance's count together;
+    // an address found over the limit is remembered here until its window ends, so the check before
+    // each token is a lookup in memory, not a round trip.
     const failures = app.createRateLimit({ max: options.authFailuresPerMinute, timeWindow: 60_000, keyGenerator: (request) => `auth-failed:${request.ip}` })
+    const blockedUntil = new Map<string, number>()
     app.decorate('authFailures', {
-      retryAfter: async (request: FastifyRequest) => {
-        const state = await failures(request, { increment: false }).catch(() => null)
-        return state && !state.isAllowed && state.remaining === 0 ? Math.max(1, state.ttlInSeconds) : 0
+      retryAfter: (request: FastifyRequest) => {
+        const until = blockedUntil.get(request.ip)
+        if (until === undefined) return 0
+        const left = until - Date.now()
+        if (left > 0) return Math.ceil(left / 1000)
+        blockedUntil.delete(request.ip)
+        return 0
       },
       record: async (request: FastifyRequest) => {
-        await failures(request).catch(() => undefined)
+        const state = await failures(request).catch(() => null)
+        if (!state || state.isAllowed || state.remaining > 0) return
+        // Bounded like the store's own cache: past it the oldest address is forgotten first.
+        if (blockedUntil.size >= 20_000) blockedUntil.delete(blockedUntil.keys().next().value!)
+        blockedUntil.set(request.ip, Date.now() + Math.max(1_000, state.ttl))
       },
     })
   },
