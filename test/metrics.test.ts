@@ -87,7 +87,8 @@ describe('metrics', () => {
       payload: { contactId: contact.json().id, kind: 'informational_interview', purpose: 'Learn about the work', mode: 'phone', proposedSlots: [{ startsAt: new Date(start).toISOString(), endsAt: new Date(start + 1_800_000).toISOString() }] },
     })
     expect(meeting.statusCode).toBe(201)
-    const deadline = Date.now() + 10_000
+    // The queue's runner starts with the app and polls every 2 s; a loaded machine takes longer.
+    const deadline = Date.now() + 30_000
     let text = ''
     while (Date.now() < deadline) {
       text = (await scrape()).body
@@ -102,5 +103,5 @@ describe('metrics', () => {
     text = (await scrape()).body
     expect(sample(text, 'vantage_queue_jobs{task="webhook_deliver",state="scheduled"}')).toBe(1)
     expect(sample(text, 'vantage_queue_jobs{task="webhook_deliver",state="ready"}')).toBe(0)
-  })
+  }, 60_000)
 })
