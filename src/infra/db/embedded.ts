@@ -285,6 +285,8 @@ export async function startEmbeddedPostgres(dataDir: string, log: (message: stri
       process.removeListener('exit', stopAtExit)
       // Fast: the service closed its pools before this, so no session is left to finish.
       const stopped = await pgCtl(['stop', '--mode=fast', '--wait', '--timeout=60'])
+      // Already stopped (by hand, or it died): there is nothing left to stop, which is not a failure.
+      if (stopped.code !== 0 && /PID file .* does not exist/.test(stopped.output)) return
       if (stopped.code !== 0) throw new Error(`the embedded PostgreSQL did not stop: ${stopped.output.trim()}`)
     },
   }
