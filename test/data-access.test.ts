@@ -3,21 +3,9 @@
 // src/infra/db no code builds a Prisma client, and outside src/infra none touches the shared pools, whose
 // connections carry whichever school they served last; the few infrastructure statements that set
 // their own school (idempotency, audit batches, metrics, the job queue) stay inside src/infra.
-import { readdir, readFile } from 'node:fs/promises'
-import path from 'node:path'
+import { readFile } from 'node:fs/promises'
 import { describe, expect, it } from 'vitest'
-
-async function sources(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true })
-  const files = await Promise.all(
-    entries.map((entry) => {
-      const full = path.join(dir, entry.name)
-      if (entry.isDirectory()) return entry.name === 'generated' ? [] : sources(full)
-      return entry.name.endsWith('.ts') ? [full] : []
-    }),
-  )
-  return files.flat()
-}
+import { sources } from './helpers/sources.js'
 
 const RULES: Array<{ what: string; pattern: RegExp; allowedUnder: string }> = [
   { what: 'builds a Prisma client', pattern: /new PrismaClient\b/, allowedUnder: 'src/infra/db/' },

@@ -4,26 +4,18 @@
 // literal in src/ with one is checked by recheck, a ReDoS checker; a polynomial one is bounded by the
 // length limits on every text field. The question checker, which reads any member's text, is also
 // run on the inputs that broke it.
-import { readdirSync, readFileSync, statSync } from 'node:fs'
-import { join } from 'node:path'
+import { readFile } from 'node:fs/promises'
 import { parse } from '@babel/parser'
 import { checkSync } from 'recheck'
 import { describe, expect, it } from 'vitest'
 import { checkQuestion } from '../src/modules/questions/checker/index.js'
+import { sources } from './helpers/sources.js'
 
 interface Literal { where: string; pattern: string; flags: string }
 
-function sources(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name)
-    if (statSync(path).isDirectory()) return name === 'generated' ? [] : sources(path)
-    return path.endsWith('.ts') ? [path] : []
-  })
-}
-
-function literals(): Literal[] {
+async function literals(): Promise<Literal[]> {
   const found: Literal[] = []
-  for (const file of sources('src')) {
+  for (const file of await sources('src')) {
     const visit = (node: unknown): void => {
       if (!node || typeof node !== 'object') return
       if (Array.isArray(node)) return node.forEach(visit)
@@ -31,7 +23,7 @@ function literals(): Literal[] {
       if (n.type === 'RegExpLiteral') found.push({ where: `${file}:${n.loc!.start.line}`, pattern: n.pattern!, flags: n.flags! })
       for (const [key, value] of Object.entries(node)) if (key !== 'loc') visit(value)
     }
-    visit(parse(readFileSync(file, 'utf8'), { sourceType: 'module', plugins: ['typescript'] }).program)
+    visit(parse(await readFile(file, 'utf8'), { sourceType: 'module', plugins: ['typescript'] }).program)
   }
   return found
 }
@@ -40,8 +32,8 @@ function literals(): Literal[] {
 const QUANTIFIED_GROUP = /\)(?:[*+]|\{\d+,\d*\})/
 
 describe('regular expressions', () => {
-  it('in src/ include no pattern with exponential backtracking', () => {
-    const all = literals()
+  it('in src/ include no pattern with exponential backtracking', async () => {
+    const all = await literals()
     expect(all.length).toBeGreaterThan(200)
     const candidates = all.filter((literal) => QUANTIFIED_GROUP.test(literal.pattern))
     const exponential = candidates

@@ -136,9 +136,16 @@ export async function replaceUser(context: ScimContext, id: string, body: Record
 export async function patchUser(context: ScimContext, id: string, body: Record<string, unknown>, ifMatch?: string) {
   if (!Array.isArray(body.schemas) || !body.schemas.includes(PATCH_OP)) throw new ScimError(400, 'invalidSyntax', `schemas must be ["${PATCH_OP}"]`)
   if (!Array.isArray(body.Operations) || body.Operations.length === 0 || body.Operations.length > 100) throw new ScimError(400, 'invalidSyntax', 'Operations must list 1-100 operations')
-  body.Operations.forEach((op: unknown, i: number) => {
+  // Each operation checked before the User is read. Identity providers send operation names in any
+  // case ("Replace") and values as strings ("False").
+  const operations = (body.Operations as unknown[]).map((op, i) => {
     if (!op || typeof op !== 'object' || Array.isArray(op)) throw new ScimError(400, 'invalidSyntax', `Operations[${i}] must be an object`)
-    checkPatchOperation(op as { path?: unknown; value?: unknown }, i)
+    const { op: verb, path, value } = op as Record<string, unknown>
+    checkPatchOperation({ path, value }, i)
+    const name = String(verb ?? '').toLowerCase()
+    if (!['add', 'replace', 'remove'].includes(name)) throw new ScimError(400, 'invalidSyntax', `Operations[${i}].op must be add, replace or remove`)
+    if (name === 'remove' && typeof path !== 'string') throw new ScimError(400, 'noTarget', `Operations[${i}]: remove needs a path`)
+    return { ...op, op: name, value: booleanStrings(value) }
   })
   const row = await findUser(context, id)
   checkVersion(row, ifMatch)
@@ -146,13 +153,6 @@ export async function patchUser(context: ScimContext, id: string, body: Record<s
   const current = toScimUser(row, context.base)
   let patched: ScimUser
   try {
-    // Identity providers send operation names in any case ("Replace") and values as strings ("False").
-    const operations = (body.Operations as Array<Record<string, unknown>>).map((op, i) => {
-      const name = String(op?.op ?? '').toLowerCase()
-      if (!['add', 'replace', 'remove'].includes(name)) throw new ScimError(400, 'invalidSyntax', `Operations[${i}].op must be add, replace or remove`)
-      if (name === 'remove' && typeof op.path !== 'string') throw new ScimError(400, 'noTarget', `Operations[${i}]: remove needs a path`)
-      return { ...op, op: name, value: booleanStrings(op.value) }
-    })
     patched = scimPatch({ ...current, meta: { ...current.meta, created: new Date(row.createdAt), lastModified: new Date(row.updatedAt) } }, operations as unknown as ScimPatchOperation[], { mutateDocument: false, treatMissingAsAdd: true }) as unknown as ScimUser
   } catch (error) {
     if (error instanceof ScimError) throw error
